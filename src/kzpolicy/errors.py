@@ -1,0 +1,121 @@
+"""The kzpolicy error tree: every error the library raises derives from KzPolicyError.
+
+    KzPolicyError
+    ├── KnowledgeBaseError          a rules/ folder could not be loaded
+    │   ├── RulesFileError          a YAML file is unreadable or malformed (file, line)
+    │   └── ValidationError         the knowledge base breaks a check (one or more problems)
+    ├── InputError                  bad caller input (also a ValueError)
+    │   └── UnknownConditionError   a condition ID that does not exist (also a KeyError)
+    ├── UnknownIdError              an item, scenario, preset, state or programme ID that does not exist (also a KeyError)
+    └── EngineError                 the rule engine failed; never a user mistake
+
+Each error carries the bad value and, where one exists, the closest valid IDs
+(``.suggestions``) so the message can say what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+__all__ = [
+    "EngineError",
+    "InputError",
+    "KnowledgeBaseError",
+    "KzPolicyError",
+    "Problem",
+    "RulesFileError",
+    "UnknownConditionError",
+    "UnknownIdError",
+    "ValidationError",
+    "closest",
+]
+
+
+def closest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` valid IDs that look like ``value`` (case-insensitive)."""
+    pool = list(choices)
+    lowered = {c.lower(): c for c in pool}
+    hits = get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.5)
+    return [lowered[h] for h in hits]
+
+
+def _hint(suggestions: Sequence[str]) -> str:
+    if not suggestions:
+        return ""
+    return " Did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+
+
+class KzPolicyError(Exception):
+    """Base class of every error kzpolicy raises."""
+
+
+class KnowledgeBaseError(KzPolicyError):
+    """A rules/ folder could not be loaded."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a knowledge base: where it is and what is wrong."""
+
+    check: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "") + ": "
+        return f"{where}[{self.check}] {self.message}"
+
+
+class RulesFileError(KnowledgeBaseError):
+    """A YAML file in rules/ is unreadable or malformed."""
+
+    def __init__(self, message: str, *, file: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        where = file + (f":{line}" if line else "")
+        super().__init__(f"{where}: {message}")
+
+
+class ValidationError(KnowledgeBaseError):
+    """The knowledge base breaks one or more checks; ``.problems`` lists them all."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        head = f"{len(self.problems)} problem(s) in the knowledge base:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class InputError(KzPolicyError, ValueError):
+    """Bad input from the caller (a value of the wrong type, a contradiction, ...)."""
+
+
+class UnknownIdError(KzPolicyError, KeyError):
+    """An ID (item, scenario, preset, state, programme) that the knowledge base lacks."""
+
+    def __init__(self, kind: str, value: str, choices: Iterable[str]) -> None:
+        self.kind = kind
+        self.value = value
+        self.suggestions = closest(value, choices)
+        self.message = f"unknown {kind} {value!r}.{_hint(self.suggestions)}"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.message
+
+
+class UnknownConditionError(UnknownIdError):
+    """A condition ID that is neither a scenario factor nor a context condition."""
+
+    def __init__(self, value: str, choices: Iterable[str]) -> None:
+        super().__init__("condition", value, choices)
+        self.message += " Run 'kzpolicy list conditions' for the full vocabulary."
+        self.args = (self.message,)
+
+
+class EngineError(KzPolicyError):
+    """The rule engine failed. This is a bug in kzpolicy, not in the caller's input."""
