@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from . import _expr
 from ._decision import Outcome, decide
 from ._engine import EngineFiring, compiled
 from .conditions import ConditionInput, resolve
+from .errors import InputError
 from .knowledge import KnowledgeBase, load
 from .results import (
     Advantage,
@@ -32,6 +34,7 @@ def assess(
     *,
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
+    engine: Literal["durable", "compiled"] = "durable",
 ) -> Assessment:
     """Assess the conditions the caller believes hold.
 
@@ -39,11 +42,20 @@ def assess(
     true), or a :class:`~kzpolicy.Conditions`; IDs left out are unknown.
     ``preset`` starts from a named preset of rules/presets.yaml and overlays
     ``conditions`` on it. ``kb`` defaults to the stock knowledge base.
+    ``engine`` picks the rule engine: durable-rules (the default) or the
+    compiled bitset evaluator; both give the same result.
     """
     base = kb if kb is not None else load()
     asserted = resolve(base, conditions, preset=preset)
     outcome = decide(base, asserted)
-    firings = compiled(base).run(asserted, outcome.scenario)
+    if engine == "durable":
+        firings = compiled(base).run(asserted, outcome.scenario)
+    elif engine == "compiled":
+        from ._compiled import bitset
+
+        firings = bitset(base).run(asserted, outcome.scenario)
+    else:
+        raise InputError(f"unknown engine {engine!r}; use 'durable' or 'compiled'")
     return build_assessment(base, asserted, outcome, firings)
 
 

@@ -201,7 +201,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", help="the folder (default: the stock rules)")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=_cmd_check)
+
+    for register in _extensions():
+        register(sub)
     return parser
+
+
+def _extensions() -> list[Callable[[Any], None]]:
+    """Subcommands defined in their own modules (each has ``register(subparsers)``)."""
+    return []
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -225,5 +233,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
+def run() -> None:
+    """Console-script entry point."""
     sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,1 @@
+"""The kzpolicy pytest plugin: the step library for feature files (being written)."""

@@ -1,0 +1,176 @@
+"""assess(): accepted inputs, bad input as errors, presets, results as JSON, the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+import kzpolicy
+from kzpolicy.cli import main
+from kzpolicy.results import Assessment
+
+
+def test_input_forms_agree() -> None:
+    as_list = kzpolicy.assess(["D1", "D2"])
+    as_dict = kzpolicy.assess({"D1": True, "D2": True})
+    as_model = kzpolicy.assess(kzpolicy.Conditions({"D1": True, "D2": True}))
+    assert as_list == as_dict == as_model
+    assert as_list.asserted == {"D1": True, "D2": True}
+
+
+def test_unknown_condition_is_a_key_error_naming_the_closest() -> None:
+    with pytest.raises(kzpolicy.UnknownConditionError) as info:
+        kzpolicy.assess({"tough_rivalri": True})
+    err = info.value
+    assert isinstance(err, KeyError)
+    assert isinstance(err, kzpolicy.KzPolicyError)
+    assert err.value == "tough_rivalri"
+    assert err.suggestions[0] == "tough_rivalry"
+    assert "tough_rivalri" in str(err) and "tough_rivalry" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("bad", "fragment"),
+    [
+        ({"D1": 1}, "must be true or false"),
+        ({"D1": "yes"}, "must be true or false"),
+        ({"D1": None}, "must be true or false"),
+        ("D1", "single string"),
+        (42, "not int"),
+        ({1: True}, "must be a string"),
+    ],
+)
+def test_bad_values_raise_input_error(bad: Any, fragment: str) -> None:
+    with pytest.raises(kzpolicy.InputError, match=fragment):
+        kzpolicy.assess(bad)
+
+
+def test_unknown_preset_suggests() -> None:
+    with pytest.raises(kzpolicy.UnknownIdError, match="article-2010"):
+        kzpolicy.assess(preset="article2010")
+
+
+def test_preset_overlay_changes_only_what_is_given() -> None:
+    base = kzpolicy.assess(preset="article-2010")
+    over = kzpolicy.assess({"cooperation_intensifies": False, "tough_rivalry": True},
+                           preset="article-2010")
+    assert base.asserted["cooperation_intensifies"] is True
+    assert over.asserted["cooperation_intensifies"] is False
+    assert {"C1", "C2", "C3", "C4", "C5"} <= over.flagged_ids()
+    assert "T1" in base.flagged_ids() and "T1" not in over.flagged_ids()
+
+
+def test_unknown_differs_from_false() -> None:
+    unknown = kzpolicy.assess([])
+    false = kzpolicy.assess({"tough_rivalry": False})
+    assert "tough_rivalry" in unknown.unknown
+    assert "tough_rivalry" not in false.unknown
+    assert false.asserted == {"tough_rivalry": False}
+
+
+def test_result_is_frozen_and_round_trips_through_json() -> None:
+    a = kzpolicy.assess(preset="distancing")
+    again = Assessment.model_validate_json(a.model_dump_json())
+    assert again == a
+    with pytest.raises(ValueError, match="frozen"):
+        a.scenario.id = "balance"  # type: ignore[misc]
+
+
+def test_every_flagged_item_explains_itself() -> None:
+    a = kzpolicy.assess({"I1": True, "I2": True, "I3": True, "I4": True,
+                         "china_suspicion_grows": True, "cooperation_intensifies": True})
+    assert a.scenario.id == "integration"
+    t8 = a.item("T8")
+    assert t8 is not None
+    rules = [s.rule for s in t8.because]
+    assert "integration_t8" in rules and "scenario_decision" in rules
+    assert rules.index("scenario_decision") < rules.index("integration_t8")
+    text = a.explain()
+    assert "Implied scenario: integration" in text
+    assert "integration_t8" in text and "scenarios / integration_outcome / item 7" in text
+
+
+def test_chained_rule_explains_its_upstream_rules() -> None:
+    a = kzpolicy.assess({"cooperation_intensifies": True, "region_relations_cool": True,
+                         "china_suspicion_grows": True})
+    t8 = a.item("T8")
+    assert t8 is not None
+    rules = [s.rule for s in t8.because]
+    assert rules[-1] == "strain_and_cooling_t8"
+    assert {"intensify_t1", "cooling_t7"} <= set(rules)
+    assert t8.stance == "interpretation"
+    (last,) = [s for s in t8.because if s.rule == "strain_and_cooling_t8"]
+    assert set(last.conditions) == {"cooperation_intensifies", "region_relations_cool",
+                                    "china_suspicion_grows"}
+
+
+def test_trace_is_in_the_articles_terms() -> None:
+    a = kzpolicy.assess(["D7"])
+    assert [t.order for t in a.trace] == list(range(1, len(a.trace) + 1))
+    first = a.trace[0]
+    assert first.rule == "d7_t4" and first.flagged == ("T4",)
+    assert str(first.locator) == "scenarios / distancing_factors / item 7"
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out=out), out.getvalue()
+
+
+def test_cli_assess_json() -> None:
+    code, text = run("assess", "--set", "D1", "--set", "D2=true", "--set", "D3",
+                     "--set", "D4", "--format", "json")
+    assert code == 0
+    data = json.loads(text)
+    assert data["scenario"]["id"] == "distancing"
+    assert "T1" in [r["id"] for r in data["risks"]]
+
+
+def test_cli_assess_preset_explain_and_markdown() -> None:
+    code, text = run("assess", "--preset", "article-2010", "--explain")
+    assert code == 0 and "Implied scenario: balance" in text
+    code, md = run("assess", "--preset", "article-2010", "--format", "markdown")
+    assert code == 0 and md.startswith("## Implied scenario") and "| T1 |" in md
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["assess", "--set", "D9"], "'D9'"),
+        (["assess", "--set", "D1=perhaps"], "true or false"),
+        (["assess", "--set", "D1", "--set", "D1=false"], "given twice"),
+        (["assess", "--preset", "nope"], "unknown preset"),
+        (["assess", "--file", "/nonexistent.yaml"], "no such file"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line(
+    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run(*argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert fragment in err
+    assert err.count("\n") == 1
+
+
+def test_cli_file_input(tmp_path: Any) -> None:
+    f = tmp_path / "c.yaml"
+    f.write_text("D1: true\nD2: true\nD3: true\nD4: true\n")
+    code, text = run("assess", "--file", str(f), "--format", "json")
+    assert code == 0 and json.loads(text)["scenario"]["id"] == "distancing"
+    g = tmp_path / "c.json"
+    g.write_text(json.dumps(["I1", "I2", "I3", "I4"]))
+    code, text = run("assess", "--file", str(g), "--format", "json")
+    assert code == 0 and json.loads(text)["scenario"]["id"] == "integration"
+
+
+def test_cli_schema() -> None:
+    code, text = run("schema")
+    assert code == 0
+    schema = json.loads(text)
+    assert schema["assessment"]["title"] == "Assessment"
+    assert "scenario" in schema["assessment"]["properties"]
+    assert schema["conditions"]["additionalProperties"] == {"type": "boolean"}
