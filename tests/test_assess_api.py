@@ -76,7 +76,7 @@ def test_result_is_frozen_and_round_trips_through_json() -> None:
     again = Assessment.model_validate_json(a.model_dump_json())
     assert again == a
     with pytest.raises(ValueError, match="frozen"):
-        a.scenario.id = "balance"  # type: ignore[misc]
+        a.scenario.id = "balance"
 
 
 def test_every_flagged_item_explains_itself() -> None:

@@ -97,7 +97,7 @@ def test_a_pole_must_lead_strictly() -> None:
 
 
 def test_false_factors_count_as_not_true() -> None:
-    a = kzpolicy.assess({f: False for f in factors("integration")})
+    a = kzpolicy.assess(dict.fromkeys(factors("integration"), False))
     assert a.scenario.shares["integration"] == 0.0
     assert a.scenario.id == "balance"
 

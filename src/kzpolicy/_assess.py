@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from . import _expr
+from . import _expr, model
 from ._decision import Outcome, decide
 from ._engine import EngineFiring, compiled
 from .conditions import ConditionInput, resolve
@@ -71,6 +72,174 @@ def _root(lit: str) -> str:
     return lit
 
 
+_CACHE_LIMIT = 4096
+
+
+class _Builder:
+    """Builds Assessments for one knowledge base, reusing the immutable parts.
+
+    Steps, trace entries, flagged items and scenario results are frozen values that
+    recur across assessments; they are memoised in bounded dictionaries (cleared when
+    full) so the hot path creates few objects. Safe under threads: a lost race only
+    builds an equal object twice.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.conditions = frozenset(kb.condition_ids)
+        rank = {k: n for n, k in enumerate((*RISK_KINDS, *ENGAGED_KINDS))}
+        self.sort_key = {i: (rank.get(info.kind, 99), n)
+                         for n, (i, info) in enumerate(kb.items.items())}
+        self.prep: dict[tuple[str, frozenset[str]], tuple[tuple[str, ...], frozenset[str],
+                                                           tuple[str, ...]]] = {}
+        self.steps: dict[tuple[str, frozenset[str], frozenset[str]], Step] = {}
+        self.traces: dict[tuple[int, int], TraceStep] = {}
+        self.flags: dict[tuple[str, tuple[int, ...]], Flagged] = {}
+        self.scenarios: dict[tuple[object, ...], ScenarioResult] = {}
+        dec = kb.decision
+        self.decision_rule = dec
+
+    def _prepared(
+        self, rule_id: str, matched: frozenset[str]
+    ) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+        key = (rule_id, matched)
+        found = self.prep.get(key)
+        if found is None:
+            own = frozenset(_root(m) for m in matched
+                            if m.removeprefix(_expr.NEGATION_PREFIX) in self.conditions)
+            derived = tuple(m for m in matched
+                            if m.removeprefix(_expr.NEGATION_PREFIX) not in self.conditions)
+            rendered = tuple(sorted(_render_literal(m) for m in matched))
+            found = self.prep[key] = (rendered, own, derived)
+        return found
+
+    def _step(self, rule: model.Rule | model.Decision, matched: frozenset[str],
+              rendered: tuple[str, ...], roots: frozenset[str]) -> Step:
+        key = (rule.id, matched, roots)
+        step = self.steps.get(key)
+        if step is None:
+            if len(self.steps) >= _CACHE_LIMIT:
+                self.steps.clear()
+            step = self.steps[key] = trusted(
+                Step, rule=rule.id, label=rule.label, locator=rule.locator, stance=rule.stance,
+                matched=rendered, conditions=tuple(sorted(roots)))
+        return step
+
+    def _trace(self, order: int, step: Step, targets: tuple[str, ...]) -> TraceStep:
+        key = (order, id(step))
+        entry = self.traces.get(key)
+        if entry is None or entry.rule != step.rule or entry.flagged != targets:
+            if len(self.traces) >= _CACHE_LIMIT:
+                self.traces.clear()
+            entry = self.traces[key] = trusted(
+                TraceStep, order=order, rule=step.rule, label=step.label,
+                locator=step.locator, flagged=targets)
+        return entry
+
+    def _scenario(self, outcome: Outcome) -> ScenarioResult:
+        key = (outcome.scenario, tuple(outcome.shares.items()), outcome.runner_up,
+               outcome.margin, outcome.decided_by, outcome.evidence, outcome.reason)
+        found = self.scenarios.get(key)
+        if found is None:
+            if len(self.scenarios) >= _CACHE_LIMIT:
+                self.scenarios.clear()
+            sc = self.kb.scenarios[outcome.scenario]
+            found = self.scenarios[key] = trusted(
+                ScenarioResult, id=sc.id, label=sc.label, shares=dict(outcome.shares),
+                threshold=self.kb.decision.threshold, margin=outcome.margin,
+                runner_up=outcome.runner_up,
+                decided_by="threshold" if outcome.decided_by == "threshold" else "default",
+                reason=outcome.reason, evidence=outcome.evidence,
+                advantage=trusted(Advantage, side=sc.advantage.side,
+                                  statement=sc.advantage.statement,
+                                  locator=sc.advantage.locator),
+                judgement=trusted(Judgement, desirable=sc.judgement.desirable,
+                                  likelihood=sc.judgement.likelihood,
+                                  rational=sc.judgement.rational,
+                                  statement=sc.judgement.statement,
+                                  locator=sc.judgement.locator),
+                consequences=tuple(trusted(OutcomeRef, id=c.id, label=c.label,
+                                           statement=c.statement, locator=c.locator)
+                                   for c in sc.consequences))
+        return found
+
+    def build(self, asserted: Mapping[str, bool], outcome: Outcome,
+              firings: Sequence[EngineFiring]) -> Assessment:
+        steps: list[Step] = []
+        upstream: list[frozenset[int]] = []
+        roots: list[frozenset[str]] = []
+        produced: dict[str, list[int]] = {}
+        stated: dict[str, bool] = {}
+        trace: list[TraceStep] = []
+
+        def add(step: Step, targets: tuple[str, ...], closure: frozenset[int],
+                rts: frozenset[str]) -> None:
+            index = len(steps)
+            steps.append(step)
+            upstream.append(closure)
+            roots.append(rts)
+            is_stated = step.stance == "stated"
+            for t in targets:
+                produced.setdefault(t, []).append(index)
+                stated[t] = stated.get(t, False) or is_stated
+            trace.append(self._trace(index + 1, step, targets))
+
+        def fire(f: EngineFiring) -> None:
+            rendered, own, derived = self._prepared(f.rule.id, f.matched)
+            if derived:
+                deps = {i for lit in derived for i in produced.get(lit, ())}
+                closure = frozenset(deps.union(*(upstream[d] for d in deps)))
+                rts = own.union(*(roots[d] for d in deps))
+            else:
+                closure, rts = frozenset(), own
+            add(self._step(f.rule, f.matched, rendered, rts), tuple(f.rule.then), closure, rts)
+
+        for f in firings:
+            if f.phase == 1:
+                fire(f)
+        evidence = frozenset(outcome.evidence)
+        add(self._step(self.decision_rule, evidence, outcome.evidence, evidence),
+            (outcome.scenario,), frozenset(), evidence)
+        for f in firings:
+            if f.phase == 2:
+                fire(f)
+
+        items = self.kb.items
+        risks: list[Flagged] = []
+        engaged: list[Flagged] = []
+        for ident in sorted((i for i in produced if i in items), key=self.sort_key.__getitem__):
+            chain = set(produced[ident])
+            for i in produced[ident]:
+                chain |= upstream[i]
+            because = tuple(steps[i] for i in sorted(chain))
+            # a cached Flagged keeps its steps alive, so equal ids mean the same steps
+            key = (ident, tuple(map(id, because)))
+            flag = self.flags.get(key)
+            if flag is None:
+                if len(self.flags) >= _CACHE_LIMIT:
+                    self.flags.clear()
+                info = items[ident]
+                flag = self.flags[key] = trusted(
+                    Flagged, id=ident, kind=info.kind, label=info.label, locator=info.locator,
+                    stance="stated" if stated[ident] else "interpretation", because=because)
+            (engaged if flag.kind in ENGAGED_KINDS else risks).append(flag)
+
+        return trusted(
+            Assessment,
+            kb_version=self.kb.version,
+            asserted=dict(asserted),
+            scenario=self._scenario(outcome),
+            risks=tuple(risks),
+            engaged=tuple(engaged),
+            unknown=tuple(c for c in self.kb.condition_ids if c not in asserted),
+            warnings=outcome.warnings,
+            trace=tuple(trace),
+        )
+
+
+_BUILDERS: weakref.WeakKeyDictionary[KnowledgeBase, _Builder] = weakref.WeakKeyDictionary()
+
+
 def build_assessment(
     kb: KnowledgeBase,
     asserted: Mapping[str, bool],
@@ -78,102 +247,7 @@ def build_assessment(
     firings: Sequence[EngineFiring],
 ) -> Assessment:
     """Assemble the result from the decision and the engine's firings (any engine)."""
-    conditions = set(kb.condition_ids)
-    dec = kb.decision
-    # steps in firing order: phase-1 firings, the decision, phase-2 firings
-    steps: list[Step] = []
-    produced: dict[str, list[int]] = {}
-    upstream: list[set[int]] = []
-    roots: list[set[str]] = []
-    direct_stance: dict[str, set[str]] = {}
-    trace: list[TraceStep] = []
-
-    def add(step: Step, targets: Sequence[str], deps: set[int], own_roots: set[str]) -> None:
-        index = len(steps)
-        closure = set(deps)
-        rts = set(own_roots)
-        for d in deps:
-            closure |= upstream[d]
-            rts |= roots[d]
-        steps.append(step)
-        upstream.append(closure)
-        roots.append(rts)
-        for t in targets:
-            produced.setdefault(t, []).append(index)
-            direct_stance.setdefault(t, set()).add(step.stance)
-        trace.append(trusted(TraceStep, order=index + 1, rule=step.rule, label=step.label,
-                               locator=step.locator, flagged=tuple(targets)))
-
-    def deps_of(matched: frozenset[str]) -> tuple[set[int], set[str]]:
-        deps: set[int] = set()
-        own: set[str] = set()
-        for lit in matched:
-            name = lit.removeprefix(_expr.NEGATION_PREFIX)
-            if name in conditions:
-                own.add(_root(lit))
-            else:
-                earlier = [i for i in produced.get(lit, [])]
-                deps.update(earlier)
-        return deps, own
-
-    def fire(f: EngineFiring) -> None:
-        deps, own = deps_of(f.matched)
-        rts = set(own)
-        for d in deps:
-            rts |= roots[d]
-        step = trusted(Step, rule=f.rule.id, label=f.rule.label, locator=f.rule.locator,
-                    stance=f.rule.stance,
-                    matched=tuple(sorted(_render_literal(m) for m in f.matched)),
-                    conditions=tuple(sorted(rts)))
-        add(step, f.rule.then, deps, own)
-
-    for f in firings:
-        if f.phase == 1:
-            fire(f)
-    decision_step = trusted(Step, rule=dec.id, label=dec.label, locator=dec.locator, stance=dec.stance,
-                         matched=outcome.evidence, conditions=outcome.evidence)
-    add(decision_step, [outcome.scenario], set(), set(outcome.evidence))
-    for f in firings:
-        if f.phase == 2:
-            fire(f)
-
-    def flagged(ident: str) -> Flagged:
-        info = kb.items[ident]
-        chain: set[int] = set()
-        for i in produced[ident]:
-            chain.add(i)
-            chain |= upstream[i]
-        stance = "stated" if "stated" in direct_stance[ident] else "interpretation"
-        return trusted(Flagged, id=ident, kind=info.kind, label=info.label, locator=info.locator,
-                       stance=stance, because=tuple(steps[i] for i in sorted(chain)))
-
-    order = {ident: n for n, ident in enumerate(kb.items)}
-    hits = sorted((i for i in produced if i in kb.items), key=order.__getitem__)
-    risks = tuple(flagged(i) for k in RISK_KINDS for i in hits if kb.items[i].kind == k)
-    engaged = tuple(flagged(i) for k in ENGAGED_KINDS for i in hits if kb.items[i].kind == k)
-
-    sc = kb.scenarios[outcome.scenario]
-    scenario = trusted(ScenarioResult, 
-        id=sc.id, label=sc.label, shares=dict(outcome.shares), threshold=dec.threshold,
-        margin=outcome.margin, runner_up=outcome.runner_up,
-        decided_by="threshold" if outcome.decided_by == "threshold" else "default",
-        reason=outcome.reason, evidence=outcome.evidence,
-        advantage=trusted(Advantage, side=sc.advantage.side, statement=sc.advantage.statement,
-                            locator=sc.advantage.locator),
-        judgement=trusted(Judgement, desirable=sc.judgement.desirable,
-                            likelihood=sc.judgement.likelihood,
-                            rational=sc.judgement.rational,
-                            statement=sc.judgement.statement, locator=sc.judgement.locator),
-        consequences=tuple(trusted(OutcomeRef, id=c.id, label=c.label, statement=c.statement,
-                                      locator=c.locator) for c in sc.consequences),
-    )
-    return trusted(Assessment, 
-        kb_version=kb.version,
-        asserted=dict(asserted),
-        scenario=scenario,
-        risks=risks,
-        engaged=engaged,
-        unknown=tuple(c for c in kb.condition_ids if c not in asserted),
-        warnings=outcome.warnings,
-        trace=tuple(trace),
-    )
+    builder = _BUILDERS.get(kb)
+    if builder is None:
+        builder = _BUILDERS.setdefault(kb, _Builder(kb))
+    return builder.build(asserted, outcome, firings)

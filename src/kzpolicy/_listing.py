@@ -42,7 +42,7 @@ def _rivalry(kb: KnowledgeBase) -> Listing:
 
 
 def _outcomes(kb: KnowledgeBase) -> Listing:
-    cols, recs = _items(kb, {"consequence"})
+    _cols, recs = _items(kb, {"consequence"})
     return ["id", "scenario", "label", "where"], recs
 
 
@@ -61,7 +61,7 @@ def _factors(kb: KnowledgeBase) -> Listing:
 
 
 def _scenarios(kb: KnowledgeBase) -> Listing:
-    recs = []
+    recs: list[Record] = []
     for s in kb.scenarios.values():
         recs.append({
             "id": s.id, "ordinal": s.ordinal, "label": s.label, "statement": s.statement,
@@ -76,7 +76,7 @@ def _scenarios(kb: KnowledgeBase) -> Listing:
 
 
 def _conditions(kb: KnowledgeBase) -> Listing:
-    recs = []
+    recs: list[Record] = []
     for f in kb.factors.values():
         recs.append({"id": f.factor.id, "kind": "factor", "scenario": f.scenario,
                      "label": f.factor.label, "description": f.factor.statement,
@@ -126,7 +126,7 @@ def _programmes(kb: KnowledgeBase) -> Listing:
 
 
 def _partners(kb: KnowledgeBase) -> Listing:
-    recs = []
+    recs: list[Record] = []
     for row in kb.rows.values():
         rec: Record = {"id": row.id, "label": row.label, "programme": row.programme,
                        "cells": {}}
@@ -142,7 +142,7 @@ def _partners(kb: KnowledgeBase) -> Listing:
 
 
 def _milestones(kb: KnowledgeBase) -> Listing:
-    recs = []
+    recs: list[Record] = []
     for m in kb.milestones:
         when = m.date or (str(m.year) if m.year is not None else "undated")
         if m.end_year:
@@ -165,7 +165,7 @@ def _doctrines(kb: KnowledgeBase) -> Listing:
 
 
 def _presets(kb: KnowledgeBase) -> Listing:
-    recs = []
+    recs: list[Record] = []
     for p in kb.presets.values():
         asserted = [f.id for s in p.factors_of for f in kb.scenario(s).factors]
         asserted += [f"{e.condition}={'true' if e.value else 'false'}" for e in p.set]

@@ -127,7 +127,9 @@ def read_folder(root: Path) -> tuple[RawKB, list[Problem]]:
             continue
         if not isinstance(data, dict):
             problems.append(
-                Problem("schema", "the top level must be a mapping of known keys", file=name, line=1)
+                Problem(
+                    "schema", "the top level must be a mapping of known keys", file=name, line=1
+                )
             )
             continue
         for key, value in data.items():
@@ -136,8 +138,12 @@ def read_folder(root: Path) -> tuple[RawKB, list[Problem]]:
                 if key in raw.singletons:
                     first = raw.singletons[key].origin
                     problems.append(
-                        Problem("duplicate-id", f"{key!r} is defined twice (first at {first})",
-                                file=name, line=line)
+                        Problem(
+                            "duplicate-id",
+                            f"{key!r} is defined twice (first at {first})",
+                            file=name,
+                            line=line,
+                        )
                     )
                     continue
                 try:
@@ -148,7 +154,9 @@ def read_folder(root: Path) -> tuple[RawKB, list[Problem]]:
                 raw.singletons[key] = Sourced(entry, Origin(name, line))
             elif key in LISTS:
                 if not isinstance(value, list):
-                    problems.append(Problem("schema", f"{key}: must be a list", file=name, line=line))
+                    problems.append(
+                        Problem("schema", f"{key}: must be a list", file=name, line=line)
+                    )
                     continue
                 bucket = raw.lists.setdefault(key, [])
                 for i, item in enumerate(value):

@@ -26,7 +26,9 @@ def render_when(expr: _expr.Expr) -> str:
     return joiner.join(parts)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: int | None = None) -> str:
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: int | None = None
+) -> str:
     """Rows as an aligned text table; the last column is cut to fit the terminal."""
     cells = [[str(c) if c is not None else "" for c in row] for row in rows]
     widths = [len(h) for h in headers]

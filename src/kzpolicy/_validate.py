@@ -84,8 +84,7 @@ def _check_duplicates(kb: KnowledgeBase) -> list[Problem]:
 
 
 def _all_entries(kb: KnowledgeBase) -> Iterator[Sourced[object]]:
-    for s in kb.raw.singletons.values():
-        yield s
+    yield from kb.raw.singletons.values()
     for entries in kb.raw.lists.values():
         yield from entries
 
@@ -289,7 +288,7 @@ def _check_stages(kb: KnowledgeBase) -> list[Problem]:
         if st.end is not None and st.end < st.start:
             out.append(_problem("stages", f"stage {st.id}: ends ({st.end}) before it starts "
                                 f"({st.start})", e.origin))
-    for a, b in zip(kb.stages, kb.stages[1:]):
+    for a, b in zip(kb.stages, kb.stages[1:], strict=False):
         if a.end != b.start:
             out.append(Problem("stages", f"stage {a.id} ends in {a.end} but the next stage "
                                f"{b.id} starts in {b.start}; stages must meet",
@@ -344,5 +343,5 @@ def coverage(kb: KnowledgeBase) -> Coverage:
     uncovered = [i for i, info in kb.items.items() if info.kind in FLAGGABLE and i not in flagged]
     used = {ref for r in kb.rules for ref in _expr.refs(r.when)}
     bare = [f for f in kb.factors if f not in used]
-    stances = Counter(r.stance for r in kb.rules)
-    return Coverage(counts, lists, uncovered, bare, dict(stances))
+    stances: dict[str, int] = dict(Counter(str(r.stance) for r in kb.rules))
+    return Coverage(counts, lists, uncovered, bare, stances)

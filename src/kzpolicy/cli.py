@@ -69,21 +69,32 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     assert kb is not None
     cov = coverage(kb)
     if args.format == "json":
-        _dump({"path": str(root), "version": kb.version, "counts": cov.counts,
-               "lists": [{"id": n, "expected": e, "found": f} for n, e, f in cov.lists],
-               "uncovered_items": cov.uncovered_items,
-               "factors_without_item_rule": cov.factors_without_item_rule,
-               "rule_stances": cov.stances}, out)
+        _dump(
+            {
+                "path": str(root),
+                "version": kb.version,
+                "counts": cov.counts,
+                "lists": [{"id": n, "expected": e, "found": f} for n, e, f in cov.lists],
+                "uncovered_items": cov.uncovered_items,
+                "factors_without_item_rule": cov.factors_without_item_rule,
+                "rule_stances": cov.stances,
+            },
+            out,
+        )
         return 0
     out.write(f"{root}: OK (knowledge base {kb.version})\n\n")
     out.write(table(["what", "count"], sorted(cov.counts.items())) + "\n\n")
     out.write(table(["article list", "expected", "found"], cov.lists) + "\n\n")
-    out.write(f"rules: {cov.stances.get('stated', 0)} stated, "
-              f"{cov.stances.get('interpretation', 0)} interpretation\n")
-    out.write("items no rule covers yet: "
-              + (", ".join(cov.uncovered_items) or "none") + "\n")
-    out.write("factors that no rule links to an item (they count only as scenario evidence): "
-              + (", ".join(cov.factors_without_item_rule) or "none") + "\n")
+    out.write(
+        f"rules: {cov.stances.get('stated', 0)} stated, "
+        f"{cov.stances.get('interpretation', 0)} interpretation\n"
+    )
+    out.write("items no rule covers yet: " + (", ".join(cov.uncovered_items) or "none") + "\n")
+    out.write(
+        "factors that no rule links to an item (they count only as scenario evidence): "
+        + (", ".join(cov.factors_without_item_rule) or "none")
+        + "\n"
+    )
     return 0
 
 
@@ -161,8 +172,10 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     from .conditions import Conditions
     from .results import Assessment
 
-    schemas = {"conditions": Conditions.model_json_schema(),
-               "assessment": Assessment.model_json_schema()}
+    schemas = {
+        "conditions": Conditions.model_json_schema(),
+        "assessment": Assessment.model_json_schema(),
+    }
     _dump(schemas if args.which == "all" else schemas[args.which], out)
     return 0
 
@@ -177,20 +190,32 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("list", help="list part of the knowledge base")
-    p.add_argument("what", choices=sorted(LISTINGS), metavar="WHAT",
-                   help="one of: " + ", ".join(sorted(LISTINGS)))
+    p.add_argument(
+        "what",
+        choices=sorted(LISTINGS),
+        metavar="WHAT",
+        help="one of: " + ", ".join(sorted(LISTINGS)),
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one")
+    p.add_argument(
+        "--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one"
+    )
     p.set_defaults(handler=_cmd_list)
 
     p = sub.add_parser("assess", help="assess asserted conditions: scenario, risks and why")
-    p.add_argument("--set", action="append", metavar="ID[=true|false]",
-                   help="assert a condition (repeatable); a bare ID means true")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="ID[=true|false]",
+        help="assert a condition (repeatable); a bare ID means true",
+    )
     p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
     p.add_argument("--file", metavar="FILE", help="conditions from a .yaml or .json file")
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--explain", action="store_true", help="print the full chain of reasons")
-    p.add_argument("--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one")
+    p.add_argument(
+        "--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one"
+    )
     p.set_defaults(handler=_cmd_assess)
 
     p = sub.add_parser("schema", help="print the JSON Schema of conditions and results")

@@ -6,7 +6,8 @@
     │   └── ValidationError         the knowledge base breaks a check (one or more problems)
     ├── InputError                  bad caller input (also a ValueError)
     │   └── UnknownConditionError   a condition ID that does not exist (also a KeyError)
-    ├── UnknownIdError              an item, scenario, preset, state or programme ID that does not exist (also a KeyError)
+    ├── UnknownIdError              an unknown item, scenario, preset, state or programme ID
+    │                               (also a KeyError)
     └── EngineError                 the rule engine failed; never a user mistake
 
 Each error carries the bad value and, where one exists, the closest valid IDs

@@ -1,0 +1,195 @@
+"""kzpolicy benchmark: assess() against baselines measured in the same run.
+
+    make bench            (or: python bench/bench.py [--quick])
+
+Prints, for the same inputs and the same rules (compiled from rules/):
+  * kzpolicy.assess() (durable-rules engine, full result with explanations);
+  * the same rules driven straight through durable-rules' C calls, no kzpolicy layer
+    (a minimal agenda loop written here, independent of kzpolicy's adapter);
+  * a plain-Python bitmask evaluation of the same rules;
+and the ratios between them. Target: assess() median <= 1.5x the straight durable path.
+No figure here is a pass/fail test; the numbers are for the README and the issue notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import durable_rules_engine as c_engine
+
+import kzpolicy
+from kzpolicy._engine import CompiledRules
+from kzpolicy.knowledge import KnowledgeBase
+
+Inputs = list[dict[str, bool]]
+
+
+def make_inputs(kb: KnowledgeBase, n: int, seed: int = 42) -> Inputs:
+    """~10 asserted conditions per evaluation, 80% of them true."""
+    rnd = random.Random(seed)
+    ids = list(kb.condition_ids)
+    return [{c: rnd.random() < 0.8 for c in rnd.sample(ids, 10)} for _ in range(n)]
+
+
+def decide_plain(kb: KnowledgeBase, asserted: dict[str, bool]) -> str:
+    """The decision rule, inlined (both baselines must do the same logical work)."""
+    dec = kb.decision
+    shares = {s.id: sum(asserted.get(f.id) is True for f in s.factors) / len(s.factors)
+              for s in kb.scenarios.values()}
+    for pole in dec.poles:
+        if shares[pole] >= dec.threshold and all(
+            shares[pole] > v for k, v in shares.items() if k != pole
+        ):
+            return pole
+    return dec.default
+
+
+class StraightDurable:
+    """The compiled rules on a bare durable ruleset: facts in, firings out, nothing else."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        prods = CompiledRules(kb).productions  # the same productions kzpolicy compiles
+        self.then: dict[str, tuple[str, ...]] = {}
+        self.rule_of: dict[str, str] = {}
+        definition: dict[str, object] = {}
+        for i, p in enumerate(prods):
+            name = f"r{i}"
+            self.then[name] = p.then
+            self.rule_of[name] = p.id.split("#")[0]
+            definition[name] = {"pri": p.stratum,
+                                "all": [{f"m{j}": {"f": f}} for j, f in enumerate(p.needs)]}
+        definition["end"] = {"pri": 60000, "all": [{"m": {"f": "$end"}}]}
+        self.handled = {f for p in prods for f in p.needs}
+        self.handle = c_engine.create_ruleset(f"bench{id(self)}", json.dumps(definition))
+        self.sid = 0
+
+    def _drain(self, off: int, sid: str, present: set[str], fired: list[str]) -> None:
+        r = c_engine.start_action_for_state(self.handle, off)
+        msg = r[1] if r else None
+        while msg:
+            name = msg[2 : msg.index('"', 2)]
+            if name != "end":
+                fired.append(name)
+                for t in self.then[name]:
+                    if t not in present:
+                        present.add(t)
+                        if t in self.handled:
+                            c_engine.assert_fact(self.handle, f'{{"sid":"{sid}","f":"{t}"}}')
+            msg = c_engine.complete_and_start_action(self.handle, off)
+
+    def evaluate(self, asserted: dict[str, bool]) -> list[str]:
+        self.sid = (self.sid + 1) % 1000
+        sid = str(self.sid)
+        present = {c if v else "not:" + c for c, v in asserted.items()}
+        fired: list[str] = []
+        facts = [f for f in present if f in self.handled] + ["$end"]
+        batch = "[" + ",".join(f'{{"sid":"{sid}","f":"{f}"}}' for f in facts) + "]"
+        try:
+            _, off = c_engine.assert_facts(self.handle, batch)
+            self._drain(off, sid, present, fired)
+            scenario = decide_plain(self.kb, asserted)
+            present.add(scenario)
+            if scenario in self.handled:
+                _, off = c_engine.assert_facts(
+                    self.handle, f'[{{"sid":"{sid}","f":"{scenario}"}}]')
+                self._drain(off, sid, present, fired)
+        finally:
+            c_engine.delete_state(self.handle, sid)
+        return fired
+
+
+class Bitmask:
+    """The same rules as plain-Python bitmasks, strata in order (one pass per stratum)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        prods = sorted(CompiledRules(kb).productions, key=lambda p: p.stratum)
+        names = sorted({f for p in prods for f in (*p.needs, *p.then)})
+        self.bit = {n: 1 << i for i, n in enumerate(names)}
+        self.rules = [(p.id, sum(self.bit[f] for f in p.needs),
+                       sum(self.bit[f] for f in p.then)) for p in prods]
+
+    def evaluate(self, asserted: dict[str, bool]) -> list[str]:
+        bit = self.bit
+        facts = 0
+        for c, v in asserted.items():
+            facts |= bit.get(c if v else "not:" + c, 0)
+        facts |= bit.get(decide_plain(self.kb, asserted), 0)
+        fired = []
+        for rid, need, then in self.rules:
+            if facts & need == need:
+                fired.append(rid)
+                facts |= then
+        return fired
+
+
+def measure(fn: Callable[[dict[str, bool]], object], inputs: Inputs, rounds: int) -> list[float]:
+    for x in inputs[:200]:
+        fn(x)
+    samples: list[float] = []
+    clock = time.perf_counter
+    for _ in range(rounds):
+        gc.collect()
+        for x in inputs:
+            t0 = clock()
+            fn(x)
+            samples.append(clock() - t0)
+    return samples
+
+
+def pct(xs: Sequence[float], p: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, round((len(s) - 1) * p))]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer evaluations")
+    args = parser.parse_args(argv)
+    kb = kzpolicy.load()
+    n, rounds = (500, 2) if args.quick else (2000, 5)
+    inputs = make_inputs(kb, n)
+    straight, bitmask = StraightDurable(kb), Bitmask(kb)
+
+    # cross-check: every path fires the same rules
+    for x in inputs[:300]:
+        got = {t.rule for t in kzpolicy.assess(x).trace} - {kb.decision.id}
+        assert {straight.rule_of[r] for r in straight.evaluate(x)} == got, x
+        assert {r.split("#")[0] for r in bitmask.evaluate(x)} == got, x
+
+    rows = []
+    for label, fn in [("kzpolicy.assess()", lambda x: kzpolicy.assess(x)),
+                      ("durable-rules, straight C calls", straight.evaluate),
+                      ("plain-Python bitmask", bitmask.evaluate)]:
+        s = measure(fn, inputs, rounds)
+        rows.append((label, statistics.median(s) * 1e6, pct(s, 0.95) * 1e6))
+    base = rows[1][1]
+    print(f"kzpolicy benchmark: {len(kb.rules)} rules ({len(straight.then)} productions), "
+          f"{n} inputs x {rounds} rounds, 10 asserted conditions each, "
+          f"Python {sys.version.split()[0]}")
+    print(f"{'path':34} {'median':>10} {'p95':>10} {'vs straight':>12}")
+    for label, med, p95 in rows:
+        print(f"{label:34} {med:8.1f}us {p95:8.1f}us {med / base:11.2f}x")
+    ratio = rows[0][1] / base
+    print(f"\nassess() / straight durable (median): {ratio:.2f}x   target <= 1.50x   "
+          f"{'MET' if ratio <= 1.5 else 'NOT MET'}")
+    extra = Path(__file__).with_name("bench_compiled.py")
+    if extra.exists():
+        print()
+        import runpy
+
+        runpy.run_path(str(extra), run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
