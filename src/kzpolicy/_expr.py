@@ -23,7 +23,6 @@ __all__ = [
     "Expr",
     "Not",
     "Ref",
-    "can_hold",
     "dnf",
     "evaluate",
     "literal",
@@ -162,33 +161,3 @@ def evaluate(expr: Expr, holds: Callable[[str], bool]) -> bool:
     if isinstance(expr, All):
         return all(evaluate(p, holds) for p in expr.parts)
     return any(evaluate(p, holds) for p in expr.parts)
-
-
-def conjunction_possible(
-    conj: frozenset[str],
-    *,
-    derivable: Callable[[str], bool],
-    exclusive: frozenset[str],
-) -> bool:
-    """Can this conjunction of literals ever hold?
-
-    It cannot if it asks for X and not:X together, for a derived fact that no rule can
-    produce, or for two mutually exclusive facts (two scenarios) at once.
-    """
-    positives = {lit for lit in conj if not lit.startswith(NEGATION_PREFIX)}
-    negatives = {lit[len(NEGATION_PREFIX) :] for lit in conj if lit.startswith(NEGATION_PREFIX)}
-    if positives & negatives:
-        return False
-    if len(positives & exclusive) > 1:
-        return False
-    return all(derivable(p) for p in positives)
-
-
-def can_hold(
-    expr: Expr, *, derivable: Callable[[str], bool], exclusive: frozenset[str]
-) -> bool:
-    """True when at least one conjunction of the expression's DNF is possible."""
-    return any(
-        conjunction_possible(c, derivable=derivable, exclusive=exclusive) for c in dnf(expr)
-    )
-

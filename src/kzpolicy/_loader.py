@@ -105,8 +105,12 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def read_folder(root: Path) -> tuple[RawKB, list[Problem]]:
-    """Read and schema-check every YAML file of ``root``; return the data and the problems."""
+def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Problem]]:
+    """Read and schema-check every YAML file of ``root``; return the data and the problems.
+
+    A file that is not valid YAML raises RulesFileError, unless ``collect`` is set:
+    then it becomes a problem of check ``yaml`` and the other files are still read.
+    """
     if not root.is_dir():
         raise RulesFileError(
             "not a folder; pass the path of a rules/ folder (a copy of kzpolicy's own)",
@@ -122,7 +126,13 @@ def read_folder(root: Path) -> tuple[RawKB, list[Problem]]:
     for path in files:
         name = path.name
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-        data, index = read_yaml(path, display=name)
+        try:
+            data, index = read_yaml(path, display=name)
+        except RulesFileError as exc:
+            if not collect:
+                raise
+            problems.append(Problem("yaml", exc.reason, file=exc.file, line=exc.line))
+            continue
         if data is None:
             continue
         if not isinstance(data, dict):

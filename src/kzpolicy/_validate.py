@@ -126,6 +126,7 @@ def _collection(kb: KnowledgeBase, name: str) -> list[Sourced[object]] | None:
 
 def _check_list_sizes(kb: KnowledgeBase) -> list[Problem]:
     out: list[Problem] = []
+    section_origin = {e.value.id: e.origin for e in kb.raw.lists.get("sections", [])}
     for sec in kb.sections.values():
         for lst in sec.lists:
             if lst.holds is None:
@@ -133,8 +134,10 @@ def _check_list_sizes(kb: KnowledgeBase) -> list[Problem]:
             entries = _collection(kb, lst.holds)
             where = f"{sec.id}/{lst.id}"
             if entries is None:
-                out.append(Problem("list-size", f"{where} holds unknown collection "
-                                   f"{lst.holds!r}", file="article.yaml"))
+                choices = [*kb.raw.lists, *(f"factors:{s}" for s in kb.scenarios)]
+                out.append(_problem("list-size", f"{where} holds unknown collection "
+                                    f"{lst.holds!r}{_hint(lst.holds, choices)}",
+                                    section_origin.get(sec.id)))
                 continue
             if len(entries) != lst.size:
                 origin = entries[-1].origin if entries else None
@@ -226,34 +229,60 @@ def _check_references(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
-def _derivable(kb: KnowledgeBase) -> set[str]:
-    """Facts that can hold: conditions, scenarios, and items some possible rule flags."""
-    facts = set(kb.condition_ids) | set(kb.scenarios)
-    exclusive = frozenset(kb.scenarios)
+def _worlds(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """For every fact, the scenarios under which it can hold (empty: never).
+
+    Conditions can hold under any scenario; a scenario only under itself; an item
+    under the scenarios in which some rule that flags it can fire. This catches a
+    rule that needs an outcome of one scenario together with another scenario.
+    """
+    universe = frozenset(kb.scenarios)
+    worlds: dict[str, frozenset[str]] = {c: universe for c in kb.condition_ids}
+    worlds.update({s: frozenset({s}) for s in kb.scenarios})
     changed = True
     while changed:
         changed = False
         for rule in kb.rules:
-            if set(rule.then) <= facts:
-                continue
-            if _expr.can_hold(rule.when, derivable=facts.__contains__, exclusive=exclusive):
-                facts |= set(rule.then)
-                changed = True
-    return facts
+            possible = _when_worlds(rule.when, worlds, universe)
+            for target in rule.then:
+                before = worlds.get(target, frozenset())
+                if not possible <= before:
+                    worlds[target] = before | possible
+                    changed = True
+    return worlds
+
+
+def _when_worlds(
+    when: _expr.Expr, worlds: dict[str, frozenset[str]], universe: frozenset[str]
+) -> frozenset[str]:
+    """The scenarios under which ``when`` can hold, given what each fact can do."""
+    out: frozenset[str] = frozenset()
+    for conj in _expr.dnf(when):
+        positives = {lit for lit in conj if not lit.startswith(_expr.NEGATION_PREFIX)}
+        negatives = {lit.removeprefix(_expr.NEGATION_PREFIX) for lit in conj
+                     if lit.startswith(_expr.NEGATION_PREFIX)}
+        if positives & negatives:
+            continue  # X and not X
+        here = universe
+        for lit in positives:
+            here &= worlds.get(lit, frozenset())
+        out |= here
+    return out
 
 
 def _check_reachability(kb: KnowledgeBase) -> list[Problem]:
     out: list[Problem] = []
-    possible = _derivable(kb)
-    exclusive = frozenset(kb.scenarios)
+    worlds = _worlds(kb)
+    universe = frozenset(kb.scenarios)
     whenable = set(kb.ids())
     for rule in kb.rules:
         if not _expr.refs(rule.when) <= whenable:
             continue  # reported as a reference problem
-        if not _expr.can_hold(rule.when, derivable=possible.__contains__, exclusive=exclusive):
+        if not _when_worlds(rule.when, worlds, universe):
             out.append(_problem("never-holds", f"rule {rule.id}: its `when` can never hold "
                                 "(it asks for X and not X, two scenarios at once, or an item "
-                                "no rule can flag)", kb.origins.get("rule:" + rule.id)))
+                                "that cannot hold together with the rest)",
+                                kb.origins.get("rule:" + rule.id)))
     flagged = {t for r in kb.rules for t in r.then}
     for info in kb.items.values():
         if info.kind in FLAGGABLE and info.id not in flagged:
@@ -288,11 +317,12 @@ def _check_stages(kb: KnowledgeBase) -> list[Problem]:
         if st.end is not None and st.end < st.start:
             out.append(_problem("stages", f"stage {st.id}: ends ({st.end}) before it starts "
                                 f"({st.start})", e.origin))
+    origin = {e.value.id: e.origin for e in entries}
     for a, b in zip(kb.stages, kb.stages[1:], strict=False):
         if a.end != b.start:
-            out.append(Problem("stages", f"stage {a.id} ends in {a.end} but the next stage "
-                               f"{b.id} starts in {b.start}; stages must meet",
-                               file="history.yaml"))
+            out.append(_problem("stages", f"stage {a.id} ends in {a.end} but the next stage "
+                                f"{b.id} starts in {b.start}; stages must meet",
+                                origin.get(b.id)))
     return out
 
 

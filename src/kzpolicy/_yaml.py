@@ -28,6 +28,12 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise RulesFileError(
+                f"mapping keys must be plain scalars, not {type(key).__name__}",
+                file=str(loader.name),
+                line=line,
+            )
         if key in seen:
             raise RulesFileError(
                 f"duplicate key {key!r} (first defined on line {seen[key]}); "

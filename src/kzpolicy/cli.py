@@ -56,7 +56,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     root = args.path or stock_rules_path()
     from pathlib import Path
 
-    raw, problems = read_folder(Path(root))
+    raw, problems = read_folder(Path(root), collect=True)
     kb = None
     if not problems:
         kb = KnowledgeBase(raw)

@@ -78,6 +78,7 @@ class RulesFileError(KnowledgeBaseError):
     def __init__(self, message: str, *, file: str, line: int | None = None) -> None:
         self.file = file
         self.line = line
+        self.reason = message
         where = file + (f":{line}" if line else "")
         super().__init__(f"{where}: {message}")
 

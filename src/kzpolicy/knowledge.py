@@ -260,15 +260,20 @@ class KnowledgeBase:
         return self.states[ident]
 
     def _row(self, ident: str) -> model.Row:
+        """A table row by row ID, programme ID or programme abbreviation (e.g. "PfP")."""
         if ident in self.rows:
             return self.rows[ident]
+        by_abbreviation = {p.abbreviation.lower(): p.id for p in self.programmes.values()}
+        programme = by_abbreviation.get(ident.lower(), ident)
         for row in self.rows.values():
-            if row.programme == ident:
+            if row.programme == programme:
                 return row
-        choices = [*self.rows, *(p.abbreviation for p in self.programmes.values())]
-        prog = {p.abbreviation.lower(): p.id for p in self.programmes.values()}
-        if ident.lower() in prog:
-            return self._row(prog[ident.lower()])
+        in_table = {r.programme for r in self.rows.values() if r.programme}
+        choices = [*self.rows, *(p.abbreviation for p in self.programmes.values()
+                                 if p.id in in_table)]
+        if programme in self.programmes:
+            raise UnknownIdError(
+                "table row (that programme is not a row of the partnership table)", ident, choices)
         raise UnknownIdError("table row or programme", ident, choices)
 
     def cell(self, state: str, row: str) -> CellStatus:

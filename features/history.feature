@@ -1,0 +1,76 @@
+@stimuli @history
+Feature: History of relations: stages, military doctrines and programmes
+  Source: section on cooperation stimuli (the four stages of relations from 1991
+  to the article's present, and the comparison of the military doctrines of
+  2000 and 2007) and the opening paragraph of the section on the main
+  cooperation vectors (the programmes with their years). Consecutive stages
+  share their boundary years in the article; the project gives such a year to
+  the stage that starts in it (rules/history.yaml, an interpretation).
+
+  Scenario Outline: Each year of relations falls in one stage
+    When I look up the stage of the year <year>
+    Then the year falls in the stage "<stage>"
+
+    Examples:
+      | year | stage                                     |
+      | 1991 | Beginning and goal-setting                |
+      | 1993 | Beginning and goal-setting                |
+      | 1994 | Interests, contacts, forms of partnership |
+      | 2000 | Interests, contacts, forms of partnership |
+      | 2001 | Intensified military-political cooperation |
+      | 2004 | Intensified military-political cooperation |
+      | 2006 | Special strategic partnership             |
+      | 2010 | Special strategic partnership             |
+
+  @interpretation
+  Scenario Outline: A year shared by two stages goes to the stage that starts in it
+    When I look up the stage of the year <year>
+    Then the year falls in the stage "<stage>"
+
+    Examples:
+      | year | stage  |
+      | 1994 | stage2 |
+      | 2001 | stage3 |
+      | 2006 | stage4 |
+
+  Scenario Outline: Years outside the article's account fall in no stage
+    When I look up the stage of the year <year>
+    Then the year falls in no stage
+
+    Examples:
+      | year |
+      | 1990 |
+      | 2011 |
+
+  Scenario: The 2000 doctrine mentions NATO only in passing
+    Then the military doctrine of 2000 gives NATO a "peripheral" role
+    And the military doctrine of 2000 belongs to the stage "Interests, contacts, forms of partnership"
+
+  Scenario: The 2007 doctrine gives NATO a far larger place
+    Then the military doctrine of 2007 gives NATO a "significant" role
+    And the military doctrine of 2007 belongs to the stage "Special strategic partnership"
+
+  @vectors
+  Scenario Outline: The programmes the article dates
+    Then the programme "<programme>" dates from <year>
+
+    Examples:
+      | programme | year |
+      | PfP       | 1994 |
+      | PARP      | 2002 |
+      | OCC       | 2004 |
+      | IPAP      | 2006 |
+
+  @vectors
+  Scenario Outline: The programmes the article names without a year
+    Then the article gives no year for the programme "<programme>"
+
+    Examples:
+      | programme |
+      | CEAP      |
+      | PWP       |
+      | PAP-T     |
+      | PAP-DIB   |
+      | IPP       |
+      | SfP       |
+      | VSR       |

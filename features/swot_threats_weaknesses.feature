@@ -1,0 +1,155 @@
+@scenarios @swot
+Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
+  Source: section "Scenarios for the Development of Bilateral Cooperation",
+  the SWOT lists of weaknesses (five) and of challenges and threats (eight);
+  T3 also rests on the paragraph of the cooperation-stimuli section on the
+  problems close cooperation brings. Every rule that flags a threat or a
+  weakness is exercised here: flagged when its condition holds, and not flagged
+  when the condition is false or unknown.
+
+  @threats @weaknesses @stated
+  Scenario Outline: A condition the article ties to a threat or weakness flags it
+    Given nothing is asserted about the situation
+    And the condition "<condition>" holds
+    When the situation is assessed
+    Then the <kind> "<item>" is flagged
+    And the explanation of "<item>" goes through the rule "<rule>"
+    And the explanation of "<item>" cites the section "<section>"
+
+    Examples: the scenario factors that restate a threat
+      | condition | kind   | item | rule  | section   |
+      | D2        | threat | T1   | d2_t1 | scenarios |
+      | D3        | threat | T2   | d3_t2 | scenarios |
+      | D6        | threat | T3   | d6_t3 | scenarios |
+      | D7        | threat | T4   | d7_t4 | scenarios |
+      | D8        | threat | T5   | d8_t5 | scenarios |
+
+    Examples: context conditions
+      | condition                      | kind     | item | rule            | section   |
+      | cooperation_intensifies        | threat   | T1   | intensify_t1    | scenarios |
+      | cooperation_intensifies        | threat   | T3   | intensify_t3    | stimuli   |
+      | cooperation_intensifies        | weakness | W3   | intensify_w3    | scenarios |
+      | nato_standard_hardware         | threat   | T2   | hardware_t2     | scenarios |
+      | nato_standard_hardware         | weakness | W4   | hardware_w4     | scenarios |
+      | nato_image_criticised          | threat   | T3   | image_t3        | stimuli   |
+      | peacekeeping_participation     | threat   | T4   | peacekeeping_t4 | scenarios |
+      | russia_west_worsen             | threat   | T6   | russia_west_t6  | scenarios |
+      | nato_demonstrative_partnership | threat   | T7   | showcase_t7     | scenarios |
+      | region_relations_cool          | threat   | T7   | cooling_t7      | scenarios |
+      | info_scarce                    | weakness | W5   | info_w5         | scenarios |
+
+  @threats @weaknesses @interpretation
+  Scenario Outline: A condition the project reads onto a threat or weakness flags it
+    Given nothing is asserted about the situation
+    And the condition "<condition>" holds
+    When the situation is assessed
+    Then the <kind> "<item>" is flagged
+    And the explanation of "<item>" goes through the rule "<rule>"
+
+    Examples:
+      | condition               | kind     | item | rule         |
+      | D1                      | threat   | T1   | d1_t1        |
+      | I5                      | threat   | T5   | i5_t5        |
+      | D4                      | threat   | T7   | d4_t7        |
+      | I3                      | threat   | T7   | i3_t7        |
+      | cooperation_intensifies | weakness | W1   | intensify_w1 |
+      | cooperation_intensifies | weakness | W2   | intensify_w2 |
+
+  @threats @weaknesses
+  Scenario Outline: A condition asserted false flags nothing, just like an unknown one
+    Given nothing is asserted about the situation
+    And the condition "<condition>" does not hold
+    When the situation is assessed
+    Then the <kinds> "<items>" are not flagged
+
+    Examples:
+      | condition                      | kinds      | items              |
+      | cooperation_intensifies        | threats    | T1, T3             |
+      | cooperation_intensifies        | weaknesses | W1, W2, W3         |
+      | nato_standard_hardware         | threats    | T2                 |
+      | nato_standard_hardware         | weaknesses | W4                 |
+      | nato_image_criticised          | threats    | T3                 |
+      | peacekeeping_participation     | threats    | T4                 |
+      | russia_west_worsen             | threats    | T6                 |
+      | nato_demonstrative_partnership | threats    | T7                 |
+      | region_relations_cool          | threats    | T7                 |
+      | info_scarce                    | weaknesses | W5                 |
+      | D1                             | threats    | T1                 |
+      | D2                             | threats    | T1                 |
+      | D3                             | threats    | T2                 |
+      | D4                             | threats    | T7                 |
+      | D6                             | threats    | T3                 |
+      | D7                             | threats    | T4                 |
+      | D8                             | threats    | T5                 |
+      | I3                             | threats    | T7                 |
+      | I5                             | threats    | T5                 |
+
+  @threats
+  Scenario: With nothing asserted no threat or weakness is flagged
+    Given nothing is asserted about the situation
+    When the situation is assessed
+    Then the threats "T1, T2, T3, T4, T5, T6, T7, T8" are not flagged
+    And the weaknesses "W1, W2, W3, W4, W5" are not flagged
+
+  @threats @stated
+  Scenario: A double crisis while China grows suspicious is threat T8
+    Given the conditions "russia_uzbekistan_crisis, china_suspicion_grows" hold
+    When the situation is assessed
+    Then the threat "T8" is flagged
+    And the explanation of "T8" goes through the rule "crisis_t8"
+    And the explanation of "T8" cites "scenarios / threats / item 8"
+
+  @threats
+  Scenario Outline: Half of the double-crisis condition is not enough for T8
+    Given the condition "<condition>" holds
+    When the situation is assessed
+    Then the threat "T8" is not flagged
+
+    Examples:
+      | condition                |
+      | russia_uzbekistan_crisis |
+      | china_suspicion_grows    |
+
+  @threats @interpretation
+  Scenario: Strain with Russia plus regional cooling, with China suspicious, is T8
+    Given the conditions "cooperation_intensifies, region_relations_cool, china_suspicion_grows" hold
+    When the situation is assessed
+    Then the threats "T1, T7, T8" are flagged
+    And the explanation of "T8" goes through the rule "strain_and_cooling_t8"
+    And the explanation of "T8" goes through the rule "intensify_t1"
+    And the explanation of "T8" goes through the rule "cooling_t7"
+
+  @threats
+  Scenario: Strain and cooling without Chinese suspicion stop short of T8
+    Given the conditions "cooperation_intensifies, region_relations_cool" hold
+    When the situation is assessed
+    Then the threats "T1, T7" are flagged
+    But the threat "T8" is not flagged
+
+  @threats @integration @stated
+  Scenario: Integration cools relations with Uzbekistan and the region
+    Given the conditions "I1, I2, I4, I5" hold
+    When the situation is assessed
+    Then the implied scenario is "integration"
+    And the threat "T7" is flagged
+    And the explanation of "T7" goes through the rule "integration_t7"
+
+  @threats @integration @interpretation
+  Scenario Outline: Integration with Chinese suspicion or a double crisis brings T8
+    Given the conditions "I1, I2, I4, I5" hold
+    And the condition "<condition>" holds
+    When the situation is assessed
+    Then the implied scenario is "integration"
+    And the threat "T8" is flagged
+    And the explanation of "T8" goes through the rule "integration_t8"
+
+    Examples:
+      | condition                |
+      | china_suspicion_grows    |
+      | russia_uzbekistan_crisis |
+
+  @threats @integration
+  Scenario: Integration alone does not bring T8
+    Given the conditions "I1, I2, I4, I5" hold
+    When the situation is assessed
+    Then the threat "T8" is not flagged

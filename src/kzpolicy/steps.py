@@ -1,0 +1,1080 @@
+"""The kzpolicy step library for Gherkin feature files (pytest-bdd).
+
+Loaded by the ``kzpolicy`` pytest plugin (``kzpolicy.pytest_plugin``), so any
+project that installs kzpolicy can run feature files against it without a
+``conftest.py``. A step with the same text in a user's own ``conftest.py`` or
+test module overrides the one here.
+
+Every step works on one :class:`World` per scenario (the ``kzpolicy_world``
+fixture, built on the ``kzpolicy_kb`` fixture, which a project may override to
+point at its own rules folder). Steps that ask kzpolicy something (assess, a
+what-if, a look-up) keep a refusal instead of raising it, so a scenario can
+check it; any later step that needs the answer, or the end of the scenario,
+fails with the refusal if no step examined it.
+
+Each step records what it checked (:class:`Check`), which is how
+``kzpolicy coverage`` tells which parts of the article the features exercise.
+``STEP_LIBRARY`` lists every step with its pattern, a one-line description and
+an example (``kzpolicy steps`` renders it).
+
+No ``__all__`` here on purpose: pytest-bdd injects its step fixtures into this
+module's namespace, and pytest must see them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TypeVar, cast
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from ._assess import assess
+from .conditions import resolve
+from .errors import (
+    InputError,
+    KzPolicyError,
+    UnknownConditionError,
+    UnknownIdError,
+)
+from .knowledge import CellStatus, KnowledgeBase, load
+from .model import Doctrine, Programme, Stage
+from .results import Assessment, Flagged
+
+T = TypeVar("T")
+StepFunc = Callable[..., None]
+
+
+# --------------------------------------------------------------------------- typed fields
+class Field:
+    """A typed step field: the text it accepts (a regex) and what it becomes.
+
+    parse() reads ``pattern`` and ``regex_group_count`` off the converter, so a
+    field never runs past its own text (IDs stop at a quote, a comma or a space).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        pattern: str,
+        convert: Callable[[str], object],
+        placeholder: str,
+        doc: str,
+    ) -> None:
+        self.name = name
+        self.pattern = pattern
+        self.regex_group_count = 0
+        self.placeholder = placeholder
+        self.doc = doc
+        self._convert = convert
+
+    def __call__(self, text: str) -> object:
+        return self._convert(text)
+
+
+def _choice(mapping: Mapping[str, object]) -> Callable[[str], object]:
+    lowered = {k.lower(): v for k, v in mapping.items()}
+
+    def convert(text: str) -> object:
+        return lowered[" ".join(text.lower().split())]
+
+    return convert
+
+
+def _alternatives(mapping: Mapping[str, object]) -> str:
+    # longest first, so that "not flagged" is tried before "flagged"
+    return "|".join(sorted((k.replace(" ", r"\s+") for k in mapping), key=len, reverse=True))
+
+
+def _enum(name: str, mapping: Mapping[str, object], doc: str) -> Field:
+    shown = " | ".join(mapping)
+    return Field(name, _alternatives(mapping), _choice(mapping), f"<{shown}>", doc)
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(","))
+
+
+TRUTH = {"holds": True, "does not hold": False, "is unknown": None}
+TRUTHS = {"hold": True, "do not hold": False, "are unknown": None}
+KIND = {
+    "threat": "threat",
+    "weakness": "weakness",
+    "strength": "strength",
+    "opportunity": "opportunity",
+    "outcome": "consequence",
+    "rivalry effect": "rivalry",
+    "risk": "risk",
+}
+KINDS = {
+    "threats": "threat",
+    "weaknesses": "weakness",
+    "strengths": "strength",
+    "opportunities": "opportunity",
+    "outcomes": "consequence",
+    "rivalry effects": "rivalry",
+    "risks": "risk",
+}
+STATUS = {w: w for w in ("flagged", "not flagged", "engaged", "not engaged")}
+CHANGE = {
+    w: w
+    for w in (
+        "newly flagged", "no longer flagged", "still flagged", "still not flagged",
+        "newly engaged", "no longer engaged", "still engaged", "still not engaged",
+    )
+}
+#: a change word -> (present before, present after)
+CHANGE_STATES = {
+    "newly": (False, True), "no longer": (True, False), "still": (True, True),
+    "still not": (False, False),
+}
+SIDE = {
+    "the United States and NATO": "us_nato",
+    "the US and NATO": "us_nato",
+    "Russia": "russia",
+    "no side": "none",
+}
+VERDICT = {
+    "undesirable": "undesirable",
+    "desirable": "desirable",
+    "very unlikely": "very unlikely",
+    "the only rational course": "rational",
+    "not a rational course": "not rational",
+}
+DECIDED = {"by the threshold": "threshold", "by default": "default"}
+REFUSAL = {
+    "an unknown condition": UnknownConditionError,
+    "an unknown name": UnknownIdError,
+    "invalid input": InputError,
+}
+RECORDED = {"true": True, "false": False, "unknown": None}
+CELL = {"yes": "yes", "no": "no", "unknown": "unknown"}
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in [
+        Field("Id", r'[^"\s,]+', str, "<ID>", "one ID, as `kzpolicy list` shows it"),
+        Field(
+            "Ids",
+            r'[^"\s,]+(?:\s*,\s*[^"\s,]+)*',
+            _ids,
+            "<ID, ID, ...>",
+            "IDs separated by commas",
+        ),
+        Field("Text", r'[^"]*', str, "<text>", "any text without a double quote"),
+        Field("Year", r"-?\d{1,4}", int, "<year>", "a year, e.g. 2004"),
+        _enum("Truth", TRUTH, "whether one condition holds; unknown means not asserted"),
+        _enum("Truths", TRUTHS, "the same for several conditions"),
+        _enum("Kind", KIND, "what the item is in the article; risk means any risk"),
+        _enum("Kinds", KINDS, "the same, in the plural"),
+        _enum("Status", STATUS, "flagged for risks, engaged for strengths and opportunities"),
+        _enum("Change", CHANGE, "how a what-if changed an item"),
+        _enum("Side", SIDE, "the side that gains the objective advantage"),
+        _enum("Verdict", VERDICT, "the conclusion's verdict on a scenario"),
+        _enum("Decided", DECIDED, "how the scenario decision rule reached its result"),
+        _enum("Refusal", REFUSAL, "the kind of refusal"),
+        _enum("Recorded", RECORDED, "how a condition stands in the assessment"),
+        _enum("CellValue", CELL, "a partnership-table cell"),
+    ]
+}
+
+
+# --------------------------------------------------------------------------- the registry
+@dataclass(frozen=True)
+class StepDef:
+    """One step of the library: keyword, pattern, description and a worked example."""
+
+    keyword: str
+    pattern: str
+    doc: str
+    example: str
+    func: StepFunc
+    parser: parsers.parse
+
+    def matches(self, keyword: str, text: str) -> bool:
+        """Whether this step reads the step text ``text`` (a Given/When/Then line body)."""
+        return keyword == self.keyword and self.parser.is_matching(text)
+
+    def arguments(self, text: str) -> dict[str, Any]:
+        """The typed fields of ``text``."""
+        return self.parser.parse_arguments(text)
+
+
+STEP_LIBRARY: list[StepDef] = []
+_DECORATORS = {"given": given, "when": when, "then": then}
+
+
+def _step(keyword: str, pattern: str, *, doc: str, example: str) -> Callable[[StepFunc], StepFunc]:
+    """Register a step with pytest-bdd (in this module) and in STEP_LIBRARY."""
+    parser = parsers.parse(pattern, extra_types=FIELDS)
+
+    def decorate(func: StepFunc) -> StepFunc:
+        STEP_LIBRARY.append(StepDef(keyword, pattern, doc, example, func, parser))
+        # stacklevel 2: pytest-bdd puts the step fixture into this module, not here
+        return _DECORATORS[keyword](parser, stacklevel=2)(func)
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- the world
+@dataclass(frozen=True)
+class Check:
+    """Something a step checked, for coverage: what, on which subject, and whether it held."""
+
+    what: str
+    subject: str
+    expected: str
+    passed: bool
+    assessment: Assessment | None = None
+
+
+def _fail(message: str) -> NoReturn:
+    pytest.fail(message, pytrace=False)
+
+
+@dataclass
+class World:
+    """The state of one scenario: what is asserted, the last answers, and the checks made."""
+
+    kb: KnowledgeBase
+    preset: str | None = None
+    asserted: dict[str, object] = field(default_factory=dict)
+    unasserted: set[str] = field(default_factory=set)
+    clashes: list[str] = field(default_factory=list)
+    assessment: Assessment | None = None
+    previous: Assessment | None = None
+    error: KzPolicyError | None = None
+    examined: bool = False
+    year: int | None = None
+    stage: Stage | None = None
+    cell: CellStatus | None = None
+    checks: list[Check] = field(default_factory=list)
+
+    # ---------------------------------------------------------------- input
+    def start_over(self) -> None:
+        """Forget every assertion and answer (the checks made so far stay recorded)."""
+        self.settle()
+        self.preset = None
+        self.asserted.clear()
+        self.unasserted.clear()
+        self.clashes.clear()
+        self.assessment = self.previous = self.error = None
+        self.examined = False
+
+    def set_condition(self, ident: str, value: object) -> None:
+        """Assert ``ident`` true or false, or (``None``) leave it unknown."""
+        if value is None:
+            self.asserted.pop(ident, None)
+            self.unasserted.add(ident)
+            return
+        if ident in self.asserted and self.asserted[ident] != value:
+            self.clashes.append(ident)
+        self.asserted[ident] = value
+        self.unasserted.discard(ident)
+
+    # ---------------------------------------------------------------- requests
+    def attempt(self, request: Callable[[], T]) -> T | None:
+        """Run a request to kzpolicy, keeping a refusal for later steps to examine."""
+        self.settle()
+        self.error, self.examined = None, False
+        try:
+            return request()
+        except KzPolicyError as exc:
+            self.error = exc
+            return None
+
+    def _check_known(self, idents: Sequence[str]) -> None:
+        for ident in idents:
+            if ident not in self.kb.condition_ids:
+                raise UnknownConditionError(ident, self.kb.condition_ids)
+
+    def _assess_now(self) -> Assessment:
+        if self.clashes:
+            raise InputError(
+                f"condition {self.clashes[0]!r} is given twice, once true and once false"
+            )
+        # values that are not booleans go to kzpolicy as given, so that it refuses them
+        given = cast("dict[str, bool]", self.asserted)
+        if not self.unasserted:
+            return assess(given, preset=self.preset, kb=self.kb)
+        self._check_known(sorted(self.unasserted))
+        base = resolve(self.kb, None, preset=self.preset) if self.preset else {}
+        for ident in self.unasserted:
+            base.pop(ident, None)
+        return assess({**base, **given}, kb=self.kb)
+
+    def assess(self) -> None:
+        """Assess what the scenario asserted so far."""
+        self.previous = self.assessment
+        self.assessment = self.attempt(self._assess_now)
+
+    def what_if(self, changes: Mapping[str, bool | None]) -> None:
+        """Re-assess the last assessment's conditions with ``changes`` on top."""
+        last = self.result("a what-if")
+        changed = dict(last.asserted)
+
+        def request() -> Assessment:
+            self._check_known(list(changes))
+            for ident, value in changes.items():
+                if value is None:
+                    changed.pop(ident, None)
+                else:
+                    changed[ident] = value
+            return assess(changed, kb=self.kb)
+
+        self.previous = last
+        self.assessment = self.attempt(request)
+
+    def look_up_year(self, year: int) -> None:
+        """Find the stage of relations a year belongs to."""
+        self.year, self.stage = year, None
+        self.stage = self.attempt(lambda: self.kb.stage_of(year))
+
+    def look_up_cell(self, state: str, row: str) -> None:
+        """Find one cell of the partnership table."""
+        by_label = {s.label.lower(): s.id for s in self.kb.states.values()}
+        ident = by_label.get(state.lower(), state)
+        self.cell = self.attempt(lambda: self.kb.cell(ident, row))
+
+    # ---------------------------------------------------------------- answers
+    def settle(self) -> None:
+        """Fail if the last request was refused and no step examined the refusal."""
+        if self.error is not None and not self.examined:
+            err = self.error
+            self.examined = True
+            raise AssertionError(
+                f"kzpolicy refused the request ({type(err).__name__}): {err}\n"
+                "if the refusal is expected, check it with a step such as "
+                "'Then the request is refused as an unknown condition'"
+            ) from err
+
+    def result(self, purpose: str = "this step") -> Assessment:
+        """The last assessment; fails if there is none or it was refused."""
+        self.settle()
+        if self.assessment is None:
+            if self.error is not None:
+                _fail(f"{purpose} needs an assessment, but the last request was refused")
+            _fail(f"{purpose} needs an assessment: add 'When the situation is assessed' first")
+        return self.assessment
+
+    def before(self) -> Assessment:
+        """The assessment before the last what-if."""
+        self.result("comparing with before")
+        if self.previous is None:
+            _fail("nothing to compare with: ask a what-if after a first assessment")
+        return self.previous
+
+    def refusal(self) -> KzPolicyError:
+        """The refusal of the last request; fails if it was not refused."""
+        if self.error is None:
+            _fail("the last request was not refused")
+        self.examined = True
+        return self.error
+
+    def verify(
+        self,
+        passed: bool,
+        message: str,
+        *,
+        what: str,
+        subject: str,
+        expected: str,
+        assessment: Assessment | None = None,
+    ) -> None:
+        """Record a check and fail with ``message`` when it does not hold."""
+        self.checks.append(Check(what, subject, expected, passed, assessment))
+        if not passed:
+            _fail(message)
+
+    def finish(self) -> None:
+        """End of the scenario: a refusal nobody examined fails it."""
+        self.settle()
+
+    # ---------------------------------------------------------------- helpers
+    def item(self, ident: str, kind: str, status_word: str | None = None) -> str:
+        """Validate that ``ident`` is an item of ``kind``; return its kb kind."""
+        info = self.kb.items.get(ident)
+        if info is None or info.kind == "stimulus":
+            flaggable = [i for i, x in self.kb.items.items() if x.kind != "stimulus"]
+            raise UnknownIdError("item", ident, flaggable)
+        risk = info.kind not in {"strength", "opportunity"}
+        if kind == "any":
+            return info.kind
+        if kind == "risk" and not risk:
+            _fail(f"{ident} is a {info.kind}, not a risk: name it as a {info.kind}")
+        if kind not in {"risk", info.kind}:
+            word = next(k for k, v in KIND.items() if v == info.kind)
+            _fail(f"{ident} is a {word} in the article, not a {_word(kind)}")
+        if status_word is not None and status_word.endswith("engaged") == risk:
+            right = "flagged" if risk else "engaged"
+            _fail(f"{ident} is a {info.kind}: write that it is {right} or not {right}")
+        return info.kind
+
+    def section(self, name: str) -> str:
+        """A section ID from its ID or title."""
+        for sec in self.kb.sections.values():
+            if name.lower() in {sec.id.lower(), sec.title.lower()}:
+                return sec.id
+        raise UnknownIdError("section", name, self.kb.sections)
+
+
+def _word(kind: str) -> str:
+    return next(k for k, v in KIND.items() if v == kind)
+
+
+def _describe(a: Assessment, ident: str) -> str:
+    f = a.item(ident)
+    if f is None:
+        flagged = ", ".join(sorted(a.flagged_ids())) or "nothing"
+        return f"{ident} is not among the items flagged or engaged ({flagged})"
+    reasons = "; ".join(f"{s.rule} from {', '.join(s.conditions) or 'nothing'}" for s in f.because)
+    return f"{ident} ({f.label}) is there because of {reasons}"
+
+
+def _asserted(a: Assessment) -> str:
+    return ", ".join(f"{k}={'true' if v else 'false'}" for k, v in a.asserted.items()) or "nothing"
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture
+def kzpolicy_kb() -> KnowledgeBase:
+    """The knowledge base the steps use: the stock one (override it to use your rules)."""
+    return load()
+
+
+@pytest.fixture
+def kzpolicy_world(kzpolicy_kb: KnowledgeBase) -> Iterator[World]:
+    """A fresh World per scenario; a refusal nobody examined fails the scenario."""
+    world = World(kzpolicy_kb)
+    yield world
+    world.finish()
+
+
+# --------------------------------------------------------------------------- Given
+@_step(
+    "given",
+    "nothing is asserted about the situation",
+    doc="Start from nothing: every condition unknown, no preset.",
+    example="Given nothing is asserted about the situation",
+)
+def start_from_nothing(kzpolicy_world: World) -> None:
+    kzpolicy_world.start_over()
+
+
+@_step(
+    "given",
+    'the situation described by the preset "{preset:Text}"',
+    doc="Start from a named preset (`kzpolicy list presets`); conditions asserted in the "
+    "scenario are laid over it.",
+    example='Given the situation described by the preset "article-2010"',
+)
+def start_from_preset(kzpolicy_world: World, preset: str) -> None:
+    kzpolicy_world.preset = preset
+
+
+@_step(
+    "given",
+    'the condition "{condition:Id}" {truth:Truth}',
+    doc="Assert one condition (a factor such as D2, or a context condition) true or false, "
+    "or leave it unknown.",
+    example='Given the condition "cooperation_intensifies" holds',
+)
+def assert_condition(kzpolicy_world: World, condition: str, truth: bool | None) -> None:
+    kzpolicy_world.set_condition(condition, truth)
+
+
+@_step(
+    "given",
+    'the conditions "{conditions:Ids}" {truth:Truths}',
+    doc="Assert several conditions at once; handy in a Scenario Outline over subsets.",
+    example='Given the conditions "D1, D2, D3, D4" hold',
+)
+def assert_conditions(
+    kzpolicy_world: World, conditions: tuple[str, ...], truth: bool | None
+) -> None:
+    for ident in conditions:
+        kzpolicy_world.set_condition(ident, truth)
+
+
+_TABLE_VALUES = {"true": True, "false": False, "unknown": None}
+
+
+@_step(
+    "given",
+    "these conditions:",
+    doc="Assert conditions from a data table with the columns ID and value "
+    "(true, false or unknown; any other value goes to kzpolicy, which refuses it).",
+    example="Given these conditions:\n  | ID                 | value |\n"
+    "  | russia_west_worsen | true  |\n  | info_scarce        | false |",
+)
+def assert_condition_table(kzpolicy_world: World, datatable: Sequence[Sequence[object]]) -> None:
+    rows = [[str(c).strip() for c in row] for row in datatable]
+    if not rows or [c.lower() for c in rows[0]] != ["id", "value"]:
+        _fail("the table of conditions needs exactly two columns headed 'ID' and 'value'")
+    for ident, raw in rows[1:]:
+        value = _TABLE_VALUES.get(raw.lower(), raw)
+        kzpolicy_world.set_condition(ident, value)
+
+
+# --------------------------------------------------------------------------- When
+@_step(
+    "when",
+    "the situation is assessed",
+    doc="Run kzpolicy.assess on what the scenario asserted (a refusal is kept for a Then step).",
+    example="When the situation is assessed",
+)
+def assess_situation(kzpolicy_world: World) -> None:
+    kzpolicy_world.assess()
+
+
+@_step(
+    "when",
+    'I ask what if the condition "{condition:Id}" {truth:Truth}',
+    doc="A what-if: the last assessment's conditions with one change, assessed again; "
+    "the earlier result stays available for comparison.",
+    example='When I ask what if the condition "russia_west_worsen" holds',
+)
+def what_if_condition(kzpolicy_world: World, condition: str, truth: bool | None) -> None:
+    kzpolicy_world.what_if({condition: truth})
+
+
+@_step(
+    "when",
+    'I ask what if the conditions "{conditions:Ids}" {truth:Truths}',
+    doc="A what-if changing several conditions at once.",
+    example='When I ask what if the conditions "B1, B2, B3, B4, B5, B6, B7" are unknown',
+)
+def what_if_conditions(
+    kzpolicy_world: World, conditions: tuple[str, ...], truth: bool | None
+) -> None:
+    kzpolicy_world.what_if(dict.fromkeys(conditions, truth))
+
+
+@_step(
+    "when",
+    "I look up the stage of the year {year:Year}",
+    doc="Find the stage of Kazakhstan-NATO relations a year belongs to.",
+    example="When I look up the stage of the year 2004",
+)
+def look_up_year(kzpolicy_world: World, year: int) -> None:
+    kzpolicy_world.look_up_year(year)
+
+
+@_step(
+    "when",
+    'I look up "{state:Text}" in the row "{row:Text}" of the partnership table',
+    doc="Find one cell of the comparative partnership table (a state, and a row or programme).",
+    example='When I look up "Kazakhstan" in the row "IPAP" of the partnership table',
+)
+def look_up_cell(kzpolicy_world: World, state: str, row: str) -> None:
+    kzpolicy_world.look_up_cell(state, row)
+
+
+# --------------------------------------------------------------------------- Then: scenario
+@_step(
+    "then",
+    'the implied scenario is "{scenario:Id}"',
+    doc="The scenario the decision rule implies (integration, balance or distancing).",
+    example='Then the implied scenario is "balance"',
+)
+def implied_scenario(kzpolicy_world: World, scenario: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.kb.scenario(scenario)  # an unknown scenario name is a mistake in the feature
+    sc = a.scenario
+    w.verify(
+        sc.id == scenario,
+        f"the implied scenario is {sc.id!r}, not {scenario!r}: {sc.reason}",
+        what="scenario", subject=scenario, expected="implied", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the implied scenario moves from "{before:Id}" to "{after:Id}"',
+    doc="After a what-if: the scenario implied before and after the change.",
+    example='Then the implied scenario moves from "balance" to "distancing"',
+)
+def scenario_moves(kzpolicy_world: World, before: str, after: str) -> None:
+    w = kzpolicy_world
+    old, new = w.before(), w.result()
+    w.kb.scenario(before)
+    w.kb.scenario(after)
+    w.verify(
+        old.scenario.id == before and new.scenario.id == after,
+        f"the implied scenario went from {old.scenario.id!r} to {new.scenario.id!r}",
+        what="scenario", subject=after, expected="implied", assessment=new,
+    )
+
+
+@_step(
+    "then",
+    "the scenario is decided {how:Decided}",
+    doc="Whether a pole reached the threshold or the default (balance) held.",
+    example="Then the scenario is decided by default",
+)
+def decided_by(kzpolicy_world: World, how: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.verify(
+        a.scenario.decided_by == how,
+        f"the scenario was decided by {a.scenario.decided_by}: {a.scenario.reason}",
+        what="decision", subject=a.scenario.id, expected=how, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the assessment warns "{text:Text}"',
+    doc="One of the assessment's warnings contains the text (any case).",
+    example='Then the assessment warns "both poles are pressed at once"',
+)
+def warns(kzpolicy_world: World, text: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.verify(
+        any(text.lower() in x.lower() for x in a.warnings),
+        f"no warning contains {text!r}; warnings: {list(a.warnings) or 'none'}",
+        what="warning", subject=text, expected="present", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    "the assessment gives no warning",
+    doc="The assessment has no warnings.",
+    example="Then the assessment gives no warning",
+)
+def no_warning(kzpolicy_world: World) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.verify(
+        not a.warnings, f"the assessment warns: {list(a.warnings)}",
+        what="warning", subject="", expected="absent", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    "the objective advantage goes to {side:Side}",
+    doc="The side the article says gains the objective advantage in the implied scenario.",
+    example="Then the objective advantage goes to Russia",
+)
+def advantage(kzpolicy_world: World, side: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    got = a.scenario.advantage.side
+    w.verify(
+        got == side,
+        f"in {a.scenario.id!r} the advantage goes to {got!r}, not {side!r}",
+        what="advantage", subject=a.scenario.id, expected=side, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    "the conclusion calls the implied scenario {verdict:Verdict}",
+    doc="The conclusion's judgement of the implied scenario.",
+    example="Then the conclusion calls the implied scenario the only rational course",
+)
+def verdict(kzpolicy_world: World, verdict: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    j = a.scenario.judgement
+    holds = {
+        "desirable": j.desirable,
+        "undesirable": not j.desirable,
+        "very unlikely": j.likelihood == "very_unlikely",
+        "rational": j.rational,
+        "not rational": not j.rational,
+    }[verdict]
+    w.verify(
+        holds,
+        f"the conclusion does not call {a.scenario.id!r} {verdict}: {j.statement}",
+        what="judgement", subject=a.scenario.id, expected=verdict, assessment=a,
+    )
+
+
+# --------------------------------------------------------------------------- Then: items
+def _check_item(w: World, a: Assessment, ident: str, want: bool) -> None:
+    present = ident in a.flagged_ids()
+    verb = "flagged" if w.kb.items[ident].kind not in {"strength", "opportunity"} else "engaged"
+    if want:
+        message = f"{ident} is not {verb}: {_describe(a, ident)}; asserted: {_asserted(a)}"
+    else:
+        message = f"{ident} is {verb}, but should not be: {_describe(a, ident)}"
+    w.verify(
+        present == want, message,
+        what="item", subject=ident, expected="flagged" if want else "not flagged", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the {kind:Kind} "{item:Id}" is {status:Status}',
+    doc="A threat, weakness, outcome or rivalry effect is flagged or not; a strength or "
+    "opportunity is engaged or not.",
+    example='Then the threat "T6" is flagged',
+)
+def item_status(kzpolicy_world: World, kind: str, item: str, status: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.item(item, kind, status)
+    _check_item(w, a, item, not status.startswith("not"))
+
+
+@_step(
+    "then",
+    'the {kinds:Kinds} "{items:Ids}" are {status:Status}',
+    doc="The same for several items of one kind.",
+    example='Then the outcomes "IC1, IC2, IC3, IC4, IC5" are not flagged',
+)
+def items_status(
+    kzpolicy_world: World, kinds: str, items: tuple[str, ...], status: str
+) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    for ident in items:
+        w.item(ident, kinds, status)
+    failures: list[str] = []
+    for ident in items:
+        try:
+            _check_item(w, a, ident, not status.startswith("not"))
+        except pytest.fail.Exception as exc:
+            failures.append(str(exc.msg))
+    if failures:
+        _fail("\n".join(failures))
+
+
+@_step(
+    "then",
+    'compared with before, the {kind:Kind} "{item:Id}" is {change:Change}',
+    doc="After a what-if: how one item changed (newly, no longer, still flagged or engaged).",
+    example='Then compared with before, the threat "T6" is newly flagged',
+)
+def item_change(kzpolicy_world: World, kind: str, item: str, change: str) -> None:
+    w = kzpolicy_world
+    old, new = w.before(), w.result()
+    verb = change.rsplit(" ", 1)[1]
+    w.item(item, kind, verb)
+    states = CHANGE_STATES[change.rsplit(" ", 1)[0]]
+    was, now = item in old.flagged_ids(), item in new.flagged_ids()
+    ok = (was, now) == states
+
+    def state(on: bool) -> str:
+        return verb if on else f"not {verb}"
+
+    message = f"{item} was {state(was)} and is now {state(now)}, so it is not {change}"
+    for a, on in ((old, states[0]), (new, states[1])):
+        w.verify(
+            ok, message,
+            what="item", subject=item, expected="flagged" if on else "not flagged", assessment=a,
+        )
+
+
+# --------------------------------------------------------------------------- Then: why
+def _flagged(w: World, ident: str) -> tuple[Assessment, Flagged]:
+    a = w.result()
+    w.item(ident, "any")
+    found = a.item(ident)
+    if found is None:
+        _fail(f"{ident} is neither flagged nor engaged, so nothing explains it")
+    return a, found
+
+
+@_step(
+    "then",
+    'the explanation of "{item:Id}" cites the section "{section:Text}"',
+    doc="A step in the chain of reasons for the item points into the section (ID or title).",
+    example='Then the explanation of "T1" cites the section "scenarios"',
+)
+def explanation_section(kzpolicy_world: World, item: str, section: str) -> None:
+    w = kzpolicy_world
+    a, f = _flagged(w, item)
+    sid = w.section(section)
+    cited = sorted({s.locator.section for s in f.because})
+    w.verify(
+        sid in cited,
+        f"the explanation of {item} cites {', '.join(cited)}, not {sid}",
+        what="citation", subject=item, expected=sid, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the explanation of "{item:Id}" cites "{locator:Text}"',
+    doc="A step in the chain of reasons points exactly there (as `kzpolicy assess --explain` "
+    "writes locators).",
+    example='Then the explanation of "T6" cites "scenarios / threats / item 6"',
+)
+def explanation_locator(kzpolicy_world: World, item: str, locator: str) -> None:
+    w = kzpolicy_world
+    a, f = _flagged(w, item)
+    cited = [str(s.locator) for s in f.because]
+    w.verify(
+        locator.lower() in (c.lower() for c in cited),
+        f"the explanation of {item} cites {cited}, not {locator!r}",
+        what="citation", subject=item, expected=locator, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the explanation of "{item:Id}" goes through the rule "{rule:Id}"',
+    doc="The rule (`kzpolicy list rules`) is in the chain of reasons for the item.",
+    example='Then the explanation of "T8" goes through the rule "strain_and_cooling_t8"',
+)
+def explanation_rule(kzpolicy_world: World, item: str, rule: str) -> None:
+    w = kzpolicy_world
+    a, f = _flagged(w, item)
+    known = [*w.kb.rule_index, w.kb.decision.id]
+    if rule not in known:
+        raise UnknownIdError("rule", rule, known)
+    used = [s.rule for s in f.because]
+    w.verify(
+        rule in used,
+        f"the explanation of {item} goes through {used}, not {rule!r}",
+        what="rule", subject=rule, expected=item, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the condition "{condition:Id}" is recorded as {value:Recorded}',
+    doc="How the assessment holds a condition: true, false, or unknown (never asserted).",
+    example='Then the condition "D5" is recorded as unknown',
+)
+def condition_recorded(kzpolicy_world: World, condition: str, value: bool | None) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    if condition not in w.kb.condition_ids:
+        raise UnknownConditionError(condition, w.kb.condition_ids)
+    got = a.asserted.get(condition)
+    shown = {True: "true", False: "false", None: "unknown"}
+    w.verify(
+        got is value and (value is not None or condition in a.unknown),
+        f"the condition {condition} is recorded as {shown[got]}, not {shown[value]}",
+        what="condition", subject=condition, expected=shown[value], assessment=a,
+    )
+
+
+# --------------------------------------------------------------------------- Then: history
+def _stage(w: World, name: str) -> Stage:
+    for stage in w.kb.stages:
+        if name.lower() in {stage.id.lower(), stage.label.lower()}:
+            return stage
+    raise UnknownIdError("stage", name, [s.label for s in w.kb.stages])
+
+
+def _looked_up_year(w: World) -> int:
+    w.settle()
+    if w.year is None:
+        _fail("look a year up first: 'When I look up the stage of the year 2004'")
+    return w.year
+
+
+@_step(
+    "then",
+    'the year falls in the stage "{stage:Text}"',
+    doc="The year looked up belongs to this stage (its label or ID, `kzpolicy list stages`).",
+    example='Then the year falls in the stage "Intensified military-political cooperation"',
+)
+def year_in_stage(kzpolicy_world: World, stage: str) -> None:
+    w = kzpolicy_world
+    year = _looked_up_year(w)
+    want = _stage(w, stage)
+    got = w.stage
+    w.verify(
+        got is not None and got.id == want.id,
+        f"{year} falls in {got.label if got else 'no stage'!r}, not {want.label!r}",
+        what="stage", subject=want.id, expected=str(year),
+    )
+
+
+@_step(
+    "then",
+    "the year falls in no stage",
+    doc="The year looked up lies outside the four stages the article gives.",
+    example="Then the year falls in no stage",
+)
+def year_in_no_stage(kzpolicy_world: World) -> None:
+    w = kzpolicy_world
+    year = _looked_up_year(w)
+    w.verify(
+        w.stage is None,
+        f"{year} falls in the stage {w.stage.label if w.stage else ''!r}",
+        what="stage", subject="none", expected=str(year),
+    )
+
+
+def _doctrine(w: World, year: int) -> Doctrine:
+    for d in w.kb.doctrines:
+        if d.year == year:
+            return d
+    raise UnknownIdError("doctrine year", str(year), [str(d.year) for d in w.kb.doctrines])
+
+
+@_step(
+    "then",
+    'the military doctrine of {year:Year} gives NATO a "{role:Text}" role',
+    doc="The place NATO has in one of Kazakhstan's military doctrines (`kzpolicy list doctrines`).",
+    example='Then the military doctrine of 2007 gives NATO a "significant" role',
+)
+def doctrine_role(kzpolicy_world: World, year: int, role: str) -> None:
+    w = kzpolicy_world
+    d = _doctrine(w, year)
+    w.verify(
+        d.nato_role.lower() == role.lower(),
+        f"the doctrine of {year} gives NATO a {d.nato_role!r} role, not {role!r}",
+        what="doctrine", subject=d.id, expected=role,
+    )
+
+
+@_step(
+    "then",
+    'the military doctrine of {year:Year} belongs to the stage "{stage:Text}"',
+    doc="The stage of relations a doctrine was written in.",
+    example='Then the military doctrine of 2000 belongs to the stage "stage2"',
+)
+def doctrine_stage(kzpolicy_world: World, year: int, stage: str) -> None:
+    w = kzpolicy_world
+    d = _doctrine(w, year)
+    want = _stage(w, stage)
+    w.verify(
+        d.stage == want.id,
+        f"the doctrine of {year} belongs to {d.stage!r}, not {want.id!r}",
+        what="doctrine", subject=d.id, expected=want.id,
+    )
+
+
+def _programme(w: World, name: str) -> Programme:
+    for p in w.kb.programmes.values():
+        if name.lower() in {p.id.lower(), p.abbreviation.lower(), p.name.lower()}:
+            return p
+    raise UnknownIdError("programme", name, [p.abbreviation for p in w.kb.programmes.values()])
+
+
+@_step(
+    "then",
+    'the programme "{programme:Text}" dates from {year:Year}',
+    doc="The year the article gives for a programme (abbreviation, ID or name).",
+    example='Then the programme "PARP" dates from 2002',
+)
+def programme_year(kzpolicy_world: World, programme: str, year: int) -> None:
+    w = kzpolicy_world
+    p = _programme(w, programme)
+    w.verify(
+        p.year == year,
+        f"the article dates {p.abbreviation} to {p.year}, not {year}",
+        what="programme", subject=p.id, expected=str(year),
+    )
+
+
+@_step(
+    "then",
+    'the article gives no year for the programme "{programme:Text}"',
+    doc="The article names the programme without a year.",
+    example='Then the article gives no year for the programme "PAP-T"',
+)
+def programme_no_year(kzpolicy_world: World, programme: str) -> None:
+    w = kzpolicy_world
+    p = _programme(w, programme)
+    w.verify(
+        p.year is None,
+        f"the article dates {p.abbreviation} to {p.year}",
+        what="programme", subject=p.id, expected="none",
+    )
+
+
+# --------------------------------------------------------------------------- Then: table
+def _looked_up_cell(w: World) -> CellStatus:
+    w.settle()
+    if w.cell is None:
+        _fail("look a cell up first: 'When I look up \"Kazakhstan\" in the row \"IPAP\" ...'")
+    return w.cell
+
+
+@_step(
+    "then",
+    'the cell reads "{value:CellValue}"',
+    doc="The cell looked up is yes, no or unknown (the article does not say).",
+    example='Then the cell reads "yes"',
+)
+def cell_reads(kzpolicy_world: World, value: str) -> None:
+    w = kzpolicy_world
+    c = _looked_up_cell(w)
+    w.verify(
+        c.value == value,
+        f"the cell {c.state} / {c.row} reads {c.value!r}, not {value!r}",
+        what="cell", subject=f"{c.state}/{c.row}", expected=value,
+    )
+
+
+@_step(
+    "then",
+    'the evidence for the cell cites the section "{section:Text}"',
+    doc="Where the article makes a known cell known.",
+    example='Then the evidence for the cell cites the section "vectors"',
+)
+def cell_evidence(kzpolicy_world: World, section: str) -> None:
+    w = kzpolicy_world
+    c = _looked_up_cell(w)
+    sid = w.section(section)
+    got = c.evidence.section if c.evidence else None
+    w.verify(
+        got == sid,
+        f"the cell {c.state} / {c.row} has evidence in {got or 'no section (unknown)'}, "
+        f"not {sid}",
+        what="citation", subject=f"{c.state}/{c.row}", expected=sid,
+    )
+
+
+# --------------------------------------------------------------------------- Then: refusals
+@_step(
+    "then",
+    "the request is refused as {refusal:Refusal}",
+    doc="The last request (assessment, what-if or look-up) was refused, and how.",
+    example="Then the request is refused as an unknown condition",
+)
+def refused_as(kzpolicy_world: World, refusal: type[KzPolicyError]) -> None:
+    w = kzpolicy_world
+    err = w.refusal()
+    w.verify(
+        isinstance(err, refusal),
+        f"the request was refused with {type(err).__name__}: {err}",
+        what="refusal", subject=refusal.__name__, expected="raised",
+    )
+
+
+@_step(
+    "then",
+    'the refusal says "{text:Text}"',
+    doc="The refusal's message contains the text (any case).",
+    example="Then the refusal says \"unknown condition 'D9'\"",
+)
+def refusal_says(kzpolicy_world: World, text: str) -> None:
+    w = kzpolicy_world
+    err = w.refusal()
+    w.verify(
+        text.lower() in str(err).lower(),
+        f"the refusal says {str(err)!r}",
+        what="refusal", subject="message", expected=text,
+    )
+
+
+@_step(
+    "then",
+    'the refusal suggests "{suggestion:Text}"',
+    doc="The refusal names this ID among the closest valid ones.",
+    example='Then the refusal suggests "D8"',
+)
+def refusal_suggests(kzpolicy_world: World, suggestion: str) -> None:
+    w = kzpolicy_world
+    err = w.refusal()
+    offered = list(getattr(err, "suggestions", []))
+    w.verify(
+        suggestion in offered,
+        f"the refusal suggests {offered or 'nothing'}: {err}",
+        what="refusal", subject="suggestion", expected=suggestion,
+    )
