@@ -237,7 +237,7 @@ def _worlds(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
     rule that needs an outcome of one scenario together with another scenario.
     """
     universe = frozenset(kb.scenarios)
-    worlds: dict[str, frozenset[str]] = {c: universe for c in kb.condition_ids}
+    worlds: dict[str, frozenset[str]] = dict.fromkeys(kb.condition_ids, universe)
     worlds.update({s: frozenset({s}) for s in kb.scenarios})
     changed = True
     while changed:
