@@ -22,6 +22,8 @@ import pytest
 
 from kzpolicy import _durable
 from kzpolicy._durable import (
+    MAX_CONSUMERS,
+    MAX_FACTS,
     MAX_NEEDS,
     MAX_SESSIONS,
     DurableNetwork,
@@ -220,6 +222,28 @@ def test_sixteen_needs_work_seventeen_are_refused() -> None:
         P("too_wide", tuple(names), ())
 
 
+LARGEST = """
+from kzpolicy._durable import MAX_FACTS, DurableNetwork, Production as P
+net = DurableNetwork([P(f"p{i}", (f"F{i}",), (f"T{i}",)) for i in range(MAX_FACTS)])
+with net.session() as s:
+    print(len(s.assert_facts(["F0", f"F{MAX_FACTS - 1}", "unknown"])))
+"""
+
+
+def test_largest_network_durable_can_run() -> None:
+    result = run_python(LARGEST, timeout=60)  # one fact more and durable loops forever
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "2"
+
+
+def test_networks_beyond_durable_limits_are_refused() -> None:
+    with pytest.raises(EngineError, match=f"at most {MAX_FACTS}"):
+        DurableNetwork([P(f"p{i}", (f"F{i}",), ()) for i in range(MAX_FACTS + 1)])
+    with pytest.raises(EngineError, match=f"at most {MAX_CONSUMERS}"):
+        DurableNetwork([P(f"p{i}", ("A",), ()) for i in range(MAX_CONSUMERS + 1)])
+    assert DurableNetwork([P(f"p{i}", ("A",), ()) for i in range(MAX_CONSUMERS)]).handled
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -254,9 +278,10 @@ def test_misuse_of_a_session_raises_engine_error(chain: DurableNetwork) -> None:
         s.assert_facts(["A"])
 
 
-def test_decimal_tokens_have_distinct_durable_hashes() -> None:
-    """Sids and fact ids are str(0) .. str(65535): durable must tell them all apart."""
-    assert len({fnv1_32(str(i)) for i in range(_durable._MAX_TOKENS)}) == _durable._MAX_TOKENS
+def test_sids_and_fact_tokens_have_distinct_durable_hashes() -> None:
+    """Sids and fact ids are decimal strings below 1,024: durable must tell them apart."""
+    assert MAX_FACTS < MAX_SESSIONS
+    assert len({fnv1_32(str(i)) for i in range(MAX_SESSIONS)}) == MAX_SESSIONS
 
 
 # --------------------------------------------------------------------------- against the oracle

@@ -295,3 +295,20 @@ def test_cli_monte_carlo(capsys: pytest.CaptureFixture[str]) -> None:
         code, _ = call(["monte-carlo", *bad])
         err = capsys.readouterr().err
         assert code == 2 and fragment in err and err.count("\n") == 1, bad
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    from kzpolicy._cli_whatif import _Bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Terminal(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = _Bar("landscape", stream)
+        bar(1, 4)
+        bar(4, 4)
+    assert pipe.getvalue() == ""
+    assert "landscape [" in tty.getvalue() and "100%" in tty.getvalue()
+    assert tty.getvalue().endswith("\n")

@@ -33,7 +33,7 @@ from ._decision import decide
 from ._engine import EngineFiring, _strata
 from .knowledge import KnowledgeBase
 
-__all__ = ["BatchResult", "BitsetRules", "Column", "bitset"]
+__all__ = ["BatchResult", "BitsetRules", "Column", "bitset", "count"]
 
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 Column: TypeAlias = "BoolArray | bool"
@@ -90,7 +90,7 @@ class BatchResult:
     scenario_ids: tuple[str, ...]
     scenario: npt.NDArray[np.uint8]
     """Index into ``scenario_ids`` of each input's implied scenario."""
-    counts: npt.NDArray[np.uint8]
+    counts: npt.NDArray[np.uint16]
     """Factors asserted true, per scenario (rows in ``scenario_ids`` order) and input."""
     facts: dict[str, Column]
     """Every fact that holds for some input: literals, the scenario, flagged items."""
@@ -274,7 +274,7 @@ class BitsetRules:
                 facts[c] = yes
             if no is not False:
                 facts[_NOT + c] = no
-        counts = np.zeros((len(self._sizes), size), dtype=np.uint8)
+        counts = np.zeros((len(self._sizes), size), dtype=np.uint16)
         for c, n in self._factor_of.items():
             yes = true.get(c, False)
             if yes is not False:

@@ -9,8 +9,8 @@ The engine's sharp edges (ENGINE-NOTES.md) are neutralised here, once:
 * Durable never sees kzpolicy's names. Each fact some production needs becomes a token
   ``"0"``, ``"1"``, ... that is both the fact's ``id`` and what its pattern tests, and a
   session's sid is one of ``"0"`` .. ``"1023"``, reused once its state is deleted. Durable
-  tells sids (and facts within a sid) apart by 32-bit FNV-1 hashes alone; the decimal strings
-  below 65,536 all hash apart, so two facts or two live sessions are never confused. The
+  tells sids (and facts within a sid) apart by 32-bit FNV-1 hashes alone; these decimal
+  strings all hash apart, so two facts or two live sessions are never confused. The
   rule names (``r0``, ``r1``, ... and ``end``) need no escaping, so the rule that fired is
   sliced straight off the action message (ten times cheaper than ``json.loads``).
 * A fact goes to durable at most once per session, and only if some production needs it
@@ -20,6 +20,8 @@ The engine's sharp edges (ENGINE-NOTES.md) are neutralised here, once:
   priority, so an action has always run before ``delete_state``, which otherwise frees
   uninitialised memory and crashes. A session that never sent a fact owns no durable state.
 * At most 1,024 sids can live in one ruleset: one sid per session, its state deleted on exit.
+* Durable's own size limits (below) are checked when a network is built, with a clear error:
+  past them it fails, or with too many facts even loops forever.
 * One lock per network serialises the C calls, which hold the GIL anyway, and makes
   ``close()`` safe while other threads run sessions.
 """
@@ -30,6 +32,7 @@ import itertools
 import json
 import threading
 import weakref
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -39,6 +42,8 @@ import durable_rules_engine as _c
 from kzpolicy.errors import EngineError
 
 __all__ = [
+    "MAX_CONSUMERS",
+    "MAX_FACTS",
     "MAX_NEEDS",
     "MAX_SESSIONS",
     "MAX_STRATUM",
@@ -50,11 +55,15 @@ __all__ = [
 
 MAX_NEEDS = 16
 """Most distinct facts one production may need: durable holds 16 facts in one match."""
+MAX_FACTS = 510
+"""Most distinct facts one network may need: durable's root node has 512 slots, one of which
+the sentinel takes and one must stay free, or asserting a fact loops forever."""
+MAX_CONSUMERS = 256
+"""Most productions that may need one same fact (durable's beta list per pattern)."""
 MAX_STRATUM = 65534
 """Highest stratum: durable's ``pri`` is an unsigned short and the sentinel takes one more."""
 MAX_SESSIONS = 1024
 """Most sessions open at once on one network: durable's limit of live sids per ruleset."""
-_MAX_TOKENS = 65536  # str(0) .. str(65535) have pairwise distinct FNV-1 32-bit hashes
 
 _SENTINEL = "end"  # the no-op rule's name; a production's rule is "r<index>"
 _NAMES = itertools.count(1)  # makes ruleset names unique in the process
@@ -155,8 +164,12 @@ class DurableNetwork:
         self._tokens: dict[str, str] = {}
         for fact in itertools.chain.from_iterable(needs):
             self._tokens.setdefault(fact, str(len(self._tokens)))
-        if len(self._tokens) >= _MAX_TOKENS:
-            raise EngineError(f"more than {_MAX_TOKENS - 1} distinct facts are needed")
+        if len(self._tokens) > MAX_FACTS:
+            raise EngineError(f"{len(self._tokens)} distinct facts needed; at most {MAX_FACTS}")
+        consumers = Counter(itertools.chain.from_iterable(needs))
+        fact, count = max(consumers.items(), key=lambda kv: kv[1], default=("", 0))
+        if count > MAX_CONSUMERS:
+            raise EngineError(f"{count} productions need {fact!r}; at most {MAX_CONSUMERS}")
         self._sentinel = str(len(self._tokens))  # the token after the last needed fact
         self._handled = frozenset(self._tokens)
 
@@ -325,7 +338,7 @@ class DurableSession:
         rs, sid = self._net._rs, self._sid
         with rs.lock:
             if rs.closed or not sid:
-                return  # close() already freed every state that could be freed
+                return  # never entered, already closed, or freed by close()
             self._sid = ""
             if not self._sent:
                 rs.free_sids.append(sid)

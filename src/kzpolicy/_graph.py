@@ -22,6 +22,8 @@ from .knowledge import FLAGGABLE, KnowledgeBase
 from .results import Assessment
 
 __all__ = [
+    "KIND_COLOURS",
+    "KIND_ORDER",
     "Activity",
     "Edge",
     "Network",
@@ -40,6 +42,16 @@ KIND_ORDER = (
     "factor", "condition", "rule", "scenario",
     "threat", "weakness", "rivalry", "consequence", "strength", "opportunity",
 )
+
+
+#: fill and line colour of each kind, shared by DOT, Mermaid and the HTML report
+KIND_COLOURS: dict[str, tuple[str, str]] = {
+    "factor": ("#dbeafe", "#1d4ed8"), "condition": ("#e0f2fe", "#0369a1"),
+    "rule": ("#f3f4f6", "#4b5563"), "scenario": ("#ede9fe", "#6d28d9"),
+    "threat": ("#fee2e2", "#b91c1c"), "weakness": ("#ffedd5", "#c2410c"),
+    "rivalry": ("#fce7f3", "#be185d"), "consequence": ("#f5f5f4", "#57534e"),
+    "strength": ("#dcfce7", "#15803d"), "opportunity": ("#d1fae5", "#047857"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,13 +245,7 @@ def _ordered(net: Network) -> list[Node]:
     return sorted(net.nodes.values(), key=lambda n: rank.get(n.kind, len(rank)))
 
 
-_DOT_SHAPES = {
-    "factor": ("box", "#dbeafe"), "condition": ("box", "#e0f2fe"),
-    "rule": ("ellipse", "#f3f4f6"), "scenario": ("hexagon", "#ede9fe"),
-    "threat": ("box", "#fee2e2"), "weakness": ("box", "#ffedd5"),
-    "rivalry": ("box", "#fce7f3"), "consequence": ("box", "#f5f5f4"),
-    "strength": ("box", "#dcfce7"), "opportunity": ("box", "#d1fae5"),
-}
+_DOT_SHAPES = {"rule": "ellipse", "scenario": "hexagon"}
 
 
 def _dot_str(text: str) -> str:
@@ -256,8 +262,9 @@ def to_dot(net: Network, act: Activity | None = None) -> str:
         '  edge [color="#6b7280", arrowsize=0.6];',
     ]
     for node in _ordered(net):
-        shape, fill = _DOT_SHAPES.get(node.kind, ("box", "#ffffff"))
-        attrs = [f"label={_dot_str(node.ident)}", f"shape={shape}", f"fillcolor={_dot_str(fill)}",
+        fill, line = KIND_COLOURS.get(node.kind, ("#ffffff", "#6b7280"))
+        attrs = [f"label={_dot_str(node.ident)}", f"shape={_DOT_SHAPES.get(node.kind, 'box')}",
+                 f"fillcolor={_dot_str(fill)}", f"color={_dot_str(line)}",
                  f"tooltip={_dot_str(f'{node.kind}: {node.label} ({node.detail})')}"]
         if act is not None and act.node_on(node):
             attrs.append("penwidth=2.5")
@@ -291,15 +298,6 @@ def _mermaid_text(text: str) -> str:
     return out.replace("<", "#lt;").replace(">", "#gt;")
 
 
-_MERMAID_CLASSES = {
-    "factor": "fill:#dbeafe,stroke:#1d4ed8", "condition": "fill:#e0f2fe,stroke:#0369a1",
-    "rule": "fill:#f3f4f6,stroke:#6b7280", "scenario": "fill:#ede9fe,stroke:#6d28d9",
-    "threat": "fill:#fee2e2,stroke:#b91c1c", "weakness": "fill:#ffedd5,stroke:#c2410c",
-    "rivalry": "fill:#fce7f3,stroke:#be185d", "consequence": "fill:#f5f5f4,stroke:#57534e",
-    "strength": "fill:#dcfce7,stroke:#15803d", "opportunity": "fill:#d1fae5,stroke:#047857",
-}
-
-
 def to_mermaid(net: Network, act: Activity | None = None) -> str:
     """A Mermaid flowchart of the network; with ``act``, what fired is thick and outlined."""
     nodes = _ordered(net)
@@ -322,8 +320,8 @@ def to_mermaid(net: Network, act: Activity | None = None) -> str:
     used = sorted({n.kind for n in nodes}, key=lambda k: KIND_ORDER.index(k)
                   if k in KIND_ORDER else len(KIND_ORDER))
     for kind in used:
-        style = _MERMAID_CLASSES.get(kind, "fill:#ffffff,stroke:#6b7280")
-        lines.append(f"  classDef {kind} {style}")
+        fill, line = KIND_COLOURS.get(kind, ("#ffffff", "#6b7280"))
+        lines.append(f"  classDef {kind} fill:{fill},stroke:{line}")
         members = ",".join(ids[n.key] for n in nodes if n.kind == kind)
         lines.append(f"  class {members} {kind}")
     if act is not None:

@@ -12,12 +12,14 @@ It reflows to a phone's width and prints on paper.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from html import escape
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _svg
-from ._graph import Activity, Edge, Network, activity, network
+from ._graph import KIND_COLOURS, Activity, Edge, Network, activity, network
 from ._layout import layout
 from .errors import InputError
 from .knowledge import KnowledgeBase, load
@@ -144,6 +146,7 @@ def _legend(extra: str = "") -> str:
             '<li><span class="ln on"></span>fired</li>'
             '<li><span class="ln idle"></span>did not fire</li>'
             '<li><span class="ln negated"></span>needs the condition false</li>'
+            '<li><span class="sw dashed"></span>condition asserted false</li>'
             f"{extra}</ul>")
 
 
@@ -224,7 +227,7 @@ def _document(title: str, kb: KnowledgeBase, body: str, kb_version: str) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="kzpolicy {escape(_version())}">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{escape(title)}</title><style>{_css()}</style></head><body>"
         f'<header><h1>{escape(title)}</h1><p class="muted">Rules from {_source(kb)}. '
         f'Knowledge base <code id="kb-version">{escape(kb_version)}</code>.</p></header>'
         f"<main>{body}</main>"
@@ -321,105 +324,11 @@ def comparison_page(
                      after.kb_version)
 
 
-def _node_css() -> str:
-    colours = {
-        "factor": ("#dbeafe", "#1d4ed8"), "condition": ("#e0f2fe", "#0369a1"),
-        "rule": ("#f3f4f6", "#4b5563"), "scenario": ("#ede9fe", "#6d28d9"),
-        "threat": ("#fee2e2", "#b91c1c"), "weakness": ("#ffedd5", "#c2410c"),
-        "rivalry": ("#fce7f3", "#be185d"), "consequence": ("#f5f5f4", "#57534e"),
-        "strength": ("#dcfce7", "#15803d"), "opportunity": ("#d1fae5", "#047857"),
-    }
-    return "".join(
-        f".k-{k} rect,.sw.k-{k}{{fill:{fill};background:{fill};stroke:{line};"
-        f"border-color:{line}}}" for k, (fill, line) in colours.items())
-
-
-_CSS = (
-    ":root{--ink:#111827;--muted:#4b5563;--line:#d1d5db;--on:#ea580c;--gain:#15803d;"
-    "--lose:#dc2626;--bar:#6d28d9;--soft:#f9fafb}"
-    "*{box-sizing:border-box}"
-    "html{-webkit-text-size-adjust:100%}"
-    "body{margin:0 auto;max-width:74rem;padding:1rem;color:var(--ink);background:#fff;"
-    "font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}"
-    "h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.25rem;margin:1.6rem 0 .5rem;"
-    "border-bottom:1px solid var(--line)}h3{font-size:1.05rem;margin:1.1rem 0 .4rem}"
-    "code{font:0.9em ui-monospace,Menlo,Consolas,monospace}"
-    ".muted{color:var(--muted);font-size:.92em}"
-    ".lede{font-size:1.15rem}"
-    ".split{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1.2rem;"
-    "align-items:start}"
-    ".sides{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
-    ".side{border:1px solid var(--line);border-radius:6px;padding:0 .8rem}"
-    ".side.after{border-color:var(--bar)}"
-    ".stats{display:flex;flex-wrap:wrap;gap:.5rem 1.4rem;margin:.5rem 0}"
-    ".stats div{min-width:6rem}.stats dt{font-size:.8rem;color:var(--muted)}"
-    ".stats dd{margin:0;font-size:1.3rem;font-weight:600}"
-    "figure{margin:0}.chart-box{border:1px solid var(--line);border-radius:6px;"
-    "padding:.4rem .6rem}.chart-box.wide{max-width:40rem;margin:.6rem 0}"
-    "figcaption{font-size:.85rem;color:var(--muted)}"
-    "svg.chart{width:100%;height:auto;display:block;font:13px system-ui,sans-serif}"
-    ".chart .track{fill:#eef0f3}.chart .value{fill:#a5b4fc}"
-    ".chart .implied .value{fill:var(--bar)}.chart .s-before .value{fill:#9ca3af}"
-    ".chart .s-after .value{fill:#a5b4fc}.chart .s-after.implied .value{fill:var(--bar)}"
-    ".chart .name{font-weight:600}.chart .val{font-variant-numeric:tabular-nums}"
-    ".chart .threshold{stroke:var(--ink);stroke-dasharray:4 3}"
-    ".chart .tick{font-size:11px;fill:var(--muted)}"
-    ".key{display:inline-block;width:.8em;height:.8em;margin:0 .25em 0 .6em;"
-    "vertical-align:-.05em}.key.before{background:#9ca3af}.key.after{background:var(--bar)}"
-    ".warn{border-left:4px solid #d97706;background:#fffbeb;padding:.4rem .8rem;"
-    "margin:.8rem 0}"
-    "table{border-collapse:collapse;width:100%;font-size:.92rem}"
-    "th,td{border-bottom:1px solid var(--line);padding:.35rem .45rem;text-align:left;"
-    "vertical-align:top}thead th{background:var(--soft);font-size:.85rem}"
-    ".because{margin:0;padding-left:1.1rem}.because li{margin:.1rem 0}"
-    "tr.added{background:#f0fdf4}tr.removed{background:#fef2f2}tr.changed{background:#fffbeb}"
-    ".chip{display:inline-block;border-radius:99px;padding:0 .5rem;font-size:.8rem;"
-    "border:1px solid var(--line)}.chip.added,.chip.changed{border-color:var(--gain);"
-    "color:var(--gain)}.chip.removed{border-color:var(--lose);color:var(--lose)}"
-    ".v-true{color:var(--gain);font-weight:600}.v-false{color:var(--lose);font-weight:600}"
-    ".v-unknown{color:var(--muted)}"
-    ".sw{display:inline-block;width:.8em;height:.8em;border:1px solid;border-radius:2px;"
-    "margin-right:.35em;vertical-align:-.05em}"
-    ".legend{display:flex;flex-wrap:wrap;gap:.2rem 1rem;list-style:none;padding:0;"
-    "font-size:.85rem;margin:.4rem 0}"
-    ".ln{display:inline-block;width:1.6em;height:0;border-top:2px solid #cbd5e1;"
-    "margin-right:.35em;vertical-align:middle}.ln.on{border-top:3px solid var(--on)}"
-    ".ln.negated{border-top-style:dashed}.ln.gained{border-top:3px solid var(--gain)}"
-    ".ln.lost{border-top:3px dashed var(--lose)}"
-    ".toggle{font-size:.9rem}label.toggle{margin-left:.3rem}"
-    ".scroll{overflow-x:auto;border:1px solid var(--line);border-radius:6px;"
-    "margin-top:.5rem;background:#fff}"
-    "svg.network{display:block;font:11px ui-monospace,Menlo,Consolas,monospace}"
-    ".network .edge{fill:none;stroke:#cbd5e1;stroke-width:1}"
-    ".network .edge.negated{stroke-dasharray:5 3}"
-    ".network .edge.on{stroke:var(--on);stroke-width:2}"
-    ".network .edge.gained{stroke:var(--gain);stroke-width:2.2}"
-    ".network .edge.lost{stroke:var(--lose);stroke-width:2;stroke-dasharray:6 3}"
-    ".network .arrow path{fill:#cbd5e1}.network .arrow.on path{fill:var(--on)}"
-    ".network .arrow.gained path{fill:var(--gain)}.network .arrow.lost path{fill:var(--lose)}"
-    ".network .node rect{stroke-width:1}.network .node text{fill:var(--ink)}"
-    ".network .node.idle{opacity:.45}"
-    ".network .node.on rect,.network .node.gained rect{stroke-width:2.5}"
-    ".network .node.on text,.network .node.gained text{font-weight:700}"
-    ".network .node.gained rect{stroke:var(--gain)}"
-    ".network .node.lost rect{stroke:var(--lose);stroke-dasharray:4 2;stroke-width:2}"
-    ".network .node.false rect{stroke-dasharray:3 2}"
-    "#only-fired:checked~.scroll .idle{display:none}"
-    + _node_css()
-    + "footer{margin-top:2rem;border-top:1px solid var(--line);padding-top:.5rem}"
-    "@media (max-width:44rem){body{padding:.6rem;font-size:15px}"
-    ".split,.sides{grid-template-columns:1fr}"
-    "table.items thead,table.conditions thead{display:none}"
-    "table.items tr,table.conditions tr{display:block;border-bottom:2px solid var(--line);"
-    "padding:.3rem 0}"
-    "table.items td,table.conditions td{display:block;border:0;padding:.1rem .2rem}"
-    "table.items td::before,table.conditions td::before{content:attr(data-label) ': ';"
-    "color:var(--muted);font-size:.8rem}"
-    "}"
-    "@media print{body{max-width:none;padding:0;font-size:10.5pt}"
-    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    ".toggle{display:none}.scroll{overflow:visible;max-height:none;border:0}"
-    "svg.network{width:100%;height:auto}"
-    "tr,.side,figure,.warn{break-inside:avoid}h2,h3{break-after:avoid}"
-    "#network{break-before:page}}"
-)
+@functools.cache
+def _css() -> str:
+    """The stylesheet (``_html.css``) with the node kinds' colours."""
+    static = resources.files("kzpolicy").joinpath("_html.css").read_text(encoding="utf-8")
+    kinds = "\n".join(
+        f".k-{kind} rect, .sw.k-{kind} {{ fill: {fill}; background: {fill}; stroke: {line}; "
+        f"border-color: {line}; }}" for kind, (fill, line) in KIND_COLOURS.items())
+    return f"{static}\n{kinds}\n"

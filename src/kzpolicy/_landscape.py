@@ -47,8 +47,8 @@ __all__ = [
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each chunk of inputs."""
-MAX_FACTORS = 30
-"""Most factors a landscape enumerates (2^30 combinations)."""
+MAX_FACTORS = 26
+"""Most factors a landscape enumerates (2^26 combinations, a 64 MB scenario array)."""
 _CHUNK_BITS = 18
 
 

@@ -159,8 +159,12 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     result = assess(_gather(args), preset=args.preset, kb=kb)
     if args.format == "json":
         out.write(result.model_dump_json(indent=2) + "\n")
+    elif args.format == "html":
+        from ._cli_report import emit_html
+
+        return emit_html(result, kb, args.output, out)
     elif args.format == "markdown":
-        out.write(_report.markdown(result))
+        out.write(_report.markdown(result, kb=kb))
     elif args.explain:
         out.write(result.explain() + "\n")
     else:
@@ -211,7 +215,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
     p.add_argument("--file", metavar="FILE", help="conditions from a .yaml or .json file")
-    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    p.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="with --format html: write the page to FILE (default: standard output)")
     p.add_argument("--explain", action="store_true", help="print the full chain of reasons")
     p.add_argument(
         "--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one"
@@ -234,7 +240,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any], None]]:
     """Subcommands defined in their own modules (each has ``register(subparsers)``)."""
-    return []
+    from . import _cli_report
+
+    return [_cli_report.register]
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

