@@ -71,3 +71,9 @@ Feature: Bad input is refused with a message that says what to do
     When I look up "Kazakhstan" in the row "NATO summit" of the partnership table
     Then the request is refused as an unknown name
     And the refusal says "unknown table row or programme 'NATO summit'"
+
+  @partnership_table
+  Scenario: A programme the article names that is not a row of the table
+    When I look up "Kazakhstan" in the row "PWP" of the partnership table
+    Then the request is refused as an unknown name
+    And the refusal says "not a row of the partnership table"

@@ -9,7 +9,12 @@ durable-rules engine, returning the implied scenario, the risks flagged and why.
 Public API::
 
     load(path=None) -> KnowledgeBase
-    assess(conditions=None, *, preset=None, kb=None) -> Assessment
+    assess(conditions=None, *, preset=None, kb=None, engine="durable") -> Assessment
+    assess_many(conditions_list, *, preset=None, kb=None) -> list[Assessment]
+    what_if(base=None, changes=None, *, preset=None, kb=None) -> WhatIf
+    tipping_points(base=None, *, preset=None, max_size=3, kb=None) -> TippingPoints
+    landscape(context=None, *, preset=None, kb=None) -> Landscape
+    monte_carlo(probabilities, *, fixed=None, preset=None, samples=100_000, seed=None) -> MonteCarlo
     Conditions, Assessment (and the result models in kzpolicy.results)
     KzPolicyError and its subclasses (kzpolicy.errors)
 """
@@ -17,6 +22,9 @@ Public API::
 from __future__ import annotations
 
 from ._assess import assess
+from ._batch import assess_many
+from ._landscape import Landscape, MonteCarlo, landscape, monte_carlo
+from ._whatif import TippingPoints, WhatIf, tipping_points, what_if
 from .conditions import Conditions
 from .errors import (
     EngineError,
@@ -34,6 +42,10 @@ from .results import Assessment
 __all__ = [
     "Assessment",
     "Conditions",
+    "Landscape",
+    "MonteCarlo",
+    "TippingPoints",
+    "WhatIf",
     "EngineError",
     "InputError",
     "KnowledgeBase",
@@ -44,5 +56,10 @@ __all__ = [
     "UnknownIdError",
     "ValidationError",
     "assess",
+    "assess_many",
+    "landscape",
     "load",
+    "monte_carlo",
+    "tipping_points",
+    "what_if",
 ]

@@ -240,9 +240,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any], None]]:
     """Subcommands defined in their own modules (each has ``register(subparsers)``)."""
-    from . import _cli_report
+    from . import _cli_report, _cli_whatif
 
-    return [_cli_report.register]
+    return [_cli_report.register, _cli_whatif.register]
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
