@@ -33,10 +33,11 @@ import pytest
 from pytest_bdd.parser import FeatureParser, Scenario
 
 from . import _expr
+from ._bdd_world import Check, World
 from ._render import table
 from .errors import InputError
 from .knowledge import KnowledgeBase
-from .steps import STEP_LIBRARY, Check, StepDef, World
+from .steps import STEP_LIBRARY, StepDef
 
 __all__ = [
     "Entry",

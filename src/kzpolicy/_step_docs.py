@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from ._bdd_fields import FIELDS
 from .pytest_plugin import TAGS
-from .steps import FIELDS, STEP_LIBRARY, StepDef
+from .steps import STEP_LIBRARY, StepDef
 
 __all__ = ["readable", "render_step_list"]
 

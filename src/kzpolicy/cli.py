@@ -240,9 +240,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any], None]]:
     """Subcommands defined in their own modules (each has ``register(subparsers)``)."""
-    from . import _cli_report, _cli_whatif
+    from . import _cli_coverage, _cli_report, _cli_whatif
 
-    return [_cli_report.register, _cli_whatif.register]
+    return [
+        _cli_report.register,
+        _cli_whatif.register,
+        _cli_coverage.register,
+        _cli_coverage.register_steps,
+    ]
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

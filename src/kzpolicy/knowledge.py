@@ -255,9 +255,13 @@ class KnowledgeBase:
         return None
 
     def _state(self, ident: str) -> model.State:
-        if ident not in self.states:
-            raise UnknownIdError("state", ident, self.states)
-        return self.states[ident]
+        """A state by ID or label, case-insensitively ("kazakhstan", "Kazakhstan")."""
+        if ident in self.states:
+            return self.states[ident]
+        for state in self.states.values():
+            if ident.lower() in (state.id.lower(), state.label.lower()):
+                return state
+        raise UnknownIdError("state", ident, self.states)
 
     def _row(self, ident: str) -> model.Row:
         """A table row by row ID, programme ID or programme abbreviation (e.g. "PfP")."""

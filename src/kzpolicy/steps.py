@@ -5,17 +5,18 @@ project that installs kzpolicy can run feature files against it without a
 ``conftest.py``. A step with the same text in a user's own ``conftest.py`` or
 test module overrides the one here.
 
-Every step works on one :class:`World` per scenario (the ``kzpolicy_world``
-fixture, built on the ``kzpolicy_kb`` fixture, which a project may override to
-point at its own rules folder). Steps that ask kzpolicy something (assess, a
-what-if, a look-up) keep a refusal instead of raising it, so a scenario can
-check it; any later step that needs the answer, or the end of the scenario,
-fails with the refusal if no step examined it.
+Every step works on one :class:`World` per scenario (``kzpolicy._bdd_world``),
+the ``kzpolicy_world`` fixture; it is built on the ``kzpolicy_kb`` fixture,
+which a project may override to point at its own rules folder. Steps that ask
+kzpolicy something (assess, a what-if, a look-up) keep a refusal instead of
+raising it, so a scenario can check it; any later step that needs the answer,
+or the end of the scenario, fails with the refusal if no step examined it.
 
-Each step records what it checked (:class:`Check`), which is how
+Each check a step makes is recorded on the World, which is how
 ``kzpolicy coverage`` tells which parts of the article the features exercise.
-``STEP_LIBRARY`` lists every step with its pattern, a one-line description and
-an example (``kzpolicy steps`` renders it).
+The typed fields are in ``kzpolicy._bdd_fields``. ``STEP_LIBRARY`` lists every
+step with its pattern, a one-line description and an example (``kzpolicy
+steps`` renders it).
 
 No ``__all__`` here on purpose: pytest-bdd injects its step fixtures into this
 module's namespace, and pytest must see them all.
@@ -23,161 +24,22 @@ module's namespace, and pytest must see them all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NoReturn, TypeVar, cast
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from ._assess import assess
-from .conditions import resolve
-from .errors import (
-    InputError,
-    KzPolicyError,
-    UnknownConditionError,
-    UnknownIdError,
-)
+from ._bdd_fields import CHANGE_STATES, FIELDS
+from ._bdd_world import World as World  # re-exported for users who write their own steps
+from ._bdd_world import asserted_text, describe, fail
+from .errors import KzPolicyError, UnknownConditionError, UnknownIdError
 from .knowledge import CellStatus, KnowledgeBase, load
 from .model import Doctrine, Programme, Stage
 from .results import Assessment, Flagged
 
-T = TypeVar("T")
 StepFunc = Callable[..., None]
-
-
-# --------------------------------------------------------------------------- typed fields
-class Field:
-    """A typed step field: the text it accepts (a regex) and what it becomes.
-
-    parse() reads ``pattern`` and ``regex_group_count`` off the converter, so a
-    field never runs past its own text (IDs stop at a quote, a comma or a space).
-    """
-
-    def __init__(
-        self,
-        name: str,
-        pattern: str,
-        convert: Callable[[str], object],
-        placeholder: str,
-        doc: str,
-    ) -> None:
-        self.name = name
-        self.pattern = pattern
-        self.regex_group_count = 0
-        self.placeholder = placeholder
-        self.doc = doc
-        self._convert = convert
-
-    def __call__(self, text: str) -> object:
-        return self._convert(text)
-
-
-def _choice(mapping: Mapping[str, object]) -> Callable[[str], object]:
-    lowered = {k.lower(): v for k, v in mapping.items()}
-
-    def convert(text: str) -> object:
-        return lowered[" ".join(text.lower().split())]
-
-    return convert
-
-
-def _alternatives(mapping: Mapping[str, object]) -> str:
-    # longest first, so that "not flagged" is tried before "flagged"
-    return "|".join(sorted((k.replace(" ", r"\s+") for k in mapping), key=len, reverse=True))
-
-
-def _enum(name: str, mapping: Mapping[str, object], doc: str) -> Field:
-    shown = " | ".join(mapping)
-    return Field(name, _alternatives(mapping), _choice(mapping), f"<{shown}>", doc)
-
-
-def _ids(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(","))
-
-
-TRUTH = {"holds": True, "does not hold": False, "is unknown": None}
-TRUTHS = {"hold": True, "do not hold": False, "are unknown": None}
-KIND = {
-    "threat": "threat",
-    "weakness": "weakness",
-    "strength": "strength",
-    "opportunity": "opportunity",
-    "outcome": "consequence",
-    "rivalry effect": "rivalry",
-    "risk": "risk",
-}
-KINDS = {
-    "threats": "threat",
-    "weaknesses": "weakness",
-    "strengths": "strength",
-    "opportunities": "opportunity",
-    "outcomes": "consequence",
-    "rivalry effects": "rivalry",
-    "risks": "risk",
-}
-STATUS = {w: w for w in ("flagged", "not flagged", "engaged", "not engaged")}
-CHANGE = {
-    w: w
-    for w in (
-        "newly flagged", "no longer flagged", "still flagged", "still not flagged",
-        "newly engaged", "no longer engaged", "still engaged", "still not engaged",
-    )
-}
-#: a change word -> (present before, present after)
-CHANGE_STATES = {
-    "newly": (False, True), "no longer": (True, False), "still": (True, True),
-    "still not": (False, False),
-}
-SIDE = {
-    "the United States and NATO": "us_nato",
-    "the US and NATO": "us_nato",
-    "Russia": "russia",
-    "no side": "none",
-}
-VERDICT = {
-    "undesirable": "undesirable",
-    "desirable": "desirable",
-    "very unlikely": "very unlikely",
-    "the only rational course": "rational",
-    "not a rational course": "not rational",
-}
-DECIDED = {"by the threshold": "threshold", "by default": "default"}
-REFUSAL = {
-    "an unknown condition": UnknownConditionError,
-    "an unknown name": UnknownIdError,
-    "invalid input": InputError,
-}
-RECORDED = {"true": True, "false": False, "unknown": None}
-CELL = {"yes": "yes", "no": "no", "unknown": "unknown"}
-
-FIELDS: dict[str, Field] = {
-    f.name: f
-    for f in [
-        Field("Id", r'[^"\s,]+', str, "<ID>", "one ID, as `kzpolicy list` shows it"),
-        Field(
-            "Ids",
-            r'[^"\s,]+(?:\s*,\s*[^"\s,]+)*',
-            _ids,
-            "<ID, ID, ...>",
-            "IDs separated by commas",
-        ),
-        Field("Text", r'[^"]*', str, "<text>", "any text without a double quote"),
-        Field("Year", r"-?\d{1,4}", int, "<year>", "a year, e.g. 2004"),
-        _enum("Truth", TRUTH, "whether one condition holds; unknown means not asserted"),
-        _enum("Truths", TRUTHS, "the same for several conditions"),
-        _enum("Kind", KIND, "what the item is in the article; risk means any risk"),
-        _enum("Kinds", KINDS, "the same, in the plural"),
-        _enum("Status", STATUS, "flagged for risks, engaged for strengths and opportunities"),
-        _enum("Change", CHANGE, "how a what-if changed an item"),
-        _enum("Side", SIDE, "the side that gains the objective advantage"),
-        _enum("Verdict", VERDICT, "the conclusion's verdict on a scenario"),
-        _enum("Decided", DECIDED, "how the scenario decision rule reached its result"),
-        _enum("Refusal", REFUSAL, "the kind of refusal"),
-        _enum("Recorded", RECORDED, "how a condition stands in the assessment"),
-        _enum("CellValue", CELL, "a partnership-table cell"),
-    ]
-}
 
 
 # --------------------------------------------------------------------------- the registry
@@ -215,225 +77,6 @@ def _step(keyword: str, pattern: str, *, doc: str, example: str) -> Callable[[St
         return _DECORATORS[keyword](parser, stacklevel=2)(func)
 
     return decorate
-
-
-# --------------------------------------------------------------------------- the world
-@dataclass(frozen=True)
-class Check:
-    """Something a step checked, for coverage: what, on which subject, and whether it held."""
-
-    what: str
-    subject: str
-    expected: str
-    passed: bool
-    assessment: Assessment | None = None
-
-
-def _fail(message: str) -> NoReturn:
-    pytest.fail(message, pytrace=False)
-
-
-@dataclass
-class World:
-    """The state of one scenario: what is asserted, the last answers, and the checks made."""
-
-    kb: KnowledgeBase
-    preset: str | None = None
-    asserted: dict[str, object] = field(default_factory=dict)
-    unasserted: set[str] = field(default_factory=set)
-    clashes: list[str] = field(default_factory=list)
-    assessment: Assessment | None = None
-    previous: Assessment | None = None
-    error: KzPolicyError | None = None
-    examined: bool = False
-    year: int | None = None
-    stage: Stage | None = None
-    cell: CellStatus | None = None
-    checks: list[Check] = field(default_factory=list)
-
-    # ---------------------------------------------------------------- input
-    def start_over(self) -> None:
-        """Forget every assertion and answer (the checks made so far stay recorded)."""
-        self.settle()
-        self.preset = None
-        self.asserted.clear()
-        self.unasserted.clear()
-        self.clashes.clear()
-        self.assessment = self.previous = self.error = None
-        self.examined = False
-
-    def set_condition(self, ident: str, value: object) -> None:
-        """Assert ``ident`` true or false, or (``None``) leave it unknown."""
-        if value is None:
-            self.asserted.pop(ident, None)
-            self.unasserted.add(ident)
-            return
-        if ident in self.asserted and self.asserted[ident] != value:
-            self.clashes.append(ident)
-        self.asserted[ident] = value
-        self.unasserted.discard(ident)
-
-    # ---------------------------------------------------------------- requests
-    def attempt(self, request: Callable[[], T]) -> T | None:
-        """Run a request to kzpolicy, keeping a refusal for later steps to examine."""
-        self.settle()
-        self.error, self.examined = None, False
-        try:
-            return request()
-        except KzPolicyError as exc:
-            self.error = exc
-            return None
-
-    def _check_known(self, idents: Sequence[str]) -> None:
-        for ident in idents:
-            if ident not in self.kb.condition_ids:
-                raise UnknownConditionError(ident, self.kb.condition_ids)
-
-    def _assess_now(self) -> Assessment:
-        if self.clashes:
-            raise InputError(
-                f"condition {self.clashes[0]!r} is given twice, once true and once false"
-            )
-        # values that are not booleans go to kzpolicy as given, so that it refuses them
-        given = cast("dict[str, bool]", self.asserted)
-        if not self.unasserted:
-            return assess(given, preset=self.preset, kb=self.kb)
-        self._check_known(sorted(self.unasserted))
-        base = resolve(self.kb, None, preset=self.preset) if self.preset else {}
-        for ident in self.unasserted:
-            base.pop(ident, None)
-        return assess({**base, **given}, kb=self.kb)
-
-    def assess(self) -> None:
-        """Assess what the scenario asserted so far."""
-        self.previous = self.assessment
-        self.assessment = self.attempt(self._assess_now)
-
-    def what_if(self, changes: Mapping[str, bool | None]) -> None:
-        """Re-assess the last assessment's conditions with ``changes`` on top."""
-        last = self.result("a what-if")
-        changed = dict(last.asserted)
-
-        def request() -> Assessment:
-            self._check_known(list(changes))
-            for ident, value in changes.items():
-                if value is None:
-                    changed.pop(ident, None)
-                else:
-                    changed[ident] = value
-            return assess(changed, kb=self.kb)
-
-        self.previous = last
-        self.assessment = self.attempt(request)
-
-    def look_up_year(self, year: int) -> None:
-        """Find the stage of relations a year belongs to."""
-        self.year, self.stage = year, None
-        self.stage = self.attempt(lambda: self.kb.stage_of(year))
-
-    def look_up_cell(self, state: str, row: str) -> None:
-        """Find one cell of the partnership table."""
-        by_label = {s.label.lower(): s.id for s in self.kb.states.values()}
-        ident = by_label.get(state.lower(), state)
-        self.cell = self.attempt(lambda: self.kb.cell(ident, row))
-
-    # ---------------------------------------------------------------- answers
-    def settle(self) -> None:
-        """Fail if the last request was refused and no step examined the refusal."""
-        if self.error is not None and not self.examined:
-            err = self.error
-            self.examined = True
-            raise AssertionError(
-                f"kzpolicy refused the request ({type(err).__name__}): {err}\n"
-                "if the refusal is expected, check it with a step such as "
-                "'Then the request is refused as an unknown condition'"
-            ) from err
-
-    def result(self, purpose: str = "this step") -> Assessment:
-        """The last assessment; fails if there is none or it was refused."""
-        self.settle()
-        if self.assessment is None:
-            if self.error is not None:
-                _fail(f"{purpose} needs an assessment, but the last request was refused")
-            _fail(f"{purpose} needs an assessment: add 'When the situation is assessed' first")
-        return self.assessment
-
-    def before(self) -> Assessment:
-        """The assessment before the last what-if."""
-        self.result("comparing with before")
-        if self.previous is None:
-            _fail("nothing to compare with: ask a what-if after a first assessment")
-        return self.previous
-
-    def refusal(self) -> KzPolicyError:
-        """The refusal of the last request; fails if it was not refused."""
-        if self.error is None:
-            _fail("the last request was not refused")
-        self.examined = True
-        return self.error
-
-    def verify(
-        self,
-        passed: bool,
-        message: str,
-        *,
-        what: str,
-        subject: str,
-        expected: str,
-        assessment: Assessment | None = None,
-    ) -> None:
-        """Record a check and fail with ``message`` when it does not hold."""
-        self.checks.append(Check(what, subject, expected, passed, assessment))
-        if not passed:
-            _fail(message)
-
-    def finish(self) -> None:
-        """End of the scenario: a refusal nobody examined fails it."""
-        self.settle()
-
-    # ---------------------------------------------------------------- helpers
-    def item(self, ident: str, kind: str, status_word: str | None = None) -> str:
-        """Validate that ``ident`` is an item of ``kind``; return its kb kind."""
-        info = self.kb.items.get(ident)
-        if info is None or info.kind == "stimulus":
-            flaggable = [i for i, x in self.kb.items.items() if x.kind != "stimulus"]
-            raise UnknownIdError("item", ident, flaggable)
-        risk = info.kind not in {"strength", "opportunity"}
-        if kind == "any":
-            return info.kind
-        if kind == "risk" and not risk:
-            _fail(f"{ident} is a {info.kind}, not a risk: name it as a {info.kind}")
-        if kind not in {"risk", info.kind}:
-            word = next(k for k, v in KIND.items() if v == info.kind)
-            _fail(f"{ident} is a {word} in the article, not a {_word(kind)}")
-        if status_word is not None and status_word.endswith("engaged") == risk:
-            right = "flagged" if risk else "engaged"
-            _fail(f"{ident} is a {info.kind}: write that it is {right} or not {right}")
-        return info.kind
-
-    def section(self, name: str) -> str:
-        """A section ID from its ID or title."""
-        for sec in self.kb.sections.values():
-            if name.lower() in {sec.id.lower(), sec.title.lower()}:
-                return sec.id
-        raise UnknownIdError("section", name, self.kb.sections)
-
-
-def _word(kind: str) -> str:
-    return next(k for k, v in KIND.items() if v == kind)
-
-
-def _describe(a: Assessment, ident: str) -> str:
-    f = a.item(ident)
-    if f is None:
-        flagged = ", ".join(sorted(a.flagged_ids())) or "nothing"
-        return f"{ident} is not among the items flagged or engaged ({flagged})"
-    reasons = "; ".join(f"{s.rule} from {', '.join(s.conditions) or 'nothing'}" for s in f.because)
-    return f"{ident} ({f.label}) is there because of {reasons}"
-
-
-def _asserted(a: Assessment) -> str:
-    return ", ".join(f"{k}={'true' if v else 'false'}" for k, v in a.asserted.items()) or "nothing"
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -511,7 +154,7 @@ _TABLE_VALUES = {"true": True, "false": False, "unknown": None}
 def assert_condition_table(kzpolicy_world: World, datatable: Sequence[Sequence[object]]) -> None:
     rows = [[str(c).strip() for c in row] for row in datatable]
     if not rows or [c.lower() for c in rows[0]] != ["id", "value"]:
-        _fail("the table of conditions needs exactly two columns headed 'ID' and 'value'")
+        fail("the table of conditions needs exactly two columns headed 'ID' and 'value'")
     for ident, raw in rows[1:]:
         value = _TABLE_VALUES.get(raw.lower(), raw)
         kzpolicy_world.set_condition(ident, value)
@@ -701,9 +344,9 @@ def _check_item(w: World, a: Assessment, ident: str, want: bool) -> None:
     present = ident in a.flagged_ids()
     verb = "flagged" if w.kb.items[ident].kind not in {"strength", "opportunity"} else "engaged"
     if want:
-        message = f"{ident} is not {verb}: {_describe(a, ident)}; asserted: {_asserted(a)}"
+        message = f"{ident} is not {verb}: {describe(a, ident)}; asserted: {asserted_text(a)}"
     else:
-        message = f"{ident} is {verb}, but should not be: {_describe(a, ident)}"
+        message = f"{ident} is {verb}, but should not be: {describe(a, ident)}"
     w.verify(
         present == want, message,
         what="item", subject=ident, expected="flagged" if want else "not flagged", assessment=a,
@@ -744,7 +387,7 @@ def items_status(
         except pytest.fail.Exception as exc:
             failures.append(str(exc.msg))
     if failures:
-        _fail("\n".join(failures))
+        fail("\n".join(failures))
 
 
 @_step(
@@ -779,7 +422,7 @@ def _flagged(w: World, ident: str) -> tuple[Assessment, Flagged]:
     w.item(ident, "any")
     found = a.item(ident)
     if found is None:
-        _fail(f"{ident} is neither flagged nor engaged, so nothing explains it")
+        fail(f"{ident} is neither flagged nor engaged, so nothing explains it")
     return a, found
 
 
@@ -870,7 +513,7 @@ def _stage(w: World, name: str) -> Stage:
 def _looked_up_year(w: World) -> int:
     w.settle()
     if w.year is None:
-        _fail("look a year up first: 'When I look up the stage of the year 2004'")
+        fail("look a year up first: 'When I look up the stage of the year 2004'")
     return w.year
 
 
@@ -991,7 +634,7 @@ def programme_no_year(kzpolicy_world: World, programme: str) -> None:
 def _looked_up_cell(w: World) -> CellStatus:
     w.settle()
     if w.cell is None:
-        _fail("look a cell up first: 'When I look up \"Kazakhstan\" in the row \"IPAP\" ...'")
+        fail("look a cell up first: 'When I look up \"Kazakhstan\" in the row \"IPAP\" ...'")
     return w.cell
 
 
