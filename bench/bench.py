@@ -132,17 +132,23 @@ class Bitmask:
         return fired
 
 
-def measure(fn: Callable[[dict[str, bool]], object], inputs: Inputs, rounds: int) -> list[float]:
+def measure(
+    paths: Sequence[Callable[[dict[str, bool]], object]], inputs: Inputs, rounds: int
+) -> list[list[float]]:
+    """Per-call times of each path, interleaved input by input so that machine noise
+    hits every path alike (the ratios are what the benchmark reports)."""
     for x in inputs[:200]:
-        fn(x)
-    samples: list[float] = []
+        for fn in paths:
+            fn(x)
+    samples: list[list[float]] = [[] for _ in paths]
     clock = time.perf_counter
     for _ in range(rounds):
         gc.collect()
         for x in inputs:
-            t0 = clock()
-            fn(x)
-            samples.append(clock() - t0)
+            for fn, out in zip(paths, samples, strict=True):
+                t0 = clock()
+                fn(x)
+                out.append(clock() - t0)
     return samples
 
 
@@ -166,12 +172,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert {straight.rule_of[r] for r in straight.evaluate(x)} == got, x
         assert {r.split("#")[0] for r in bitmask.evaluate(x)} == got, x
 
-    rows = []
-    for label, fn in [("kzpolicy.assess()", lambda x: kzpolicy.assess(x)),
-                      ("durable-rules, straight C calls", straight.evaluate),
-                      ("plain-Python bitmask", bitmask.evaluate)]:
-        s = measure(fn, inputs, rounds)
-        rows.append((label, statistics.median(s) * 1e6, pct(s, 0.95) * 1e6))
+    paths: list[tuple[str, Callable[[dict[str, bool]], object]]] = [
+        ("kzpolicy.assess()", lambda x: kzpolicy.assess(x)),
+        ("durable-rules, straight C calls", straight.evaluate),
+        ("plain-Python bitmask", bitmask.evaluate),
+    ]
+    samples = measure([fn for _, fn in paths], inputs, rounds)
+    rows = [(label, statistics.median(s) * 1e6, pct(s, 0.95) * 1e6)
+            for (label, _), s in zip(paths, samples, strict=True)]
     base = rows[1][1]
     print(f"kzpolicy benchmark: {len(kb.rules)} rules ({len(straight.then)} productions), "
           f"{n} inputs x {rounds} rounds, 10 asserted conditions each, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from . import _expr, model
 from ._decision import Outcome, decide
@@ -75,6 +75,17 @@ def _root(lit: str) -> str:
 _CACHE_LIMIT = 4096
 
 
+class _Prepared(NamedTuple):
+    """The fixed part of a firing: rendered literals, root conditions, derived literals,
+    the step itself when it depends on no derived fact, and the targets."""
+
+    rendered: tuple[str, ...]
+    own: frozenset[str]
+    derived: tuple[str, ...]
+    static: Step | None
+    targets: tuple[str, ...]
+
+
 class _Builder:
     """Builds Assessments for one knowledge base, reusing the immutable parts.
 
@@ -90,8 +101,7 @@ class _Builder:
         rank = {k: n for n, k in enumerate((*RISK_KINDS, *ENGAGED_KINDS))}
         self.sort_key = {i: (rank.get(info.kind, 99), n)
                          for n, (i, info) in enumerate(kb.items.items())}
-        self.prep: dict[tuple[str, frozenset[str]], tuple[tuple[str, ...], frozenset[str],
-                                                           tuple[str, ...]]] = {}
+        self.prep: dict[tuple[str, frozenset[str]], _Prepared] = {}
         self.steps: dict[tuple[str, frozenset[str], frozenset[str]], Step] = {}
         self.traces: dict[tuple[int, int], TraceStep] = {}
         self.flags: dict[tuple[str, tuple[int, ...]], Flagged] = {}
@@ -99,18 +109,19 @@ class _Builder:
         dec = kb.decision
         self.decision_rule = dec
 
-    def _prepared(
-        self, rule_id: str, matched: frozenset[str]
-    ) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
-        key = (rule_id, matched)
+    def _prepared(self, rule: model.Rule, matched: frozenset[str]) -> _Prepared:
+        """What a firing of ``rule`` on ``matched`` always contributes (memoised)."""
+        key = (rule.id, matched)
         found = self.prep.get(key)
         if found is None:
+            conditions = self.conditions
             own = frozenset(_root(m) for m in matched
-                            if m.removeprefix(_expr.NEGATION_PREFIX) in self.conditions)
+                            if m.removeprefix(_expr.NEGATION_PREFIX) in conditions)
             derived = tuple(m for m in matched
-                            if m.removeprefix(_expr.NEGATION_PREFIX) not in self.conditions)
+                            if m.removeprefix(_expr.NEGATION_PREFIX) not in conditions)
             rendered = tuple(sorted(_render_literal(m) for m in matched))
-            found = self.prep[key] = (rendered, own, derived)
+            static = None if derived else self._step(rule, matched, rendered, own)
+            found = self.prep[key] = _Prepared(rendered, own, derived, static, tuple(rule.then))
         return found
 
     def _step(self, rule: model.Rule | model.Decision, matched: frozenset[str],
@@ -126,14 +137,11 @@ class _Builder:
         return step
 
     def _trace(self, order: int, step: Step, targets: tuple[str, ...]) -> TraceStep:
-        key = (order, id(step))
-        entry = self.traces.get(key)
-        if entry is None or entry.rule != step.rule or entry.flagged != targets:
-            if len(self.traces) >= _CACHE_LIMIT:
-                self.traces.clear()
-            entry = self.traces[key] = trusted(
-                TraceStep, order=order, rule=step.rule, label=step.label,
-                locator=step.locator, flagged=targets)
+        if len(self.traces) >= _CACHE_LIMIT:
+            self.traces.clear()
+        entry = self.traces[(order - 1, id(step))] = trusted(
+            TraceStep, order=order, rule=step.rule, label=step.label,
+            locator=step.locator, flagged=targets)
         return entry
 
     def _scenario(self, outcome: Outcome) -> ScenarioResult:
@@ -171,55 +179,65 @@ class _Builder:
         produced: dict[str, list[int]] = {}
         stated: dict[str, bool] = {}
         trace: list[TraceStep] = []
-
-        def add(step: Step, targets: tuple[str, ...], closure: frozenset[int],
-                rts: frozenset[str]) -> None:
+        traces = self.traces
+        empty: frozenset[int] = frozenset()
+        evidence = frozenset(outcome.evidence)
+        decision = (self._step(self.decision_rule, evidence, outcome.evidence, evidence),
+                    (outcome.scenario,), empty, evidence)
+        ordered: list[EngineFiring | None] = [f for f in firings if f.phase == 1]
+        ordered.append(None)  # the scenario decision, between the two phases
+        ordered += [f for f in firings if f.phase == 2]
+        for f in ordered:
+            if f is None:
+                step, targets, closure, rts = decision
+            else:
+                prep = self._prepared(f.rule, f.matched)
+                targets = prep.targets
+                if prep.static is not None:
+                    step, closure, rts = prep.static, empty, prep.own
+                else:
+                    deps = {i for lit in prep.derived for i in produced.get(lit, ())}
+                    closure = frozenset(deps.union(*(upstream[d] for d in deps)))
+                    rts = prep.own.union(*(roots[d] for d in deps))
+                    step = self._step(f.rule, f.matched, prep.rendered, rts)
             index = len(steps)
             steps.append(step)
             upstream.append(closure)
             roots.append(rts)
             is_stated = step.stance == "stated"
             for t in targets:
-                produced.setdefault(t, []).append(index)
-                stated[t] = stated.get(t, False) or is_stated
-            trace.append(self._trace(index + 1, step, targets))
-
-        def fire(f: EngineFiring) -> None:
-            rendered, own, derived = self._prepared(f.rule.id, f.matched)
-            if derived:
-                deps = {i for lit in derived for i in produced.get(lit, ())}
-                closure = frozenset(deps.union(*(upstream[d] for d in deps)))
-                rts = own.union(*(roots[d] for d in deps))
-            else:
-                closure, rts = frozenset(), own
-            add(self._step(f.rule, f.matched, rendered, rts), tuple(f.rule.then), closure, rts)
-
-        for f in firings:
-            if f.phase == 1:
-                fire(f)
-        evidence = frozenset(outcome.evidence)
-        add(self._step(self.decision_rule, evidence, outcome.evidence, evidence),
-            (outcome.scenario,), frozenset(), evidence)
-        for f in firings:
-            if f.phase == 2:
-                fire(f)
+                if t in produced:
+                    produced[t].append(index)
+                    stated[t] = stated[t] or is_stated
+                else:
+                    produced[t] = [index]
+                    stated[t] = is_stated
+            entry = traces.get((index, id(step)))
+            if entry is None or entry.rule != step.rule or entry.flagged != targets:
+                entry = self._trace(index + 1, step, targets)
+            trace.append(entry)
 
         items = self.kb.items
+        flags = self.flags
         risks: list[Flagged] = []
         engaged: list[Flagged] = []
         for ident in sorted((i for i in produced if i in items), key=self.sort_key.__getitem__):
-            chain = set(produced[ident])
-            for i in produced[ident]:
-                chain |= upstream[i]
-            because = tuple(steps[i] for i in sorted(chain))
+            producers = produced[ident]
+            if len(producers) == 1 and not upstream[producers[0]]:
+                because: tuple[Step, ...] = (steps[producers[0]],)
+            else:
+                chain = set(producers)
+                for i in producers:
+                    chain |= upstream[i]
+                because = tuple(steps[i] for i in sorted(chain))
             # a cached Flagged keeps its steps alive, so equal ids mean the same steps
             key = (ident, tuple(map(id, because)))
-            flag = self.flags.get(key)
+            flag = flags.get(key)
             if flag is None:
-                if len(self.flags) >= _CACHE_LIMIT:
-                    self.flags.clear()
+                if len(flags) >= _CACHE_LIMIT:
+                    flags.clear()
                 info = items[ident]
-                flag = self.flags[key] = trusted(
+                flag = flags[key] = trusted(
                     Flagged, id=ident, kind=info.kind, label=info.label, locator=info.locator,
                     stance="stated" if stated[ident] else "interpretation", because=because)
             (engaged if flag.kind in ENGAGED_KINDS else risks).append(flag)

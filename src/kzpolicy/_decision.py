@@ -9,6 +9,7 @@ margin and the runner-up.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -35,21 +36,60 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}"
 
 
+class _Table:
+    """The decision rule of one knowledge base, memoised by the factor counts.
+
+    Everything but the evidence depends only on how many factors of each scenario
+    are asserted true, and there are few such combinations.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        order = sorted(kb.scenarios.values(), key=lambda s: s.ordinal)
+        self.factors = tuple((sc.id, tuple(f.id for f in sc.factors)) for sc in order)
+        self.by_counts: dict[tuple[int, ...], tuple[str, dict[str, float], str, float, str,
+                                                    str, tuple[str, ...]]] = {}
+
+    def decide(self, asserted: Mapping[str, bool]) -> Outcome:
+        counts = tuple(sum(1 for f in ids if asserted.get(f) is True) for _, ids in self.factors)
+        found = self.by_counts.get(counts)
+        if found is None:
+            found = self.by_counts[counts] = _decide_counts(self.kb, self.factors, counts)
+        winner, shares, runner_up, margin, decided_by, reason, warnings = found
+        evidence = next(tuple(f for f in ids if asserted.get(f) is True)
+                        for sid, ids in self.factors if sid == winner)
+        return Outcome(winner, dict(shares), runner_up, margin, decided_by, evidence, reason,
+                       warnings)
+
+
+_TABLES: weakref.WeakKeyDictionary[KnowledgeBase, _Table] = weakref.WeakKeyDictionary()
+
+
 def decide(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> Outcome:
     """Apply the decision rule of ``kb`` to the asserted conditions."""
+    table = _TABLES.get(kb)
+    if table is None:
+        table = _TABLES.setdefault(kb, _Table(kb))
+    return table.decide(asserted)
+
+
+def _decide_counts(
+    kb: KnowledgeBase,
+    factors: tuple[tuple[str, tuple[str, ...]], ...],
+    counts: tuple[int, ...],
+) -> tuple[str, dict[str, float], str, float, str, str, tuple[str, ...]]:
     dec = kb.decision
-    order = sorted(kb.scenarios.values(), key=lambda s: s.ordinal)
-    shares: dict[str, float] = {}
-    for sc in order:
-        true = sum(1 for f in sc.factors if asserted.get(f.id) is True)
-        shares[sc.id] = true / len(sc.factors)
+    shares: dict[str, float] = {
+        sid: n / len(ids) for (sid, ids), n in zip(factors, counts, strict=True)
+    }
+    order = [sid for sid, _ in factors]
     winner = dec.default
     decided_by = "default"
     qualified = [p for p in dec.poles if shares[p] >= dec.threshold]
     for pole in qualified:
         if all(shares[pole] > shares[o] for o in shares if o != pole):
             winner, decided_by = pole, "threshold"
-    others = [s.id for s in order if s.id != winner]
+    others = [sid for sid in order if sid != winner]
     runner_up = max(others, key=lambda s: shares[s])  # first in article order on ties
     margin = round(shares[winner] - shares[runner_up], 10)
     listing = ", ".join(f"{s} {_fmt(v)}" for s, v in shares.items())
@@ -76,8 +116,4 @@ def decide(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> Outcome:
             f"{pole} reaches the threshold at {_fmt(shares[pole])} but ties with another "
             f"scenario, so the default {winner} is implied"
         )
-    evidence = tuple(
-        f.id for f in kb.scenarios[winner].factors if asserted.get(f.id) is True
-    )
-    return Outcome(winner, shares, runner_up, margin, decided_by, evidence, reason,
-                   tuple(warnings))
+    return winner, shares, runner_up, margin, decided_by, reason, tuple(warnings)
