@@ -182,8 +182,9 @@ class _Builder:
         traces = self.traces
         empty: frozenset[int] = frozenset()
         evidence = frozenset(outcome.evidence)
-        decision = (self._step(self.decision_rule, evidence, outcome.evidence, evidence),
-                    (outcome.scenario,), empty, evidence)
+        decision: tuple[Step, tuple[str, ...], frozenset[int], frozenset[str]] = (
+            self._step(self.decision_rule, evidence, outcome.evidence, evidence),
+            (outcome.scenario,), empty, evidence)
         ordered: list[EngineFiring | None] = [f for f in firings if f.phase == 1]
         ordered.append(None)  # the scenario decision, between the two phases
         ordered += [f for f in firings if f.phase == 2]
