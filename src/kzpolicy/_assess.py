@@ -89,10 +89,10 @@ class _Prepared(NamedTuple):
 class _Builder:
     """Builds Assessments for one knowledge base, reusing the immutable parts.
 
-    Steps, trace entries, flagged items and scenario results are frozen values that
-    recur across assessments; they are memoised in bounded dictionaries (cleared when
-    full) so the hot path creates few objects. Safe under threads: a lost race only
-    builds an equal object twice.
+    Steps, trace entries, flagged items, scenario results and the parts of a whole
+    firing pattern are frozen values that recur across assessments; they are memoised
+    in bounded dictionaries (cleared when full) so the hot path creates few objects.
+    Safe under threads: a lost race only builds an equal object twice.
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
@@ -106,6 +106,10 @@ class _Builder:
         self.traces: dict[tuple[int, int], TraceStep] = {}
         self.flags: dict[tuple[str, tuple[int, ...]], Flagged] = {}
         self.scenarios: dict[tuple[object, ...], ScenarioResult] = {}
+        self.patterns: dict[
+            tuple[object, ...],
+            tuple[tuple[TraceStep, ...], tuple[Flagged, ...], tuple[Flagged, ...]],
+        ] = {}
         dec = kb.decision
         self.decision_rule = dec
 
@@ -173,6 +177,32 @@ class _Builder:
 
     def build(self, asserted: Mapping[str, bool], outcome: Outcome,
               firings: Sequence[EngineFiring]) -> Assessment:
+        # The trace and the flagged items depend only on the firing pattern (which
+        # production fired on which literals, in which phase, and the decision): memoised.
+        pattern = (outcome.scenario, outcome.evidence,
+                   tuple([(f.rule.id, f.matched, f.phase) for f in firings]))
+        parts = self.patterns.get(pattern)
+        if parts is None:
+            if len(self.patterns) >= _CACHE_LIMIT:
+                self.patterns.clear()
+            parts = self.patterns[pattern] = self._parts(outcome, firings)
+        trace, risks, engaged = parts
+        return trusted(
+            Assessment,
+            kb_version=self.kb.version,
+            asserted=dict(asserted),
+            scenario=self._scenario(outcome),
+            risks=risks,
+            engaged=engaged,
+            unknown=tuple([c for c in self.kb.condition_ids if c not in asserted]),
+            warnings=outcome.warnings,
+            trace=trace,
+        )
+
+    def _parts(
+        self, outcome: Outcome, firings: Sequence[EngineFiring]
+    ) -> tuple[tuple[TraceStep, ...], tuple[Flagged, ...], tuple[Flagged, ...]]:
+        """Trace, risks and engaged items for one firing pattern."""
         steps: list[Step] = []
         upstream: list[frozenset[int]] = []
         roots: list[frozenset[str]] = []
@@ -242,18 +272,7 @@ class _Builder:
                     Flagged, id=ident, kind=info.kind, label=info.label, locator=info.locator,
                     stance="stated" if stated[ident] else "interpretation", because=because)
             (engaged if flag.kind in ENGAGED_KINDS else risks).append(flag)
-
-        return trusted(
-            Assessment,
-            kb_version=self.kb.version,
-            asserted=dict(asserted),
-            scenario=self._scenario(outcome),
-            risks=tuple(risks),
-            engaged=tuple(engaged),
-            unknown=tuple(c for c in self.kb.condition_ids if c not in asserted),
-            warnings=outcome.warnings,
-            trace=tuple(trace),
-        )
+        return tuple(trace), tuple(risks), tuple(engaged)
 
 
 _BUILDERS: weakref.WeakKeyDictionary[KnowledgeBase, _Builder] = weakref.WeakKeyDictionary()
