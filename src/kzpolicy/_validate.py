@@ -326,6 +326,29 @@ def _check_stages(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
+def _check_engine_limits(kb: KnowledgeBase) -> list[Problem]:
+    """durable-rules' hard limits, reported at load time rather than at first use."""
+    from ._durable import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS
+
+    out: list[Problem] = []
+    consumers: Counter[str] = Counter()
+    for rule in kb.rules:
+        for conj in _expr.dnf(rule.when):
+            consumers.update(conj)
+            if len(conj) > MAX_NEEDS:
+                out.append(_problem("engine-limit", f"rule {rule.id}: one of its conjunctions "
+                                    f"needs {len(conj)} facts; the engine allows {MAX_NEEDS} "
+                                    "(split the rule)", kb.origins.get("rule:" + rule.id)))
+    if len(consumers) > MAX_FACTS:
+        out.append(Problem("engine-limit", f"the rules use {len(consumers)} distinct facts; "
+                           f"the engine allows {MAX_FACTS}"))
+    for fact, n in consumers.items():
+        if n > MAX_CONSUMERS:
+            out.append(Problem("engine-limit", f"{fact!r} is needed by {n} rule conjunctions; "
+                               f"the engine allows {MAX_CONSUMERS}"))
+    return out
+
+
 def validate(kb: KnowledgeBase) -> list[Problem]:
     """Every cross-check; an empty list means the knowledge base is consistent."""
     return [
@@ -335,6 +358,7 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         *_check_references(kb),
         *_check_reachability(kb),
         *_check_stages(kb),
+        *_check_engine_limits(kb),
     ]
 
 
