@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Literal, TypeAlias
 
 import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
 from ._batch import assess_resolved
@@ -299,7 +300,8 @@ def tipping_points(
     delta = np.zeros((len(factors), len(sids)), dtype=np.int64)
     for n, f in enumerate(factors):
         delta[n, scen_of[f]] = -1 if asserted.get(f) is True else 1
-    found: list[tuple[int, tuple[int, ...], int, np.ndarray]] = []  # mask, set, scenario, counts
+    # mask, set, scenario, counts
+    found: list[tuple[int, tuple[int, ...], int, NDArray[np.int64]]] = []
     masks: set[int] = set()
     searched = 0
     distance: int | None = None
@@ -321,7 +323,7 @@ def tipping_points(
                 break
         masks = {m for m, *_ in found}
 
-    def point(members: tuple[int, ...], scenario: int, counts: np.ndarray) -> TippingPoint:
+    def point(members: tuple[int, ...], scenario: int, counts: NDArray[np.int64]) -> TippingPoint:
         changes = []
         for i in members:
             f = factors[i]
