@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
@@ -275,9 +274,6 @@ class _Builder:
         return tuple(trace), tuple(risks), tuple(engaged)
 
 
-_BUILDERS: weakref.WeakKeyDictionary[KnowledgeBase, _Builder] = weakref.WeakKeyDictionary()
-
-
 def build_assessment(
     kb: KnowledgeBase,
     asserted: Mapping[str, bool],
@@ -285,7 +281,4 @@ def build_assessment(
     firings: Sequence[EngineFiring],
 ) -> Assessment:
     """Assemble the result from the decision and the engine's firings (any engine)."""
-    builder = _BUILDERS.get(kb)
-    if builder is None:
-        builder = _BUILDERS.setdefault(kb, _Builder(kb))
-    return builder.build(asserted, outcome, firings)
+    return kb.derived(_Builder).build(asserted, outcome, firings)

@@ -19,8 +19,6 @@ Nothing about the article is in this module: everything comes from the knowledge
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -312,16 +310,6 @@ def _same(a: Column, b: Column) -> bool:
     return a is b or bool(np.array_equal(a, b))
 
 
-_CACHE: weakref.WeakKeyDictionary[KnowledgeBase, BitsetRules] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
 def bitset(kb: KnowledgeBase) -> BitsetRules:
     """The bitset-compiled rules of ``kb`` (built once per knowledge base, thread-safe)."""
-    found = _CACHE.get(kb)
-    if found is None:
-        with _LOCK:
-            found = _CACHE.get(kb)
-            if found is None:
-                found = _CACHE[kb] = BitsetRules(kb)
-    return found
+    return kb.derived(BitsetRules)

@@ -9,7 +9,6 @@ margin and the runner-up.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -62,15 +61,9 @@ class _Table:
                        warnings)
 
 
-_TABLES: weakref.WeakKeyDictionary[KnowledgeBase, _Table] = weakref.WeakKeyDictionary()
-
-
 def decide(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> Outcome:
     """Apply the decision rule of ``kb`` to the asserted conditions."""
-    table = _TABLES.get(kb)
-    if table is None:
-        table = _TABLES.setdefault(kb, _Table(kb))
-    return table.decide(asserted)
+    return kb.derived(_Table).decide(asserted)
 
 
 def _decide_counts(

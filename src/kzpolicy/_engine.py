@@ -10,8 +10,6 @@ scenario-triggered rules chain on everything flagged before.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -88,16 +86,6 @@ class CompiledRules:
         return out
 
 
-_CACHE: weakref.WeakKeyDictionary[KnowledgeBase, CompiledRules] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
 def compiled(kb: KnowledgeBase) -> CompiledRules:
     """The compiled rules of ``kb`` (built once per knowledge base, shared by threads)."""
-    found = _CACHE.get(kb)
-    if found is None:
-        with _LOCK:
-            found = _CACHE.get(kb)
-            if found is None:
-                found = _CACHE[kb] = CompiledRules(kb)
-    return found
+    return kb.derived(CompiledRules)

@@ -8,11 +8,12 @@ everything (see ``_validate``); a knowledge base that loads is consistent.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
 from . import _expr, model
 from ._loader import Origin, RawKB, read_folder
@@ -27,6 +28,8 @@ __all__ = [
     "load",
     "stock_rules_path",
 ]
+
+T = TypeVar("T")
 
 ItemKind = Literal[
     "strength", "weakness", "opportunity", "threat", "rivalry", "consequence", "stimulus"
@@ -104,6 +107,8 @@ class KnowledgeBase:
         self.boundary_rule: model.BoundaryRule = s["boundary_rule"].value
         self.origins: dict[str, Origin] = {}
         self._raw = raw
+        self._derived: dict[Callable[[KnowledgeBase], object], object] = {}
+        self._derived_lock = threading.Lock()
 
         def first(key: str) -> Iterator[tuple[object, Origin]]:
             for entry in raw.lists.get(key, []):
@@ -172,6 +177,17 @@ class KnowledgeBase:
         for cell, _ in first("cells"):
             assert isinstance(cell, model.Cell)
             self.cells.setdefault((cell.state, cell.row), cell)
+
+    def derived(self, factory: Callable[[KnowledgeBase], T]) -> T:
+        """What ``factory`` builds from this knowledge base (compiled rules, decision
+        tables, result builders): built once, on first use, and shared by threads."""
+        found = self._derived.get(factory)
+        if found is None:
+            with self._derived_lock:
+                found = self._derived.get(factory)
+                if found is None:
+                    found = self._derived[factory] = factory(self)
+        return cast(T, found)
 
     # ------------------------------------------------------------------ vocabulary
     @property
