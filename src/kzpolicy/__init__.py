@@ -21,10 +21,10 @@ Public API::
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._assess import assess
-from ._batch import assess_many
-from ._landscape import Landscape, MonteCarlo, landscape, monte_carlo
-from ._whatif import TippingPoints, WhatIf, tipping_points, what_if
 from .conditions import Conditions
 from .errors import (
     EngineError,
@@ -38,6 +38,35 @@ from .errors import (
 )
 from .knowledge import KnowledgeBase, load
 from .results import Assessment
+
+if TYPE_CHECKING:
+    from ._batch import assess_many
+    from ._landscape import Landscape, MonteCarlo, landscape, monte_carlo
+    from ._whatif import TippingPoints, WhatIf, tipping_points, what_if
+
+# The numpy-backed features load on first use, so `import kzpolicy` (and the pytest
+# plugin, which every pytest session of a project with kzpolicy installed loads)
+# does not pay for numpy.
+_LAZY = {
+    "assess_many": "._batch",
+    "Landscape": "._landscape",
+    "MonteCarlo": "._landscape",
+    "landscape": "._landscape",
+    "monte_carlo": "._landscape",
+    "TippingPoints": "._whatif",
+    "WhatIf": "._whatif",
+    "tipping_points": "._whatif",
+    "what_if": "._whatif",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kzpolicy' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "Assessment",

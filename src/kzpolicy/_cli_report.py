@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from .cli import _gather, _kb, _parse_set
+from .cli import _gather, _kb, _parse_set, add_input_arguments
 from .errors import InputError
 from .knowledge import KnowledgeBase
 from .results import Assessment
@@ -41,17 +41,7 @@ def emit_html(result: Assessment, kb: KnowledgeBase | None, path: str | None,
 
 
 def _inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="ID[=true|false]",
-        help="assert a condition (repeatable); a bare ID means true",
-    )
-    p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
-    p.add_argument("--file", metavar="FILE", help="conditions from a .yaml or .json file")
-    p.add_argument(
-        "--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one"
-    )
+    add_input_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE instead of standard output")
 

@@ -13,8 +13,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from . import _whatif_report
-from .cli import _gather, _kb, _parse_set, _read_conditions_file
+from .cli import _gather, _kb, _parse_set, _read_conditions_file, add_input_arguments
 from .errors import InputError
 
 __all__ = ["register"]
@@ -23,6 +22,8 @@ FORMATS = ["text", "json", "markdown"]
 
 
 def _emit(result: Any, fmt: str, out: TextIO) -> int:
+    from . import _whatif_report  # numpy-backed: loaded only when these commands run
+
     if fmt == "json":
         out.write(result.model_dump_json(indent=2) + "\n")
     elif fmt == "markdown":
@@ -141,14 +142,8 @@ def _cmd_monte_carlo(args: argparse.Namespace, out: TextIO) -> int:
 
 # ---------------------------------------------------------------------- parser
 def _common(p: argparse.ArgumentParser, *, conditions: str | None) -> None:
-    if conditions is not None:
-        p.add_argument("--set", action="append", metavar="ID[=true|false]",
-                       help=f"{conditions} (repeatable); a bare ID means true")
-        p.add_argument("--file", metavar="FILE", help=f"{conditions} from a .yaml or .json file")
-    p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
+    add_input_arguments(p, conditions=conditions)
     p.add_argument("--format", choices=FORMATS, default="text")
-    p.add_argument("--rules", metavar="PATH",
-                   help="a rules/ folder to use instead of the stock one")
 
 
 def register(subparsers: Any) -> None:

@@ -184,6 +184,21 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def add_input_arguments(
+    p: argparse.ArgumentParser, *, conditions: str | None = "assert a condition"
+) -> None:
+    """The inputs every assessing command shares: --set and --file (unless ``conditions``
+    is None), --preset and --rules. ``conditions`` words the help of --set and --file."""
+    if conditions is not None:
+        p.add_argument("--set", action="append", metavar="ID[=true|false]",
+                       help=f"{conditions} (repeatable); a bare ID means true")
+        p.add_argument("--file", metavar="FILE",
+                       help=f"{conditions} from a .yaml or .json file")
+    p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
+    p.add_argument("--rules", metavar="PATH",
+                   help="a rules/ folder to use instead of the stock one")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kzpolicy",
@@ -207,21 +222,11 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_list)
 
     p = sub.add_parser("assess", help="assess asserted conditions: scenario, risks and why")
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="ID[=true|false]",
-        help="assert a condition (repeatable); a bare ID means true",
-    )
-    p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
-    p.add_argument("--file", metavar="FILE", help="conditions from a .yaml or .json file")
+    add_input_arguments(p)
     p.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="with --format html: write the page to FILE (default: standard output)")
     p.add_argument("--explain", action="store_true", help="print the full chain of reasons")
-    p.add_argument(
-        "--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one"
-    )
     p.set_defaults(handler=_cmd_assess)
 
     p = sub.add_parser("schema", help="print the JSON Schema of conditions and results")
