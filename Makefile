@@ -1,6 +1,7 @@
 # kzpolicy: two commands set everything up on a fresh machine.
 #   make demo   create .venv if missing, install, run the main job
-#   make test   create .venv if missing, install with dev extras, run ruff, mypy --strict, pytest
+#   make test   create .venv if missing, install with dev extras, run ruff, mypy --strict,
+#               the import-linter layer contracts, pytest
 #   make bench  the benchmark (ratios against baselines measured in the same run)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -13,7 +14,7 @@ ifeq ($(shell [ $(PY_MINOR) -ge 13 ] && echo yes),yes)
 export CPPFLAGS := $(CPPFLAGS) -DPyEval_CallObject=PyObject_CallObject
 endif
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck layers pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +37,13 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy --strict
 
+layers: $(VENV)/.installed-dev
+	$(BIN)/lint-imports --no-cache
+
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck layers pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench.py

@@ -26,8 +26,8 @@ from pathlib import Path
 import durable_rules_engine as c_engine
 
 import kzpolicy
-from kzpolicy._engine import CompiledRules
-from kzpolicy.knowledge import KnowledgeBase
+from kzpolicy.engine.durable_engine import DurableRules
+from kzpolicy.kb.knowledge import KnowledgeBase
 
 Inputs = list[dict[str, bool]]
 
@@ -57,7 +57,7 @@ class StraightDurable:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        prods = CompiledRules(kb).productions  # the same productions kzpolicy compiles
+        prods = DurableRules(kb).productions  # the same productions kzpolicy compiles
         self.then: dict[str, tuple[str, ...]] = {}
         self.rule_of: dict[str, str] = {}
         definition: dict[str, object] = {}
@@ -112,7 +112,7 @@ class Bitmask:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        prods = sorted(CompiledRules(kb).productions, key=lambda p: p.stratum)
+        prods = sorted(DurableRules(kb).productions, key=lambda p: p.stratum)
         names = sorted({f for p in prods for f in (*p.needs, *p.then)})
         self.bit = {n: 1 << i for i, n in enumerate(names)}
         self.rules = [(p.id, sum(self.bit[f] for f in p.needs),

@@ -4,7 +4,7 @@
 
 Prints, for the same inputs and the same rules/:
   1. the compiled engine against a hand-written bitmask evaluation of the same rules
-     (written here, independently of kzpolicy._compiled): the evaluation alone (scenario
+     (written here, independently of kzpolicy.engine.bitset): the evaluation alone (scenario
      and firings, target <= 2x) and the whole assess(engine="compiled") with its result;
   2. the compiled path against the durable-rules path: assess() and the engines alone;
   3. the full landscape of 2^F factor combinations (scenario counts, every factor's
@@ -24,12 +24,12 @@ import time
 from collections.abc import Callable, Sequence
 
 import kzpolicy
-from kzpolicy import _expr
-from kzpolicy._compiled import bitset
-from kzpolicy._decision import decide
-from kzpolicy._engine import compiled
-from kzpolicy._landscape import landscape
-from kzpolicy.knowledge import KnowledgeBase
+from kzpolicy.analysis.landscape import landscape
+from kzpolicy.engine.bitset import bitset
+from kzpolicy.engine.decision import decide
+from kzpolicy.engine.durable_engine import durable_rules
+from kzpolicy.kb import expr
+from kzpolicy.kb.knowledge import KnowledgeBase
 
 Inputs = list[dict[str, bool]]
 
@@ -50,7 +50,7 @@ class HandBitmask:
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        prods = [(r.id, conj, tuple(r.then)) for r in kb.rules for conj in _expr.dnf(r.when)]
+        prods = [(r.id, conj, tuple(r.then)) for r in kb.rules for conj in expr.dnf(r.when)]
         depth = dict.fromkeys(range(len(prods)), 0)
         for _ in range(len(prods)):  # longest producer chain (the stock rules are acyclic)
             for n, (_, conj, _) in enumerate(prods):
@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     kb = kzpolicy.load()
     n, rounds, repeats = (500, 2, 1) if args.quick else (2000, 5, 3)
     inputs = make_inputs(kb, n)
-    hand, fast, slow = HandBitmask(kb), bitset(kb), compiled(kb)
+    hand, fast, slow = HandBitmask(kb), bitset(kb), durable_rules(kb)
 
     # cross-check: every path implies the same scenario and fires the same rules
     for x in inputs[:300]:

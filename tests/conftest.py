@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kzpolicy.knowledge import stock_rules_path
+from kzpolicy.kb.loading import stock_rules_path
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import kzpolicy
-from kzpolicy.cli import main
-from kzpolicy.results import Assessment
+from kzpolicy.cli.main import main
+from kzpolicy.engine.results import Assessment
 
 
 def test_input_forms_agree() -> None:

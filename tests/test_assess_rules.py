@@ -12,24 +12,24 @@ from collections.abc import Iterator
 import pytest
 
 import kzpolicy
-from kzpolicy import _expr
-from kzpolicy._decision import decide
-from kzpolicy.knowledge import KnowledgeBase
-from kzpolicy.model import Rule
+from kzpolicy.engine.decision import decide
+from kzpolicy.kb import expr
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.schema import Rule
 
 KB = kzpolicy.load()
 
 
 def oracle(kb: KnowledgeBase, asserted: dict[str, bool]) -> set[str]:
     """IDs of the rules that must fire for these asserted conditions."""
-    facts = {c if v else _expr.NEGATION_PREFIX + c for c, v in asserted.items()}
+    facts = {c if v else expr.NEGATION_PREFIX + c for c, v in asserted.items()}
     facts.add(decide(kb, asserted).scenario)
     fired: set[str] = set()
     changed = True
     while changed:
         changed = False
         for rule in kb.rules:
-            if rule.id not in fired and _expr.evaluate(rule.when, facts.__contains__):
+            if rule.id not in fired and expr.evaluate(rule.when, facts.__contains__):
                 fired.add(rule.id)
                 facts |= set(rule.then)
                 changed = True
@@ -39,8 +39,8 @@ def oracle(kb: KnowledgeBase, asserted: dict[str, bool]) -> set[str]:
 def witness(kb: KnowledgeBase, literal: str, depth: int = 0) -> dict[str, bool]:
     """A set of asserted conditions that makes ``literal`` hold."""
     assert depth < 10, f"no finite witness for {literal}"
-    if literal.startswith(_expr.NEGATION_PREFIX):
-        return {literal.removeprefix(_expr.NEGATION_PREFIX): False}
+    if literal.startswith(expr.NEGATION_PREFIX):
+        return {literal.removeprefix(expr.NEGATION_PREFIX): False}
     if literal in kb.condition_ids:
         return {literal: True}
     if literal in kb.scenarios:
@@ -48,7 +48,7 @@ def witness(kb: KnowledgeBase, literal: str, depth: int = 0) -> dict[str, bool]:
     for rule in kb.rules:
         if literal in rule.then:
             out: dict[str, bool] = {}
-            for lit in sorted(_expr.dnf(rule.when)[0]):
+            for lit in sorted(expr.dnf(rule.when)[0]):
                 out.update(witness(kb, lit, depth + 1))
             return out
     raise AssertionError(f"nothing produces {literal}")
@@ -56,7 +56,7 @@ def witness(kb: KnowledgeBase, literal: str, depth: int = 0) -> dict[str, bool]:
 
 def cases() -> Iterator[tuple[Rule, frozenset[str]]]:
     for rule in KB.rules:
-        for conj in _expr.dnf(rule.when):
+        for conj in expr.dnf(rule.when):
             yield rule, conj
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import kzpolicy
-from kzpolicy._feature_coverage import feature_coverage
+from kzpolicy.bdd.feature_coverage import feature_coverage
 
 pytest_plugins = ["pytester"]
 
@@ -54,10 +54,10 @@ def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 def test_the_plugin_and_its_steps_load_from_the_entry_point(pytester: pytest.Pytester) -> None:
     config = pytester.parseconfigure()
     assert config.pluginmanager.has_plugin("kzpolicy")
-    assert config.pluginmanager.has_plugin("kzpolicy.steps")
+    assert config.pluginmanager.has_plugin("kzpolicy.bdd.steps")
     off = pytester.parseconfigure("-p", "no:kzpolicy")
     assert not off.pluginmanager.has_plugin("kzpolicy")
-    assert not off.pluginmanager.has_plugin("kzpolicy.steps")
+    assert not off.pluginmanager.has_plugin("kzpolicy.bdd.steps")
 
 
 def test_steps_work_in_a_project_without_conftest(pytester: pytest.Pytester) -> None:
@@ -132,11 +132,20 @@ def test_a_refusal_no_step_examines_fails_the_scenario(pytester: pytest.Pytester
     result.stdout.fnmatch_lines(["*kzpolicy refused the request (UnknownConditionError)*"])
 
 
-def test_a_wrong_refusal_kind_fails(pytester: pytest.Pytester) -> None:
+def test_an_unknown_condition_is_also_invalid_input(pytester: pytest.Pytester) -> None:
+    # UnknownConditionError is an InputError (the documented error tree)
     _project(pytester, BAD.replace("as an unknown condition", "as invalid input"))
+    _run(pytester).assert_outcomes(passed=1)
+
+
+def test_a_wrong_refusal_kind_fails(pytester: pytest.Pytester) -> None:
+    # an unknown preset is an unknown name, not an unknown condition
+    bad = BAD.replace('Given the condition "D9" holds',
+                      'Given the situation described by the preset "article-2011"')
+    _project(pytester, bad)
     result = _run(pytester)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*refused with UnknownConditionError*"])
+    result.stdout.fnmatch_lines(["*refused with UnknownIdError*"])
 
 
 def test_all_features_run_with_cucumber_json(pytester: pytest.Pytester) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import kzpolicy
-from kzpolicy._listing import LISTINGS, listing
-from kzpolicy.cli import main
+from kzpolicy.cli.main import main
+from kzpolicy.kb.listing import LISTINGS, listing
 
 KB = kzpolicy.load()
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"

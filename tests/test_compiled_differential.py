@@ -22,12 +22,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzpolicy
-from kzpolicy._assess import build_assessment
-from kzpolicy._compiled import BitsetRules, Column, bitset
-from kzpolicy._decision import decide
-from kzpolicy._engine import EngineFiring, compiled
-from kzpolicy.knowledge import KnowledgeBase
-from kzpolicy.results import Assessment
+from kzpolicy.engine.assess import build_assessment
+from kzpolicy.engine.bitset import BitsetRules, Column, bitset
+from kzpolicy.engine.decision import decide
+from kzpolicy.engine.durable_engine import durable_rules
+from kzpolicy.engine.network import EngineFiring
+from kzpolicy.engine.results import Assessment
+from kzpolicy.kb.knowledge import KnowledgeBase
 
 KB = kzpolicy.load()
 IDS = list(KB.condition_ids)
@@ -116,7 +117,7 @@ def summary(a: Assessment) -> dict[str, Any]:
 
 def compare(kb: KnowledgeBase, asserted: dict[str, bool]) -> None:
     outcome = decide(kb, asserted)
-    slow = compiled(kb).run(asserted, outcome.scenario)
+    slow = durable_rules(kb).run(asserted, outcome.scenario)
     fast = bitset(kb).run(asserted, outcome.scenario)
     assert firing_set(fast) == firing_set(slow), asserted
     assert len(fast) == len(slow), asserted
@@ -172,7 +173,7 @@ def test_presets_through_assess(preset: str) -> None:
 def extended(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     import shutil
 
-    from kzpolicy.knowledge import stock_rules_path
+    from kzpolicy.kb.loading import stock_rules_path
 
     copy = Path(tmp_path_factory.mktemp("kb")) / "rules"
     shutil.copytree(stock_rules_path(), copy)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kzpolicy
-from kzpolicy.knowledge import stock_rules_path
+from kzpolicy.kb.loading import stock_rules_path
 
 KB = kzpolicy.load()
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 import kzpolicy
-from kzpolicy._cli_coverage import register, register_steps
-from kzpolicy._feature_coverage import FeatureCoverage, default_features_dir, feature_coverage
-from kzpolicy._step_docs import render_step_list
-from kzpolicy.knowledge import KnowledgeBase
+from kzpolicy.bdd.feature_coverage import FeatureCoverage, default_features_dir, feature_coverage
+from kzpolicy.bdd.step_docs import render_step_list
+from kzpolicy.cli.coverage_commands import register, register_steps
+from kzpolicy.kb.knowledge import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features"

@@ -1,7 +1,7 @@
 """The feature files in features/ run as tests, on the step library of the kzpolicy plugin.
 
 No step is defined or imported here: the steps come from the plugin that the
-installed package registers (``kzpolicy.pytest_plugin``), as in any user's project.
+installed package registers (``kzpolicy.bdd.plugin``), as in any user's project.
 """
 
 from __future__ import annotations

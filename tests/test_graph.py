@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 import kzpolicy
-from kzpolicy import _expr, cli
-from kzpolicy._cli_report import register
-from kzpolicy._graph import (
+from kzpolicy.cli import main as cli
+from kzpolicy.cli.report_commands import register
+from kzpolicy.kb import expr
+from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.report.graph import (
     Activity,
     Edge,
     Network,
@@ -26,8 +28,7 @@ from kzpolicy._graph import (
     to_dot,
     to_mermaid,
 )
-from kzpolicy._layout import _crossings, _isotonic, layout
-from kzpolicy.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.report.layout import _crossings, _isotonic, layout
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +73,8 @@ def test_every_condition_factor_rule_item_and_scenario_is_a_node(
 def test_edges_are_the_rules_when_and_then(kb: KnowledgeBase, net: Network) -> None:
     for rule in kb.rules:
         into = {e for e in net.edges if e.target == rule_key(rule.id)}
-        assert {net.nodes[e.source].ident for e in into} == _expr.refs(rule.when)
-        assert {net.nodes[e.source].ident for e in into if e.negated} == _expr.negated(
+        assert {net.nodes[e.source].ident for e in into} == expr.refs(rule.when)
+        assert {net.nodes[e.source].ident for e in into if e.negated} == expr.negated(
             rule.when)
         out = {net.nodes[e.target].ident for e in net.edges if e.source == rule_key(rule.id)}
         assert out == set(rule.then)

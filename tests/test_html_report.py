@@ -33,14 +33,15 @@ from typing import Any
 import pytest
 
 import kzpolicy
-from kzpolicy import InputError, cli
-from kzpolicy._cli_report import emit, emit_html, register
-from kzpolicy._graph import network
-from kzpolicy._html import comparison_page, page
-from kzpolicy._report import markdown, markdown_comparison
-from kzpolicy._svg import node_element_id
-from kzpolicy.knowledge import KnowledgeBase
-from kzpolicy.results import Assessment
+from kzpolicy import InputError
+from kzpolicy.cli import main as cli
+from kzpolicy.cli.report_commands import emit, emit_html, register
+from kzpolicy.engine.results import Assessment
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.report.graph import network
+from kzpolicy.report.html import comparison_page, page
+from kzpolicy.report.svg import node_element_id
+from kzpolicy.report.text import markdown, markdown_comparison
 
 CASES: dict[str, dict[str, bool] | str] = {
     "article-2010": "article-2010",
@@ -194,7 +195,7 @@ def test_page_escapes_text(article: Assessment) -> None:
 def test_page_refuses_a_different_knowledge_base(
     article: Assessment, tmp_path: Path
 ) -> None:
-    from kzpolicy.knowledge import stock_rules_path
+    from kzpolicy.kb.loading import stock_rules_path
 
     copy = tmp_path / "rules"
     shutil.copytree(stock_rules_path(), copy)

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import kzpolicy
-from kzpolicy.knowledge import stock_rules_path
+from kzpolicy.kb.loading import stock_rules_path
 
 KB = kzpolicy.load()
 IDS = list(KB.condition_ids)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kzpolicy
-from kzpolicy import model
+from kzpolicy.kb import schema
 
 KB = kzpolicy.load()
 
@@ -81,7 +81,7 @@ def test_stages_and_rule_count() -> None:
 
 def test_every_locator_points_into_a_known_section() -> None:
     for rule in KB.rules:
-        assert isinstance(rule.locator, model.Locator)
+        assert isinstance(rule.locator, schema.Locator)
         assert rule.locator.section in KB.sections, rule.id
     for ident in KB.ids():
         assert KB.locator_of(ident).section in KB.sections, ident

@@ -13,11 +13,7 @@ from math import comb
 import pytest
 
 import kzpolicy
-from kzpolicy import cli
-from kzpolicy._cli_whatif import register
-from kzpolicy._compiled import bitset
-from kzpolicy._decision import decide
-from kzpolicy._landscape import (
+from kzpolicy.analysis.landscape import (
     Landscape,
     MonteCarlo,
     enumerate_factors,
@@ -26,7 +22,11 @@ from kzpolicy._landscape import (
     monte_carlo,
     wilson,
 )
-from kzpolicy.knowledge import FLAGGABLE
+from kzpolicy.cli import main as cli
+from kzpolicy.cli.analysis_commands import register
+from kzpolicy.engine.bitset import bitset
+from kzpolicy.engine.decision import decide
+from kzpolicy.kb.knowledge import FLAGGABLE
 
 KB = kzpolicy.load()
 FACTORS = list(KB.factors)
@@ -298,7 +298,7 @@ def test_cli_monte_carlo(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_progress_bar_only_on_a_terminal() -> None:
-    from kzpolicy._cli_whatif import _Bar
+    from kzpolicy.cli.analysis_commands import _Bar
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBE = """
 import json, sys
 import kzpolicy
-from kzpolicy.knowledge import stock_rules_path
+from kzpolicy.kb.loading import stock_rules_path
 print(json.dumps({
     "file": kzpolicy.__file__,
     "rules": str(stock_rules_path()),

@@ -11,11 +11,11 @@ import pytest
 from pytest_bdd.parser import FeatureParser, Step
 
 import kzpolicy
-from kzpolicy import steps
-from kzpolicy._bdd_fields import FIELDS
-from kzpolicy._step_docs import readable, render_step_list
-from kzpolicy.pytest_plugin import TAGS
-from kzpolicy.steps import STEP_LIBRARY, StepDef, World
+from kzpolicy.bdd import steps
+from kzpolicy.bdd.fields import FIELDS
+from kzpolicy.bdd.plugin import TAGS
+from kzpolicy.bdd.step_docs import readable, render_step_list
+from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef, World
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features"

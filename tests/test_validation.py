@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import kzpolicy
-from kzpolicy.cli import main
+from kzpolicy.cli.main import main
 from kzpolicy.errors import Problem
 
 BAD = Path(__file__).parent / "fixtures" / "bad"

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 import pytest
 
 import kzpolicy
-from kzpolicy import cli
-from kzpolicy._batch import assess_many
-from kzpolicy._cli_whatif import register
-from kzpolicy._decision import decide
-from kzpolicy._whatif import TippingPoints, WhatIf, tipping_points, what_if
-from kzpolicy.results import Assessment
+from kzpolicy.analysis.whatif import TippingPoints, WhatIf, tipping_points, what_if
+from kzpolicy.cli import main as cli
+from kzpolicy.cli.analysis_commands import register
+from kzpolicy.engine.batch import assess_many
+from kzpolicy.engine.decision import decide
+from kzpolicy.engine.results import Assessment
 
 KB = kzpolicy.load()
 IDS = list(KB.condition_ids)

@@ -6,89 +6,200 @@ lives as data in rules/; this package loads it (:func:`load`), validates it,
 and assesses the conditions a caller asserts (:func:`assess`) on the
 durable-rules engine, returning the implied scenario, the risks flagged and why.
 
-Public API::
+Public API (everything else is internal)::
 
-    load(path=None) -> KnowledgeBase
+    load(path=None) -> KnowledgeBase            check(path=None) -> list[Problem]
     assess(conditions=None, *, preset=None, kb=None, engine="durable") -> Assessment
     assess_many(conditions_list, *, preset=None, kb=None) -> list[Assessment]
     what_if(base=None, changes=None, *, preset=None, kb=None) -> WhatIf
     tipping_points(base=None, *, preset=None, max_size=3, kb=None) -> TippingPoints
     landscape(context=None, *, preset=None, kb=None) -> Landscape
-    monte_carlo(probabilities, *, fixed=None, preset=None, samples=100_000, seed=None) -> MonteCarlo
-    Conditions, Assessment (and the result models in kzpolicy.results)
-    KzPolicyError and its subclasses (kzpolicy.errors)
+    monte_carlo(probabilities, *, fixed=None, preset=None, samples=100_000, seed=None)
+    render(result, format="text", *, kb=None) -> str      text, markdown, html
+    graph(kb=None, *, format="dot", assessment=None) -> str   dot, mermaid
+    schemas() -> dict[str, dict]                 the JSON Schema of every result type
+
+The package is layered (imports flow one way, checked by import-linter):
+``cli`` > ``bdd`` > ``report`` > ``analysis`` > ``engine`` > ``kb`` > ``errors``.
+Every name here loads on first use, so ``import kzpolicy`` loads neither
+durable-rules nor numpy.
 """
 
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
 from typing import TYPE_CHECKING, Any
 
-from ._assess import assess
-from .conditions import Conditions
-from .errors import (
+from kzpolicy.errors import (
+    ArgumentTypeError,
     EngineError,
     InputError,
     KnowledgeBaseError,
     KzPolicyError,
+    Problem,
     RulesFileError,
     UnknownConditionError,
     UnknownIdError,
     ValidationError,
 )
-from .knowledge import KnowledgeBase, load
-from .results import Assessment
 
 if TYPE_CHECKING:
-    from ._batch import assess_many
-    from ._landscape import Landscape, MonteCarlo, landscape, monte_carlo
-    from ._whatif import TippingPoints, WhatIf, tipping_points, what_if
+    from kzpolicy.analysis.landscape import (
+        Estimate,
+        FactorInfluence,
+        ItemEstimate,
+        ItemFrequency,
+        Landscape,
+        MonteCarlo,
+        landscape,
+        monte_carlo,
+    )
+    from kzpolicy.analysis.whatif import (
+        ConditionChange,
+        ItemRef,
+        RuleRef,
+        ScenarioShift,
+        TippingPoint,
+        TippingPoints,
+        WhatIf,
+        tipping_points,
+        what_if,
+    )
+    from kzpolicy.engine.assess import assess
+    from kzpolicy.engine.batch import assess_many
+    from kzpolicy.engine.conditions import Conditions
+    from kzpolicy.engine.results import (
+        Advantage,
+        Assessment,
+        Flagged,
+        Judgement,
+        OutcomeRef,
+        ScenarioResult,
+        Step,
+        TraceStep,
+    )
+    from kzpolicy.kb.knowledge import CellStatus, FactorInfo, ItemInfo, KnowledgeBase
+    from kzpolicy.kb.loading import check, load
+    from kzpolicy.kb.schema import Locator
+    from kzpolicy.report.render import graph, render, schemas
 
-# The numpy-backed features load on first use, so `import kzpolicy` (and the pytest
-# plugin, which every pytest session of a project with kzpolicy installed loads)
-# does not pay for numpy.
-_LAZY = {
-    "assess_many": "._batch",
-    "Landscape": "._landscape",
-    "MonteCarlo": "._landscape",
-    "landscape": "._landscape",
-    "monte_carlo": "._landscape",
-    "TippingPoints": "._whatif",
-    "WhatIf": "._whatif",
-    "tipping_points": "._whatif",
-    "what_if": "._whatif",
+try:
+    __version__: str = _dist_version("kzpolicy")
+except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0+unknown"
+
+#: public name -> the module that defines it (loaded on first use)
+_LAZY: dict[str, str] = {
+    "assess": "kzpolicy.engine.assess",
+    "assess_many": "kzpolicy.engine.batch",
+    "Conditions": "kzpolicy.engine.conditions",
+    **dict.fromkeys(
+        ["Advantage", "Assessment", "Flagged", "Judgement", "OutcomeRef", "ScenarioResult",
+         "Step", "TraceStep"],
+        "kzpolicy.engine.results",
+    ),
+    **dict.fromkeys(["CellStatus", "FactorInfo", "ItemInfo", "KnowledgeBase"],
+                    "kzpolicy.kb.knowledge"),
+    "check": "kzpolicy.kb.loading",
+    "load": "kzpolicy.kb.loading",
+    "Locator": "kzpolicy.kb.schema",
+    **dict.fromkeys(
+        ["Estimate", "FactorInfluence", "ItemEstimate", "ItemFrequency", "Landscape",
+         "MonteCarlo", "landscape", "monte_carlo"],
+        "kzpolicy.analysis.landscape",
+    ),
+    **dict.fromkeys(
+        ["ConditionChange", "ItemRef", "RuleRef", "ScenarioShift", "TippingPoint",
+         "TippingPoints", "WhatIf", "tipping_points", "what_if"],
+        "kzpolicy.analysis.whatif",
+    ),
+    **dict.fromkeys(["graph", "render", "schemas"], "kzpolicy.report.render"),
 }
+
+_ERRORS = [
+    "ArgumentTypeError",
+    "EngineError",
+    "InputError",
+    "KnowledgeBaseError",
+    "KzPolicyError",
+    "Problem",
+    "RulesFileError",
+    "UnknownConditionError",
+    "UnknownIdError",
+    "ValidationError",
+]
+
+__all__ = [
+    "Advantage",
+    "ArgumentTypeError",
+    "Assessment",
+    "CellStatus",
+    "ConditionChange",
+    "Conditions",
+    "EngineError",
+    "Estimate",
+    "FactorInfluence",
+    "FactorInfo",
+    "Flagged",
+    "InputError",
+    "ItemEstimate",
+    "ItemFrequency",
+    "ItemInfo",
+    "ItemRef",
+    "Judgement",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "KzPolicyError",
+    "Landscape",
+    "Locator",
+    "MonteCarlo",
+    "OutcomeRef",
+    "Problem",
+    "RuleRef",
+    "RulesFileError",
+    "ScenarioResult",
+    "ScenarioShift",
+    "Step",
+    "TippingPoint",
+    "TippingPoints",
+    "TraceStep",
+    "UnknownConditionError",
+    "UnknownIdError",
+    "ValidationError",
+    "WhatIf",
+    "__version__",
+    "assess",
+    "assess_many",
+    "check",
+    "graph",
+    "landscape",
+    "load",
+    "monte_carlo",
+    "render",
+    "schemas",
+    "tipping_points",
+    "what_if",
+]
+
+for _name in _ERRORS:
+    globals()[_name].__module__ = "kzpolicy"
 
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'kzpolicy' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    loaded = importlib.import_module(module)
+    for public, home in _LAZY.items():  # every public name of that module, at once
+        if home == module and public not in globals():
+            value = getattr(loaded, public)
+            if isinstance(value, type):
+                value.__module__ = "kzpolicy"  # public classes report the public module
+            globals()[public] = value
+    return globals()[name]
 
-__all__ = [
-    "Assessment",
-    "Conditions",
-    "EngineError",
-    "InputError",
-    "KnowledgeBase",
-    "KnowledgeBaseError",
-    "KzPolicyError",
-    "Landscape",
-    "MonteCarlo",
-    "RulesFileError",
-    "TippingPoints",
-    "UnknownConditionError",
-    "UnknownIdError",
-    "ValidationError",
-    "WhatIf",
-    "assess",
-    "assess_many",
-    "landscape",
-    "load",
-    "monte_carlo",
-    "tipping_points",
-    "what_if",
-]
+
+def __dir__() -> list[str]:
+    return list(__all__)

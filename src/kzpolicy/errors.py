@@ -1,14 +1,20 @@
 """The kzpolicy error tree: every error the library raises derives from KzPolicyError.
 
     KzPolicyError
-    ├── KnowledgeBaseError          a rules/ folder could not be loaded
-    │   ├── RulesFileError          a YAML file is unreadable or malformed (file, line)
-    │   └── ValidationError         the knowledge base breaks a check (one or more problems)
+    ├── KnowledgeBaseError          a rules/ folder could not be loaded; one of:
+    │   ├── RulesFileError          the folder is missing or holds no YAML file, or a file
+    │   │                           is unreadable or not valid YAML (.file, .line)
+    │   └── ValidationError         the files parse but break checks (.problems, all of them)
     ├── InputError                  bad caller input (also a ValueError)
-    │   └── UnknownConditionError   a condition ID that does not exist (also a KeyError)
-    ├── UnknownIdError              an unknown item, scenario, preset, state or programme ID
-    │                               (also a KeyError)
+    │   ├── ArgumentTypeError       an argument of the wrong type or shape (also a TypeError)
+    │   └── UnknownConditionError   a condition ID that does not exist (also an UnknownIdError)
+    ├── UnknownIdError              an ID the knowledge base lacks: item, scenario, preset,
+    │   │                           state, table row, programme (also a KeyError)
+    │   └── UnknownConditionError
     └── EngineError                 the rule engine failed; never a user mistake
+
+``ValidationError`` is not the whole family: catch ``KnowledgeBaseError`` for any
+problem with a rules folder.
 
 Each error carries the bad value and, where one exists, the closest valid IDs
 (``.suggestions``) so the message can say what to do next.
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 __all__ = [
+    "ArgumentTypeError",
     "EngineError",
     "InputError",
     "KnowledgeBaseError",
@@ -31,6 +38,7 @@ __all__ = [
     "UnknownIdError",
     "ValidationError",
     "closest",
+    "expect",
 ]
 
 
@@ -96,6 +104,36 @@ class InputError(KzPolicyError, ValueError):
     """Bad input from the caller (a value of the wrong type, a contradiction, ...)."""
 
 
+class ArgumentTypeError(InputError, TypeError):
+    """An argument of the wrong type or shape, named with the type it must have."""
+
+    def __init__(self, where: str, name: str, expected: str, value: object) -> None:
+        self.where = where
+        self.name = name
+        self.expected = expected
+        self.value = value
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        super().__init__(
+            f"{where}: {name} must be {expected}, not {type(value).__name__} {shown}"
+        )
+
+
+def expect(where: str, name: str, value: object, types: type | tuple[type, ...],
+           expected: str, *, optional: bool = False) -> None:
+    """Raise :class:`ArgumentTypeError` unless ``value`` is one of ``types`` (or None when
+    ``optional``). ``bool`` never passes for ``int``."""
+    if optional and value is None:
+        return
+    ok = isinstance(value, types)
+    if ok and isinstance(value, bool):
+        allowed = types if isinstance(types, tuple) else (types,)
+        ok = bool in allowed
+    if not ok:
+        raise ArgumentTypeError(where, name, expected, value)
+
+
 class UnknownIdError(KzPolicyError, KeyError):
     """An ID (item, scenario, preset, state, programme) that the knowledge base lacks."""
 
@@ -110,7 +148,7 @@ class UnknownIdError(KzPolicyError, KeyError):
         return self.message
 
 
-class UnknownConditionError(UnknownIdError):
+class UnknownConditionError(UnknownIdError, InputError):
     """A condition ID that is neither a scenario factor nor a context condition."""
 
     def __init__(self, value: str, choices: Iterable[str]) -> None:

@@ -1,0 +1,374 @@
+"""The model over many inputs at once: the full landscape of factors, and Monte Carlo.
+
+``landscape()`` evaluates all 2^F combinations of the F scenario factors (each asserted
+true or false; the context conditions fixed by the caller): how many combinations imply
+each scenario, how often each item is flagged, and each factor's influence, the number
+of combinations in which switching that factor alone changes the implied scenario.
+
+``monte_carlo()`` draws each condition true with the probability the caller gives
+(false otherwise) and estimates the probability of each scenario and each item, with
+Wilson score confidence intervals and the seed that reproduces the run.
+
+Both run on the compiled evaluator (``_compiled``), vectorised over inputs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from statistics import NormalDist
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from kzpolicy.engine.assess import ENGAGED_KINDS, RISK_KINDS
+from kzpolicy.engine.bitset import BitsetRules, Column, bitset, count
+from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
+from kzpolicy.errors import InputError, UnknownConditionError
+from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.kb.loading import load
+from kzpolicy.kb.schema import Locator
+
+__all__ = [
+    "MAX_FACTORS",
+    "Estimate",
+    "FactorInfluence",
+    "ItemEstimate",
+    "ItemFrequency",
+    "Landscape",
+    "MonteCarlo",
+    "Progress",
+    "enumerate_factors",
+    "influence_counts",
+    "landscape",
+    "monte_carlo",
+    "wilson",
+]
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each chunk of inputs."""
+MAX_FACTORS = 26
+"""Most factors a landscape enumerates (2^26 combinations, a 64 MB scenario array)."""
+_CHUNK_BITS = 18
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FactorInfluence(_Model):
+    """How often switching one factor alone changes the implied scenario."""
+
+    id: str
+    scenario: str
+    label: str
+    locator: Locator
+    changes: int
+    """Combinations in which switching this factor alone changes the scenario."""
+    share: float
+    """``changes`` over all combinations."""
+
+
+class ItemFrequency(_Model):
+    """How many combinations flag (or engage) an item."""
+
+    id: str
+    kind: str
+    label: str
+    locator: Locator
+    count: int
+    share: float
+
+
+class Landscape(_Model):
+    """Every combination of the scenario factors, with the context held fixed."""
+
+    kb_version: str
+    context: dict[str, bool]
+    factors: int
+    combinations: int
+    scenarios: dict[str, int]
+    """Combinations implying each scenario."""
+    scenario_shares: dict[str, float]
+    influence: tuple[FactorInfluence, ...]
+    items: tuple[ItemFrequency, ...]
+
+
+class Estimate(_Model):
+    """A probability estimated from samples, with its confidence interval."""
+
+    probability: float
+    low: float
+    high: float
+    count: int
+    """Samples in which it held."""
+
+
+class ItemEstimate(Estimate):
+    """The estimated probability that an item is flagged (or engaged)."""
+
+    id: str
+    kind: str
+    label: str
+    locator: Locator
+
+
+class MonteCarlo(_Model):
+    """Scenario and item probabilities when conditions hold with given probabilities."""
+
+    kb_version: str
+    samples: int
+    seed: int
+    confidence: float
+    probabilities: dict[str, float]
+    fixed: dict[str, bool]
+    scenarios: dict[str, Estimate]
+    risks: tuple[ItemEstimate, ...]
+    engaged: tuple[ItemEstimate, ...]
+
+
+# ---------------------------------------------------------------------- landscape
+def landscape_context(
+    kb: KnowledgeBase, context: ConditionInput, preset: str | None
+) -> dict[str, bool]:
+    """The fixed context: a preset's context conditions overlaid with the caller's."""
+    fixed = {c: v for c, v in resolve(kb, None, preset=preset).items() if c in kb.conditions}
+    own = normalise(context, kb)
+    for c in own:
+        if c in kb.factors:
+            raise InputError(
+                f"{c!r} is a scenario factor; the landscape varies every factor, so fix only "
+                f"context conditions (e.g. {next(iter(kb.conditions))!r})"
+            )
+    fixed.update(own)
+    return fixed
+
+
+def _literal_columns(
+    context: Mapping[str, bool]
+) -> tuple[dict[str, Column], dict[str, Column]]:
+    true: dict[str, Column] = dict(context)
+    false: dict[str, Column] = {c: not v for c, v in context.items()}
+    return true, false
+
+
+def enumerate_factors(
+    engine: BitsetRules,
+    fixed: Mapping[str, bool],
+    free: list[str],
+    *,
+    chunk_bits: int = _CHUNK_BITS,
+    progress: Progress | None = None,
+) -> tuple[npt.NDArray[np.uint8], dict[str, int]]:
+    """Evaluate all 2^len(free) combinations of the ``free`` conditions (true or false),
+    with ``fixed`` asserted in each. Combination ``x`` has ``free[i]`` true exactly when
+    bit ``i`` of ``x`` is set. Returns each combination's scenario index and how many
+    combinations flag each flaggable item."""
+    kb = engine.kb
+    n = len(free)
+    total = 1 << n
+    low_bits = min(n, chunk_bits)
+    chunk = 1 << low_bits
+    x = np.arange(chunk, dtype=np.uint32)
+    true, false = _literal_columns(fixed)
+    for i in range(low_bits):  # the low conditions vary alike in every chunk
+        col = ((x >> i) & 1).astype(np.bool_)
+        true[free[i]], false[free[i]] = col, ~col
+    flaggable = [i for i, info in kb.items.items() if info.kind in FLAGGABLE]
+    item_counts = dict.fromkeys(flaggable, 0)
+    scenario = np.empty(total, dtype=np.uint8)
+    for start in range(0, total, chunk):
+        for i in range(low_bits, n):  # the high conditions are constant within a chunk
+            on = bool(start >> i & 1)
+            true[free[i]], false[free[i]] = on, not on
+        result = engine.evaluate(chunk, true, false)
+        scenario[start:start + chunk] = result.scenario
+        for item in flaggable:
+            item_counts[item] += count(result.holds(item), chunk)
+        if progress is not None:
+            progress(start + chunk, total)
+    return scenario, item_counts
+
+
+def influence_counts(scenario: npt.NDArray[np.uint8], n: int) -> list[int]:
+    """For each of ``n`` bits, the combinations in which flipping that bit alone changes
+    the scenario (``scenario`` indexed by combination, as from ``enumerate_factors``)."""
+    out = []
+    for i in range(n):
+        pairs = scenario.reshape(-1, 2, 1 << i)  # [:, 0, :] has bit i clear, [:, 1, :] set
+        out.append(2 * int(np.count_nonzero(pairs[:, 0, :] != pairs[:, 1, :])))
+    return out
+
+
+def landscape(
+    context: ConditionInput = None,
+    *,
+    preset: str | None = None,
+    kb: KnowledgeBase | None = None,
+    progress: Progress | None = None,
+) -> Landscape:
+    """Evaluate every combination of the scenario factors (each true or false).
+
+    ``context`` fixes context conditions (not factors); ``preset`` contributes its
+    context conditions (its factors vary like the others). ``progress(done, total)``
+    is called after each chunk of combinations.
+    """
+    kb = kb if kb is not None else load()
+    ctx = landscape_context(kb, context, preset)
+    engine = bitset(kb)
+    factors = list(kb.factors)
+    n = len(factors)
+    if n > MAX_FACTORS:
+        raise InputError(f"the knowledge base has {n} factors; a landscape enumerates at most "
+                         f"{MAX_FACTORS} (2^{MAX_FACTORS} combinations)")
+    total = 1 << n
+    scenario, item_counts = enumerate_factors(engine, ctx, factors, progress=progress)
+    per_scenario = np.bincount(scenario, minlength=len(engine.scenario_ids))
+    influence = []
+    for f, changes in zip(factors, influence_counts(scenario, n), strict=True):
+        info = kb.factors[f]
+        influence.append(FactorInfluence(id=f, scenario=info.scenario,
+                                         label=info.factor.label, locator=info.factor.locator,
+                                         changes=changes, share=changes / total))
+    return Landscape(
+        kb_version=kb.version,
+        context=ctx,
+        factors=n,
+        combinations=total,
+        scenarios={s: int(c) for s, c in zip(engine.scenario_ids, per_scenario, strict=True)},
+        scenario_shares={s: int(c) / total
+                         for s, c in zip(engine.scenario_ids, per_scenario, strict=True)},
+        influence=tuple(influence),
+        items=tuple(
+            ItemFrequency(id=i, kind=kb.items[i].kind, label=kb.items[i].label,
+                          locator=kb.items[i].locator, count=c, share=c / total)
+            for i, c in item_counts.items()
+        ),
+    )
+
+
+# ---------------------------------------------------------------------- Monte Carlo
+def _check_probabilities(kb: KnowledgeBase, probabilities: object) -> dict[str, float]:
+    if not isinstance(probabilities, Mapping):
+        raise InputError("probabilities must be a mapping {condition ID: probability}, not "
+                         f"{type(probabilities).__name__}")
+    out: dict[str, float] = {}
+    for key, value in probabilities.items():
+        if not isinstance(key, str):
+            raise InputError(f"a condition ID must be a string, got {key!r}")
+        if key not in kb.factors and key not in kb.conditions:
+            raise UnknownConditionError(key, kb.condition_ids)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(f"the probability of {key!r} must be a number from 0 to 1, got "
+                             f"{value!r} ({type(value).__name__})")
+        if not 0.0 <= float(value) <= 1.0:  # also rejects NaN
+            raise InputError(f"the probability of {key!r} must be from 0 to 1, got {value!r}")
+        out[key] = float(value)
+    return out
+
+
+def wilson(hits: int, n: int, confidence: float) -> tuple[float, float]:
+    """The Wilson score interval of ``hits`` successes in ``n`` trials."""
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = hits / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low = 0.0 if hits == 0 else max(0.0, centre - half)
+    high = 1.0 if hits == n else min(1.0, centre + half)
+    return low, high
+
+
+def _estimate(hits: int, n: int, confidence: float) -> Estimate:
+    low, high = wilson(hits, n, confidence)
+    return Estimate(probability=hits / n, low=low, high=high, count=hits)
+
+
+def _sample(engine: BitsetRules, fixed: Mapping[str, bool], probs: Mapping[str, float],
+            order: list[str], samples: int, rng: np.random.Generator,
+            progress: Progress | None) -> tuple[npt.NDArray[np.int64], dict[str, int]]:
+    kb = engine.kb
+    flaggable = [i for i, info in kb.items.items() if info.kind in FLAGGABLE]
+    hits = dict.fromkeys(flaggable, 0)
+    scen = np.zeros(len(engine.scenario_ids), dtype=np.int64)
+    true, false = _literal_columns(fixed)
+    p = np.array([probs[c] for c in order], dtype=np.float64).reshape(-1, 1)
+    size = 1 << _CHUNK_BITS
+    for start in range(0, samples, size):
+        n = min(size, samples - start)
+        drawn = rng.random((len(order), n)) < p
+        for j, c in enumerate(order):
+            true[c], false[c] = drawn[j], ~drawn[j]
+        result = engine.evaluate(n, true, false)
+        scen += np.bincount(result.scenario, minlength=len(scen))
+        for item in flaggable:
+            hits[item] += count(result.holds(item), n)
+        if progress is not None:
+            progress(start + n, samples)
+    return scen, hits
+
+
+def monte_carlo(
+    probabilities: Mapping[str, float],
+    *,
+    fixed: ConditionInput = None,
+    preset: str | None = None,
+    samples: int = 100_000,
+    seed: int | None = None,
+    confidence: float = 0.95,
+    kb: KnowledgeBase | None = None,
+    progress: Progress | None = None,
+) -> MonteCarlo:
+    """Estimate scenario and item probabilities by sampling.
+
+    Each condition in ``probabilities`` is asserted true with its probability and
+    false otherwise, independently per sample. ``fixed`` (overlaid on ``preset``)
+    asserts conditions in every sample; a probability overrides a preset's value.
+    Conditions in neither stay unknown. The result carries the ``seed`` (drawn at
+    random when not given): the same seed, samples and inputs give the same result.
+    """
+    kb = kb if kb is not None else load()
+    probs = _check_probabilities(kb, probabilities)
+    own = normalise(fixed, kb)
+    clash = sorted(set(own) & set(probs))
+    if clash:
+        raise InputError(f"{clash[0]!r} is both fixed and given a probability; give one")
+    base = {c: v for c, v in resolve(kb, own, preset=preset).items() if c not in probs}
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise InputError(f"samples must be a positive whole number, got {samples!r}")
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not (
+        0.0 < confidence < 1.0
+    ):
+        raise InputError(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence!r}")
+    if seed is None:
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)
+        seed = entropy % (1 << 63)
+    elif isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"seed must be a non-negative whole number, got {seed!r}")
+    engine = bitset(kb)
+    order = [c for c in kb.condition_ids if c in probs]
+    scen, hits = _sample(engine, base, probs, order, samples, np.random.default_rng(seed),
+                         progress)
+
+    def items(kinds: tuple[str, ...]) -> tuple[ItemEstimate, ...]:
+        return tuple(
+            ItemEstimate(id=i, kind=kb.items[i].kind, label=kb.items[i].label,
+                         locator=kb.items[i].locator,
+                         **_estimate(h, samples, confidence).model_dump())
+            for i, h in hits.items() if kb.items[i].kind in kinds
+        )
+
+    return MonteCarlo(
+        kb_version=kb.version,
+        samples=samples,
+        seed=seed,
+        confidence=float(confidence),
+        probabilities={c: probs[c] for c in order},
+        fixed=base,
+        scenarios={s: _estimate(int(c), samples, confidence)
+                   for s, c in zip(engine.scenario_ids, scen, strict=True)},
+        risks=items(RISK_KINDS),
+        engaged=items(ENGAGED_KINDS),
+    )

@@ -1,0 +1,404 @@
+"""Which parts of the article the feature files exercise (``kzpolicy coverage``).
+
+The feature files are parsed with the Gherkin parser pytest-bdd uses; every
+scenario (each row of a Scenario Outline) is replayed on the step library's own
+step functions (:mod:`kzpolicy.bdd.steps`), without pytest. The checks its Then
+steps make are then read against the knowledge base:
+
+- an item (S/W/O/T, C*, IC*/BC*/DC*) is *exercised* when a passing scenario
+  checks it flagged (or engaged) and one checks it not flagged;
+- a rule is exercised when a passing scenario depends on it (it is the only
+  rule that flagged an item the scenario checks, or a step names it in the
+  item's explanation) and one checks a target of it not flagged while it did
+  not fire;
+- a factor is exercised when a passing scenario checks the implied scenario
+  with that factor asserted true;
+- a stage, a doctrine, a programme or a known table cell is exercised when a
+  passing scenario checks it.
+
+"Reached by" lists the rules that can flag an item (or that use a factor).
+Only scenarios that pass count; failing ones are listed.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.parser import FeatureParser, Scenario
+
+from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef
+from kzpolicy.bdd.world import Check, World
+from kzpolicy.errors import InputError
+from kzpolicy.kb import expr
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.report.table import table
+
+__all__ = [
+    "Entry",
+    "Failure",
+    "FeatureCoverage",
+    "Run",
+    "Section",
+    "default_features_dir",
+    "feature_coverage",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Run:
+    """One scenario run: a Scenario, or one row of a Scenario Outline."""
+
+    feature: str
+    line: int
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.feature}:{self.line} {self.name}"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A scenario run that did not pass, with the step and the reason."""
+
+    run: Run
+    step: str
+    message: str
+
+
+@dataclass
+class Entry:
+    """One article item, factor, rule or fact, and where the features exercise it."""
+
+    id: str
+    kind: str
+    label: str
+    links: tuple[str, ...] = ()
+    """Items: the rules that can flag it; factors: the rules using it; rules: their targets."""
+    positive: set[Run] = field(default_factory=set)
+    negative: set[Run] = field(default_factory=set)
+    needs_negative: bool = False
+
+    @property
+    def exercised(self) -> bool:
+        """Checked both ways where both are needed, else checked at least once."""
+        return bool(self.positive) and (bool(self.negative) or not self.needs_negative)
+
+
+@dataclass
+class Section:
+    """A part of the report: one kind of article content."""
+
+    key: str
+    title: str
+    links: str
+    positive: str
+    negative: str
+    entries: list[Entry]
+    rule_driven: bool = True
+    """Whether "reached by a rule" applies (items and factors)."""
+
+    @property
+    def reached(self) -> int:
+        """How many entries a rule reaches."""
+        return sum(1 for e in self.entries if e.links)
+
+    @property
+    def exercised(self) -> int:
+        """How many entries the features exercise."""
+        return sum(1 for e in self.entries if e.exercised)
+
+    def missing(self) -> list[str]:
+        """IDs not exercised."""
+        return [e.id for e in self.entries if not e.exercised]
+
+
+@dataclass
+class FeatureCoverage:
+    """The whole report."""
+
+    features: Path
+    kb_version: str
+    files: int
+    runs: int
+    failures: list[Failure]
+    sections: list[Section]
+
+    @property
+    def complete(self) -> bool:
+        """Every scenario passes and every entry is exercised."""
+        return not self.failures and all(not s.missing() for s in self.sections)
+
+    def section(self, key: str) -> Section:
+        """One section by key."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+
+        def runs(found: Iterable[Run]) -> list[str]:
+            return [str(r) for r in sorted(found)]
+
+        return {
+            "features": str(self.features),
+            "kb_version": self.kb_version,
+            "feature_files": self.files,
+            "scenario_runs": self.runs,
+            "complete": self.complete,
+            "failures": [
+                {"scenario": str(f.run), "step": f.step, "message": f.message}
+                for f in self.failures
+            ],
+            "sections": {
+                s.key: {
+                    "title": s.title,
+                    "total": len(s.entries),
+                    "reached_by_rule": s.reached if s.rule_driven else None,
+                    "exercised": s.exercised,
+                    "entries": [
+                        {
+                            "id": e.id,
+                            "kind": e.kind,
+                            "label": e.label,
+                            **({s.links.replace(" ", "_"): list(e.links)} if s.links else {}),
+                            "reached_by_rule": bool(e.links) if s.rule_driven else None,
+                            "exercised": e.exercised,
+                            s.positive.replace(" ", "_"): runs(e.positive),
+                            **({s.negative.replace(" ", "_"): runs(e.negative)}
+                               if s.negative else {}),
+                        }
+                        for e in s.entries
+                    ],
+                }
+                for s in self.sections
+            },
+            "not_exercised": {s.key: s.missing() for s in self.sections if s.missing()},
+        }
+
+    def to_text(self) -> str:
+        """The report as text tables, one per section, then a summary."""
+
+        def where(found: set[Run]) -> str:
+            if not found:
+                return "-"
+            first = min(found)
+            more = f" (+{len(found) - 1})" if len(found) > 1 else ""
+            return f"{Path(first.feature).name}:{first.line}{more}"
+
+        out = [
+            f"Feature coverage of the article: {self.files} feature files, "
+            f"{self.runs} scenario runs, knowledge base {self.kb_version}",
+            f"features: {self.features}",
+            "",
+        ]
+        for s in self.sections:
+            reach = f"{s.reached} of {len(s.entries)} reached by a rule, " if s.rule_driven else ""
+            out.append(f"{s.title}: {reach}{s.exercised} of {len(s.entries)} exercised")
+            headers = ["id", "kind", *([s.links] if s.links else []), s.positive,
+                       *([s.negative] if s.negative else []), "exercised"]
+            rows = [
+                [e.id, e.kind, *([", ".join(e.links) or "-"] if s.links else []),
+                 where(e.positive), *([where(e.negative)] if s.negative else []),
+                 "yes" if e.exercised else "NO"]
+                for e in s.entries
+            ]
+            out.append(table(headers, rows, width=200))
+            out.append("")
+        out.append("Summary")
+        out.append(table(
+            ["part", "total", "reached by a rule", "exercised"],
+            [[s.title, len(s.entries), s.reached if s.rule_driven else "-", s.exercised]
+             for s in self.sections],
+            width=200,
+        ))
+        missing = [f"{s.key}: {', '.join(s.missing())}" for s in self.sections if s.missing()]
+        out.append("")
+        out.append("not exercised: " + ("; ".join(missing) if missing else "none"))
+        out.append(f"failing scenario runs: {len(self.failures) or 'none'}")
+        for f in self.failures:
+            out.append(f"  {f.run}\n    at: {f.step}\n    {f.message}")
+        return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- replay
+def default_features_dir() -> Path:
+    """./features when it exists, else the features/ folder of a kzpolicy source checkout."""
+    here = Path.cwd() / "features"
+    if here.is_dir():
+        return here
+    checkout = Path(__file__).resolve().parents[3] / "features"
+    if checkout.is_dir():
+        return checkout
+    raise InputError(
+        "no features/ folder here or in a kzpolicy source checkout; pass --features DIR"
+    )
+
+
+def _runs(feature_dir: Path, path: Path) -> Iterable[tuple[Run, Scenario]]:
+    rel = path.relative_to(feature_dir)
+    feature = FeatureParser(str(feature_dir), str(rel)).parse()
+    shown = f"{feature_dir.name}/{rel.as_posix()}"
+    for template in feature.scenarios.values():
+        contexts = [c for ex in template.examples for c in ex.as_contexts()] or [{}]
+        for context in contexts:
+            name = template.name
+            if context:
+                name += " [" + ", ".join(context.values()) + "]"
+            yield Run(shown, template.line_number, name), template.render(context)
+
+
+def _takes_table(d: StepDef) -> bool:
+    return "datatable" in inspect.signature(d.func).parameters
+
+
+def _replay(scenario: Scenario, kb: KnowledgeBase) -> tuple[list[Check], tuple[str, str] | None]:
+    """Run one scenario on the step library; return its checks and the first failure."""
+    world = World(kb)
+    for step in scenario.steps:
+        text = f"line {step.line_number}: {step.keyword.strip()} {step.name}"
+        found = [d for d in STEP_LIBRARY if d.matches(step.type, step.name)]
+        if len(found) != 1:
+            why = "no kzpolicy step reads it" if not found else "several kzpolicy steps read it"
+            return world.checks, (text, why)
+        d = found[0]
+        args = d.arguments(step.name)
+        if _takes_table(d):
+            args["datatable"] = step.datatable.raw() if step.datatable else []
+        try:
+            d.func(kzpolicy_world=world, **args)
+        except (Exception, pytest.fail.Exception) as exc:
+            return world.checks, (text, f"{type(exc).__name__}: {exc}")
+    try:
+        world.finish()
+    except AssertionError as exc:
+        return world.checks, ("end of scenario", str(exc))
+    return world.checks, None
+
+
+# --------------------------------------------------------------------------- report
+def _item_section(kb: KnowledgeBase, key: str, title: str, kinds: Sequence[str],
+                  reached: dict[str, list[str]]) -> Section:
+    entries = [
+        Entry(i, info.kind, info.label, tuple(reached.get(i, [])), needs_negative=True)
+        for kind in kinds
+        for i, info in kb.items.items()
+        if info.kind == kind
+    ]
+    return Section(key, title, "reached by", "flagged in", "not flagged in", entries)
+
+
+def feature_coverage(kb: KnowledgeBase, features: Path | None = None) -> FeatureCoverage:
+    """Replay every feature file under ``features`` and report what it exercises."""
+    root = (features or default_features_dir()).resolve()
+    if not root.is_dir():
+        raise InputError(f"{root}: no such features folder")
+    paths = sorted(root.rglob("*.feature"))
+    if not paths:
+        raise InputError(f"{root}: no .feature files")
+
+    reached: dict[str, list[str]] = defaultdict(list)
+    for rule in kb.rules:
+        for target in rule.then:
+            reached[target].append(rule.id)
+    users: dict[str, list[str]] = defaultdict(list)
+    for rule in kb.rules:
+        for ref in sorted(expr.refs(rule.when)):
+            users[ref].append(rule.id)
+
+    sections = [
+        _item_section(kb, "swot", "SWOT items", ["strength", "weakness", "opportunity", "threat"],
+                      reached),
+        _item_section(kb, "rivalry", "Rivalry effects", ["rivalry"], reached),
+        _item_section(kb, "outcomes", "Scenario outcomes", ["consequence"], reached),
+        Section("factors", "Scenario factors", "used by rules", "decides in", "", [
+            Entry(f, info.scenario, info.factor.label, tuple(users.get(f, [])))
+            for f, info in kb.factors.items()
+        ]),
+        Section("rules", "Rules", "flags", "relied on in", "held back in", [
+            Entry(r.id, str(r.stance), r.label, (*r.then,), needs_negative=True)
+            for r in kb.rules
+        ], rule_driven=False),
+        Section("stages", "Stages of relations", "", "checked in", "", [
+            Entry(s.id, "stage", s.label) for s in kb.stages
+        ], rule_driven=False),
+        Section("doctrines", "Military doctrines", "", "checked in", "", [
+            Entry(d.id, "doctrine", d.label) for d in kb.doctrines
+        ], rule_driven=False),
+        Section("programmes", "Programmes", "", "checked in", "", [
+            Entry(p.id, "programme", p.name) for p in kb.programmes.values()
+        ], rule_driven=False),
+        Section("cells", "Known table cells", "", "checked in", "", [
+            Entry(f"{c.state}/{c.row}", c.value, kb.rows[c.row].label)
+            for c in kb.cells.values()
+        ], rule_driven=False),
+    ]
+    index = {(s.key, e.id): e for s in sections for e in s.entries}
+    item_keys = {e.id: s.key for s in sections[:3] for e in s.entries}
+    targets = {r.id: set(r.then) for r in kb.rules}
+
+    failures: list[Failure] = []
+    count = 0
+    for path in paths:
+        try:
+            runs = list(_runs(root, path))
+        except Exception as exc:  # a feature file pytest-bdd cannot parse
+            failures.append(Failure(Run(path.name, 0, "(feature file)"), "parsing", str(exc)))
+            continue
+        for run, scenario in runs:
+            count += 1
+            checks, failed = _replay(scenario, kb)
+            if failed is not None:
+                failures.append(Failure(run, *failed))
+                continue
+            for c in checks:
+                if c.passed:
+                    _credit(c, run, kb, index, item_keys, targets)
+
+    return FeatureCoverage(root, kb.version, len(paths), count, failures, sections)
+
+
+def _credit(
+    c: Check,
+    run: Run,
+    kb: KnowledgeBase,
+    index: dict[tuple[str, str], Entry],
+    item_keys: dict[str, str],
+    targets: dict[str, set[str]],
+) -> None:
+    a = c.assessment
+    if c.what == "item" and a is not None and c.subject in item_keys:
+        item = index[(item_keys[c.subject], c.subject)]
+        fired = {t.rule for t in a.trace}
+        if c.expected == "flagged":
+            item.positive.add(run)
+            direct = {t.rule for t in a.trace if c.subject in t.flagged}
+            if len(direct) == 1:
+                (only,) = direct
+                if ("rules", only) in index:
+                    index[("rules", only)].positive.add(run)
+        else:
+            item.negative.add(run)
+            for rule, then in targets.items():
+                if c.subject in then and rule not in fired:
+                    index[("rules", rule)].negative.add(run)
+    elif c.what == "rule" and ("rules", c.subject) in index:
+        index[("rules", c.subject)].positive.add(run)
+    elif c.what == "scenario" and a is not None:
+        for f in kb.factors:
+            if a.asserted.get(f) is True:
+                index[("factors", f)].positive.add(run)
+    elif c.what == "stage" and ("stages", c.subject) in index:
+        index[("stages", c.subject)].positive.add(run)
+    elif c.what in {"doctrine", "programme", "cell"}:
+        key = {"doctrine": "doctrines", "programme": "programmes", "cell": "cells"}[c.what]
+        entry = index.get((key, c.subject))
+        if entry is not None and (c.what != "cell" or entry.kind == c.expected):
+            entry.positive.add(run)

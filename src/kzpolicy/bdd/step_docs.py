@@ -1,0 +1,69 @@
+"""The list of kzpolicy's Gherkin steps, each with one example, rendered from the step library.
+
+``kzpolicy steps`` prints it; docs/steps.md is its output, and a test keeps the
+two equal, so the documentation cannot drift from :mod:`kzpolicy.bdd.steps`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kzpolicy.bdd.fields import FIELDS
+from kzpolicy.bdd.plugin import TAGS
+from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef
+
+__all__ = ["readable", "render_step_list"]
+
+_FIELD = re.compile(r"\{(\w+):(\w+)\}")
+
+
+def readable(d: StepDef) -> str:
+    """A step's pattern with each typed field shown as its placeholder."""
+    return _FIELD.sub(lambda m: FIELDS[m.group(2)].placeholder, d.pattern)
+
+
+def render_step_list() -> str:
+    """The step list as Markdown: keyword, pattern, what it does, one example each."""
+    out = [
+        "# The kzpolicy steps for feature files",
+        "",
+        "<!-- generated from src/kzpolicy/steps.py by `kzpolicy steps`; do not edit by hand -->",
+        "",
+        "Any project that installs kzpolicy can use these steps in its Gherkin feature files:",
+        "the `kzpolicy` pytest plugin provides them, with no `conftest.py`. A step with the",
+        "same text in your own `conftest.py` overrides kzpolicy's; `pytest -p no:kzpolicy`",
+        "switches the plugin off. `And` and `But` continue the keyword before them.",
+        "Fields in quotes are IDs or text; the others accept exactly the words shown.",
+        "",
+    ]
+    for keyword in ("given", "when", "then"):
+        out += [f"## {keyword.capitalize()}", ""]
+        for d in STEP_LIBRARY:
+            if d.keyword != keyword:
+                continue
+            out += [
+                f"### `{keyword.capitalize()} {readable(d)}`",
+                "",
+                d.doc,
+                "",
+                "```gherkin",
+                d.example,
+                "```",
+                "",
+            ]
+    out += ["## Fields", "", "| field | accepts |", "|---|---|"]
+    for f in FIELDS.values():
+        shown = f.placeholder.replace("|", "\\|")
+        out.append(f"| `{shown}` | {f.doc} |")
+    out += [
+        "",
+        "## Tags",
+        "",
+        "The plugin registers these tags as pytest markers, so strict markers stay on;",
+        "register any other tag your features use in your own pytest configuration.",
+        "",
+        "| tag | meaning |",
+        "|---|---|",
+    ]
+    out += [f"| `@{tag}` | {meaning} |" for tag, meaning in TAGS.items()]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,724 @@
+"""The kzpolicy step library for Gherkin feature files (pytest-bdd).
+
+Loaded by the ``kzpolicy`` pytest plugin (``kzpolicy.bdd.plugin``), so any
+project that installs kzpolicy can run feature files against it without a
+``conftest.py``. A step with the same text in a user's own ``conftest.py`` or
+test module overrides the one here.
+
+Every step works on one :class:`World` per scenario (``kzpolicy.bdd.world``),
+the ``kzpolicy_world`` fixture; it is built on the ``kzpolicy_kb`` fixture,
+which a project may override to point at its own rules folder. Steps that ask
+kzpolicy something (assess, a what-if, a look-up) keep a refusal instead of
+raising it, so a scenario can check it; any later step that needs the answer,
+or the end of the scenario, fails with the refusal if no step examined it.
+
+Each check a step makes is recorded on the World, which is how
+``kzpolicy coverage`` tells which parts of the article the features exercise.
+The typed fields are in ``kzpolicy.bdd.fields``. ``STEP_LIBRARY`` lists every
+step with its pattern, a one-line description and an example (``kzpolicy
+steps`` renders it).
+
+No ``__all__`` here on purpose: pytest-bdd injects its step fixtures into this
+module's namespace, and pytest must see them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from kzpolicy.bdd.fields import CHANGE_STATES, FIELDS
+from kzpolicy.bdd.world import World as World  # re-exported for users who write their own steps
+from kzpolicy.bdd.world import asserted_text, describe, fail
+from kzpolicy.engine.results import Assessment, Flagged
+from kzpolicy.errors import KzPolicyError, UnknownConditionError, UnknownIdError
+from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
+from kzpolicy.kb.loading import load
+from kzpolicy.kb.schema import Doctrine, Programme, Stage
+
+StepFunc = Callable[..., None]
+
+
+# --------------------------------------------------------------------------- the registry
+@dataclass(frozen=True)
+class StepDef:
+    """One step of the library: keyword, pattern, description and a worked example."""
+
+    keyword: str
+    pattern: str
+    doc: str
+    example: str
+    func: StepFunc
+    parser: parsers.parse
+
+    def matches(self, keyword: str, text: str) -> bool:
+        """Whether this step reads the step text ``text`` (a Given/When/Then line body)."""
+        return keyword == self.keyword and self.parser.is_matching(text)
+
+    def arguments(self, text: str) -> dict[str, Any]:
+        """The typed fields of ``text``."""
+        return self.parser.parse_arguments(text)
+
+
+STEP_LIBRARY: list[StepDef] = []
+_DECORATORS = {"given": given, "when": when, "then": then}
+
+
+def _step(keyword: str, pattern: str, *, doc: str, example: str) -> Callable[[StepFunc], StepFunc]:
+    """Register a step with pytest-bdd (in this module) and in STEP_LIBRARY."""
+    parser = parsers.parse(pattern, extra_types=FIELDS)
+
+    def decorate(func: StepFunc) -> StepFunc:
+        STEP_LIBRARY.append(StepDef(keyword, pattern, doc, example, func, parser))
+        # stacklevel 2: pytest-bdd puts the step fixture into this module, not here
+        return _DECORATORS[keyword](parser, stacklevel=2)(func)
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture
+def kzpolicy_kb() -> KnowledgeBase:
+    """The knowledge base the steps use: the stock one (override it to use your rules)."""
+    return load()
+
+
+@pytest.fixture
+def kzpolicy_world(kzpolicy_kb: KnowledgeBase) -> Iterator[World]:
+    """A fresh World per scenario; a refusal nobody examined fails the scenario."""
+    world = World(kzpolicy_kb)
+    yield world
+    world.finish()
+
+
+# --------------------------------------------------------------------------- Given
+@_step(
+    "given",
+    "nothing is asserted about the situation",
+    doc="Start from nothing: every condition unknown, no preset.",
+    example="Given nothing is asserted about the situation",
+)
+def start_from_nothing(kzpolicy_world: World) -> None:
+    kzpolicy_world.start_over()
+
+
+@_step(
+    "given",
+    'the situation described by the preset "{preset:Text}"',
+    doc="Start from a named preset (`kzpolicy list presets`); conditions asserted in the "
+    "scenario are laid over it.",
+    example='Given the situation described by the preset "article-2010"',
+)
+def start_from_preset(kzpolicy_world: World, preset: str) -> None:
+    kzpolicy_world.preset = preset
+
+
+@_step(
+    "given",
+    'the condition "{condition:Id}" {truth:Truth}',
+    doc="Assert one condition (a factor such as D2, or a context condition) true or false, "
+    "or leave it unknown.",
+    example='Given the condition "cooperation_intensifies" holds',
+)
+def assert_condition(kzpolicy_world: World, condition: str, truth: bool | None) -> None:
+    kzpolicy_world.set_condition(condition, truth)
+
+
+@_step(
+    "given",
+    'the conditions "{conditions:Ids}" {truth:Truths}',
+    doc="Assert several conditions at once; handy in a Scenario Outline over subsets.",
+    example='Given the conditions "D1, D2, D3, D4" hold',
+)
+def assert_conditions(
+    kzpolicy_world: World, conditions: tuple[str, ...], truth: bool | None
+) -> None:
+    for ident in conditions:
+        kzpolicy_world.set_condition(ident, truth)
+
+
+_TABLE_VALUES = {"true": True, "false": False, "unknown": None}
+
+
+@_step(
+    "given",
+    "these conditions:",
+    doc="Assert conditions from a data table with the columns ID and value "
+    "(true, false or unknown; any other value goes to kzpolicy, which refuses it).",
+    example="Given these conditions:\n  | ID                 | value |\n"
+    "  | russia_west_worsen | true  |\n  | info_scarce        | false |",
+)
+def assert_condition_table(kzpolicy_world: World, datatable: Sequence[Sequence[object]]) -> None:
+    rows = [[str(c).strip() for c in row] for row in datatable]
+    if not rows or [c.lower() for c in rows[0]] != ["id", "value"]:
+        fail("the table of conditions needs exactly two columns headed 'ID' and 'value'")
+    for ident, raw in rows[1:]:
+        value = _TABLE_VALUES.get(raw.lower(), raw)
+        kzpolicy_world.set_condition(ident, value)
+
+
+# --------------------------------------------------------------------------- When
+@_step(
+    "when",
+    "the situation is assessed",
+    doc="Run kzpolicy.assess on what the scenario asserted (a refusal is kept for a Then step).",
+    example="When the situation is assessed",
+)
+def assess_situation(kzpolicy_world: World) -> None:
+    kzpolicy_world.assess()
+
+
+@_step(
+    "when",
+    'I ask what if the condition "{condition:Id}" {truth:Truth}',
+    doc="A what-if: the last assessment's conditions with one change, assessed again; "
+    "the earlier result stays available for comparison.",
+    example='When I ask what if the condition "russia_west_worsen" holds',
+)
+def what_if_condition(kzpolicy_world: World, condition: str, truth: bool | None) -> None:
+    kzpolicy_world.what_if({condition: truth})
+
+
+@_step(
+    "when",
+    'I ask what if the conditions "{conditions:Ids}" {truth:Truths}',
+    doc="A what-if changing several conditions at once.",
+    example='When I ask what if the conditions "B1, B2, B3, B4, B5, B6, B7" are unknown',
+)
+def what_if_conditions(
+    kzpolicy_world: World, conditions: tuple[str, ...], truth: bool | None
+) -> None:
+    kzpolicy_world.what_if(dict.fromkeys(conditions, truth))
+
+
+@_step(
+    "when",
+    "I look up the stage of the year {year:Year}",
+    doc="Find the stage of Kazakhstan-NATO relations a year belongs to.",
+    example="When I look up the stage of the year 2004",
+)
+def look_up_year(kzpolicy_world: World, year: int) -> None:
+    kzpolicy_world.look_up_year(year)
+
+
+@_step(
+    "when",
+    'I look up "{state:Text}" in the row "{row:Text}" of the partnership table',
+    doc="Find one cell of the comparative partnership table (a state, and a row or programme).",
+    example='When I look up "Kazakhstan" in the row "IPAP" of the partnership table',
+)
+def look_up_cell(kzpolicy_world: World, state: str, row: str) -> None:
+    kzpolicy_world.look_up_cell(state, row)
+
+
+# --------------------------------------------------------------------------- Then: scenario
+@_step(
+    "then",
+    'the implied scenario is "{scenario:Id}"',
+    doc="The scenario the decision rule implies (integration, balance or distancing).",
+    example='Then the implied scenario is "balance"',
+)
+def implied_scenario(kzpolicy_world: World, scenario: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.kb.scenario(scenario)  # an unknown scenario name is a mistake in the feature
+    sc = a.scenario
+    w.verify(
+        sc.id == scenario,
+        f"the implied scenario is {sc.id!r}, not {scenario!r}: {sc.reason}",
+        what="scenario", subject=scenario, expected="implied", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the implied scenario moves from "{before:Id}" to "{after:Id}"',
+    doc="After a what-if: the scenario implied before and after the change.",
+    example='Then the implied scenario moves from "balance" to "distancing"',
+)
+def scenario_moves(kzpolicy_world: World, before: str, after: str) -> None:
+    w = kzpolicy_world
+    old, new = w.before(), w.result()
+    w.kb.scenario(before)
+    w.kb.scenario(after)
+    w.verify(
+        old.scenario.id == before and new.scenario.id == after,
+        f"the implied scenario went from {old.scenario.id!r} to {new.scenario.id!r}",
+        what="scenario", subject=after, expected="implied", assessment=new,
+    )
+
+
+@_step(
+    "then",
+    "the scenario is decided {how:Decided}",
+    doc="Whether a pole reached the threshold or the default (balance) held.",
+    example="Then the scenario is decided by default",
+)
+def decided_by(kzpolicy_world: World, how: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.verify(
+        a.scenario.decided_by == how,
+        f"the scenario was decided by {a.scenario.decided_by}: {a.scenario.reason}",
+        what="decision", subject=a.scenario.id, expected=how, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the assessment warns "{text:Text}"',
+    doc="One of the assessment's warnings contains the text (any case).",
+    example='Then the assessment warns "both poles are pressed at once"',
+)
+def warns(kzpolicy_world: World, text: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.verify(
+        any(text.lower() in x.lower() for x in a.warnings),
+        f"no warning contains {text!r}; warnings: {list(a.warnings) or 'none'}",
+        what="warning", subject=text, expected="present", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    "the assessment gives no warning",
+    doc="The assessment has no warnings.",
+    example="Then the assessment gives no warning",
+)
+def no_warning(kzpolicy_world: World) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.verify(
+        not a.warnings, f"the assessment warns: {list(a.warnings)}",
+        what="warning", subject="", expected="absent", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    "the objective advantage goes to {side:Side}",
+    doc="The side the article says gains the objective advantage in the implied scenario.",
+    example="Then the objective advantage goes to Russia",
+)
+def advantage(kzpolicy_world: World, side: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    got = a.scenario.advantage.side
+    w.verify(
+        got == side,
+        f"in {a.scenario.id!r} the advantage goes to {got!r}, not {side!r}",
+        what="advantage", subject=a.scenario.id, expected=side, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    "the conclusion calls the implied scenario {verdict:Verdict}",
+    doc="The conclusion's judgement of the implied scenario.",
+    example="Then the conclusion calls the implied scenario the only rational course",
+)
+def verdict(kzpolicy_world: World, verdict: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    j = a.scenario.judgement
+    holds = {
+        "desirable": j.desirable,
+        "undesirable": not j.desirable,
+        "very unlikely": j.likelihood == "very_unlikely",
+        "rational": j.rational,
+        "not rational": not j.rational,
+    }[verdict]
+    w.verify(
+        holds,
+        f"the conclusion does not call {a.scenario.id!r} {verdict}: {j.statement}",
+        what="judgement", subject=a.scenario.id, expected=verdict, assessment=a,
+    )
+
+
+# --------------------------------------------------------------------------- Then: items
+def _check_item(w: World, a: Assessment, ident: str, want: bool) -> None:
+    present = ident in a.flagged_ids()
+    verb = "flagged" if w.kb.items[ident].kind not in {"strength", "opportunity"} else "engaged"
+    if want:
+        message = f"{ident} is not {verb}: {describe(a, ident)}; asserted: {asserted_text(a)}"
+    else:
+        message = f"{ident} is {verb}, but should not be: {describe(a, ident)}"
+    w.verify(
+        present == want, message,
+        what="item", subject=ident, expected="flagged" if want else "not flagged", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the {kind:Kind} "{item:Id}" is {status:Status}',
+    doc="A threat, weakness, outcome or rivalry effect is flagged or not; a strength or "
+    "opportunity is engaged or not.",
+    example='Then the threat "T6" is flagged',
+)
+def item_status(kzpolicy_world: World, kind: str, item: str, status: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.item(item, kind, status)
+    _check_item(w, a, item, not status.startswith("not"))
+
+
+@_step(
+    "then",
+    'the {kinds:Kinds} "{items:Ids}" are {status:Status}',
+    doc="The same for several items of one kind.",
+    example='Then the outcomes "IC1, IC2, IC3, IC4, IC5" are not flagged',
+)
+def items_status(
+    kzpolicy_world: World, kinds: str, items: tuple[str, ...], status: str
+) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    for ident in items:
+        w.item(ident, kinds, status)
+    failures: list[str] = []
+    for ident in items:
+        try:
+            _check_item(w, a, ident, not status.startswith("not"))
+        except pytest.fail.Exception as exc:
+            failures.append(str(exc.msg))
+    if failures:
+        fail("\n".join(failures))
+
+
+@_step(
+    "then",
+    'compared with before, the {kind:Kind} "{item:Id}" is {change:Change}',
+    doc="After a what-if: how one item changed (newly, no longer, still flagged or engaged).",
+    example='Then compared with before, the threat "T6" is newly flagged',
+)
+def item_change(kzpolicy_world: World, kind: str, item: str, change: str) -> None:
+    w = kzpolicy_world
+    old, new = w.before(), w.result()
+    verb = change.rsplit(" ", 1)[1]
+    w.item(item, kind, verb)
+    states = CHANGE_STATES[change.rsplit(" ", 1)[0]]
+    was, now = item in old.flagged_ids(), item in new.flagged_ids()
+    ok = (was, now) == states
+
+    def state(on: bool) -> str:
+        return verb if on else f"not {verb}"
+
+    message = f"{item} was {state(was)} and is now {state(now)}, so it is not {change}"
+    for a, on in ((old, states[0]), (new, states[1])):
+        w.verify(
+            ok, message,
+            what="item", subject=item, expected="flagged" if on else "not flagged", assessment=a,
+        )
+
+
+# --------------------------------------------------------------------------- Then: why
+def _flagged(w: World, ident: str) -> tuple[Assessment, Flagged]:
+    a = w.result()
+    w.item(ident, "any")
+    found = a.item(ident)
+    if found is None:
+        fail(f"{ident} is neither flagged nor engaged, so nothing explains it")
+    return a, found
+
+
+@_step(
+    "then",
+    'the explanation of "{item:Id}" cites the section "{section:Text}"',
+    doc="A step in the chain of reasons for the item points into the section (ID or title).",
+    example='Then the explanation of "T1" cites the section "scenarios"',
+)
+def explanation_section(kzpolicy_world: World, item: str, section: str) -> None:
+    w = kzpolicy_world
+    a, f = _flagged(w, item)
+    sid = w.section(section)
+    cited = sorted({s.locator.section for s in f.because})
+    w.verify(
+        sid in cited,
+        f"the explanation of {item} cites {', '.join(cited)}, not {sid}",
+        what="citation", subject=item, expected=sid, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the explanation of "{item:Id}" cites "{locator:Text}"',
+    doc="A step in the chain of reasons points exactly there (as `kzpolicy assess --explain` "
+    "writes locators).",
+    example='Then the explanation of "T6" cites "scenarios / threats / item 6"',
+)
+def explanation_locator(kzpolicy_world: World, item: str, locator: str) -> None:
+    w = kzpolicy_world
+    a, f = _flagged(w, item)
+    cited = [str(s.locator) for s in f.because]
+    w.verify(
+        locator.lower() in (c.lower() for c in cited),
+        f"the explanation of {item} cites {cited}, not {locator!r}",
+        what="citation", subject=item, expected=locator, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the explanation of "{item:Id}" goes through the rule "{rule:Id}"',
+    doc="The rule (`kzpolicy list rules`) is in the chain of reasons for the item.",
+    example='Then the explanation of "T8" goes through the rule "strain_and_cooling_t8"',
+)
+def explanation_rule(kzpolicy_world: World, item: str, rule: str) -> None:
+    w = kzpolicy_world
+    a, f = _flagged(w, item)
+    known = [*w.kb.rule_index, w.kb.decision.id]
+    if rule not in known:
+        raise UnknownIdError("rule", rule, known)
+    used = [s.rule for s in f.because]
+    w.verify(
+        rule in used,
+        f"the explanation of {item} goes through {used}, not {rule!r}",
+        what="rule", subject=rule, expected=item, assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the condition "{condition:Id}" is recorded as {value:Recorded}',
+    doc="How the assessment holds a condition: true, false, or unknown (never asserted).",
+    example='Then the condition "D5" is recorded as unknown',
+)
+def condition_recorded(kzpolicy_world: World, condition: str, value: bool | None) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    if condition not in w.kb.condition_ids:
+        raise UnknownConditionError(condition, w.kb.condition_ids)
+    got = a.asserted.get(condition)
+    shown = {True: "true", False: "false", None: "unknown"}
+    w.verify(
+        got is value and (value is not None or condition in a.unknown),
+        f"the condition {condition} is recorded as {shown[got]}, not {shown[value]}",
+        what="condition", subject=condition, expected=shown[value], assessment=a,
+    )
+
+
+# --------------------------------------------------------------------------- Then: history
+def _stage(w: World, name: str) -> Stage:
+    for stage in w.kb.stages:
+        if name.lower() in {stage.id.lower(), stage.label.lower()}:
+            return stage
+    raise UnknownIdError("stage", name, [s.label for s in w.kb.stages])
+
+
+def _looked_up_year(w: World) -> int:
+    w.settle()
+    if w.year is None:
+        fail("look a year up first: 'When I look up the stage of the year 2004'")
+    return w.year
+
+
+@_step(
+    "then",
+    'the year falls in the stage "{stage:Text}"',
+    doc="The year looked up belongs to this stage (its label or ID, `kzpolicy list stages`).",
+    example='Then the year falls in the stage "Intensified military-political cooperation"',
+)
+def year_in_stage(kzpolicy_world: World, stage: str) -> None:
+    w = kzpolicy_world
+    year = _looked_up_year(w)
+    want = _stage(w, stage)
+    got = w.stage
+    w.verify(
+        got is not None and got.id == want.id,
+        f"{year} falls in {got.label if got else 'no stage'!r}, not {want.label!r}",
+        what="stage", subject=want.id, expected=str(year),
+    )
+
+
+@_step(
+    "then",
+    "the year falls in no stage",
+    doc="The year looked up lies outside the four stages the article gives.",
+    example="Then the year falls in no stage",
+)
+def year_in_no_stage(kzpolicy_world: World) -> None:
+    w = kzpolicy_world
+    year = _looked_up_year(w)
+    w.verify(
+        w.stage is None,
+        f"{year} falls in the stage {w.stage.label if w.stage else ''!r}",
+        what="stage", subject="none", expected=str(year),
+    )
+
+
+def _doctrine(w: World, year: int) -> Doctrine:
+    for d in w.kb.doctrines:
+        if d.year == year:
+            return d
+    raise UnknownIdError("doctrine year", str(year), [str(d.year) for d in w.kb.doctrines])
+
+
+@_step(
+    "then",
+    'the military doctrine of {year:Year} gives NATO a "{role:Text}" role',
+    doc="The place NATO has in one of Kazakhstan's military doctrines (`kzpolicy list doctrines`).",
+    example='Then the military doctrine of 2007 gives NATO a "significant" role',
+)
+def doctrine_role(kzpolicy_world: World, year: int, role: str) -> None:
+    w = kzpolicy_world
+    d = _doctrine(w, year)
+    w.verify(
+        d.nato_role.lower() == role.lower(),
+        f"the doctrine of {year} gives NATO a {d.nato_role!r} role, not {role!r}",
+        what="doctrine", subject=d.id, expected=role,
+    )
+
+
+@_step(
+    "then",
+    'the military doctrine of {year:Year} belongs to the stage "{stage:Text}"',
+    doc="The stage of relations a doctrine was written in.",
+    example='Then the military doctrine of 2000 belongs to the stage "stage2"',
+)
+def doctrine_stage(kzpolicy_world: World, year: int, stage: str) -> None:
+    w = kzpolicy_world
+    d = _doctrine(w, year)
+    want = _stage(w, stage)
+    w.verify(
+        d.stage == want.id,
+        f"the doctrine of {year} belongs to {d.stage!r}, not {want.id!r}",
+        what="doctrine", subject=d.id, expected=want.id,
+    )
+
+
+def _programme(w: World, name: str) -> Programme:
+    for p in w.kb.programmes.values():
+        if name.lower() in {p.id.lower(), p.abbreviation.lower(), p.name.lower()}:
+            return p
+    raise UnknownIdError("programme", name, [p.abbreviation for p in w.kb.programmes.values()])
+
+
+@_step(
+    "then",
+    'the programme "{programme:Text}" dates from {year:Year}',
+    doc="The year the article gives for a programme (abbreviation, ID or name).",
+    example='Then the programme "PARP" dates from 2002',
+)
+def programme_year(kzpolicy_world: World, programme: str, year: int) -> None:
+    w = kzpolicy_world
+    p = _programme(w, programme)
+    w.verify(
+        p.year == year,
+        f"the article dates {p.abbreviation} to {p.year}, not {year}",
+        what="programme", subject=p.id, expected=str(year),
+    )
+
+
+@_step(
+    "then",
+    'the article gives no year for the programme "{programme:Text}"',
+    doc="The article names the programme without a year.",
+    example='Then the article gives no year for the programme "PAP-T"',
+)
+def programme_no_year(kzpolicy_world: World, programme: str) -> None:
+    w = kzpolicy_world
+    p = _programme(w, programme)
+    w.verify(
+        p.year is None,
+        f"the article dates {p.abbreviation} to {p.year}",
+        what="programme", subject=p.id, expected="none",
+    )
+
+
+# --------------------------------------------------------------------------- Then: table
+def _looked_up_cell(w: World) -> CellStatus:
+    w.settle()
+    if w.cell is None:
+        fail("look a cell up first: 'When I look up \"Kazakhstan\" in the row \"IPAP\" ...'")
+    return w.cell
+
+
+@_step(
+    "then",
+    'the cell reads "{value:CellValue}"',
+    doc="The cell looked up is yes, no or unknown (the article does not say).",
+    example='Then the cell reads "yes"',
+)
+def cell_reads(kzpolicy_world: World, value: str) -> None:
+    w = kzpolicy_world
+    c = _looked_up_cell(w)
+    w.verify(
+        c.value == value,
+        f"the cell {c.state} / {c.row} reads {c.value!r}, not {value!r}",
+        what="cell", subject=f"{c.state}/{c.row}", expected=value,
+    )
+
+
+@_step(
+    "then",
+    'the evidence for the cell cites the section "{section:Text}"',
+    doc="Where the article makes a known cell known.",
+    example='Then the evidence for the cell cites the section "vectors"',
+)
+def cell_evidence(kzpolicy_world: World, section: str) -> None:
+    w = kzpolicy_world
+    c = _looked_up_cell(w)
+    sid = w.section(section)
+    got = c.evidence.section if c.evidence else None
+    w.verify(
+        got == sid,
+        f"the cell {c.state} / {c.row} has evidence in {got or 'no section (unknown)'}, "
+        f"not {sid}",
+        what="citation", subject=f"{c.state}/{c.row}", expected=sid,
+    )
+
+
+# --------------------------------------------------------------------------- Then: refusals
+@_step(
+    "then",
+    "the request is refused as {refusal:Refusal}",
+    doc="The last request (assessment, what-if or look-up) was refused, and how.",
+    example="Then the request is refused as an unknown condition",
+)
+def refused_as(kzpolicy_world: World, refusal: type[KzPolicyError]) -> None:
+    w = kzpolicy_world
+    err = w.refusal()
+    w.verify(
+        isinstance(err, refusal),
+        f"the request was refused with {type(err).__name__}: {err}",
+        what="refusal", subject=refusal.__name__, expected="raised",
+    )
+
+
+@_step(
+    "then",
+    'the refusal says "{text:Text}"',
+    doc="The refusal's message contains the text (any case).",
+    example="Then the refusal says \"unknown condition 'D9'\"",
+)
+def refusal_says(kzpolicy_world: World, text: str) -> None:
+    w = kzpolicy_world
+    err = w.refusal()
+    w.verify(
+        text.lower() in str(err).lower(),
+        f"the refusal says {str(err)!r}",
+        what="refusal", subject="message", expected=text,
+    )
+
+
+@_step(
+    "then",
+    'the refusal suggests "{suggestion:Text}"',
+    doc="The refusal names this ID among the closest valid ones.",
+    example='Then the refusal suggests "D8"',
+)
+def refusal_suggests(kzpolicy_world: World, suggestion: str) -> None:
+    w = kzpolicy_world
+    err = w.refusal()
+    offered = list(getattr(err, "suggestions", []))
+    w.verify(
+        suggestion in offered,
+        f"the refusal suggests {offered or 'nothing'}: {err}",
+        what="refusal", subject="suggestion", expected=suggestion,
+    )

@@ -1,0 +1,245 @@
+"""The state of one feature-file scenario for the kzpolicy steps: the World.
+
+A World holds what the scenario asserted, the last answers kzpolicy gave (an
+assessment, a what-if, a look-up) or the refusal it returned, and every check a
+step made (:class:`Check`), which ``kzpolicy coverage`` reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NoReturn, TypeVar, cast
+
+import pytest
+
+from kzpolicy.bdd.fields import KIND
+from kzpolicy.engine.assess import assess
+from kzpolicy.engine.conditions import resolve
+from kzpolicy.engine.results import Assessment
+from kzpolicy.errors import InputError, KzPolicyError, UnknownConditionError, UnknownIdError
+from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
+from kzpolicy.kb.schema import Stage
+
+__all__ = ["Check", "World", "asserted_text", "describe", "fail", "kind_word"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Check:
+    """Something a step checked, for coverage: what, on which subject, and whether it held."""
+
+    what: str
+    subject: str
+    expected: str
+    passed: bool
+    assessment: Assessment | None = None
+
+
+def fail(message: str) -> NoReturn:
+    pytest.fail(message, pytrace=False)
+
+
+@dataclass
+class World:
+    """The state of one scenario: what is asserted, the last answers, and the checks made."""
+
+    kb: KnowledgeBase
+    preset: str | None = None
+    asserted: dict[str, object] = field(default_factory=dict)
+    unasserted: set[str] = field(default_factory=set)
+    clashes: list[str] = field(default_factory=list)
+    assessment: Assessment | None = None
+    previous: Assessment | None = None
+    error: KzPolicyError | None = None
+    examined: bool = False
+    year: int | None = None
+    stage: Stage | None = None
+    cell: CellStatus | None = None
+    checks: list[Check] = field(default_factory=list)
+
+    # ---------------------------------------------------------------- input
+    def start_over(self) -> None:
+        """Forget every assertion and answer (the checks made so far stay recorded)."""
+        self.settle()
+        self.preset = None
+        self.asserted.clear()
+        self.unasserted.clear()
+        self.clashes.clear()
+        self.assessment = self.previous = self.error = None
+        self.examined = False
+
+    def set_condition(self, ident: str, value: object) -> None:
+        """Assert ``ident`` true or false, or (``None``) leave it unknown."""
+        if value is None:
+            self.asserted.pop(ident, None)
+            self.unasserted.add(ident)
+            return
+        if ident in self.asserted and self.asserted[ident] != value:
+            self.clashes.append(ident)
+        self.asserted[ident] = value
+        self.unasserted.discard(ident)
+
+    # ---------------------------------------------------------------- requests
+    def attempt(self, request: Callable[[], T]) -> T | None:
+        """Run a request to kzpolicy, keeping a refusal for later steps to examine."""
+        self.settle()
+        self.error, self.examined = None, False
+        try:
+            return request()
+        except KzPolicyError as exc:
+            self.error = exc
+            return None
+
+    def _check_known(self, idents: Sequence[str]) -> None:
+        for ident in idents:
+            if ident not in self.kb.condition_ids:
+                raise UnknownConditionError(ident, self.kb.condition_ids)
+
+    def _assess_now(self) -> Assessment:
+        if self.clashes:
+            raise InputError(
+                f"condition {self.clashes[0]!r} is given twice, once true and once false"
+            )
+        # values that are not booleans go to kzpolicy as given, so that it refuses them
+        given = cast("dict[str, bool]", self.asserted)
+        if not self.unasserted:
+            return assess(given, preset=self.preset, kb=self.kb)
+        self._check_known(sorted(self.unasserted))
+        base = resolve(self.kb, None, preset=self.preset) if self.preset else {}
+        for ident in self.unasserted:
+            base.pop(ident, None)
+        return assess({**base, **given}, kb=self.kb)
+
+    def assess(self) -> None:
+        """Assess what the scenario asserted so far."""
+        self.previous = self.assessment
+        self.assessment = self.attempt(self._assess_now)
+
+    def what_if(self, changes: Mapping[str, bool | None]) -> None:
+        """Re-assess the last assessment's conditions with ``changes`` on top."""
+        last = self.result("a what-if")
+        changed = dict(last.asserted)
+
+        def request() -> Assessment:
+            self._check_known(list(changes))
+            for ident, value in changes.items():
+                if value is None:
+                    changed.pop(ident, None)
+                else:
+                    changed[ident] = value
+            return assess(changed, kb=self.kb)
+
+        self.previous = last
+        self.assessment = self.attempt(request)
+
+    def look_up_year(self, year: int) -> None:
+        """Find the stage of relations a year belongs to."""
+        self.year, self.stage = year, None
+        self.stage = self.attempt(lambda: self.kb.stage_of(year))
+
+    def look_up_cell(self, state: str, row: str) -> None:
+        """Find one cell of the partnership table."""
+        by_label = {s.label.lower(): s.id for s in self.kb.states.values()}
+        ident = by_label.get(state.lower(), state)
+        self.cell = self.attempt(lambda: self.kb.cell(ident, row))
+
+    # ---------------------------------------------------------------- answers
+    def settle(self) -> None:
+        """Fail if the last request was refused and no step examined the refusal."""
+        if self.error is not None and not self.examined:
+            err = self.error
+            self.examined = True
+            raise AssertionError(
+                f"kzpolicy refused the request ({type(err).__name__}): {err}\n"
+                "if the refusal is expected, check it with a step such as "
+                "'Then the request is refused as an unknown condition'"
+            ) from err
+
+    def result(self, purpose: str = "this step") -> Assessment:
+        """The last assessment; fails if there is none or it was refused."""
+        self.settle()
+        if self.assessment is None:
+            if self.error is not None:
+                fail(f"{purpose} needs an assessment, but the last request was refused")
+            fail(f"{purpose} needs an assessment: add 'When the situation is assessed' first")
+        return self.assessment
+
+    def before(self) -> Assessment:
+        """The assessment before the last what-if."""
+        self.result("comparing with before")
+        if self.previous is None:
+            fail("nothing to compare with: ask a what-if after a first assessment")
+        return self.previous
+
+    def refusal(self) -> KzPolicyError:
+        """The refusal of the last request; fails if it was not refused."""
+        if self.error is None:
+            fail("the last request was not refused")
+        self.examined = True
+        return self.error
+
+    def verify(
+        self,
+        passed: bool,
+        message: str,
+        *,
+        what: str,
+        subject: str,
+        expected: str,
+        assessment: Assessment | None = None,
+    ) -> None:
+        """Record a check and fail with ``message`` when it does not hold."""
+        self.checks.append(Check(what, subject, expected, passed, assessment))
+        if not passed:
+            fail(message)
+
+    def finish(self) -> None:
+        """End of the scenario: a refusal nobody examined fails it."""
+        self.settle()
+
+    # ---------------------------------------------------------------- helpers
+    def item(self, ident: str, kind: str, status_word: str | None = None) -> str:
+        """Validate that ``ident`` is an item of ``kind``; return its kb kind."""
+        info = self.kb.items.get(ident)
+        if info is None or info.kind == "stimulus":
+            flaggable = [i for i, x in self.kb.items.items() if x.kind != "stimulus"]
+            raise UnknownIdError("item", ident, flaggable)
+        risk = info.kind not in {"strength", "opportunity"}
+        if kind == "any":
+            return info.kind
+        if kind == "risk" and not risk:
+            fail(f"{ident} is a {info.kind}, not a risk: name it as a {info.kind}")
+        if kind not in {"risk", info.kind}:
+            word = next(k for k, v in KIND.items() if v == info.kind)
+            fail(f"{ident} is a {word} in the article, not a {kind_word(kind)}")
+        if status_word is not None and status_word.endswith("engaged") == risk:
+            right = "flagged" if risk else "engaged"
+            fail(f"{ident} is a {info.kind}: write that it is {right} or not {right}")
+        return info.kind
+
+    def section(self, name: str) -> str:
+        """A section ID from its ID or title."""
+        for sec in self.kb.sections.values():
+            if name.lower() in {sec.id.lower(), sec.title.lower()}:
+                return sec.id
+        raise UnknownIdError("section", name, self.kb.sections)
+
+
+def kind_word(kind: str) -> str:
+    return next(k for k, v in KIND.items() if v == kind)
+
+
+def describe(a: Assessment, ident: str) -> str:
+    f = a.item(ident)
+    if f is None:
+        flagged = ", ".join(sorted(a.flagged_ids())) or "nothing"
+        return f"{ident} is not among the items flagged or engaged ({flagged})"
+    reasons = "; ".join(f"{s.rule} from {', '.join(s.conditions) or 'nothing'}" for s in f.because)
+    return f"{ident} ({f.label}) is there because of {reasons}"
+
+
+def asserted_text(a: Assessment) -> str:
+    return ", ".join(f"{k}={'true' if v else 'false'}" for k, v in a.asserted.items()) or "nothing"
+

@@ -1,0 +1,202 @@
+"""Command-line subcommands of the what-if family: what-if, tipping-points, landscape,
+monte-carlo. ``register(subparsers)`` adds them to the `kzpolicy` parser.
+
+They follow the conventions of `kzpolicy assess`: ``--set ID[=true|false]``,
+``--preset``, ``--file``, ``--format text|json|markdown``, ``--rules``; bad input
+exits 2 with a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any, TextIO
+
+from kzpolicy.cli.options import (
+    add_input_arguments,
+    gather,
+    knowledge_base,
+    parse_set,
+    read_conditions_file,
+)
+from kzpolicy.errors import InputError
+
+__all__ = ["register"]
+
+FORMATS = ["text", "json", "markdown"]
+
+
+def _emit(result: Any, fmt: str, out: TextIO) -> int:
+    from kzpolicy.report import analysis_text as _whatif_report
+
+    if fmt == "json":
+        out.write(result.model_dump_json(indent=2) + "\n")
+    elif fmt == "markdown":
+        out.write(_whatif_report.markdown(result))
+    else:
+        out.write(_whatif_report.text(result) + "\n")
+    return 0
+
+
+def _whole(raw: str, option: str, *, low: int = 0) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{option} {raw}: expected a whole number") from None
+    if value < low:
+        raise InputError(f"{option} {raw}: must be at least {low}")
+    return value
+
+
+class _Bar:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.label = label
+        self.start = time.monotonic()
+        self.on = self.stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.on:
+            return
+        width = 30
+        filled = width * done // total
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                          f"{100 * done // total:3d}% {time.monotonic() - self.start:5.1f}s")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+# ---------------------------------------------------------------------- handlers
+def _cmd_what_if(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.analysis.whatif import what_if
+
+    kb = knowledge_base(args)
+    base = gather(argparse.Namespace(file=args.file, set=args.base))
+    changes: dict[str, bool | None] = {}
+    for raw in args.set or []:
+        ident, value = parse_set(raw)
+        changes[ident] = value
+    for ident in args.clear or []:
+        if ident in changes:
+            raise InputError(f"condition {ident!r} is both set and cleared")
+        changes[ident] = None
+    if not changes:
+        raise InputError("nothing to change: give --set ID[=true|false] or --clear ID")
+    return _emit(what_if(base, changes, preset=args.preset, kb=kb), args.format, out)
+
+
+def _cmd_tipping(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.analysis.whatif import tipping_points
+
+    kb = knowledge_base(args)
+    result = tipping_points(gather(args), preset=args.preset, kb=kb,
+                            max_size=_whole(args.max_size, "--max-size", low=1),
+                            all_minimal=args.all)
+    return _emit(result, args.format, out)
+
+
+def _cmd_landscape(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.analysis.landscape import landscape
+
+    kb = knowledge_base(args)
+    result = landscape(gather(args), preset=args.preset, kb=kb, progress=_Bar("landscape"))
+    return _emit(result, args.format, out)
+
+
+def _parse_prob(raw: str) -> tuple[str, Any]:
+    ident, sep, value = raw.partition("=")
+    if not sep:
+        raise InputError(f"--prob {raw}: write ID=P with P from 0 to 1, e.g. --prob D1=0.3")
+    try:
+        return ident, float(value)
+    except ValueError:
+        raise InputError(f"--prob {raw}: {value!r} is not a number from 0 to 1") from None
+
+
+def _cmd_monte_carlo(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.analysis.landscape import monte_carlo
+
+    kb = knowledge_base(args)
+    pairs: list[tuple[str, Any]] = []
+    if args.probabilities:
+        pairs += read_conditions_file(args.probabilities)
+    pairs += [_parse_prob(p) for p in args.prob or []]
+    probs: dict[str, Any] = {}
+    for ident, value in pairs:
+        if ident in probs and probs[ident] != value:
+            raise InputError(f"condition {ident!r} is given two probabilities")
+        probs[ident] = value
+    if not probs:
+        raise InputError("give at least one probability: --prob ID=P or --probabilities FILE")
+    try:
+        confidence = float(args.confidence)
+    except ValueError:
+        raise InputError(f"--confidence {args.confidence}: expected a number such as 0.95") \
+            from None
+    result = monte_carlo(
+        probs, fixed=gather(args), preset=args.preset, kb=kb,
+        samples=_whole(args.samples, "--samples", low=1),
+        seed=None if args.seed is None else _whole(args.seed, "--seed"),
+        confidence=confidence, progress=_Bar("monte-carlo"),
+    )
+    return _emit(result, args.format, out)
+
+
+# ---------------------------------------------------------------------- parser
+def _common(p: argparse.ArgumentParser, *, conditions: str | None) -> None:
+    add_input_arguments(p, conditions=conditions)
+    p.add_argument("--format", choices=FORMATS, default="text")
+
+
+def register(subparsers: Any) -> None:
+    """Add what-if, tipping-points, landscape and monte-carlo to the `kzpolicy` parser."""
+    p = subparsers.add_parser(
+        "what-if", help="what changes when some conditions change",
+        description="Assess a base (a preset and/or conditions) before and after changing "
+        "conditions; show the scenario, shares, items and rules that change.")
+    p.add_argument("--set", action="append", metavar="ID[=true|false]",
+                   help="the change: set a condition (repeatable); a bare ID means true")
+    p.add_argument("--clear", action="append", metavar="ID",
+                   help="the change: make a condition unknown again (repeatable)")
+    p.add_argument("--base", action="append", metavar="ID[=true|false]",
+                   help="a base condition, before the change (repeatable)")
+    p.add_argument("--file", metavar="FILE", help="base conditions from a .yaml or .json file")
+    _common(p, conditions=None)
+    p.set_defaults(handler=_cmd_what_if)
+
+    p = subparsers.add_parser(
+        "tipping-points", help="the fewest factor changes that switch the scenario",
+        description="From a base, the smallest sets of factor changes that switch the "
+        "implied scenario, each change with its locator.")
+    _common(p, conditions="a base condition")
+    p.add_argument("--max-size", default="3", metavar="N",
+                   help="largest set of changes to search (default 3)")
+    p.add_argument("--all", action="store_true",
+                   help="list every minimal set up to --max-size, not only the smallest")
+    p.set_defaults(handler=_cmd_tipping)
+
+    p = subparsers.add_parser(
+        "landscape", help="every combination of the scenario factors",
+        description="Evaluate all 2^F combinations of the scenario factors with the context "
+        "conditions fixed: scenarios, items and each factor's influence.")
+    _common(p, conditions="fix a context condition")
+    p.set_defaults(handler=_cmd_landscape)
+
+    p = subparsers.add_parser(
+        "monte-carlo", help="scenario and risk probabilities by sampling",
+        description="Draw each condition true with the given probability (false "
+        "otherwise); estimate each scenario's and item's probability with intervals.")
+    p.add_argument("--prob", action="append", metavar="ID=P",
+                   help="the probability that a condition holds (repeatable)")
+    p.add_argument("--probabilities", metavar="FILE",
+                   help="probabilities from a .yaml or .json mapping of IDs to numbers")
+    _common(p, conditions="fix a condition in every sample")
+    p.add_argument("--samples", default="100000", metavar="N", help="default 100000")
+    p.add_argument("--seed", metavar="N", help="make the run reproducible")
+    p.add_argument("--confidence", default="0.95", metavar="C",
+                   help="confidence level of the intervals (default 0.95)")
+    p.set_defaults(handler=_cmd_monte_carlo)

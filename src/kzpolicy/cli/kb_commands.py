@@ -1,0 +1,105 @@
+"""The knowledge-base commands: `list`, `check` and `schema`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from kzpolicy.cli.options import dump, knowledge_base
+from kzpolicy.kb.checks import statistics, validate
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.listing import LISTINGS, listing
+from kzpolicy.kb.loader import read_folder
+from kzpolicy.kb.loading import stock_rules_path
+from kzpolicy.report.render import RESULT_TYPES, schemas
+from kzpolicy.report.table import table
+
+__all__ = ["register"]
+
+
+def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    kb = knowledge_base(args)
+    columns, records = listing(kb, args.what)
+    if args.format == "json":
+        dump(records, out)
+    else:
+        out.write(table(columns, [[r.get(c) for c in columns] for r in records]) + "\n")
+        out.write(f"\n{len(records)} {args.what} entries (knowledge base {kb.version})\n")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    root = args.path or stock_rules_path()
+    raw, problems = read_folder(Path(root), collect=True)
+    kb = None
+    if not problems:
+        kb = KnowledgeBase(raw)
+        problems = validate(kb)
+    if problems:
+        for p in problems:
+            out.write(f"{p}\n")
+        out.write(f"{len(problems)} problem(s) in {root}\n")
+        return 1
+    assert kb is not None
+    cov = statistics(kb)
+    if args.format == "json":
+        dump(
+            {
+                "path": str(root),
+                "version": kb.version,
+                "counts": cov.counts,
+                "lists": [{"id": n, "expected": e, "found": f} for n, e, f in cov.lists],
+                "uncovered_items": cov.uncovered_items,
+                "factors_without_item_rule": cov.factors_without_item_rule,
+                "rule_stances": cov.stances,
+            },
+            out,
+        )
+        return 0
+    out.write(f"{root}: OK (knowledge base {kb.version})\n\n")
+    out.write(table(["what", "count"], sorted(cov.counts.items())) + "\n\n")
+    out.write(table(["article list", "expected", "found"], cov.lists) + "\n\n")
+    out.write(
+        f"rules: {cov.stances.get('stated', 0)} stated, "
+        f"{cov.stances.get('interpretation', 0)} interpretation\n"
+    )
+    out.write("items no rule covers yet: " + (", ".join(cov.uncovered_items) or "none") + "\n")
+    out.write(
+        "factors that no rule links to an item (they count only as scenario evidence): "
+        + (", ".join(cov.factors_without_item_rule) or "none")
+        + "\n"
+    )
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    found = schemas()
+    dump(found if args.which == "all" else found[args.which], out)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add `list`, `schema` and `check` to the subcommands ``sub``."""
+    p = sub.add_parser("list", help="list part of the knowledge base")
+    p.add_argument(
+        "what",
+        choices=sorted(LISTINGS),
+        metavar="WHAT",
+        help="one of: " + ", ".join(sorted(LISTINGS)),
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one"
+    )
+    p.set_defaults(handler=_cmd_list)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of conditions and results")
+    p.add_argument("--which", choices=["all", *RESULT_TYPES], default="all",
+                   help="one input or result type (default: all of them, by name)")
+    p.set_defaults(handler=_cmd_schema)
+
+    p = sub.add_parser("check", help="validate a rules/ folder and report its statistics")
+    p.add_argument("path", nargs="?", help="the folder (default: the stock rules)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=_cmd_check)

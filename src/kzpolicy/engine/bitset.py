@@ -1,0 +1,315 @@
+"""The compiled evaluator: a knowledge base's rules as bitsets, for one input or millions.
+
+The same productions as the durable engine (one per conjunction of a rule's `when`
+in disjunctive normal form, ``_engine``) are compiled two ways:
+
+* **bitsets over facts** (Python ints): a production fires when ``facts & need ==
+  need``; :meth:`BitsetRules.run` returns the same firings as
+  ``durable_engine.DurableRules.run`` (rule, matched conjunction, phase), in an order
+  durable could have fired them (by stratum, so every producer comes before its
+  consumers and explanations match);
+* **columns over inputs** (numpy): :meth:`BitsetRules.evaluate` takes, per
+  condition, which of many inputs assert it true and which false, and computes the
+  implied scenario and every fact for all of them at once. The scenario decision
+  (shares of factor counts, ``_decision``) is vectorised; the landscape, Monte Carlo
+  and tipping points run on it.
+
+Nothing about the article is in this module: everything comes from the knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from kzpolicy.engine.decision import decide
+from kzpolicy.engine.network import EngineFiring, strata
+from kzpolicy.kb import expr, schema
+from kzpolicy.kb.knowledge import KnowledgeBase
+
+__all__ = ["BatchResult", "BitsetRules", "Column", "bitset", "count"]
+
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+Column: TypeAlias = "BoolArray | bool"
+"""One fact over a batch of inputs: a boolean array, or a constant for all of them."""
+
+_NOT = expr.NEGATION_PREFIX
+
+
+def _and(a: Column, b: Column) -> Column:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    assert not isinstance(a, bool) and not isinstance(b, bool)
+    return a & b
+
+
+def _or(a: Column, b: Column) -> Column:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    assert not isinstance(a, bool) and not isinstance(b, bool)
+    return a | b
+
+
+def count(column: Column, size: int) -> int:
+    """How many of ``size`` inputs a column holds for."""
+    if isinstance(column, bool):
+        return size if column else 0
+    return int(np.count_nonzero(column))
+
+
+@dataclass(frozen=True, slots=True)
+class _Production:
+    rule: schema.Rule
+    matched: frozenset[str]
+    needs: tuple[str, ...]
+    need: int
+    then: int
+    phase1: EngineFiring
+    phase2: EngineFiring
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Scenario and facts for a batch of inputs (see :meth:`BitsetRules.evaluate`)."""
+
+    size: int
+    scenario_ids: tuple[str, ...]
+    scenario: npt.NDArray[np.uint8]
+    """Index into ``scenario_ids`` of each input's implied scenario."""
+    counts: npt.NDArray[np.uint16]
+    """Factors asserted true, per scenario (rows in ``scenario_ids`` order) and input."""
+    facts: dict[str, Column]
+    """Every fact that holds for some input: literals, the scenario, flagged items."""
+    fired: dict[str, Column]
+    """Per rule ID: the inputs for which at least one of its conjunctions fires."""
+
+    def holds(self, fact: str) -> Column:
+        """The inputs for which ``fact`` holds (``False`` when it never does)."""
+        return self.facts.get(fact, False)
+
+
+class BitsetRules:
+    """A knowledge base's rules compiled to bitsets; build it with :func:`bitset`."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        depth = strata(kb)
+        order = {r.id: n for n, r in enumerate(kb.rules)}
+        raw: list[tuple[int, int, int, schema.Rule, frozenset[str]]] = []
+        for rule in kb.rules:
+            for k, conj in enumerate(expr.dnf(rule.when)):
+                raw.append((depth[rule.id], order[rule.id], k, rule, conj))
+        raw.sort(key=lambda r: r[:3])  # durable's priority: stratum, then definition order
+        names: dict[str, int] = {}
+        for *_, rule, conj in raw:
+            for fact in (*sorted(conj), *rule.then):
+                names.setdefault(fact, len(names))
+        for sid in kb.scenarios:
+            names.setdefault(sid, len(names))
+        self.fact_names: tuple[str, ...] = tuple(names)
+        self.bit: dict[str, int] = {n: 1 << i for n, i in names.items()}
+        prods: list[_Production] = []
+        for *_, rule, conj in raw:
+            prods.append(_Production(
+                rule, conj, tuple(sorted(conj)),
+                sum(self.bit[f] for f in conj), sum(self.bit[f] for f in rule.then),
+                EngineFiring(rule, conj, 1), EngineFiring(rule, conj, 2)))
+        self.productions: tuple[_Production, ...] = tuple(prods)
+        self._true = {c: self.bit.get(c, 0) for c in kb.condition_ids}
+        self._false = {c: self.bit.get(_NOT + c, 0) for c in kb.condition_ids}
+        self.scenario_bit = {s: self.bit[s] for s in kb.scenarios}
+        # One pass in priority order reaches the fixpoint when every producer of a fact
+        # comes before every production that needs it (always, unless rules form a cycle).
+        first_need: dict[str, int] = {}
+        for i, p in enumerate(prods):
+            for f in p.needs:
+                first_need.setdefault(f, i)
+        self.single_pass = all(
+            first_need.get(t, len(prods)) > i for i, p in enumerate(prods) for t in p.rule.then
+        )
+        # Productions whose firing can depend on the implied scenario (phase 2 candidates).
+        downstream = set(kb.scenarios)
+        changed = True
+        while changed:
+            changed = False
+            for p in prods:
+                if downstream.intersection(p.needs) and not downstream.issuperset(p.rule.then):
+                    downstream.update(p.rule.then)
+                    changed = True
+        self._phase2 = tuple(p for p in prods if downstream.intersection(p.needs))
+        # scalar decision: factor -> scenario index, counts -> scenario (cached, via decide)
+        self.scenario_ids: tuple[str, ...] = tuple(kb.scenarios)
+        self._factor_of = {
+            f.id: n for n, s in enumerate(kb.scenarios.values()) for f in s.factors
+        }
+        self._sizes = tuple(len(s.factors) for s in kb.scenarios.values())
+        self._decided: dict[tuple[int, ...], str] = {}
+
+    # ------------------------------------------------------------------ one input
+    def literals(self, asserted: Mapping[str, bool]) -> int:
+        """The fact bitset of the asserted conditions (``X`` true, ``not:X`` false)."""
+        facts = 0
+        t, f = self._true, self._false
+        for c, v in asserted.items():
+            facts |= t.get(c, 0) if v else f.get(c, 0)
+        return facts
+
+    def run(self, asserted: Mapping[str, bool], scenario: str) -> list[EngineFiring]:
+        """Fire the rules for the asserted conditions, then for the implied scenario.
+
+        The same firings as ``durable_engine.DurableRules.run``, producers before consumers.
+        """
+        facts = self.literals(asserted)
+        out: list[EngineFiring] = []
+        if self.single_pass:
+            for p in self.productions:
+                need = p.need
+                if facts & need == need:
+                    facts |= p.then
+                    out.append(p.phase1)
+            before = facts
+            facts |= self.scenario_bit.get(scenario, 0)
+            for p in self._phase2:
+                need = p.need
+                if facts & need == need and before & need != need:
+                    facts |= p.then
+                    out.append(p.phase2)
+            return out
+        fired: set[int] = set()
+        facts = self._agenda(facts, fired, out, 1)
+        self._agenda(facts | self.scenario_bit.get(scenario, 0), fired, out, 2)
+        return out
+
+    def _agenda(self, facts: int, fired: set[int], out: list[EngineFiring], phase: int) -> int:
+        """Durable's agenda for rules that form a cycle: always fire the enabled
+        production of highest priority (lowest stratum, then definition order)."""
+        prods = self.productions
+        progress = True
+        while progress:
+            progress = False
+            for i, p in enumerate(prods):
+                if i not in fired and facts & p.need == p.need:
+                    fired.add(i)
+                    facts |= p.then
+                    out.append(p.phase1 if phase == 1 else p.phase2)
+                    progress = True
+                    break
+        return facts
+
+    def scenario_of(self, asserted: Mapping[str, bool]) -> str:
+        """The scenario the decision rule implies (the same as ``decide(...).scenario``)."""
+        counts = [0] * len(self._sizes)
+        factor_of = self._factor_of
+        for c, v in asserted.items():
+            if v is True:
+                n = factor_of.get(c)
+                if n is not None:
+                    counts[n] += 1
+        key = tuple(counts)
+        found = self._decided.get(key)
+        if found is None:
+            found = self._decided[key] = self._decide_counts(key)
+        return found
+
+    def _decide_counts(self, counts: tuple[int, ...]) -> str:
+        synthetic = {
+            f.id: True
+            for n, s in zip(counts, self.kb.scenarios.values(), strict=True)
+            for f in s.factors[:n]
+        }
+        return decide(self.kb, synthetic).scenario
+
+    def evaluate_one(self, asserted: Mapping[str, bool]) -> tuple[str, list[EngineFiring]]:
+        """Scenario and firings for one input: the whole evaluation, without the result."""
+        scenario = self.scenario_of(asserted)
+        return scenario, self.run(asserted, scenario)
+
+    # ------------------------------------------------------------------ many inputs
+    def decide_counts(self, counts: npt.NDArray[np.integer]) -> npt.NDArray[np.uint8]:
+        """The decision rule over arrays: ``counts[s]`` is scenario s's true factors per
+        input (rows in ``scenario_ids`` order); returns the implied scenario indices."""
+        dec = self.kb.decision
+        index = {s: n for n, s in enumerate(self.scenario_ids)}
+        shares = [counts[n].astype(np.float64) / size for n, size in enumerate(self._sizes)]
+        shape = counts.shape[1:]
+        winner = np.full(shape, index[dec.default], dtype=np.uint8)
+        for pole in dec.poles:
+            p = index[pole]
+            wins = shares[p] >= dec.threshold
+            for o in range(len(shares)):
+                if o != p:
+                    wins &= shares[p] > shares[o]
+            winner[wins] = p
+        return winner
+
+    def evaluate(
+        self, size: int, true: Mapping[str, Column], false: Mapping[str, Column]
+    ) -> BatchResult:
+        """Evaluate ``size`` inputs at once.
+
+        ``true[c]`` says for which inputs condition ``c`` is asserted true and
+        ``false[c]`` for which it is asserted false (a boolean array of length
+        ``size`` or a constant; absent means never). An input asserting neither leaves
+        ``c`` unknown. The facts reached are the fixpoint of the rules with the implied
+        scenario present, which is what the two phases of a run reach together.
+        """
+        facts: dict[str, Column] = {}
+        for c in self.kb.condition_ids:
+            yes, no = true.get(c, False), false.get(c, False)
+            if yes is not False:
+                facts[c] = yes
+            if no is not False:
+                facts[_NOT + c] = no
+        counts = np.zeros((len(self._sizes), size), dtype=np.uint16)
+        for c, n in self._factor_of.items():
+            yes = true.get(c, False)
+            if yes is not False:
+                counts[n] += yes
+        scenario = self.decide_counts(counts)
+        for n, sid in enumerate(self.scenario_ids):
+            facts[sid] = scenario == n
+        fired: dict[str, Column] = {}
+        passes = 1 if self.single_pass else len(self.productions)
+        for _ in range(passes):
+            changed = False
+            for p in self.productions:
+                col: Column = True
+                for need in p.needs:
+                    col = _and(col, facts.get(need, False))
+                    if col is False:
+                        break
+                if col is False:
+                    continue
+                fired[p.rule.id] = _or(fired.get(p.rule.id, False), col)
+                for target in p.rule.then:
+                    old = facts.get(target, False)
+                    new = _or(old, col)
+                    if not changed and not self.single_pass and not _same(old, new):
+                        changed = True
+                    facts[target] = new
+            if not changed:
+                break
+        return BatchResult(size, self.scenario_ids, scenario, counts, facts, fired)
+
+
+def _same(a: Column, b: Column) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return a is b or bool(np.array_equal(a, b))
+
+
+def bitset(kb: KnowledgeBase) -> BitsetRules:
+    """The bitset-compiled rules of ``kb`` (built once per knowledge base, thread-safe)."""
+    return kb.derived(BitsetRules)

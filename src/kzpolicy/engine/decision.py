@@ -1,0 +1,112 @@
+"""The scenario decision rule: which scenario the asserted factors imply, and why.
+
+Each scenario's evidence is the share of its factors asserted true. A pole
+(integration or distancing, from parameters.yaml) is implied only when its share
+reaches the threshold and is strictly higher than every other share; otherwise
+the default scenario (balance) is implied. The outcome shows all shares, the
+margin and the runner-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kzpolicy.kb.knowledge import KnowledgeBase
+
+__all__ = ["ScenarioDecision", "decide"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioDecision:
+    """The decision and everything it was based on."""
+
+    scenario: str
+    shares: dict[str, float]
+    runner_up: str
+    margin: float
+    decided_by: str  # "threshold" or "default"
+    evidence: tuple[str, ...]  # the implied scenario's factors asserted true
+    reason: str
+    warnings: tuple[str, ...]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+class _Table:
+    """The decision rule of one knowledge base, memoised by the factor counts.
+
+    Everything but the evidence depends only on how many factors of each scenario
+    are asserted true, and there are few such combinations.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        order = sorted(kb.scenarios.values(), key=lambda s: s.ordinal)
+        self.factors = tuple((sc.id, tuple(f.id for f in sc.factors)) for sc in order)
+        self.by_counts: dict[tuple[int, ...], tuple[str, dict[str, float], str, float, str,
+                                                    str, tuple[str, ...]]] = {}
+
+    def decide(self, asserted: Mapping[str, bool]) -> ScenarioDecision:
+        counts = tuple(sum(1 for f in ids if asserted.get(f) is True) for _, ids in self.factors)
+        found = self.by_counts.get(counts)
+        if found is None:
+            found = self.by_counts[counts] = _decide_counts(self.kb, self.factors, counts)
+        winner, shares, runner_up, margin, decided_by, reason, warnings = found
+        evidence = next(tuple(f for f in ids if asserted.get(f) is True)
+                        for sid, ids in self.factors if sid == winner)
+        return ScenarioDecision(winner, dict(shares), runner_up, margin, decided_by, evidence,
+                                reason, warnings)
+
+
+def decide(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> ScenarioDecision:
+    """Apply the decision rule of ``kb`` to the asserted conditions."""
+    return kb.derived(_Table).decide(asserted)
+
+
+def _decide_counts(
+    kb: KnowledgeBase,
+    factors: tuple[tuple[str, tuple[str, ...]], ...],
+    counts: tuple[int, ...],
+) -> tuple[str, dict[str, float], str, float, str, str, tuple[str, ...]]:
+    dec = kb.decision
+    shares: dict[str, float] = {
+        sid: n / len(ids) for (sid, ids), n in zip(factors, counts, strict=True)
+    }
+    order = [sid for sid, _ in factors]
+    winner = dec.default
+    decided_by = "default"
+    qualified = [p for p in dec.poles if shares[p] >= dec.threshold]
+    for pole in qualified:
+        if all(shares[pole] > shares[o] for o in shares if o != pole):
+            winner, decided_by = pole, "threshold"
+    others = [sid for sid in order if sid != winner]
+    runner_up = max(others, key=lambda s: shares[s])  # first in article order on ties
+    margin = round(shares[winner] - shares[runner_up], 10)
+    listing = ", ".join(f"{s} {_fmt(v)}" for s, v in shares.items())
+    if decided_by == "threshold":
+        reason = (f"{winner} share {_fmt(shares[winner])} reaches the threshold "
+                  f"{_fmt(dec.threshold)} and leads every other share ({listing})")
+    elif qualified:
+        reason = (f"{' and '.join(qualified)} reached the threshold {_fmt(dec.threshold)} "
+                  f"without a strict lead ({listing}), so the default {winner} holds")
+    else:
+        reason = (f"no pole reached the threshold {_fmt(dec.threshold)} ({listing}), "
+                  f"so the default {winner} holds")
+    warnings: list[str] = []
+    if len(qualified) > 1:
+        warnings.append(
+            "both poles are pressed at once: " + " and ".join(
+                f"{p} at {_fmt(shares[p])}" for p in qualified)
+            + f" reach the threshold {_fmt(dec.threshold)}; the conditions pull in opposite "
+            "directions"
+        )
+    elif qualified and decided_by == "default":
+        pole = qualified[0]
+        warnings.append(
+            f"{pole} reaches the threshold at {_fmt(shares[pole])} but ties with another "
+            f"scenario, so the default {winner} is implied"
+        )
+    return winner, shares, runner_up, margin, decided_by, reason, tuple(warnings)

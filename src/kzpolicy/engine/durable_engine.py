@@ -1,0 +1,56 @@
+"""A knowledge base's rules on durable-rules (the Rete engine), run per assessment.
+
+Each rule's `when` becomes one durable production per conjunction of its
+disjunctive normal form (``rule#0``, ``rule#1``, ...). Conditions enter as
+facts ``X`` (asserted true) or ``not:X`` (asserted false), so negation never
+depends on the order facts arrive. A session runs in two phases: the asserted
+conditions first, then the scenario the decision rule implies, which lets
+scenario-triggered rules chain on everything flagged before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kzpolicy.engine.durable import DurableNetwork, Production
+from kzpolicy.engine.network import EngineFiring, strata
+from kzpolicy.kb import expr, schema
+from kzpolicy.kb.knowledge import KnowledgeBase
+
+__all__ = ["DurableRules", "durable_rules"]
+
+
+class DurableRules:
+    """A knowledge base's rules on a private durable ruleset."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        depth = strata(kb)
+        productions: list[Production] = []
+        self.meta: dict[str, tuple[schema.Rule, frozenset[str]]] = {}
+        for rule in kb.rules:
+            for k, conj in enumerate(expr.dnf(rule.when)):
+                pid = f"{rule.id}#{k}"
+                productions.append(
+                    Production(pid, tuple(sorted(conj)), tuple(rule.then), depth[rule.id])
+                )
+                self.meta[pid] = (rule, conj)
+        self.productions = tuple(productions)
+        self.network = DurableNetwork(productions, label=kb.version)
+
+    def run(self, asserted: Mapping[str, bool], scenario: str) -> list[EngineFiring]:
+        """Fire the rules for the asserted conditions, then for the implied scenario."""
+        facts = [c if v else expr.NEGATION_PREFIX + c for c, v in asserted.items()]
+        out: list[EngineFiring] = []
+        meta = self.meta
+        with self.network.session() as session:
+            for phase, batch in ((1, facts), (2, [scenario])):
+                for firing in session.assert_facts(batch):
+                    rule, conj = meta[firing.production]
+                    out.append(EngineFiring(rule, conj, phase))
+        return out
+
+
+def durable_rules(kb: KnowledgeBase) -> DurableRules:
+    """The durable-rules network of ``kb`` (built once per knowledge base, shared by threads)."""
+    return kb.derived(DurableRules)

@@ -1,0 +1,210 @@
+"""The result of an assessment: frozen pydantic models, JSON-serialisable, with a JSON Schema.
+
+    Assessment
+    ├── scenario: ScenarioResult   implied scenario, shares, margin, runner-up, advantage, judgement
+    ├── risks: [Flagged]           threats, weaknesses, rivalry effects, scenario outcomes
+    ├── engaged: [Flagged]         strengths and opportunities
+    ├── unknown: [str]             conditions nobody asserted
+    ├── warnings: [str]
+    ├── trace: [TraceStep]         firing order, in the article's terms
+    └── kb_version, asserted
+
+Every ``Flagged`` item carries ``because``: the steps (rules, or the scenario
+decision) that led to it, in firing order, each with the asserted conditions
+behind it and a locator into the article.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from kzpolicy.kb.schema import Locator
+
+__all__ = [
+    "Advantage",
+    "Assessment",
+    "Flagged",
+    "Judgement",
+    "OutcomeRef",
+    "ScenarioResult",
+    "Step",
+    "TraceStep",
+]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def trusted(cls: type[M], **values: Any) -> M:
+    """Build a result model from values kzpolicy itself computed, skipping validation.
+
+    The same as ``cls.model_construct(**values)`` for models without defaults, but
+    several times faster; it is the hot path of every assessment. Values must
+    already have the declared types (the test suite round-trips results through
+    JSON validation to keep this honest).
+    """
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Step(_Result):
+    """One reason: a rule that fired (or the scenario decision) and what triggered it."""
+
+    rule: str
+    label: str
+    locator: Locator
+    stance: Literal["stated", "interpretation"]
+    matched: tuple[str, ...]
+    """The facts the rule matched: condition IDs (``X`` true, ``not X`` false), items, scenarios."""
+    conditions: tuple[str, ...]
+    """The asserted conditions at the root of this step (``X`` or ``X=false``)."""
+
+
+class Flagged(_Result):
+    """An item the assessment flags (a risk) or engages (a strength or opportunity)."""
+
+    id: str
+    kind: str
+    label: str
+    locator: Locator
+    stance: Literal["stated", "interpretation"]
+    """``stated`` when at least one rule that flagged it directly is stated."""
+    because: tuple[Step, ...]
+
+
+class OutcomeRef(_Result):
+    """An outcome the article spells out for a scenario."""
+
+    id: str
+    label: str
+    statement: str
+    locator: Locator
+
+
+class Advantage(_Result):
+    """The side the article says gains the objective advantage."""
+
+    side: Literal["us_nato", "none", "russia"]
+    statement: str
+    locator: Locator
+
+
+class Judgement(_Result):
+    """The article's verdict on the scenario."""
+
+    desirable: bool
+    likelihood: str
+    rational: bool
+    statement: str
+    locator: Locator
+
+
+class ScenarioResult(_Result):
+    """The implied scenario and how it was decided."""
+
+    id: str
+    label: str
+    shares: dict[str, float]
+    threshold: float
+    margin: float
+    """Implied scenario's share minus the runner-up's (negative when the default won)."""
+    runner_up: str
+    decided_by: Literal["threshold", "default"]
+    reason: str
+    evidence: tuple[str, ...]
+    advantage: Advantage
+    judgement: Judgement
+    consequences: tuple[OutcomeRef, ...]
+
+
+class TraceStep(_Result):
+    """One firing, in order."""
+
+    order: int
+    rule: str
+    label: str
+    locator: Locator
+    flagged: tuple[str, ...]
+
+
+class Assessment(_Result):
+    """What the article's model implies for the asserted conditions."""
+
+    kb_version: str
+    asserted: dict[str, bool]
+    scenario: ScenarioResult
+    risks: tuple[Flagged, ...]
+    engaged: tuple[Flagged, ...]
+    unknown: tuple[str, ...]
+    warnings: tuple[str, ...]
+    trace: tuple[TraceStep, ...]
+
+    def flagged_ids(self) -> set[str]:
+        """IDs of every risk and engaged item."""
+        return {f.id for f in (*self.risks, *self.engaged)}
+
+    def item(self, ident: str) -> Flagged | None:
+        """The flagged or engaged item ``ident``, or None."""
+        for f in (*self.risks, *self.engaged):
+            if f.id == ident:
+                return f
+        return None
+
+    def explain(self) -> str:
+        """The chain of reasons as readable text."""
+        return _explain(self)
+
+
+# ---------------------------------------------------------------- the text of explain()
+_SIDE = {"us_nato": "the US and NATO", "none": "no side", "russia": "Russia"}
+
+
+def _explain_flagged(f: Flagged) -> list[str]:
+    lines = [f"- {f.id} [{f.kind}, {f.stance}] {f.label} — {f.locator}"]
+    for step in f.because:
+        cond = ", ".join(step.conditions) or "nothing asserted"
+        lines.append(f"    because {step.rule} ({step.stance}): {step.label}")
+        lines.append(f"      matched {', '.join(step.matched) or '-'}; from {cond}; "
+                     f"see {step.locator}")
+    return lines
+
+
+def _explain(a: Assessment) -> str:
+    """The chain of reasons of an assessment as text (``Assessment.explain``)."""
+    sc = a.scenario
+    shares = ", ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
+    asserted = ", ".join(f"{k}={'true' if v else 'false'}" for k, v in a.asserted.items())
+    lines = [
+        f"Implied scenario: {sc.id} — {sc.label}",
+        f"  shares: {shares}; threshold {sc.threshold:.2f}; runner-up {sc.runner_up}; "
+        f"margin {sc.margin:+.2f}",
+        f"  decided by {sc.decided_by}: {sc.reason}",
+        f"  advantage: {_SIDE.get(sc.advantage.side, sc.advantage.side)} — {sc.advantage.locator}",
+        f"  article's judgement: {sc.judgement.statement} — {sc.judgement.locator}",
+        "",
+        f"Asserted: {asserted or 'nothing'}",
+    ]
+    for w in a.warnings:
+        lines.append(f"Warning: {w}")
+    lines += ["", f"Risks flagged ({len(a.risks)}):"]
+    for f in a.risks:
+        lines += _explain_flagged(f)
+    lines += ["", f"Strengths and opportunities engaged ({len(a.engaged)}):"]
+    for f in a.engaged:
+        lines += _explain_flagged(f)
+    lines += ["", "Firing order:"]
+    for t in a.trace:
+        lines.append(f"  {t.order}. {t.rule}: {t.label} -> {', '.join(t.flagged)} ({t.locator})")
+    lines += ["", f"Unknown (not asserted): {', '.join(a.unknown) or 'none'}",
+              f"Knowledge base {a.kb_version}"]
+    return "\n".join(lines)

@@ -1,0 +1,22 @@
+"""What a knowledge base may hold so that the durable-rules engine runs it correctly.
+
+durable-rules 2.0.28 fails silently or loops past these limits (measured, see the
+durable adapter), so the knowledge-base checks report them at load time and the
+adapter refuses them again when it builds a network.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MAX_CONSUMERS", "MAX_FACTS", "MAX_NEEDS", "MAX_PRODUCTIONS"]
+
+MAX_NEEDS = 16
+"""Most distinct facts one production may need: durable holds 16 facts in one match."""
+MAX_FACTS = 510
+"""Most distinct facts one network may need: durable's root node has 512 slots, one of which
+the sentinel takes and one must stay free, or asserting a fact loops forever."""
+MAX_CONSUMERS = 255
+"""Most productions that may need one same fact. At 256 durable accepts the ruleset and then
+fires productions whose facts were never asserted (measured: 179 wrong answers in 1,000)."""
+MAX_PRODUCTIONS = 4095
+"""Most productions in one network: durable holds 4,096 rules per ruleset and the sentinel
+takes one; past it the first assertion fails with error 106."""

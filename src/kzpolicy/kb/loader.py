@@ -1,0 +1,192 @@
+"""Reading a rules/ folder: every YAML file's top-level keys, each entry checked by its schema.
+
+Any ``*.yaml`` file in the folder may hold any of the known top-level keys; the
+lists of all files are concatenated in file-name order, so a user extends the
+stock knowledge base by dropping in another file (``rules: [...]`` say). Each
+entry keeps its origin (file and line) for error messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from kzpolicy.errors import Problem, RulesFileError, closest
+from kzpolicy.kb import schema
+from kzpolicy.kb.strict_yaml import LineIndex, read_yaml
+
+__all__ = ["LISTS", "SINGLETONS", "Origin", "RawKB", "Sourced", "read_folder"]
+
+T = TypeVar("T")
+
+SINGLETONS: dict[str, type[BaseModel]] = {
+    "source": schema.Source,
+    "decision": schema.Decision,
+    "boundary_rule": schema.BoundaryRule,
+}
+LISTS: dict[str, type[BaseModel]] = {
+    "sections": schema.Section,
+    "strengths": schema.Item,
+    "weaknesses": schema.Item,
+    "opportunities": schema.Item,
+    "threats": schema.Item,
+    "rivalry_consequences": schema.Item,
+    "stimuli": schema.Item,
+    "scenarios": schema.Scenario,
+    "conditions": schema.Condition,
+    "rules": schema.Rule,
+    "presets": schema.Preset,
+    "stages": schema.Stage,
+    "doctrines": schema.Doctrine,
+    "programmes": schema.Programme,
+    "milestones": schema.Milestone,
+    "states": schema.State,
+    "rows": schema.Row,
+    "cells": schema.Cell,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an entry was read: file name (relative to the folder) and line."""
+
+    file: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return self.file + (f":{self.line}" if self.line else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced(Generic[T]):
+    """An entry and where it came from."""
+
+    value: T
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class RawKB:
+    """Everything read from a folder, before cross-checks."""
+
+    root: Path
+    digest: str
+    singletons: Mapping[str, Sourced[Any]] = field(default_factory=dict)
+    lists: Mapping[str, Sequence[Sourced[Any]]] = field(default_factory=dict)
+
+
+def _pydantic_problems(
+    exc: PydanticValidationError, *, file: str, index: LineIndex, prefix: tuple[str | int, ...]
+) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and "[" in x))
+        where = ".".join(str(x) for x in (*prefix, *loc))
+        msg = err["msg"].removeprefix("Value error, ")
+        value = err.get("input")
+        shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
+        out.append(
+            Problem(
+                "schema",
+                f"{where}: {msg}{shown}",
+                file=file,
+                line=index.line((*prefix, *loc)),
+            )
+        )
+    return out
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Problem]]:
+    """Read and schema-check every YAML file of ``root``; return the data and the problems.
+
+    A file that is not valid YAML raises RulesFileError, unless ``collect`` is set:
+    then it becomes a problem of check ``yaml`` and the other files are still read.
+    """
+    if not root.is_dir():
+        raise RulesFileError(
+            "not a folder; pass the path of a rules/ folder (a copy of kzpolicy's own)",
+            file=str(root),
+        )
+    files = _files(root)
+    if not files:
+        raise RulesFileError("no .yaml files here; is this a rules/ folder?", file=str(root))
+    digest = hashlib.sha256()
+    singletons: dict[str, Sourced[Any]] = {}
+    lists: dict[str, list[Sourced[Any]]] = {}
+    problems: list[Problem] = []
+    known_keys = [*SINGLETONS, *LISTS]
+    for path in files:
+        name = path.name
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            data, index = read_yaml(path, display=name)
+        except RulesFileError as exc:
+            if not collect:
+                raise
+            problems.append(Problem("yaml", exc.reason, file=exc.file, line=exc.line))
+            continue
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            problems.append(
+                Problem(
+                    "schema", "the top level must be a mapping of known keys", file=name, line=1
+                )
+            )
+            continue
+        for key, value in data.items():
+            line = index.line((key,))
+            if key in SINGLETONS:
+                if key in singletons:
+                    first = singletons[key].origin
+                    problems.append(
+                        Problem(
+                            "duplicate-id",
+                            f"{key!r} is defined twice (first at {first})",
+                            file=name,
+                            line=line,
+                        )
+                    )
+                    continue
+                try:
+                    entry = SINGLETONS[key].model_validate(value)
+                except PydanticValidationError as exc:
+                    problems += _pydantic_problems(exc, file=name, index=index, prefix=(key,))
+                    continue
+                singletons[key] = Sourced(entry, Origin(name, line))
+            elif key in LISTS:
+                if not isinstance(value, list):
+                    problems.append(
+                        Problem("schema", f"{key}: must be a list", file=name, line=line)
+                    )
+                    continue
+                bucket = lists.setdefault(key, [])
+                for i, item in enumerate(value):
+                    try:
+                        entry = LISTS[key].model_validate(item)
+                    except PydanticValidationError as exc:
+                        problems += _pydantic_problems(exc, file=name, index=index, prefix=(key, i))
+                        continue
+                    bucket.append(Sourced(entry, Origin(name, index.line((key, i)))))
+            else:
+                hint = closest(str(key), known_keys)
+                extra = f"; did you mean {hint[0]!r}?" if hint else ""
+                problems.append(
+                    Problem("schema", f"unknown top-level key {key!r}{extra}", file=name, line=line)
+                )
+    for key in SINGLETONS:
+        if key not in singletons:
+            problems.append(Problem("schema", f"no file defines {key!r}", file=str(root)))
+    frozen = MappingProxyType({k: tuple(v) for k, v in lists.items()})
+    return RawKB(root, digest.hexdigest(), MappingProxyType(singletons), frozen), problems

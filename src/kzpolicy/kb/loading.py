@@ -1,0 +1,76 @@
+"""Loading a knowledge base: the stock rules/ shipped with kzpolicy, or a user's copy.
+
+``load()`` returns the stock knowledge base (read once per process and shared);
+``load(path)`` reads a user's folder, changed or extended. Both run every check.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from kzpolicy.errors import Problem, ValidationError, expect
+from kzpolicy.kb.checks import validate
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.loader import read_folder
+
+__all__ = ["check", "load", "stock_rules_path"]
+
+
+def stock_rules_path() -> Path:
+    """Where the stock rules/ lives: inside the installed wheel, or the source checkout."""
+    packaged = resources.files("kzpolicy") / "_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[3] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(
+        "kzpolicy's stock rules/ folder is missing from this installation; reinstall kzpolicy"
+    )
+
+
+def load(path: str | Path | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge base; the stock one when ``path`` is None.
+
+    Raises RulesFileError for unreadable YAML and ValidationError listing every
+    problem otherwise.
+    """
+    expect("load", "path", path, (str, Path), "a path to a rules/ folder (str or Path)",
+           optional=True)
+    if path is None:
+        return _stock()
+    return _load(Path(path))
+
+
+def check(path: str | Path | None = None) -> list[Problem]:
+    """Every problem of a rules/ folder (the stock one when ``path`` is None), without
+    raising: an empty list means :func:`load` would succeed.
+
+    Only a folder that cannot be read at all (missing, or with no YAML file) raises
+    :class:`~kzpolicy.RulesFileError`.
+    """
+    expect("check", "path", path, (str, Path), "a path to a rules/ folder (str or Path)",
+           optional=True)
+    root = stock_rules_path() if path is None else Path(path)
+    raw, problems = read_folder(root, collect=True)
+    if problems:
+        return list(problems)
+    return list(validate(KnowledgeBase(raw)))
+
+
+def _load(root: Path) -> KnowledgeBase:
+    raw, problems = read_folder(root)
+    if problems:
+        raise ValidationError(problems)
+    kb = KnowledgeBase(raw)
+    problems = validate(kb)
+    if problems:
+        raise ValidationError(problems)
+    return kb
+
+
+@functools.lru_cache(maxsize=1)
+def _stock() -> KnowledgeBase:
+    return _load(stock_rules_path())

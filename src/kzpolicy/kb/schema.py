@@ -1,0 +1,335 @@
+"""The knowledge-base schema: pydantic models for every entry of rules/.
+
+Every model forbids unknown keys (and suggests the closest known key), so a
+typo in a YAML file is an error, never silently ignored. Entries are frozen.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    model_validator,
+)
+
+from kzpolicy.errors import closest
+from kzpolicy.kb import expr
+
+__all__ = [
+    "Advantage",
+    "ArticleList",
+    "BoundaryRule",
+    "Cell",
+    "Condition",
+    "Decision",
+    "Doctrine",
+    "Factor",
+    "Figure",
+    "Item",
+    "Judgement",
+    "Locator",
+    "Milestone",
+    "Preset",
+    "PresetEntry",
+    "Programme",
+    "Row",
+    "Rule",
+    "Scenario",
+    "Section",
+    "Source",
+    "Stage",
+    "State",
+]
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
+Stance = Literal["stated", "interpretation"]
+When = Annotated[
+    expr.Expr,
+    BeforeValidator(expr.parse),
+    PlainSerializer(expr.to_data, return_type=Any),
+]
+
+
+class Entry(BaseModel):
+    """Base of every rules/ entry: frozen, strict about unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = set(cls.model_fields)
+            unknown = [k for k in data if k not in known]
+            if unknown:
+                key = str(unknown[0])
+                hint = closest(key, known)
+                extra = f"; did you mean {hint[0]!r}?" if hint else ""
+                allowed = ", ".join(sorted(known))
+                raise ValueError(f"unknown key {key!r}{extra} (allowed: {allowed})")
+        return data
+
+
+class Locator(Entry):
+    """Where in the article a fact stands: section, optionally list and item, or a pointer."""
+
+    section: Id
+    list: Id | None = None
+    item: Annotated[int, Field(ge=1)] | None = None
+    where: str | None = None
+
+    @model_validator(mode="after")
+    def _item_needs_list(self) -> Locator:
+        if self.item is not None and self.list is None:
+            raise ValueError("a locator with `item` needs `list` too")
+        return self
+
+    def __str__(self) -> str:
+        parts = [self.section]
+        if self.list:
+            parts.append(self.list)
+        if self.item is not None:
+            parts.append(f"item {self.item}")
+        text = " / ".join(parts)
+        return f"{text} ({self.where})" if self.where else text
+
+
+class Source(Entry):
+    """Bibliographic data of the article."""
+
+    title: str
+    authors: tuple[str, ...]
+    journal: str
+    issue: str
+    year: int
+    license: str
+
+
+class ArticleList(Entry):
+    """A list inside a section, with the number of items it has in the article."""
+
+    id: Id
+    size: Annotated[int, Field(ge=1)]
+    label: str
+    holds: str | None = None
+    enumerated: Literal["article", "project"] = "article"
+
+
+class Section(Entry):
+    """A section of the article."""
+
+    id: Id
+    title: str
+    lists: tuple[ArticleList, ...] = ()
+
+
+class Item(Entry):
+    """A statement of the article: a SWOT item, rivalry consequence, outcome or stimulus."""
+
+    id: Id
+    label: str
+    statement: str
+    locator: Locator
+
+
+class Factor(Item):
+    """A factor the article lists for a scenario; also a condition callers assert."""
+
+
+class Advantage(Entry):
+    """Which side the article says gains the objective advantage in a scenario."""
+
+    side: Literal["us_nato", "none", "russia"]
+    statement: str
+    locator: Locator
+
+
+class Judgement(Entry):
+    """The article's verdict on a scenario (from its conclusion)."""
+
+    desirable: StrictBool
+    likelihood: Literal["very_unlikely", "unlikely", "likely", "unknown"]
+    rational: StrictBool
+    statement: str
+    locator: Locator
+
+
+class Scenario(Entry):
+    """One of the article's scenarios, with its factors and outcomes."""
+
+    id: Id
+    ordinal: int
+    label: str
+    statement: str
+    locator: Locator
+    factors: Annotated[tuple[Factor, ...], Field(min_length=1)]
+    consequences: tuple[Item, ...]
+    advantage: Advantage
+    judgement: Judgement
+
+
+class Condition(Entry):
+    """A context condition a caller can assert, beyond the scenario factors."""
+
+    id: Id
+    label: str
+    description: str
+    locator: Locator
+    bears_on: tuple[Id, ...] = ()
+
+
+class Rule(Entry):
+    """A link the article draws (or the project reads into it): when -> then."""
+
+    id: Id
+    label: str
+    when: When
+    then: Annotated[tuple[Id, ...], Field(min_length=1)]
+    stance: Stance
+    reason: str | None = None
+    locator: Locator
+
+    @model_validator(mode="after")
+    def _interpretation_needs_reason(self) -> Rule:
+        if self.stance == "interpretation" and not (self.reason or "").strip():
+            raise ValueError("a rule with stance: interpretation needs a one-line `reason`")
+        if self.stance == "stated" and self.reason:
+            raise ValueError("`reason` is for stance: interpretation; drop it or change the stance")
+        return self
+
+
+class Decision(Entry):
+    """Parameters of the scenario decision rule."""
+
+    id: Id
+    label: str
+    threshold: Annotated[float, Field(gt=0, le=1)]
+    poles: Annotated[tuple[Id, ...], Field(min_length=1)]
+    default: Id
+    stance: Stance
+    reason: str
+    locator: Locator
+
+
+class PresetEntry(Entry):
+    """One condition a preset asserts, with where the article supports it."""
+
+    condition: Id
+    value: StrictBool
+    locator: Locator
+    note: str | None = None
+
+
+class Preset(Entry):
+    """A named set of asserted conditions."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-_]*$")]
+    label: str
+    description: str
+    factors_of: tuple[Id, ...] = ()
+    factors_locator: Locator | None = None
+    set: tuple[PresetEntry, ...] = ()
+
+
+class BoundaryRule(Entry):
+    """How a year shared by two stages is assigned, and the last year the article covers."""
+
+    stance: Stance
+    reason: str
+    open_end_year: int
+
+
+class Stage(Entry):
+    """A stage of Kazakhstan-NATO relations."""
+
+    id: Id
+    ordinal: int
+    start: int
+    end: int | None
+    label: str
+    statement: str
+    locator: Locator
+
+
+class Doctrine(Entry):
+    """A military doctrine of Kazakhstan and NATO's place in it."""
+
+    id: Id
+    year: int
+    label: str
+    stage: Id
+    nato_role: str
+    statement: str
+    locator: Locator
+    approved: str | None = None
+
+
+class Programme(Entry):
+    """A NATO programme or format, with the year the article gives (None: none given)."""
+
+    id: Id
+    abbreviation: str
+    name: str
+    year: int | None
+    statement: str
+    locator: Locator
+
+
+class Figure(Entry):
+    """A number the article gives."""
+
+    value: int
+    unit: str
+    qualifier: Literal["exact", "more than", "about"]
+
+
+class Milestone(Entry):
+    """A dated event or a figure of the cooperation."""
+
+    id: Id
+    year: int | None
+    end_year: int | None = None
+    date: str | None = None
+    label: str
+    statement: str
+    figures: tuple[Figure, ...] = ()
+    locator: Locator
+
+
+class State(Entry):
+    """A Central Asian state of the partnership table."""
+
+    id: Id
+    label: str
+
+
+class Row(Entry):
+    """A row of the partnership table."""
+
+    id: Id
+    label: str
+    programme: Id | None = None
+    locator: Locator
+
+
+class Cell(Entry):
+    """A partnership-table cell the article's prose or footnotes make known."""
+
+    state: Id
+    row: Id
+    value: Literal["yes", "no"]
+    stance: Stance
+    evidence: Locator
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _interpretation_needs_note(self) -> Cell:
+        if self.stance == "interpretation" and not self.note:
+            raise ValueError("a cell with stance: interpretation needs a `note` saying why")
+        return self

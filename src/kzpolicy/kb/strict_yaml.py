@@ -1,0 +1,111 @@
+"""YAML reading for rules/: safe loading that rejects duplicate keys and keeps line numbers.
+
+``read_yaml`` returns the plain data of a file together with a ``LineIndex`` that
+maps a path inside that data (as pydantic reports it, e.g. ``("threats", 3,
+"label")``) back to the line it came from, so every error can name file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kzpolicy.errors import RulesFileError
+
+__all__ = ["LineIndex", "read_yaml"]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses duplicate mapping keys and keeps dates as strings."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise RulesFileError(
+                f"mapping keys must be plain scalars, not {type(key).__name__}",
+                file=str(loader.name),
+                line=line,
+            )
+        if key in seen:
+            raise RulesFileError(
+                f"duplicate key {key!r} (first defined on line {seen[key]}); "
+                "remove one of them or merge their contents",
+                file=str(loader.name),
+                line=line,
+            )
+        seen[key] = line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+def _construct_timestamp_as_str(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_str)
+
+
+@dataclass(frozen=True)
+class LineIndex:
+    """Maps a path into a file's data back to a 1-based line number."""
+
+    root: yaml.Node | None
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """Return the line of the deepest node that ``path`` reaches (None if no node)."""
+        node = self.root
+        if node is None:
+            return None
+        best = node.start_mark.line + 1
+        for step in path:
+            child: yaml.Node | None = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if getattr(key_node, "value", None) == step:
+                        child = value_node
+                        best = key_node.start_mark.line + 1
+                        break
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(step, int)
+                and 0 <= step < len(node.value)
+            ):
+                child = node.value[step]
+                best = child.start_mark.line + 1
+            if child is None:
+                break
+            node = child
+        return best
+
+
+def read_yaml(path: Path, *, display: str | None = None) -> tuple[Any, LineIndex]:
+    """Parse one YAML file strictly; raise RulesFileError with file and line on failure."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesFileError(f"cannot read the file ({exc})", file=name) from exc
+    try:
+        loader = _StrictLoader(text)
+        loader.name = name
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except RulesFileError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise RulesFileError(f"invalid YAML: {exc.problem}", file=name, line=line) from exc
+    except yaml.YAMLError as exc:
+        raise RulesFileError(f"invalid YAML: {exc}", file=name) from exc
+    return data, LineIndex(root)

@@ -1,0 +1,36 @@
+"""Aligned plain-text tables for the command line and the text reports."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+__all__ = ["table"]
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: int | None = None
+) -> str:
+    """Rows as an aligned text table; the last column is cut to fit the terminal."""
+    cells = [[str(c) if c is not None else "" for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, c in enumerate(row):
+            widths[i] = max(widths[i], len(c))
+    total = width or shutil.get_terminal_size((120, 24)).columns
+    fixed = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    widths[-1] = max(10, min(widths[-1], total - fixed))
+
+    def fmt(row: Sequence[str]) -> str:
+        out = []
+        for i, c in enumerate(row):
+            if i == len(row) - 1:
+                c = c if len(c) <= widths[i] else c[: widths[i] - 1] + "…"
+                out.append(c)
+            else:
+                out.append(c.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    lines = [fmt(list(headers)), fmt(["-" * w for w in widths])]
+    lines += [fmt(r) for r in cells]
+    return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""Text and Markdown summaries of an assessment for the command line.
+
+The Markdown carries what the HTML report shows, for notes and issues: the shares
+(with bars), margin and runner-up, the flagged items with kind, locator, stance and
+because, what fired as a Mermaid diagram, the conditions given and the knowledge
+base; :func:`markdown_comparison` does the same for a before/after pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kzpolicy.engine.results import Assessment, Flagged
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.report.table import table
+
+__all__ = ["markdown", "markdown_comparison", "text"]
+
+
+def _because(f: Flagged) -> str:
+    return "; ".join(
+        f"{s.rule} ({', '.join(s.conditions) or 'default'})" for s in f.because
+    )
+
+
+def text(a: Assessment) -> str:
+    """A compact text summary: scenario, shares, risks and engaged items."""
+    sc = a.scenario
+    shares = "  ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
+    out = [
+        f"Scenario: {sc.id} ({sc.label})",
+        f"Shares:   {shares}   threshold {sc.threshold:.2f}",
+        f"Margin:   {sc.margin:+.2f} over {sc.runner_up}; decided by {sc.decided_by}",
+        f"Advantage: {sc.advantage.side}",
+    ]
+    out += [f"Warning:  {w}" for w in a.warnings]
+    for title, rows in (("Risks", a.risks), ("Engaged", a.engaged)):
+        out += ["", f"{title} ({len(rows)}):"]
+        if rows:
+            out.append(table(["id", "kind", "stance", "label", "because"],
+                             [[f.id, f.kind, f.stance, f.label, _because(f)] for f in rows]))
+    out += ["", f"Unknown: {len(a.unknown)} condition(s) not asserted; "
+            f"knowledge base {a.kb_version}"]
+    return "\n".join(out)
+
+
+def _md_escape(s: str) -> str:
+    return s.replace("|", "\\|")
+
+
+def _bar(share: float) -> str:
+    filled = round(max(0.0, min(1.0, share)) * 10)
+    return "█" * filled + "░" * (10 - filled)
+
+
+def _fired(a: Assessment, kb: KnowledgeBase | None) -> list[str]:
+    from kzpolicy.kb.loading import load
+    from kzpolicy.report.graph import fired_network, to_mermaid
+
+    base = kb if kb is not None else load()
+    return ["```mermaid", to_mermaid(fired_network(a, base)).rstrip("\n"), "```"]
+
+
+def _item_table(rows: Sequence[tuple[Flagged, str | None]]) -> list[str]:
+    if not rows:
+        return ["None."]
+    change = rows[0][1] is not None
+    head = "| change " if change else ""
+    lines = [f"{head}| id | kind | label | locator | stance | because |",
+             "|---" * (7 if change else 6) + "|"]
+    for f, what in rows:
+        cell = f"| {what} " if change else ""
+        lines.append(f"{cell}| {f.id} | {f.kind} | {_md_escape(f.label)} | {f.locator} | "
+                     f"{f.stance} | {_md_escape(_because(f))} |")
+    return lines
+
+
+def _given(a: Assessment) -> str:
+    return ", ".join(f"`{k}={'true' if v else 'false'}`" for k, v in a.asserted.items())
+
+
+def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
+    """The same content as the HTML report, as Markdown for notes and issues.
+
+    ``kb`` (default: the stock one) labels the conditions in the diagram of what fired.
+    """
+    sc = a.scenario
+    lines = [
+        f"## Implied scenario: {sc.label} (`{sc.id}`)",
+        "",
+        "| scenario | share | |",
+        "|---|---|---|",
+        *(f"| {k}{' (implied)' if k == sc.id else ''} | {v:.2f} | `{_bar(v)}` |"
+          for k, v in sc.shares.items()),
+        "",
+        f"Threshold {sc.threshold:.2f}; margin {sc.margin:+.2f} over `{sc.runner_up}` "
+        f"(runner-up); decided by {sc.decided_by}: {sc.reason}.",
+        "",
+        f"Advantage: **{sc.advantage.side}** ({sc.advantage.locator}). "
+        f"Judgement: {sc.judgement.statement} ({sc.judgement.locator})",
+    ]
+    if a.warnings:
+        lines += ["", *(f"> **Warning:** {w}" for w in a.warnings)]
+    for title, rows in (("Risks flagged", a.risks), ("Strengths and opportunities engaged",
+                                                      a.engaged)):
+        lines += ["", f"### {title} ({len(rows)})", ""]
+        lines += _item_table([(f, None) for f in rows])
+    lines += ["", "### What fired", "", *_fired(a, kb)]
+    lines += ["", f"Conditions given: {_given(a) or 'none'}.",
+              f"Not asserted (unknown): {len(a.unknown)}. Knowledge base `{a.kb_version}`."]
+    return "\n".join(lines) + "\n"
+
+
+def _changes(before: Sequence[Flagged], after: Sequence[Flagged]
+             ) -> list[tuple[Flagged, str | None]]:
+    was, now = {f.id for f in before}, {f.id for f in after}
+    rows: list[tuple[Flagged, str | None]] = [
+        (f, "kept" if f.id in was else "added") for f in after]
+    return rows + [(f, "removed") for f in before if f.id not in now]
+
+
+def markdown_comparison(
+    before: Assessment, after: Assessment, *, kb: KnowledgeBase | None = None
+) -> str:
+    """A before/after pair (a what-if) as Markdown: shares side by side, the conditions
+    that changed, the items added, kept and removed, and what fires after."""
+    b, a = before.scenario, after.scenario
+    verdict = "unchanged" if a.id == b.id else "changed"
+    lines = [
+        f"## What-if: `{b.id}` → `{a.id}` ({verdict})",
+        "",
+        "| scenario | before | after |",
+        "|---|---|---|",
+        *(f"| {k} | {b.shares[k]:.2f} `{_bar(b.shares[k])}` | "
+          f"{a.shares.get(k, 0.0):.2f} `{_bar(a.shares.get(k, 0.0))}` |" for k in b.shares),
+        "",
+        f"Before: {b.label}, margin {b.margin:+.2f} over `{b.runner_up}`, decided by "
+        f"{b.decided_by}. After: {a.label}, margin {a.margin:+.2f} over `{a.runner_up}`, "
+        f"decided by {a.decided_by}: {a.reason}.",
+    ]
+    if after.warnings:
+        lines += ["", *(f"> **Warning:** {w}" for w in after.warnings)]
+
+    def value(x: bool | None) -> str:
+        return "unknown" if x is None else ("true" if x else "false")
+
+    keys = dict.fromkeys([*before.asserted, *after.asserted])
+    changed = [k for k in keys if before.asserted.get(k) != after.asserted.get(k)]
+    lines += ["", f"### Conditions changed ({len(changed)})", ""]
+    lines += (["| id | before | after |", "|---|---|---|",
+               *(f"| {k} | {value(before.asserted.get(k))} | {value(after.asserted.get(k))} |"
+                 for k in changed)] if changed else ["None."])
+    for title, was, now in (("Risks", before.risks, after.risks),
+                            ("Strengths and opportunities", before.engaged, after.engaged)):
+        rows = _changes(was, now)
+        lines += ["", f"### {title} ({len(rows)})", "", *_item_table(rows)]
+    lost = sorted({t.rule for t in before.trace} - {t.rule for t in after.trace})
+    lines += ["", "### What fires after", "", *_fired(after, kb), "",
+              "Rules that fired only before: "
+              + (", ".join(f"`{r}`" for r in lost) or "none") + "."]
+    lines += ["", f"Conditions given after: {_given(after) or 'none'}.",
+              f"Knowledge base `{after.kb_version}`."]
+    return "\n".join(lines) + "\n"

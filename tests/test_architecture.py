@@ -1,0 +1,107 @@
+"""The package's architecture holds: no import cycle, no subpackage imports the facade,
+and ``import kzpolicy`` stays light. (The layers themselves are import-linter contracts
+in pyproject.toml, run by ``make test``; this file checks what contracts cannot say.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import grimp
+import pytest
+
+GRAPH = grimp.build_graph("kzpolicy", include_external_packages=True,
+                          exclude_type_checking_imports=False)
+MODULES = sorted(GRAPH.modules)
+
+
+def _cycles(graph: grimp.ImportGraph = GRAPH) -> Iterator[list[str]]:
+    """Every import cycle among kzpolicy's modules (function-level and TYPE_CHECKING
+    imports included), one per strongly connected component."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(m: str) -> None:  # Tarjan's algorithm
+        index[m] = low[m] = len(index)
+        stack.append(m)
+        on_stack.add(m)
+        for n in graph.find_modules_directly_imported_by(m):
+            if n not in graph.modules or not n.startswith("kzpolicy"):
+                continue
+            if n not in index:
+                visit(n)
+                low[m] = min(low[m], low[n])
+            elif n in on_stack:
+                low[m] = min(low[m], index[n])
+        if low[m] == index[m]:
+            component = []
+            while True:
+                n = stack.pop()
+                on_stack.discard(n)
+                component.append(n)
+                if n == m:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for m in sorted(graph.modules):
+        if m not in index and m.startswith("kzpolicy"):
+            visit(m)
+    yield from found
+
+
+def test_the_graph_sees_every_subpackage() -> None:
+    for sub in ("cli", "bdd", "report", "analysis", "engine", "kb"):
+        assert f"kzpolicy.{sub}" in GRAPH.modules
+    assert len(MODULES) > 40
+
+
+def test_no_import_cycle() -> None:
+    assert list(_cycles()) == []
+
+
+def test_a_cycle_would_be_found() -> None:
+    # the detector itself, on a graph with a cycle planted in it
+    planted = grimp.build_graph("kzpolicy", exclude_type_checking_imports=False)
+    planted.add_import(importer="kzpolicy.kb.expr", imported="kzpolicy.kb.knowledge")
+    assert any("kzpolicy.kb.expr" in c for c in _cycles(planted))
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m != "kzpolicy"])
+def test_no_module_imports_the_public_facade(module: str) -> None:
+    assert "kzpolicy" not in GRAPH.find_modules_directly_imported_by(module)
+
+
+def test_only_the_adapter_imports_durable_rules() -> None:
+    importers = GRAPH.find_modules_that_directly_import("durable_rules_engine")
+    assert importers == {"kzpolicy.engine.durable"}
+
+
+def _fresh(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60)
+    return done.stdout.strip()
+
+
+CHECK = "import sys; print('numpy' in sys.modules, 'durable_rules_engine' in sys.modules)"
+
+
+def test_import_kzpolicy_loads_neither_numpy_nor_durable() -> None:
+    assert _fresh("import kzpolicy; " + CHECK) == "False False"
+
+
+def test_loading_the_knowledge_base_loads_neither() -> None:
+    assert _fresh("import kzpolicy; kzpolicy.load(); kzpolicy.check(); " + CHECK) == \
+        "False False"
+
+
+def test_assess_loads_durable_but_not_numpy() -> None:
+    assert _fresh("import kzpolicy; kzpolicy.assess(['D1']); " + CHECK) == "False True"
+
+
+def test_the_pytest_plugin_loads_neither() -> None:
+    assert _fresh("import kzpolicy.bdd.plugin; " + CHECK) == "False False"
