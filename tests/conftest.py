@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from kzpolicy.cli.main import main
 from kzpolicy.kb.loading import stock_rules_path
 
 
@@ -16,3 +19,18 @@ def stock_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "rules"
     shutil.copytree(stock_rules_path(), copy)
     return copy
+
+
+CliRun = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def cli_run() -> CliRun:
+    """``cli_run(*argv) -> (exit status, standard output)``: the whole ``kzpolicy``
+    command line, in process (standard error goes to pytest's capture)."""
+
+    def run(*argv: str) -> tuple[int, str]:
+        out = io.StringIO()
+        return main(list(argv), out=out), out.getvalue()
+
+    return run

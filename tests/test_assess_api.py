@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
 import pytest
 
 import kzpolicy
-from kzpolicy.cli.main import main
+from conftest import CliRun
 from kzpolicy.engine.results import Assessment
 
 
@@ -115,13 +114,8 @@ def test_trace_is_in_the_articles_terms() -> None:
     assert str(first.locator) == "scenarios / distancing_factors / item 7"
 
 
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(list(argv), out=out), out.getvalue()
-
-
-def test_cli_assess_json() -> None:
-    code, text = run("assess", "--set", "D1", "--set", "D2=true", "--set", "D3",
+def test_cli_assess_json(cli_run: CliRun) -> None:
+    code, text = cli_run("assess", "--set", "D1", "--set", "D2=true", "--set", "D3",
                      "--set", "D4", "--format", "json")
     assert code == 0
     data = json.loads(text)
@@ -129,10 +123,10 @@ def test_cli_assess_json() -> None:
     assert "T1" in [r["id"] for r in data["risks"]]
 
 
-def test_cli_assess_preset_explain_and_markdown() -> None:
-    code, text = run("assess", "--preset", "article-2010", "--explain")
+def test_cli_assess_preset_explain_and_markdown(cli_run: CliRun) -> None:
+    code, text = cli_run("assess", "--preset", "article-2010", "--explain")
     assert code == 0 and "Implied scenario: balance" in text
-    code, md = run("assess", "--preset", "article-2010", "--format", "markdown")
+    code, md = cli_run("assess", "--preset", "article-2010", "--format", "markdown")
     assert code == 0 and md.startswith("## Implied scenario") and "| T1 |" in md
 
 
@@ -146,29 +140,29 @@ def test_cli_assess_preset_explain_and_markdown() -> None:
         (["assess", "--file", "/nonexistent.yaml"], "no such file"),
     ],
 )
-def test_cli_bad_input_exits_2_with_one_line(
+def test_cli_bad_input_exits_2_with_one_line(cli_run: CliRun,
     argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _ = run(*argv)
+    code, _ = cli_run(*argv)
     err = capsys.readouterr().err
     assert code == 2
     assert fragment in err
     assert err.count("\n") == 1
 
 
-def test_cli_file_input(tmp_path: Any) -> None:
+def test_cli_file_input(cli_run: CliRun, tmp_path: Any) -> None:
     f = tmp_path / "c.yaml"
     f.write_text("D1: true\nD2: true\nD3: true\nD4: true\n")
-    code, text = run("assess", "--file", str(f), "--format", "json")
+    code, text = cli_run("assess", "--file", str(f), "--format", "json")
     assert code == 0 and json.loads(text)["scenario"]["id"] == "distancing"
     g = tmp_path / "c.json"
     g.write_text(json.dumps(["I1", "I2", "I3", "I4"]))
-    code, text = run("assess", "--file", str(g), "--format", "json")
+    code, text = cli_run("assess", "--file", str(g), "--format", "json")
     assert code == 0 and json.loads(text)["scenario"]["id"] == "integration"
 
 
-def test_cli_schema() -> None:
-    code, text = run("schema")
+def test_cli_schema(cli_run: CliRun) -> None:
+    code, text = cli_run("schema")
     assert code == 0
     schema = json.loads(text)
     assert schema["assessment"]["title"] == "Assessment"

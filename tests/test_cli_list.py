@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import kzpolicy
+from conftest import CliRun
 from kzpolicy.cli.main import main
 from kzpolicy.kb.listing import LISTINGS, listing
 
@@ -18,15 +19,9 @@ KB = kzpolicy.load()
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
-
-
 @pytest.mark.parametrize("what", sorted(LISTINGS))
-def test_list_json(what: str) -> None:
-    code, text = run("list", what, "--format", "json")
+def test_list_json(cli_run: CliRun, what: str) -> None:
+    code, text = cli_run("list", what, "--format", "json")
     assert code == 0
     records: list[dict[str, Any]] = json.loads(text)
     assert records, f"{what} is empty"
@@ -37,8 +32,8 @@ def test_list_json(what: str) -> None:
 
 
 @pytest.mark.parametrize("what", sorted(LISTINGS))
-def test_list_text_is_a_table_with_a_header(what: str) -> None:
-    code, text = run("list", what)
+def test_list_text_is_a_table_with_a_header(cli_run: CliRun, what: str) -> None:
+    code, text = cli_run("list", what)
     assert code == 0
     columns, records = listing(KB, what)
     lines = text.splitlines()
@@ -57,39 +52,39 @@ def test_list_text_is_a_table_with_a_header(what: str) -> None:
     [("swot", 27), ("factors", 22), ("scenarios", 3), ("rules", 55), ("stages", 4),
      ("rivalry", 5), ("stimuli", 5), ("partners", 19), ("conditions", 22 + 14)],
 )
-def test_list_sizes(what: str, count: int) -> None:
-    _, text = run("list", what, "--format", "json")
+def test_list_sizes(cli_run: CliRun, what: str, count: int) -> None:
+    _, text = cli_run("list", what, "--format", "json")
     assert len(json.loads(text)) == count
 
 
-def test_list_partners_marks_unknown_cells() -> None:
-    _, text = run("list", "partners", "--format", "json")
+def test_list_partners_marks_unknown_cells(cli_run: CliRun) -> None:
+    _, text = cli_run("list", "partners", "--format", "json")
     ipap = next(r for r in json.loads(text) if r["id"] == "ipap")
     assert ipap["kazakhstan"] == "yes" and ipap["uzbekistan"] == "no"
     pfp = next(r for r in json.loads(text) if r["id"] == "pfp")
     assert pfp["kyrgyzstan"] == "?" and pfp["cells"]["kyrgyzstan"]["value"] == "unknown"
 
 
-def test_list_with_rules_uses_the_copy(stock_copy: Path) -> None:
+def test_list_with_rules_uses_the_copy(cli_run: CliRun, stock_copy: Path) -> None:
     swot = stock_copy / "swot.yaml"
     old = "label: Multi-vector military cooperation"
     swot.write_text(
         swot.read_text(encoding="utf-8").replace(old, "label: Renamed in my copy"),
         encoding="utf-8",
     )
-    code, text = run("list", "swot", "--format", "json", "--rules", str(stock_copy))
+    code, text = cli_run("list", "swot", "--format", "json", "--rules", str(stock_copy))
     assert code == 0
     s1 = next(r for r in json.loads(text) if r["id"] == "S1")
     assert s1["label"] == "Renamed in my copy"
-    code, text = run("list", "swot", "--rules", str(stock_copy))
+    code, text = cli_run("list", "swot", "--rules", str(stock_copy))
     assert code == 0
     assert f"(knowledge base {kzpolicy.load(stock_copy).version})" in text
     assert kzpolicy.load(stock_copy).version != KB.version
-    assert "Renamed in my copy" not in run("list", "swot")[1]
+    assert "Renamed in my copy" not in cli_run("list", "swot")[1]
 
 
-def test_check_stock_text() -> None:
-    code, text = run("check")
+def test_check_stock_text(cli_run: CliRun) -> None:
+    code, text = cli_run("check")
     assert code == 0
     assert text.splitlines()[0].endswith(f": OK (knowledge base {KB.version})")
     assert "items no rule covers yet: none\n" in text
@@ -98,8 +93,8 @@ def test_check_stock_text() -> None:
     assert re.search(r"^rules +55$", text, re.MULTILINE)
 
 
-def test_check_stock_json() -> None:
-    code, text = run("check", "--format", "json")
+def test_check_stock_json(cli_run: CliRun) -> None:
+    code, text = cli_run("check", "--format", "json")
     assert code == 0
     data = json.loads(text)
     assert data["version"] == KB.version

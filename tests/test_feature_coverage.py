@@ -3,17 +3,15 @@ the report can tell when they do not."""
 
 from __future__ import annotations
 
-import argparse
-import io
 import json
 from pathlib import Path
 
 import pytest
 
 import kzpolicy
+from conftest import CliRun
 from kzpolicy.bdd.feature_coverage import FeatureCoverage, default_features_dir, feature_coverage
 from kzpolicy.bdd.step_docs import render_step_list
-from kzpolicy.cli.coverage_commands import register, register_steps
 from kzpolicy.kb.knowledge import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,19 +175,8 @@ def test_the_default_features_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
 
 # --------------------------------------------------------------------------- the subcommands
-def _cli(*argv: str) -> tuple[int, str]:
-    parser = argparse.ArgumentParser(prog="kzpolicy")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    register_steps(sub)
-    args = parser.parse_args(argv)
-    out = io.StringIO()
-    status: int = args.handler(args, out)
-    return status, out.getvalue()
-
-
-def test_cli_coverage_text_reports_everything_exercised() -> None:
-    status, text = _cli("coverage", "--features", str(FEATURES))
+def test_cli_coverage_text_reports_everything_exercised(cli_run: CliRun) -> None:
+    status, text = cli_run("coverage", "--features", str(FEATURES))
     assert status == 0
     assert "not exercised: none" in text
     assert "failing scenario runs: none" in text
@@ -200,8 +187,8 @@ def test_cli_coverage_text_reports_everything_exercised() -> None:
         assert title in text
 
 
-def test_cli_coverage_json() -> None:
-    status, text = _cli("coverage", "--features", str(FEATURES), "--format", "json")
+def test_cli_coverage_json(cli_run: CliRun) -> None:
+    status, text = cli_run("coverage", "--features", str(FEATURES), "--format", "json")
     data = json.loads(text)
     assert status == 0 and data["complete"] is True and data["failures"] == []
     swot = data["sections"]["swot"]
@@ -211,15 +198,17 @@ def test_cli_coverage_json() -> None:
     assert "d1_t1" in t1["reached_by"]
 
 
-def test_cli_coverage_exits_1_when_something_is_not_exercised(tmp_path: Path) -> None:
+def test_cli_coverage_exits_1_when_something_is_not_exercised(
+    cli_run: CliRun, tmp_path: Path
+) -> None:
     (tmp_path / "mine.feature").write_text(BOTH_SIDES, encoding="utf-8")
-    status, text = _cli("coverage", "--features", str(tmp_path))
+    status, text = cli_run("coverage", "--features", str(tmp_path))
     assert status == 1
     assert "not exercised: swot: S1" in text
-    status, text = _cli("coverage", "--features", str(tmp_path), "--format", "json")
+    status, text = cli_run("coverage", "--features", str(tmp_path), "--format", "json")
     assert status == 1 and "T1" in json.loads(text)["not_exercised"]["swot"]
 
 
-def test_cli_steps_prints_the_step_list() -> None:
-    status, text = _cli("steps")
+def test_cli_steps_prints_the_step_list(cli_run: CliRun) -> None:
+    status, text = cli_run("steps")
     assert status == 0 and text == render_step_list()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import kzpolicy
-from kzpolicy.cli import main as cli
-from kzpolicy.cli.report_commands import register
+from conftest import CliRun
 from kzpolicy.kb import expr
 from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
 from kzpolicy.report.graph import (
@@ -41,19 +38,6 @@ def net(kb: KnowledgeBase) -> Network:
     return network(kb)
 
 
-Run = Callable[..., tuple[int, str]]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch) -> Run:
-    """``run(*argv) -> (code, stdout)`` with `report` and `graph` registered."""
-    monkeypatch.setattr(cli, "_extensions", lambda: [register])
-
-    def go(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        return cli.main(list(argv), out=out), out.getvalue()
-
-    return go
 
 
 # --------------------------------------------------------------------------- the graph
@@ -292,8 +276,8 @@ def test_isotonic_and_crossings() -> None:
 
 
 # --------------------------------------------------------------------------- CLI
-def test_cli_graph_dot_and_mermaid(run: Run, net: Network) -> None:
-    go = run
+def test_cli_graph_dot_and_mermaid(cli_run: CliRun, net: Network) -> None:
+    go = cli_run
     code, text = go("graph")
     assert code == 0 and _dot_parts(text)[0] == set(net.nodes)
     code, text = go("graph", "--format", "mermaid")
@@ -303,9 +287,9 @@ def test_cli_graph_dot_and_mermaid(run: Run, net: Network) -> None:
 
 
 def test_cli_graph_to_file_and_bad_input(
-    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_run: CliRun, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    go = run
+    go = cli_run
     target = tmp_path / "net.dot"
     code, text = go("graph", "-o", str(target))
     assert code == 0 and text == ""

@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,9 @@ from typing import Any
 import pytest
 
 import kzpolicy
+from conftest import CliRun
 from kzpolicy import InputError
-from kzpolicy.cli import main as cli
-from kzpolicy.cli.report_commands import emit, emit_html, register
+from kzpolicy.cli.report_commands import emit, emit_html
 from kzpolicy.engine.results import Assessment
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.graph import network
@@ -255,41 +255,29 @@ def test_markdown_comparison(what_if: tuple[Assessment, Assessment]) -> None:
 
 
 # --------------------------------------------------------------------------- CLI
-Run = Callable[..., tuple[int, str]]
 
 
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setattr(cli, "_extensions", lambda: [register])
-
-    def go(*argv: str) -> tuple[int, str]:
-        out = io.StringIO()
-        return cli.main(list(argv), out=out), out.getvalue()
-
-    return go
-
-
-def test_cli_report_writes_one_html_file(run: Run, tmp_path: Path) -> None:
+def test_cli_report_writes_one_html_file(cli_run: CliRun, tmp_path: Path) -> None:
     target = tmp_path / "report.html"
-    code, printed = run("report", "--preset", "article-2010", "--set", "tough_rivalry",
+    code, printed = cli_run("report", "--preset", "article-2010", "--set", "tough_rivalry",
                         "-o", str(target))
     assert code == 0 and printed == ""
     text = target.read_text(encoding="utf-8")
     assert Tree(text).problems == [] and 'id="item-C1"' in text
-    code, printed = run("report", "--set", "D1", "--format", "markdown")
+    code, printed = cli_run("report", "--set", "D1", "--format", "markdown")
     assert code == 0 and printed.startswith("## Implied scenario")
-    code, printed = run("report", "--set", "D1", "--title", "Mine")
+    code, printed = cli_run("report", "--set", "D1", "--title", "Mine")
     assert code == 0 and "<title>Mine</title>" in printed
 
 
-def test_cli_report_what_if(run: Run, tmp_path: Path) -> None:
+def test_cli_report_what_if(cli_run: CliRun, tmp_path: Path) -> None:
     target = tmp_path / "whatif.html"
-    code, _ = run("report", "--set", "D1", "--set", "D2", "--what-if", "D3", "--what-if",
+    code, _ = cli_run("report", "--set", "D1", "--set", "D2", "--what-if", "D3", "--what-if",
                   "D4", "--what-if", "cooperation_intensifies=false", "-o", str(target))
     assert code == 0
     text = target.read_text(encoding="utf-8")
     assert 'class="chip changed"' in text and "distancing" in text
-    code, md = run("report", "--set", "D1", "--what-if", "D2", "--format", "markdown")
+    code, md = cli_run("report", "--set", "D1", "--what-if", "D2", "--format", "markdown")
     assert code == 0 and md.startswith("## What-if:")
 
 
@@ -305,9 +293,9 @@ def test_cli_report_what_if(run: Run, tmp_path: Path) -> None:
     ],
 )
 def test_cli_report_bad_input_exits_2(
-    run: Run, argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+    cli_run: CliRun, argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, printed = run(*argv)
+    code, printed = cli_run(*argv)
     err = capsys.readouterr().err
     assert code == 2 and printed == ""
     assert fragment in err and err.count("\n") == 1

@@ -13,6 +13,7 @@ from math import comb
 import pytest
 
 import kzpolicy
+from conftest import CliRun
 from kzpolicy.analysis.landscape import (
     Landscape,
     MonteCarlo,
@@ -22,8 +23,6 @@ from kzpolicy.analysis.landscape import (
     monte_carlo,
     wilson,
 )
-from kzpolicy.cli import main as cli
-from kzpolicy.cli.analysis_commands import register
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.decision import decide
 from kzpolicy.kb.knowledge import FLAGGABLE
@@ -255,44 +254,34 @@ def test_wilson_interval() -> None:
 
 
 # ---------------------------------------------------------------------- command line
-@pytest.fixture
-def patched(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_extensions", lambda: [register])
-
-
-def call(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    return cli.main(argv, out=out), out.getvalue()
-
-
-@pytest.mark.usefixtures("patched")
-def test_cli_landscape(stock: Landscape, capsys: pytest.CaptureFixture[str]) -> None:
-    code, raw = call(["landscape", "--format", "json"])
+def test_cli_landscape(
+    cli_run: CliRun, stock: Landscape, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, raw = cli_run(*["landscape", "--format", "json"])
     assert code == 0 and Landscape.model_validate(json.loads(raw)) == stock
     assert capsys.readouterr().err == ""  # no progress bar when stderr is not a terminal
-    code, text = call(["landscape", "--set", "tough_rivalry"])
+    code, text = cli_run(*["landscape", "--set", "tough_rivalry"])
     assert code == 0 and "4194304 combinations of 22 factors" in text and "Influence" in text
-    code, _ = call(["landscape", "--set", "D1"])
+    code, _ = cli_run(*["landscape", "--set", "D1"])
     err = capsys.readouterr().err
     assert code == 2 and "scenario factor" in err and err.count("\n") == 1
 
 
-@pytest.mark.usefixtures("patched")
-def test_cli_monte_carlo(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_monte_carlo(cli_run: CliRun, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["monte-carlo", "--prob", "D1=0.6", "--prob", "D2=0.5", "--samples", "2000",
             "--seed", "42", "--format", "json"]
-    code, raw = call(argv)
+    code, raw = cli_run(*argv)
     assert code == 0
     assert MonteCarlo.model_validate(json.loads(raw)) == monte_carlo(
         {"D1": 0.6, "D2": 0.5}, samples=2000, seed=42)
-    code, text = call(argv[:-2])
+    code, text = cli_run(*argv[:-2])
     assert code == 0 and "seed 42" in text
-    code, md = call([*argv[:-1], "markdown"])
+    code, md = cli_run(*[*argv[:-1], "markdown"])
     assert code == 0 and md.startswith("## Monte Carlo")
     for bad, fragment in [(["--prob", "D1"], "write ID=P"), (["--prob", "D1=x"], "not a number"),
                           (["--prob", "D1=0.5", "--samples", "-3"], "at least 1"),
                           ([], "at least one probability")]:
-        code, _ = call(["monte-carlo", *bad])
+        code, _ = cli_run(*["monte-carlo", *bad])
         err = capsys.readouterr().err
         assert code == 2 and fragment in err and err.count("\n") == 1, bad
 

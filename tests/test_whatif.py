@@ -3,7 +3,6 @@ against brute force, bad input, JSON, and the what-if / tipping-points commands.
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import random
@@ -12,9 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 import kzpolicy
+from conftest import CliRun
 from kzpolicy.analysis.whatif import TippingPoints, WhatIf, tipping_points, what_if
-from kzpolicy.cli import main as cli
-from kzpolicy.cli.analysis_commands import register
 from kzpolicy.engine.batch import assess_many
 from kzpolicy.engine.decision import decide
 from kzpolicy.engine.results import Assessment
@@ -242,32 +240,20 @@ def test_assess_many_names_the_bad_input() -> None:
 
 
 # ---------------------------------------------------------------------- command line
-@pytest.fixture
-def patched(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_extensions", lambda: [register])
-
-
-def call(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    return cli.main(argv, out=out), out.getvalue()
-
-
-@pytest.mark.usefixtures("patched")
-def test_cli_what_if_formats() -> None:
-    code, text = call(["what-if", "--preset", "article-2010", "--set", "D1", "--set", "D3"])
+def test_cli_what_if_formats(cli_run: CliRun) -> None:
+    code, text = cli_run(*["what-if", "--preset", "article-2010", "--set", "D1", "--set", "D3"])
     assert code == 0
     assert "Scenario: balance -> balance (unchanged)" in text
     assert "d1_t1" in text and "scenarios / distancing_factors / item 1" in text
-    code, raw = call(["what-if", "--preset", "article-2010", "--set", "D1", "--set", "D3",
+    code, raw = cli_run(*["what-if", "--preset", "article-2010", "--set", "D1", "--set", "D3",
                       "--format", "json"])
     assert code == 0
     assert WhatIf.model_validate(json.loads(raw)) == what_if("article-2010", ["D1", "D3"])
-    code, md = call(["what-if", "--base", "D1", "--base", "D2", "--base", "D3=true",
+    code, md = cli_run(*["what-if", "--base", "D1", "--base", "D2", "--base", "D3=true",
                      "--set", "D4", "--clear", "D1", "--format", "markdown"])
     assert code == 0 and md.startswith("## What if:") and "| rule |" in md
 
 
-@pytest.mark.usefixtures("patched")
 @pytest.mark.parametrize(("argv", "fragment"), [
     (["what-if", "--set", "D9"], "unknown condition 'D9'"),
     (["what-if", "--preset", "article-2010"], "nothing to change"),
@@ -277,22 +263,21 @@ def test_cli_what_if_formats() -> None:
     (["tipping-points", "--max-size", "0"], "at least 1"),
     (["tipping-points", "--preset", "nope"], "unknown preset"),
 ])
-def test_cli_bad_input_exits_2_with_one_line(
+def test_cli_bad_input_exits_2_with_one_line(cli_run: CliRun,
     argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _ = call(argv)
+    code, _ = cli_run(*argv)
     err = capsys.readouterr().err
     assert code == 2
     assert fragment in err and err.count("\n") == 1
 
 
-@pytest.mark.usefixtures("patched")
-def test_cli_tipping_points() -> None:
-    code, text = call(["tipping-points", "--set", "D1", "--set", "D2", "--set", "D3"])
+def test_cli_tipping_points(cli_run: CliRun) -> None:
+    code, text = cli_run(*["tipping-points", "--set", "D1", "--set", "D2", "--set", "D3"])
     assert code == 0 and "Distance to a tipping point: 1 change(s)" in text
-    code, raw = call(["tipping-points", "--preset", "article-2010", "--format", "json"])
+    code, raw = cli_run(*["tipping-points", "--preset", "article-2010", "--format", "json"])
     data = json.loads(raw)
     assert code == 0 and data["distance"] is None and data["max_size"] == 3
-    code, md = call(["tipping-points", "--set", "D1", "--set", "D2", "--set", "D3", "--all",
+    code, md = cli_run(*["tipping-points", "--set", "D1", "--set", "D2", "--set", "D3", "--all",
                      "--max-size", "2", "--format", "markdown"])
     assert code == 0 and md.startswith("## Tipping points from `balance`")

@@ -20,14 +20,14 @@ from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
 from kzpolicy.engine.assess import ENGAGED_KINDS, RISK_KINDS
 from kzpolicy.engine.bitset import BitsetRules, Column, bitset, count
 from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
-from kzpolicy.errors import InputError, UnknownConditionError
+from kzpolicy.engine.results import ResultModel
+from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, expect
 from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
-from kzpolicy.kb.loading import load
+from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.schema import Locator
 
 __all__ = [
@@ -53,11 +53,7 @@ MAX_FACTORS = 26
 _CHUNK_BITS = 18
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FactorInfluence(_Model):
+class FactorInfluence(ResultModel):
     """How often switching one factor alone changes the implied scenario."""
 
     id: str
@@ -70,7 +66,7 @@ class FactorInfluence(_Model):
     """``changes`` over all combinations."""
 
 
-class ItemFrequency(_Model):
+class ItemFrequency(ResultModel):
     """How many combinations flag (or engage) an item."""
 
     id: str
@@ -81,7 +77,7 @@ class ItemFrequency(_Model):
     share: float
 
 
-class Landscape(_Model):
+class Landscape(ResultModel):
     """Every combination of the scenario factors, with the context held fixed."""
 
     kb_version: str
@@ -95,7 +91,7 @@ class Landscape(_Model):
     items: tuple[ItemFrequency, ...]
 
 
-class Estimate(_Model):
+class Estimate(ResultModel):
     """A probability estimated from samples, with its confidence interval."""
 
     probability: float
@@ -114,7 +110,7 @@ class ItemEstimate(Estimate):
     locator: Locator
 
 
-class MonteCarlo(_Model):
+class MonteCarlo(ResultModel):
     """Scenario and item probabilities when conditions hold with given probabilities."""
 
     kb_version: str
@@ -214,7 +210,12 @@ def landscape(
     context conditions (its factors vary like the others). ``progress(done, total)``
     is called after each chunk of combinations.
     """
-    kb = kb if kb is not None else load()
+    expect("landscape", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
+           optional=True)
+    kb = knowledge_base("landscape", kb)
+    if progress is not None and not callable(progress):
+        raise ArgumentTypeError("landscape", "progress", "a callable progress(done, total)",
+                                progress)
     ctx = landscape_context(kb, context, preset)
     engine = bitset(kb)
     factors = list(kb.factors)
@@ -328,7 +329,16 @@ def monte_carlo(
     Conditions in neither stay unknown. The result carries the ``seed`` (drawn at
     random when not given): the same seed, samples and inputs give the same result.
     """
-    kb = kb if kb is not None else load()
+    expect("monte_carlo", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
+           optional=True)
+    kb = knowledge_base("monte_carlo", kb)
+    expect("monte_carlo", "samples", samples, int, "a positive whole number")
+    expect("monte_carlo", "seed", seed, int, "a whole number (or None for a random seed)",
+           optional=True)
+    expect("monte_carlo", "confidence", confidence, (int, float), "a number between 0 and 1")
+    if progress is not None and not callable(progress):
+        raise ArgumentTypeError("monte_carlo", "progress", "a callable progress(done, total)",
+                                progress)
     probs = _check_probabilities(kb, probabilities)
     own = normalise(fixed, kb)
     clash = sorted(set(own) & set(probs))

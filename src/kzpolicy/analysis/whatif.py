@@ -20,15 +20,14 @@ from typing import Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict
 
 from kzpolicy.engine.batch import assess_resolved
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
-from kzpolicy.engine.results import Assessment
-from kzpolicy.errors import InputError, UnknownConditionError
+from kzpolicy.engine.results import Assessment, ResultModel
+from kzpolicy.errors import InputError, UnknownConditionError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.loading import load
+from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.schema import Locator
 
 __all__ = [
@@ -51,11 +50,7 @@ Base: TypeAlias = ConditionInput | str
 """Where a what-if starts: conditions (any form ``assess`` accepts) or a preset name."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ConditionChange(_Model):
+class ConditionChange(ResultModel):
     """One condition changed: its value before and after (``None`` = unknown)."""
 
     id: str
@@ -66,7 +61,7 @@ class ConditionChange(_Model):
     after: bool | None
 
 
-class ItemRef(_Model):
+class ItemRef(ResultModel):
     """An item that appeared in or disappeared from the result."""
 
     id: str
@@ -75,7 +70,7 @@ class ItemRef(_Model):
     locator: Locator
 
 
-class RuleRef(_Model):
+class RuleRef(ResultModel):
     """A rule that started or stopped firing."""
 
     id: str
@@ -84,7 +79,7 @@ class RuleRef(_Model):
     stance: Literal["stated", "interpretation"]
 
 
-class ScenarioShift(_Model):
+class ScenarioShift(ResultModel):
     """The implied scenario and the shares, before and after."""
 
     before: str
@@ -94,7 +89,7 @@ class ScenarioShift(_Model):
     shares_after: dict[str, float]
 
 
-class WhatIf(_Model):
+class WhatIf(ResultModel):
     """What changes in the assessment when some conditions change."""
 
     kb_version: str
@@ -117,7 +112,7 @@ class WhatIf(_Model):
                     or self.rules_stopped)
 
 
-class TippingPoint(_Model):
+class TippingPoint(ResultModel):
     """A set of changes that switches the implied scenario, and where it leads."""
 
     changes: tuple[ConditionChange, ...]
@@ -125,7 +120,7 @@ class TippingPoint(_Model):
     shares: dict[str, float]
 
 
-class TippingPoints(_Model):
+class TippingPoints(ResultModel):
     """The smallest sets of factor changes that switch the implied scenario."""
 
     kb_version: str
@@ -224,7 +219,9 @@ def what_if(
     preset name. ``changes`` sets conditions (``{id: True/False}`` or a list of IDs,
     set true) or clears them (``{id: None}``: unknown again).
     """
-    kb = kb if kb is not None else load()
+    expect("what_if", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
+           optional=True)
+    kb = knowledge_base("what_if", kb)
     before = resolve_base(kb, base, preset)
     wanted = normalise_changes(kb, changes)
     after = dict(before)
@@ -284,7 +281,10 @@ def tipping_points(
     size); with ``all_minimal`` every set up to ``max_size`` that switches the scenario
     while none of its proper subsets does.
     """
-    kb = kb if kb is not None else load()
+    expect("tipping_points", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
+           optional=True)
+    kb = knowledge_base("tipping_points", kb)
+    expect("tipping_points", "max_size", max_size, int, "a positive whole number")
     if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1:
         raise InputError(f"max_size must be a positive whole number, got {max_size!r}")
     max_size = min(max_size, len(kb.factors))

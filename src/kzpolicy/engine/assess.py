@@ -23,7 +23,7 @@ from kzpolicy.engine.results import (
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb import expr, schema
 from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.loading import load
+from kzpolicy.kb.loading import knowledge_base
 
 __all__ = ["assess", "build_assessment"]
 
@@ -54,12 +54,10 @@ def assess(
     """
     expect("assess", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
-    expect("assess", "kb", kb, KnowledgeBase, "a KnowledgeBase (from kzpolicy.load)",
-           optional=True)
+    base = knowledge_base("assess", kb)
     expect("assess", "engine", engine, str, "'durable' or 'bitset'")
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; use 'durable' or 'bitset'")
-    base = kb if kb is not None else load()
     asserted = resolve(base, conditions, preset=preset)
     outcome = decide(base, asserted)
     if engine == "durable":

@@ -13,9 +13,9 @@ from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.engine.decision import ScenarioDecision, decide
 from kzpolicy.engine.results import Assessment
-from kzpolicy.errors import InputError, UnknownIdError
+from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.loading import load
+from kzpolicy.kb.loading import knowledge_base
 
 __all__ = ["assess_many", "assess_resolved"]
 
@@ -42,7 +42,11 @@ def assess_many(
             "assess_many takes a list of condition sets, not a single one; "
             "use assess() for one, or wrap it in a list"
         )
-    base = kb if kb is not None else load()
+    expect("assess_many", "conditions_list", conditions_list, Iterable,
+           "a list of condition sets (each a mapping or a list of IDs)")
+    expect("assess_many", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
+           optional=True)
+    base = knowledge_base("assess_many", kb)
     resolve(base, None, preset=preset)  # an unknown preset fails once, before any input
     engine = bitset(base)
     factors = base.factors

@@ -10,8 +10,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 from pydantic import RootModel, StrictBool
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticUndefined
 
-from kzpolicy.errors import InputError, UnknownConditionError
+from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError
 from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["ConditionInput", "Conditions", "normalise", "resolve"]
@@ -21,6 +23,23 @@ class Conditions(RootModel[dict[str, StrictBool]]):
     """Conditions asserted by the caller: condition ID -> true / false."""
 
     model_config = {"frozen": True}
+
+    def __init__(self, root: Any = PydanticUndefined, **data: Any) -> None:
+        try:
+            super().__init__(root, **data)
+        except PydanticValidationError as exc:
+            raise _input_error(exc, root) from None
+
+
+def _input_error(exc: PydanticValidationError, root: object) -> InputError:
+    """The first problem pydantic found, as kzpolicy's error naming the value."""
+    if not isinstance(root, Mapping):
+        return ArgumentTypeError("Conditions", "conditions",
+                                 "a mapping of condition IDs to true/false", root)
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(x) for x in first["loc"])
+    return ArgumentTypeError("Conditions", f"the value of {where!r}", "true or false",
+                             first.get("input"))
 
 
 ConditionInput: TypeAlias = Conditions | Mapping[str, bool] | Iterable[str] | None

@@ -20,6 +20,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from kzpolicy.errors import UnknownIdError, expect
+from kzpolicy.kb.loading import knowledge_base_of
 from kzpolicy.kb.schema import Locator
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "Flagged",
     "Judgement",
     "OutcomeRef",
+    "ResultModel",
     "ScenarioResult",
     "Step",
     "TraceStep",
@@ -53,11 +56,13 @@ def trusted(cls: type[M], **values: Any) -> M:
     return obj
 
 
-class _Result(BaseModel):
+class ResultModel(BaseModel):
+    """The base of every result model: frozen, and strict about unknown fields."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Step(_Result):
+class Step(ResultModel):
     """One reason: a rule that fired (or the scenario decision) and what triggered it."""
 
     rule: str
@@ -70,7 +75,7 @@ class Step(_Result):
     """The asserted conditions at the root of this step (``X`` or ``X=false``)."""
 
 
-class Flagged(_Result):
+class Flagged(ResultModel):
     """An item the assessment flags (a risk) or engages (a strength or opportunity)."""
 
     id: str
@@ -82,7 +87,7 @@ class Flagged(_Result):
     because: tuple[Step, ...]
 
 
-class OutcomeRef(_Result):
+class OutcomeRef(ResultModel):
     """An outcome the article spells out for a scenario."""
 
     id: str
@@ -91,7 +96,7 @@ class OutcomeRef(_Result):
     locator: Locator
 
 
-class Advantage(_Result):
+class Advantage(ResultModel):
     """The side the article says gains the objective advantage."""
 
     side: Literal["us_nato", "none", "russia"]
@@ -99,7 +104,7 @@ class Advantage(_Result):
     locator: Locator
 
 
-class Judgement(_Result):
+class Judgement(ResultModel):
     """The article's verdict on the scenario."""
 
     desirable: bool
@@ -109,7 +114,7 @@ class Judgement(_Result):
     locator: Locator
 
 
-class ScenarioResult(_Result):
+class ScenarioResult(ResultModel):
     """The implied scenario and how it was decided."""
 
     id: str
@@ -127,7 +132,7 @@ class ScenarioResult(_Result):
     consequences: tuple[OutcomeRef, ...]
 
 
-class TraceStep(_Result):
+class TraceStep(ResultModel):
     """One firing, in order."""
 
     order: int
@@ -137,7 +142,7 @@ class TraceStep(_Result):
     flagged: tuple[str, ...]
 
 
-class Assessment(_Result):
+class Assessment(ResultModel):
     """What the article's model implies for the asserted conditions."""
 
     kb_version: str
@@ -154,10 +159,16 @@ class Assessment(_Result):
         return {f.id for f in (*self.risks, *self.engaged)}
 
     def item(self, ident: str) -> Flagged | None:
-        """The flagged or engaged item ``ident``, or None."""
+        """The flagged or engaged item ``ident``; None when the knowledge base has that
+        item but this assessment did not flag it. An ID the knowledge base lacks raises
+        :class:`~kzpolicy.UnknownIdError`."""
+        expect("Assessment.item", "ident", ident, str, "an item ID such as 'T1'")
         for f in (*self.risks, *self.engaged):
             if f.id == ident:
                 return f
+        items = knowledge_base_of(self.kb_version).items
+        if ident not in items:
+            raise UnknownIdError("item", ident, items)
         return None
 
     def explain(self) -> str:

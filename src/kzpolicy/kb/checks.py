@@ -169,10 +169,10 @@ def _check_references(kb: KnowledgeBase) -> list[Problem]:
         for neg in sorted(expr.negated(rule.when)):
             if neg in whenable and neg not in conditions:
                 out.append(_problem("reference", f"rule {rule.id}: `not` applies to conditions "
-                                    f"only, but {neg!r} is a {kb.kind_of(neg)}", origin))
+                                    f"only, but {neg!r} is a {kb.kind_or_none(neg)}", origin))
         for target in rule.then:
             if target not in flaggable:
-                kind = kb.kind_of(target)
+                kind = kb.kind_or_none(target)
                 what = f"a {kind}, which rules cannot flag" if kind else "defined nowhere"
                 out.append(_problem("reference", f"rule {rule.id}: `then` names {target!r}, "
                                     f"{what}{_hint(target, flaggable)}", origin))

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast
 
-from kzpolicy.errors import InputError, UnknownConditionError, UnknownIdError
+from kzpolicy.errors import UnknownConditionError, UnknownIdError, expect
 from kzpolicy.kb import expr, schema
 from kzpolicy.kb.loader import Origin, RawKB
 
@@ -29,6 +29,11 @@ __all__ = [
 T = TypeVar("T")
 E = TypeVar("E", bound=schema.Entry)
 K = TypeVar("K")
+
+
+def _expect_id(where: str, value: object, expected: str = "an ID (see 'kzpolicy list')",
+               *, name: str = "ident") -> None:
+    expect(f"KnowledgeBase.{where}", name, value, str, expected)
 
 
 def _id(entry: Any) -> str:
@@ -194,8 +199,17 @@ class KnowledgeBase:
         """Rules by ID."""
         return MappingProxyType({r.id: r for r in self.rules})
 
-    def kind_of(self, ident: str) -> str | None:
-        """'factor', 'condition', 'scenario', an item kind, or None for an unknown ID."""
+    def kind_of(self, ident: str) -> str:
+        """'factor', 'condition', 'scenario' or an item kind ('threat', ...)."""
+        _expect_id("kind_of", ident)
+        kind = self.kind_or_none(ident)
+        if kind is None:
+            raise UnknownIdError("ID", ident, self.ids())
+        return kind
+
+    def kind_or_none(self, ident: str) -> str | None:
+        """What :meth:`kind_of` gives, or None for an ID this knowledge base lacks."""
+        _expect_id("kind_or_none", ident)
         if ident in self.factors:
             return "factor"
         if ident in self.conditions:
@@ -207,6 +221,7 @@ class KnowledgeBase:
 
     def label_of(self, ident: str) -> str:
         """The short label of any condition, factor, item or scenario."""
+        _expect_id("label_of", ident)
         if ident in self.factors:
             return self.factors[ident].factor.label
         if ident in self.conditions:
@@ -219,6 +234,7 @@ class KnowledgeBase:
 
     def locator_of(self, ident: str) -> schema.Locator:
         """The locator of any condition, factor, item or scenario."""
+        _expect_id("locator_of", ident)
         if ident in self.factors:
             return self.factors[ident].factor.locator
         if ident in self.conditions:
@@ -231,6 +247,7 @@ class KnowledgeBase:
 
     def scenario(self, ident: str) -> schema.Scenario:
         """A scenario by ID."""
+        _expect_id("scenario", ident, "a scenario ID such as 'balance'")
         try:
             return self.scenarios[ident]
         except KeyError:
@@ -238,6 +255,7 @@ class KnowledgeBase:
 
     def preset(self, ident: str) -> schema.Preset:
         """A preset by ID."""
+        _expect_id("preset", ident, "a preset ID such as 'article-2010'")
         try:
             return self.presets[ident]
         except KeyError:
@@ -250,8 +268,7 @@ class KnowledgeBase:
         A year shared by two stages (1994, 2001, 2006) belongs to the stage that
         starts in it; see ``boundary_rule`` in history.yaml.
         """
-        if isinstance(year, bool) or not isinstance(year, int):
-            raise InputError(f"a year must be an integer, got {year!r}")
+        expect("KnowledgeBase.stage_of", "year", year, int, "a year (an integer such as 2004)")
         last = self.boundary_rule.open_end_year
         for stage in reversed(self.stages):
             end = stage.end if stage.end is not None else last
@@ -287,6 +304,9 @@ class KnowledgeBase:
 
     def cell(self, state: str, row: str) -> CellStatus:
         """The status of one partnership-table cell (unknown unless the article says)."""
+        _expect_id("cell", state, "a state ID or name such as 'kazakhstan'", name="state")
+        _expect_id("cell", row, "a table row, programme ID or abbreviation such as 'IPAP'",
+                   name="row")
         st, rw = self._state(state), self._row(row)
         known = self.cells.get((st.id, rw.id))
         if known is None:
@@ -295,21 +315,34 @@ class KnowledgeBase:
 
     def programmes_of(self, state: str) -> list[CellStatus]:
         """Every table row for one state, yes / no / unknown."""
+        _expect_id("programmes_of", state, "a state ID or name such as 'kazakhstan'",
+                   name="state")
         st = self._state(state)
         return [self.cell(st.id, r) for r in self.rows]
 
     def states_in(self, row_or_programme: str) -> list[CellStatus]:
         """Every state's status in one table row (or the row of a programme)."""
+        _expect_id("states_in", row_or_programme,
+                   "a table row, programme ID or abbreviation such as 'IPAP'",
+                   name="row_or_programme")
         rw = self._row(row_or_programme)
         return [self.cell(s, rw.id) for s in self.states]
 
     def rules_using(self, ident: str) -> list[schema.Rule]:
-        """Rules whose `when` mentions ``ident``."""
+        """Rules whose `when` mentions ``ident`` (a condition, item or scenario)."""
+        _expect_id("rules_using", ident)
+        if self.kind_or_none(ident) is None:
+            raise UnknownIdError("ID", ident, self.ids())
+        return self._rules_using(ident)
+
+    def _rules_using(self, ident: str) -> list[schema.Rule]:
         return [r for r in self.rules if ident in expr.refs(r.when)]
 
     def bears_on(self, condition: str) -> list[str]:
         """Items a condition can lead to: directly, through chained rules, and (for a
         factor) through its scenario. Ordered by first reach."""
+        _expect_id("bears_on", condition, "a condition ID such as 'tough_rivalry'",
+                   name="condition")
         if condition not in self.condition_ids:
             raise UnknownConditionError(condition, self.condition_ids)
         reached: list[str] = []
@@ -319,7 +352,7 @@ class KnowledgeBase:
         seen = set(frontier)
         while frontier:
             current = frontier.pop(0)
-            for rule in self.rules_using(current):
+            for rule in self._rules_using(current):
                 for target in rule.then:
                     if target not in seen:
                         seen.add(target)

@@ -7,15 +7,16 @@
 from __future__ import annotations
 
 import functools
+import weakref
 from importlib import resources
 from pathlib import Path
 
-from kzpolicy.errors import Problem, ValidationError, expect
+from kzpolicy.errors import InputError, Problem, ValidationError, expect
 from kzpolicy.kb.checks import validate
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loader import read_folder
 
-__all__ = ["check", "load", "stock_rules_path"]
+__all__ = ["check", "knowledge_base", "knowledge_base_of", "load", "stock_rules_path"]
 
 
 def stock_rules_path() -> Path:
@@ -68,7 +69,34 @@ def _load(root: Path) -> KnowledgeBase:
     problems = validate(kb)
     if problems:
         raise ValidationError(problems)
+    _LOADED[kb.version] = kb
     return kb
+
+
+#: every knowledge base loaded in this process and still alive, by version
+_LOADED: weakref.WeakValueDictionary[str, KnowledgeBase] = weakref.WeakValueDictionary()
+
+
+def knowledge_base(where: str, kb: object) -> KnowledgeBase:
+    """The ``kb`` argument of a public call: a KnowledgeBase, or None for the stock one."""
+    expect(where, "kb", kb, KnowledgeBase, "a KnowledgeBase (from kzpolicy.load)",
+           optional=True)
+    return kb if isinstance(kb, KnowledgeBase) else load()
+
+
+def knowledge_base_of(version: str) -> KnowledgeBase:
+    """The loaded knowledge base whose content hash is ``version`` (results carry it)."""
+    found = _LOADED.get(version)
+    if found is not None:
+        return found
+    stock = load()
+    if stock.version == version:
+        return stock
+    raise InputError(
+        f"this result came from knowledge base {version}, which is not loaded in this "
+        f"process (the stock one is {stock.version}); load its rules folder with "
+        "kzpolicy.load(path) first"
+    )
 
 
 @functools.lru_cache(maxsize=1)

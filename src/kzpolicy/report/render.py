@@ -18,7 +18,7 @@ from kzpolicy.engine.conditions import Conditions
 from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import ArgumentTypeError, InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.loading import load
+from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.report import analysis_text, html, text
 from kzpolicy.report.graph import activity, network, to_dot, to_mermaid
 
@@ -71,13 +71,11 @@ def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] 
           assessment: Assessment | None = None) -> str:
     """The whole rule network as Graphviz DOT or Mermaid; with ``assessment``, what it
     fired is marked."""
-    expect("graph", "kb", kb, KnowledgeBase, "a KnowledgeBase (from kzpolicy.load)",
-           optional=True)
     expect("graph", "format", format, str, "'dot' or 'mermaid'")
     expect("graph", "assessment", assessment, Assessment, "an Assessment", optional=True)
     if format not in ("dot", "mermaid"):
         raise InputError(f"graph: unknown format {format!r}; use 'dot' or 'mermaid'")
-    net = network(kb if kb is not None else load())
+    net = network(knowledge_base("graph", kb))
     act = activity(assessment) if assessment is not None else None
     return to_dot(net, act) if format == "dot" else to_mermaid(net, act)
 
