@@ -16,7 +16,7 @@ from kzpolicy.bdd.feature_coverage import feature_coverage
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "write-your-own-feature.md"
 STRICT = "[pytest]\nstrict = true\n"
 TEST_MODULE = 'from pytest_bdd import scenarios\n\nscenarios("user.feature")\n'

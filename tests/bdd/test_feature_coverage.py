@@ -14,7 +14,7 @@ from kzpolicy.bdd.feature_coverage import FeatureCoverage, default_features_dir,
 from kzpolicy.bdd.step_docs import render_step_list
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FEATURES = ROOT / "features"
 SECTIONS = ["swot", "rivalry", "outcomes", "factors", "rules", "stages", "doctrines",
             "programmes", "cells"]

@@ -16,7 +16,7 @@ from kzpolicy.cli.main import main
 from kzpolicy.kb.listing import LISTINGS, listing
 
 KB = kzpolicy.load()
-PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 @pytest.mark.parametrize("what", sorted(LISTINGS))

@@ -17,7 +17,7 @@ from kzpolicy.bdd.plugin import TAGS
 from kzpolicy.bdd.step_docs import readable, render_step_list
 from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef, World
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FEATURES = ROOT / "features"
 FEATURE_FILES = sorted(FEATURES.glob("*.feature"))
 

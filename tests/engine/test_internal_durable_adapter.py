@@ -512,7 +512,7 @@ def test_threads_give_the_serial_results() -> None:
 
 
 MEMORY = """
-import test_durable_adapter as t
+import test_internal_durable_adapter as t
 from kzpolicy.engine.durable import DurableNetwork
 
 def rss_kb():

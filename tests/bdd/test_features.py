@@ -8,4 +8,4 @@ from __future__ import annotations
 
 from pytest_bdd import scenarios
 
-scenarios("../features")
+scenarios("../../features")
