@@ -1,31 +1,63 @@
-# kzpolicy: two commands set everything up on a fresh machine.
-#   make demo   create .venv if missing, install, run the main job
-#   make test   create .venv if missing, install with dev extras, run ruff, mypy --strict,
-#               the import-linter layer contracts, pytest
-#   make bench  the benchmark (ratios against baselines measured in the same run)
+# kzpolicy: two commands set everything up on a fresh machine (`make help` lists all).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
 # durable-rules 2.0.28 (built from source) calls PyEval_CallObject, which Python 3.13
-# removed; building it with this define maps the call to its replacement.
-PY_MINOR := $(shell $(PYTHON) -c 'import sys; print(sys.version_info[1])')
-ifeq ($(shell [ $(PY_MINOR) -ge 13 ] && echo yes),yes)
-export CPPFLAGS := $(CPPFLAGS) -DPyEval_CallObject=PyObject_CallObject
-endif
+# removed; building it with this define maps the call to its replacement. It must be
+# CPPFLAGS: durable-rules' setup.py overwrites CFLAGS.
+DURABLE_FIX := CPPFLAGS="$$CPPFLAGS -DPyEval_CallObject=PyObject_CallObject"
 
-.PHONY: demo test lint typecheck layers pytest bench clean
+ifeq ($(filter help clean,$(MAKECMDGOALS)),)
+WANT_PY := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(WANT_PY),)
+$(error PYTHON=$(PYTHON) is not a Python interpreter here; pick one that is, e.g. make test PYTHON=python3.12)
+endif
+VENV_PY := $(shell [ -x $(BIN)/python ] && $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifneq ($(VENV_PY),)
+ifneq ($(VENV_PY),$(WANT_PY))
+$(info $(VENV) was made by Python $(VENV_PY), not by $(PYTHON) ($(WANT_PY)): rebuilding it)
+$(shell rm -rf $(VENV))
+endif
+endif
+endif
+# the define is needed (and given) only from Python 3.13 on
+INSTALL_ENV := $(if $(filter 3.1[3-9],$(WANT_PY)),$(DURABLE_FIX),)
+
+.PHONY: help demo test lint typecheck layers pytest bench clean
+
+help:
+	@echo "make demo    create $(VENV) if missing, install kzpolicy, assess the article's situation of 2010"
+	@echo "make test    create $(VENV) if missing, install with dev extras, run ruff, mypy --strict,"
+	@echo "             the import-linter layer contracts and pytest"
+	@echo "make bench   the benchmark (ratios against baselines measured in the same run)"
+	@echo "make lint | typecheck | layers | pytest    one step of make test"
+	@echo "make clean   remove $(VENV) and the tool caches"
+	@echo ""
+	@echo "PYTHON=...   the interpreter that makes $(VENV) (now: $(PYTHON)), e.g. make test PYTHON=python3.13;"
+	@echo "             a $(VENV) made by another Python is rebuilt"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# After any install: a durable-rules build that does not import (Python 3.13 without the
+# define, or a broken wheel from pip's cache) is rebuilt from source with the define.
+define check_durable
+	@$(BIN)/python -c 'import durable_rules_engine' 2>/dev/null || { \
+	  echo "durable-rules does not import: rebuilding it with the Python 3.13 define"; \
+	  $(DURABLE_FIX) $(BIN)/python -m pip install --quiet --force-reinstall --no-cache-dir \
+	    --no-deps durable-rules==2.0.28; }
+endef
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(INSTALL_ENV) $(BIN)/python -m pip install --quiet -e .
+	$(check_durable)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(INSTALL_ENV) $(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(check_durable)
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kzpolicy.bdd.tags import TAGS
 from kzpolicy.cli.main import main
 from kzpolicy.kb.loading import stock_rules_path
 
@@ -34,3 +35,9 @@ def cli_run() -> CliRun:
         return main(list(argv), out=out), out.getvalue()
 
     return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the tags of kzpolicy's own feature files (the plugin registers none)."""
+    for tag, description in TAGS.items():
+        config.addinivalue_line("markers", f"{tag}: {description}")

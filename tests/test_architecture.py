@@ -103,5 +103,8 @@ def test_assess_loads_durable_but_not_numpy() -> None:
     assert _fresh("import kzpolicy; kzpolicy.assess(['D1']); " + CHECK) == "False True"
 
 
-def test_the_pytest_plugin_loads_neither() -> None:
-    assert _fresh("import kzpolicy.bdd.plugin; " + CHECK) == "False False"
+def test_the_pytest_plugin_and_its_steps_load_no_engine_and_no_model() -> None:
+    code = ("import sys, kzpolicy.bdd.plugin, kzpolicy.bdd.steps; "
+            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'numpy', "
+            "'durable', 'kzpolicy.engine', 'kzpolicy.kb', 'yaml'))))")
+    assert _fresh(code) == "[]"

@@ -87,3 +87,93 @@ def test_checkout_uses_the_rules_folder(tmp_path: Path) -> None:
     assert Path(found["file"]).resolve() == ROOT / "src" / "kzpolicy" / "__init__.py"
     assert Path(found["rules"]).resolve() == ROOT / "rules"
     assert found["version"] == kzpolicy.load().version
+
+
+def test_the_wheel_carries_the_license_and_the_stylesheet(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), sorted(names)
+    assert "kzpolicy/report/html.css" in names
+
+
+def test_the_sdist_carries_the_license_and_the_changelog(tmp_path: Path) -> None:
+    import tarfile
+
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir",
+         str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    (sdist,) = tmp_path.glob("kzpolicy-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    assert {"LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml"} <= names
+
+
+def test_pytest_and_pytest_bdd_are_only_in_the_bdd_extra(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as z:
+        (meta,) = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
+        lines = z.read(meta).decode().splitlines()
+    requires = [ln.removeprefix("Requires-Dist: ") for ln in lines
+                if ln.startswith("Requires-Dist:")]
+    for req in requires:
+        if req.startswith(("pytest", "gherkin")):
+            assert "; extra ==" in req.replace('"', "'"), req  # never unconditional
+    assert "Provides-Extra: bdd" in lines
+
+
+def test_the_changelog_names_this_version() -> None:
+    assert f"## [{kzpolicy.__version__}]" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+UNRELATED = "def test_unrelated():\n    assert 1 + 1 == 2\n"
+ASKS_FOR_THE_WORLD = "def test_world(kzpolicy_world):\n    pass\n"
+
+
+def test_install_stages_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
+    """A plain install has no pytest; adding pytest (no pytest-bdd) and then the bdd
+    extra leaves an unrelated project's pytest runs untouched and adds no marker."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = str(venv / "bin" / "python")
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    if sys.version_info >= (3, 13):
+        env["CPPFLAGS"] = env.get("CPPFLAGS", "") + " -DPyEval_CallObject=PyObject_CallObject"
+
+    def pip(*args: str) -> None:
+        subprocess.run([py, "-m", "pip", "install", "--quiet", *args], check=True, env=env,
+                       capture_output=True)
+
+    def run(*args: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([py, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                              check=False)
+
+    # 1. kzpolicy alone: it works, and brings neither pytest nor pytest-bdd
+    pip(str(wheel))
+    done = run("-c", "import kzpolicy; print(kzpolicy.assess().scenario.id)")
+    assert done.returncode == 0 and done.stdout.strip() == "balance", done.stderr
+    listed = run("-m", "pip", "list", "--format", "json").stdout
+    names = {p["name"].lower() for p in json.loads(listed)}
+    assert "kzpolicy" in names and not names & {"pytest", "pytest-bdd"}
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "test_unrelated.py").write_text(UNRELATED, encoding="utf-8")
+
+    # 2. pytest without pytest-bdd: the plugin loads, changes nothing, explains itself
+    pip("pytest")
+    done = run("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+    markers = run("-m", "pytest", "--markers", cwd=project).stdout
+    assert "kzpolicy" not in markers and "@pytest.mark.balance" not in markers
+    (project / "test_world.py").write_text(ASKS_FOR_THE_WORLD, encoding="utf-8")
+    done = run("-m", "pytest", "-q", "-p", "no:cacheprovider", "test_world.py", cwd=project)
+    assert done.returncode == 1 and "pip install 'kzpolicy[bdd]'" in done.stdout
+    (project / "test_world.py").unlink()
+
+    # 3. the bdd extra: still no marker, the unrelated project still passes
+    pip("pytest-bdd")
+    done = run("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+    markers = run("-m", "pytest", "--markers", cwd=project).stdout
+    assert "@pytest.mark.balance" not in markers and "@pytest.mark.threats" not in markers

@@ -13,12 +13,15 @@ import pytest
 
 import kzpolicy
 from kzpolicy.bdd.feature_coverage import feature_coverage
+from kzpolicy.bdd.tags import TAGS
 
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "write-your-own-feature.md"
-STRICT = "[pytest]\nstrict = true\n"
+#: a user's strict configuration, registering the tags its features use (the plugin
+#: registers none)
+STRICT = "[pytest]\nstrict = true\nmarkers =\n" + "".join(f"    {t}\n" for t in TAGS)
 TEST_MODULE = 'from pytest_bdd import scenarios\n\nscenarios("user.feature")\n'
 
 SITUATION = """\
@@ -88,6 +91,15 @@ def test_a_same_text_step_in_conftest_overrides_the_library(pytester: pytest.Pyt
         """
     )
     _run(pytester).assert_outcomes(passed=1)
+
+
+def test_the_plugin_registers_no_marker(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\n")
+    result = pytester.runpytest("--markers")
+    assert result.ret == 0
+    listed = {line.split(":")[0].removeprefix("@pytest.mark.")
+              for line in result.stdout.lines if line.startswith("@pytest.mark.")}
+    assert listed and not listed & set(TAGS)
 
 
 def test_strict_markers_stay_on_with_the_features_tags(pytester: pytest.Pytester) -> None:

@@ -13,9 +13,9 @@ from pytest_bdd.parser import FeatureParser, Step
 import kzpolicy
 from kzpolicy.bdd import steps
 from kzpolicy.bdd.fields import FIELDS
-from kzpolicy.bdd.plugin import TAGS
 from kzpolicy.bdd.step_docs import readable, render_step_list
 from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef, World
+from kzpolicy.bdd.tags import TAGS
 
 ROOT = Path(__file__).resolve().parents[2]
 FEATURES = ROOT / "features"

@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_bdd.parser import FeatureParser, Scenario
+from gherkin.parser import Parser
+from gherkin.pickles.compiler import Compiler
+from gherkin.token_scanner import TokenScanner
 
 from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef
 from kzpolicy.bdd.world import Check, World
@@ -242,36 +244,77 @@ def default_features_dir() -> Path:
     )
 
 
-def _runs(feature_dir: Path, path: Path) -> Iterable[tuple[Run, Scenario]]:
+@dataclass(frozen=True)
+class _Step:
+    """One step of a scenario run, as the Gherkin parser compiled it."""
+
+    kind: str  # given / when / then (And and But resolved)
+    keyword: str
+    line: int
+    text: str
+    table: list[list[str]]
+
+
+_KINDS = {"Context": "given", "Action": "when", "Outcome": "then"}
+
+
+def _nodes(node: object, out: dict[str, Any]) -> dict[str, Any]:
+    """Every AST node with an ``id`` under ``node`` (scenarios, steps, example rows)."""
+    if isinstance(node, dict):
+        if "id" in node:
+            out[node["id"]] = node
+        for value in node.values():
+            _nodes(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _nodes(value, out)
+    return out
+
+
+def _runs(feature_dir: Path, path: Path) -> Iterable[tuple[Run, list[_Step]]]:
+    """Each scenario run of a feature file (one per Scenario Outline row), through the
+    official Gherkin parser and its pickle compiler (what pytest-bdd itself uses)."""
     rel = path.relative_to(feature_dir)
-    feature = FeatureParser(str(feature_dir), str(rel)).parse()
+    parsed = Parser().parse(TokenScanner(path.read_text(encoding="utf-8")))
+    document: Any = {**parsed, "uri": rel.as_posix()}  # the compiler's input type varies
+    nodes = _nodes(document, {})
     shown = f"{feature_dir.name}/{rel.as_posix()}"
-    for template in feature.scenarios.values():
-        contexts = [c for ex in template.examples for c in ex.as_contexts()] or [{}]
-        for context in contexts:
-            name = template.name
-            if context:
-                name += " [" + ", ".join(context.values()) + "]"
-            yield Run(shown, template.line_number, name), template.render(context)
+    for pickle in Compiler().compile(document):
+        scenario = nodes[pickle["astNodeIds"][0]]
+        name = scenario["name"]
+        if len(pickle["astNodeIds"]) > 1:  # an Examples row
+            row = nodes[pickle["astNodeIds"][-1]]
+            name += " [" + ", ".join(c["value"] for c in row["cells"]) + "]"
+        steps = []
+        for step in pickle["steps"]:
+            ast = nodes[step["astNodeIds"][0]]
+            argument: dict[str, Any] = dict(step.get("argument") or {})
+            table = argument.get("dataTable", {"rows": []})
+            steps.append(_Step(
+                _KINDS.get(step.get("type", ""), "unknown"), ast["keyword"].strip(),
+                ast["location"]["line"], step["text"],
+                [[c["value"] for c in r["cells"]] for r in table["rows"]],
+            ))
+        yield Run(shown, scenario["location"]["line"], name), steps
 
 
 def _takes_table(d: StepDef) -> bool:
     return "datatable" in inspect.signature(d.func).parameters
 
 
-def _replay(scenario: Scenario, kb: KnowledgeBase) -> tuple[list[Check], tuple[str, str] | None]:
+def _replay(steps: list[_Step], kb: KnowledgeBase) -> tuple[list[Check], tuple[str, str] | None]:
     """Run one scenario on the step library; return its checks and the first failure."""
     world = World(kb)
-    for step in scenario.steps:
-        text = f"line {step.line_number}: {step.keyword.strip()} {step.name}"
-        found = [d for d in STEP_LIBRARY if d.matches(step.type, step.name)]
+    for step in steps:
+        text = f"line {step.line}: {step.keyword} {step.text}"
+        found = [d for d in STEP_LIBRARY if d.matches(step.kind, step.text)]
         if len(found) != 1:
             why = "no kzpolicy step reads it" if not found else "several kzpolicy steps read it"
             return world.checks, (text, why)
         d = found[0]
-        args = d.arguments(step.name)
+        args = d.arguments(step.text)
         if _takes_table(d):
-            args["datatable"] = step.datatable.raw() if step.datatable else []
+            args["datatable"] = step.table
         try:
             d.func(kzpolicy_world=world, **args)
         except (Exception, pytest.fail.Exception) as exc:
@@ -349,12 +392,12 @@ def feature_coverage(kb: KnowledgeBase, features: Path | None = None) -> Feature
     for path in paths:
         try:
             runs = list(_runs(root, path))
-        except Exception as exc:  # a feature file pytest-bdd cannot parse
+        except Exception as exc:  # a feature file the Gherkin parser cannot read
             failures.append(Failure(Run(path.name, 0, "(feature file)"), "parsing", str(exc)))
             continue
-        for run, scenario in runs:
+        for run, steps in runs:
             count += 1
-            checks, failed = _replay(scenario, kb)
+            checks, failed = _replay(steps, kb)
             if failed is not None:
                 failures.append(Failure(run, *failed))
                 continue

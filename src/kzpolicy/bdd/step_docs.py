@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from kzpolicy.bdd.fields import FIELDS
-from kzpolicy.bdd.plugin import TAGS
 from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef
+from kzpolicy.bdd.tags import TAGS
 
 __all__ = ["readable", "render_step_list"]
 

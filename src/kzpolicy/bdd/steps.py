@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -34,11 +34,12 @@ from pytest_bdd import given, parsers, then, when
 from kzpolicy.bdd.fields import CHANGE_STATES, FIELDS
 from kzpolicy.bdd.world import World as World  # re-exported for users who write their own steps
 from kzpolicy.bdd.world import asserted_text, describe, fail
-from kzpolicy.engine.results import Assessment, Flagged
 from kzpolicy.errors import KzPolicyError, UnknownConditionError, UnknownIdError
-from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
-from kzpolicy.kb.loading import load
-from kzpolicy.kb.schema import Doctrine, Programme, Stage
+
+if TYPE_CHECKING:  # the models load when a scenario first needs them
+    from kzpolicy.engine.results import Assessment, Flagged
+    from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
+    from kzpolicy.kb.schema import Doctrine, Programme, Stage
 
 StepFunc = Callable[..., None]
 
@@ -84,6 +85,8 @@ def _step(keyword: str, pattern: str, *, doc: str, example: str) -> Callable[[St
 @pytest.fixture
 def kzpolicy_kb() -> KnowledgeBase:
     """The knowledge base the steps use: the stock one (override it to use your rules)."""
+    from kzpolicy.kb.loading import load
+
     return load()
 
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, NoReturn, TypeVar, cast
 
 import pytest
 
 from kzpolicy.bdd.fields import KIND
-from kzpolicy.engine.assess import assess
-from kzpolicy.engine.conditions import resolve
-from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import InputError, KzPolicyError, UnknownConditionError, UnknownIdError
-from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
-from kzpolicy.kb.schema import Stage
+
+if TYPE_CHECKING:  # the engine and the models load when a scenario first needs them
+    from kzpolicy.engine.results import Assessment
+    from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
+    from kzpolicy.kb.schema import Stage
 
 __all__ = ["Check", "World", "asserted_text", "describe", "fail", "kind_word"]
 
@@ -98,6 +98,9 @@ class World:
                 raise UnknownConditionError(ident, self.kb.condition_ids)
 
     def _assess_now(self) -> Assessment:
+        from kzpolicy.engine.assess import assess
+        from kzpolicy.engine.conditions import resolve
+
         if self.clashes:
             raise InputError(
                 f"condition {self.clashes[0]!r} is given twice, once true and once false"
@@ -123,6 +126,8 @@ class World:
         changed = dict(last.asserted)
 
         def request() -> Assessment:
+            from kzpolicy.engine.assess import assess
+
             self._check_known(list(changes))
             for ident, value in changes.items():
                 if value is None:

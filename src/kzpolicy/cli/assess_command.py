@@ -6,28 +6,27 @@ import argparse
 from typing import Any, TextIO
 
 from kzpolicy.cli.options import add_input_arguments, gather, knowledge_base
-from kzpolicy.cli.report_commands import emit_html
-from kzpolicy.engine.assess import assess
-from kzpolicy.report import text as _report
+from kzpolicy.cli.report_commands import emit
+from kzpolicy.errors import InputError
 
 __all__ = ["register"]
 
 
 def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.engine.assess import assess  # the engine loads when a command needs it
+    from kzpolicy.report.render import render
+
+    if args.explain and args.format != "text":
+        raise InputError(f"--explain goes with --format text, not --format {args.format}")
     kb = knowledge_base(args)
     result = assess(gather(args), preset=args.preset, kb=kb)
     if args.format == "json":
-        out.write(result.model_dump_json(indent=2) + "\n")
-    elif args.format == "html":
-        return emit_html(result, kb, args.output, out)
-    elif args.format == "markdown":
-        out.write(_report.markdown(result, kb=kb))
-    elif args.explain:
-        out.write(result.explain() + "\n")
+        text = result.model_dump_json(indent=2) + "\n"
+    elif args.format == "text" and args.explain:
+        text = result.explain() + "\n"
     else:
-        out.write(_report.text(result) + "\n")
-    return 0
-
+        text = render(result, args.format, kb=kb)
+    return emit(text, args.output, out)
 
 
 def register(sub: Any) -> None:
@@ -36,6 +35,6 @@ def register(sub: Any) -> None:
     add_input_arguments(p)
     p.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="with --format html: write the page to FILE (default: standard output)")
+                   help="write the output to FILE in any format (default: standard output)")
     p.add_argument("--explain", action="store_true", help="print the full chain of reasons")
     p.set_defaults(handler=_cmd_assess)

@@ -6,6 +6,7 @@ Exit status: 0 success, 1 a check found problems, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -18,6 +19,7 @@ from kzpolicy.cli import (
     kb_commands,
     report_commands,
 )
+from kzpolicy.cli.options import Parser
 from kzpolicy.errors import KnowledgeBaseError, KzPolicyError, ValidationError
 
 __all__ = ["main"]
@@ -32,8 +34,8 @@ def _version() -> str:
         return "unknown"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser() -> Parser:
+    parser = Parser(
         prog="kzpolicy",
         description="Decision support from Shaymergenov & Biekenov, "
         "'Kazakhstan and NATO: Evaluation of Cooperation Prospects' (2010).",
@@ -59,13 +61,23 @@ def _extensions() -> list[Callable[[Any], None]]:
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    0 success; 1 a check found problems, or the output could not be written; 2 bad
+    input or usage (one line on stderr); 130 interrupted (Ctrl-C).
+    """
     stream = out or sys.stdout
+    args_given = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    args = parser.parse_args(argv)
-    handler: Handler = args.handler
+    if not args_given:  # bare `kzpolicy`: the commands, not an error
+        parser.print_help(stream)
+        return 0
     try:
-        return handler(args, stream)
+        args = parser.parse_args(args_given)
+        handler: Handler = args.handler
+        status = handler(args, stream)
+        stream.flush()
+        return status
     except ValidationError as exc:
         sys.stderr.write(f"kzpolicy: {exc}\n")
         return 1
@@ -75,14 +87,34 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except KzPolicyError as exc:
         sys.stderr.write(f"kzpolicy: error: {exc}\n")
         return 2
-    except BrokenPipeError:  # e.g. piped into head
+    except KeyboardInterrupt:
+        sys.stderr.write("kzpolicy: interrupted\n")
+        return 130
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        _silence(stream)
         return 0
+    except OSError as exc:  # e.g. a full disk behind standard output
+        _silence(stream)
+        sys.stderr.write(f"kzpolicy: error: cannot write the output ({exc.strerror or exc})\n")
+        return 1
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a failed standard output at /dev/null so that Python's final flush at exit
+    cannot fail again and print a traceback."""
+    if stream is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (also ``python -m kzpolicy``)."""
+    for stream in (sys.stdout, sys.stderr):
+        # text the terminal's encoding cannot show comes out escaped, never a traceback
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     sys.exit(main())
-
-
-if __name__ == "__main__":  # pragma: no cover
-    run()

@@ -7,16 +7,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from kzpolicy.errors import InputError
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import load
-from kzpolicy.kb.strict_yaml import read_yaml
+from kzpolicy.kb.strict_yaml import parse_yaml, read_yaml
 
-__all__ = ["add_input_arguments", "dump", "gather", "knowledge_base", "parse_set",
-           "read_conditions_file"]
+__all__ = [
+    "Parser",
+    "add_input_arguments",
+    "dump",
+    "gather",
+    "knowledge_base",
+    "parse_set",
+    "read_conditions_file",
+]
 
 
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
@@ -33,8 +41,39 @@ _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
 
-def parse_set(raw: str) -> tuple[str, bool]:
-    """One ``--set ID[=true|false]`` value as ``(ID, bool)``."""
+class Parser(argparse.ArgumentParser):
+    """argparse with kzpolicy's conventions: a single-value option given twice is an
+    error (never "the last one wins"), and a bare word where an option was expected
+    gets a hint to use ``--set``. Subcommand parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments:"):
+            bare = [w for w in message.split(":", 1)[1].split() if not w.startswith("-")]
+            if bare:
+                message += f"; to assert a condition, write --set {bare[0]}"
+        super().error(message)
+
+
+class _Once(argparse._StoreAction):
+    """``store``, refusing a second occurrence of the same option."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        seen: set[str] = namespace.__dict__.setdefault("_given_once", set())
+        if option_string is not None and self.dest in seen:
+            parser.error(f"{option_string} is given twice; give it once")
+        seen.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
+def parse_set(raw: str, flag: str = "--set") -> tuple[str, bool]:
+    """One ``ID[=true|false]`` value of ``flag`` (``--set``, ``--what-if``, ...) as
+    ``(ID, bool)``."""
     ident, sep, value = raw.partition("=")
     if not sep:
         return ident, True
@@ -43,21 +82,29 @@ def parse_set(raw: str) -> tuple[str, bool]:
         return ident, True
     if v in _FALSE:
         return ident, False
-    raise InputError(f"--set {raw}: the value must be true or false, not {value!r}")
+    raise InputError(f"{flag} {raw}: the value must be true or false, not {value!r}")
 
 
 def read_conditions_file(path: str) -> list[tuple[str, Any]]:
-    """The ``(ID, value)`` pairs of a ``--file`` (YAML or JSON)."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"--file {path}: no such file")
-    if file.suffix == ".json":
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"--file {path}: invalid JSON ({exc})") from exc
+    """The ``(ID, value)`` pairs of a ``--file`` (YAML or JSON; ``-`` reads standard
+    input, as YAML, of which JSON is a subset)."""
+    if path == "-":
+        data = _parse_stdin()
     else:
-        data, _ = read_yaml(file)
+        file = Path(path)
+        if file.is_dir():
+            raise InputError(f"--file {path}: is a folder, not a file")
+        if not file.exists():
+            raise InputError(f"--file {path}: no such file")
+        if not file.is_file():
+            raise InputError(f"--file {path}: not a regular file (give a .yaml or .json file)")
+        if file.suffix == ".json":
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise InputError(f"--file {path}: invalid JSON ({exc})") from exc
+        else:
+            data, _ = read_yaml(file)
     if isinstance(data, dict):
         return list(data.items())
     if isinstance(data, list) and all(isinstance(x, str) for x in data):
@@ -65,6 +112,15 @@ def read_conditions_file(path: str) -> list[tuple[str, Any]]:
     raise InputError(
         f"--file {path}: expected a mapping of condition IDs to true/false or a list of IDs"
     )
+
+
+def _parse_stdin() -> object:
+    try:
+        text = sys.stdin.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"--file -: standard input is not text ({exc})") from None
+    data, _ = parse_yaml(text, "standard input")
+    return data
 
 
 def gather(args: argparse.Namespace) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         text = (page(before, kb=kb, title=args.title) if args.format == "html"
                 else _report.markdown(before, kb=kb))
         return emit(text, args.output, out)
-    changes = dict(parse_set(s) for s in args.what_if)
+    changes = dict(parse_set(s, "--what-if") for s in args.what_if)
     after = assess({**given, **changes}, preset=args.preset, kb=kb)
     text = (comparison_page(before, after, kb=kb, title=args.title) if args.format == "html"
             else _report.markdown_comparison(before, after, kb=kb))

@@ -37,10 +37,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
-import durable_rules_engine as _c
-
 from kzpolicy.errors import EngineError
 from kzpolicy.kb.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_PRODUCTIONS
+
+try:
+    import durable_rules_engine as _c
+except ImportError as _exc:  # e.g. built on Python 3.13 without the define
+    raise EngineError(
+        f"durable-rules' C extension does not import ({_exc}); rebuild it with: "
+        "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install --force-reinstall "
+        "--no-cache-dir durable-rules==2.0.28"
+    ) from None
 
 __all__ = [
     "MAX_CONSUMERS",

@@ -16,7 +16,7 @@ import yaml
 
 from kzpolicy.errors import RulesFileError
 
-__all__ = ["LineIndex", "read_yaml"]
+__all__ = ["LineIndex", "parse_yaml", "read_yaml"]
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -93,6 +93,11 @@ def read_yaml(path: Path, *, display: str | None = None) -> tuple[Any, LineIndex
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesFileError(f"cannot read the file ({exc})", file=name) from exc
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
+    """Parse YAML text strictly (``name`` says where it came from in errors)."""
     try:
         loader = _StrictLoader(text)
         loader.name = name
