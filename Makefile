@@ -13,16 +13,12 @@ WANT_PY := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2
 ifeq ($(WANT_PY),)
 $(error PYTHON=$(PYTHON) is not a Python interpreter here; pick one that is, e.g. make test PYTHON=python3.12)
 endif
-VENV_PY := $(shell [ -x $(BIN)/python ] && $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
-ifneq ($(VENV_PY),)
-ifneq ($(VENV_PY),$(WANT_PY))
-$(info $(VENV) was made by Python $(VENV_PY), not by $(PYTHON) ($(WANT_PY)): rebuilding it)
-$(shell rm -rf $(VENV))
 endif
-endif
-endif
+# the venv records the Python that made it; another PYTHON= makes a new one
+VENV_STAMP := $(VENV)/.made-by-python-$(WANT_PY)
 # the define is needed (and given) only from Python 3.13 on
-INSTALL_ENV := $(if $(filter 3.1[3-9],$(WANT_PY)),$(DURABLE_FIX),)
+PY_MINOR := $(word 2,$(subst ., ,$(WANT_PY)))
+INSTALL_ENV := $(if $(shell [ "$(PY_MINOR)" -ge 13 ] 2>/dev/null && echo yes),$(DURABLE_FIX),)
 
 .PHONY: help demo test lint typecheck layers pytest bench clean
 
@@ -37,9 +33,12 @@ help:
 	@echo "PYTHON=...   the interpreter that makes $(VENV) (now: $(PYTHON)), e.g. make test PYTHON=python3.13;"
 	@echo "             a $(VENV) made by another Python is rebuilt"
 
-$(BIN)/python:
+$(VENV_STAMP):
+	@if [ -d $(VENV) ]; then echo "$(VENV) was not made by $(PYTHON) ($(WANT_PY)): rebuilding it"; fi
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
 
 # After any install: a durable-rules build that does not import (Python 3.13 without the
 # define, or a broken wheel from pip's cache) is rebuilt from source with the define.
@@ -50,12 +49,12 @@ define check_durable
 	    --no-deps durable-rules==2.0.28; }
 endef
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(VENV_STAMP)
 	$(INSTALL_ENV) $(BIN)/python -m pip install --quiet -e .
 	$(check_durable)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml $(VENV_STAMP)
 	$(INSTALL_ENV) $(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(check_durable)
 	touch $@ $(VENV)/.installed

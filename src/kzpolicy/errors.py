@@ -39,11 +39,26 @@ __all__ = [
     "ValidationError",
     "closest",
     "expect",
+    "shown",
 ]
+
+
+MAX_SHOWN = 200
+"""Most characters of a bad value a message quotes (it says how long the value was)."""
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to about :data:`MAX_SHOWN` characters with its length said."""
+    text = repr(value)
+    if len(text) <= MAX_SHOWN:
+        return text
+    return f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
 
 
 def closest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` valid IDs that look like ``value`` (case-insensitive)."""
+    if len(value) > MAX_SHOWN:  # nothing that long is close to an ID, and difflib is slow
+        return []
     pool = list(choices)
     lowered = {c.lower(): c for c in pool}
     hits = get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.5)
@@ -112,11 +127,8 @@ class ArgumentTypeError(InputError, TypeError):
         self.name = name
         self.expected = expected
         self.value = value
-        shown = repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
         super().__init__(
-            f"{where}: {name} must be {expected}, not {type(value).__name__} {shown}"
+            f"{where}: {name} must be {expected}, not {type(value).__name__} {shown(value)}"
         )
 
 
@@ -141,7 +153,7 @@ class UnknownIdError(KzPolicyError, KeyError):
         self.kind = kind
         self.value = value
         self.suggestions = closest(value, choices)
-        self.message = f"unknown {kind} {value!r}.{_hint(self.suggestions)}"
+        self.message = f"unknown {kind} {shown(value)}.{_hint(self.suggestions)}"
         super().__init__(self.message)
 
     def __str__(self) -> str:  # KeyError would repr() the message

@@ -101,7 +101,7 @@ def read_conditions_file(path: str) -> list[tuple[str, Any]]:
         if file.suffix == ".json":
             try:
                 data = json.loads(file.read_text(encoding="utf-8"))
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
                 raise InputError(f"--file {path}: invalid JSON ({exc})") from exc
         else:
             data, _ = read_yaml(file)

@@ -13,6 +13,7 @@ whether it can ever hold.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -24,6 +25,7 @@ __all__ = [
     "Not",
     "Ref",
     "dnf",
+    "dnf_size",
     "evaluate",
     "literal",
     "negated",
@@ -133,26 +135,30 @@ def literal(leaf: Ref | Not) -> str:
     return leaf.id if isinstance(leaf, Ref) else NEGATION_PREFIX + leaf.id
 
 
+def dnf_size(expr: Expr) -> int:
+    """How many conjunctions :func:`dnf` yields at most, computed without expanding."""
+    if isinstance(expr, Ref | Not):
+        return 1
+    sizes = [dnf_size(p) for p in expr.parts]
+    if isinstance(expr, AnyOf):
+        return sum(sizes)
+    return math.prod(sizes)
+
+
 def dnf(expr: Expr) -> list[frozenset[str]]:
     """Disjunctive normal form as a list of conjunctions of literals (duplicates removed,
     subsumed conjunctions kept so every route to a conclusion is explained)."""
     if isinstance(expr, Ref | Not):
         return [frozenset({literal(expr)})]
     if isinstance(expr, AnyOf):
-        out: list[frozenset[str]] = []
+        out: dict[frozenset[str], None] = {}  # ordered and de-duplicated in linear time
         for part in expr.parts:
-            for conj in dnf(part):
-                if conj not in out:
-                    out.append(conj)
-        return out
+            out.update(dict.fromkeys(dnf(part)))
+        return list(out)
     product: list[frozenset[str]] = [frozenset()]
     for part in expr.parts:
-        product = [a | b for a in product for b in dnf(part)]
-    unique: list[frozenset[str]] = []
-    for conj in product:
-        if conj not in unique:
-            unique.append(conj)
-    return unique
+        product = list(dict.fromkeys(a | b for a in product for b in dnf(part)))
+    return product
 
 
 def evaluate(expr: Expr, holds: Callable[[str], bool]) -> bool:

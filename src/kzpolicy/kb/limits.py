@@ -7,7 +7,27 @@ adapter refuses them again when it builds a network.
 
 from __future__ import annotations
 
-__all__ = ["MAX_CONSUMERS", "MAX_FACTS", "MAX_NEEDS", "MAX_PRODUCTIONS"]
+__all__ = [
+    "MAX_CONJUNCTIONS",
+    "MAX_CONSUMERS",
+    "MAX_DEPTH",
+    "MAX_FACTS",
+    "MAX_FILE_BYTES",
+    "MAX_NEEDS",
+    "MAX_PRODUCTIONS",
+]
+
+# ---------------------------------------------------------------- reading rules files
+MAX_FILE_BYTES = 2_000_000
+"""Largest rules file read (the stock files are under 60 kB; loading costs about 10 s per
+MB of YAML, so a bigger file is refused rather than read for minutes)."""
+MAX_DEPTH = 64
+"""Deepest nesting of YAML collections (the stock files nest 6 deep)."""
+MAX_CONJUNCTIONS = 256
+"""Most conjunctions one rule's `when` may expand to in disjunctive normal form; the size
+is computed before expanding, so an exponential `when` is refused at once."""
+
+# ---------------------------------------------------------------- the durable engine
 
 MAX_NEEDS = 16
 """Most distinct facts one production may need: durable holds 16 facts in one match."""

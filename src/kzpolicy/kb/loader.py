@@ -20,7 +20,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from kzpolicy.errors import Problem, RulesFileError, closest
 from kzpolicy.kb import schema
-from kzpolicy.kb.strict_yaml import LineIndex, read_yaml
+from kzpolicy.kb.strict_yaml import LineIndex, parse_yaml, read_text
 
 __all__ = ["LISTS", "SINGLETONS", "Origin", "RawKB", "Sourced", "read_folder"]
 
@@ -103,8 +103,31 @@ def _pydantic_problems(
     return out
 
 
-def _files(root: Path) -> list[Path]:
-    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def _files(root: Path) -> tuple[list[Path], list[RulesFileError]]:
+    """The rules files of ``root`` and, for every entry that looks like one but cannot be
+    read as one, why: nothing is skipped without a word."""
+    files: list[Path] = []
+    refused: list[RulesFileError] = []
+    top = root.resolve()
+    for p in sorted(root.iterdir()):
+        if p.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        if p.suffix not in (".yaml", ".yml"):
+            refused.append(RulesFileError(
+                f"the extension must be lower-case; rename it to {p.stem}.yaml", file=p.name))
+        elif p.is_symlink() and not p.exists():
+            refused.append(RulesFileError("a link to nothing; remove it", file=p.name))
+        elif p.is_symlink() and not p.resolve().is_relative_to(top):
+            refused.append(RulesFileError(
+                "a link that leads outside the rules folder; copy the file in instead",
+                file=p.name))
+        elif p.is_dir():
+            refused.append(RulesFileError("a folder, not a file; rename it", file=p.name))
+        elif not p.is_file():
+            refused.append(RulesFileError("not a regular file; remove it", file=p.name))
+        else:
+            files.append(p)
+    return files, refused
 
 
 def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Problem]]:
@@ -118,19 +141,22 @@ def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Probl
             "not a folder; pass the path of a rules/ folder (a copy of kzpolicy's own)",
             file=str(root),
         )
-    files = _files(root)
-    if not files:
+    files, refused = _files(root)
+    if refused and not collect:
+        raise refused[0]
+    if not files and not refused:
         raise RulesFileError("no .yaml files here; is this a rules/ folder?", file=str(root))
     digest = hashlib.sha256()
     singletons: dict[str, Sourced[Any]] = {}
     lists: dict[str, list[Sourced[Any]]] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem("file", e.reason, file=e.file) for e in refused]
     known_keys = [*SINGLETONS, *LISTS]
     for path in files:
         name = path.name
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         try:
-            data, index = read_yaml(path, display=name)
+            text = read_text(path, name)
+            digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+            data, index = parse_yaml(text, name)
         except RulesFileError as exc:
             if not collect:
                 raise

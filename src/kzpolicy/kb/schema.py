@@ -20,6 +20,7 @@ from pydantic import (
 
 from kzpolicy.errors import closest
 from kzpolicy.kb import expr
+from kzpolicy.kb.limits import MAX_CONJUNCTIONS
 
 __all__ = [
     "Advantage",
@@ -49,9 +50,19 @@ __all__ = [
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
 Stance = Literal["stated", "interpretation"]
+def _parse_when(raw: Any) -> expr.Expr:
+    """A `when` tree, refused when its disjunctive normal form would be too large."""
+    parsed = expr.parse(raw)
+    size = expr.dnf_size(parsed)
+    if size > MAX_CONJUNCTIONS:
+        raise ValueError(f"this `when` expands to {size:,} conjunctions; at most "
+                         f"{MAX_CONJUNCTIONS} (split it into several rules)")
+    return parsed
+
+
 When = Annotated[
     expr.Expr,
-    BeforeValidator(expr.parse),
+    BeforeValidator(_parse_when),
     PlainSerializer(expr.to_data, return_type=Any),
 ]
 

@@ -15,12 +15,34 @@ from typing import Any
 import yaml
 
 from kzpolicy.errors import RulesFileError
+from kzpolicy.kb.limits import MAX_DEPTH, MAX_FILE_BYTES
 
-__all__ = ["LineIndex", "parse_yaml", "read_yaml"]
+__all__ = ["LineIndex", "parse_yaml", "read_text", "read_yaml"]
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses duplicate mapping keys and keeps dates as strings."""
+    """A SafeLoader that refuses duplicate mapping keys, aliases and deep nesting, and
+    keeps dates as strings. Rules files never need aliases; refusing them makes an
+    alias bomb (a few hundred bytes that expand to billions of nodes) impossible."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise RulesFileError(
+                "YAML aliases (*name) are not allowed in rules files; write the entry out",
+                file=str(self.name), line=event.start_mark.line + 1)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise RulesFileError(
+                    f"nested more than {MAX_DEPTH} levels deep; flatten the entry",
+                    file=str(self.name), line=event.start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
@@ -89,15 +111,32 @@ class LineIndex:
 def read_yaml(path: Path, *, display: str | None = None) -> tuple[Any, LineIndex]:
     """Parse one YAML file strictly; raise RulesFileError with file and line on failure."""
     name = display or str(path)
+    return parse_yaml(read_text(path, name), name)
+
+
+def read_text(path: Path, name: str) -> str:
+    """A rules file's text, refusing one too large to read or not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesFileError(f"cannot read the file ({exc})", file=name) from exc
-    return parse_yaml(text, name)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise RulesFileError(f"cannot read the file ({exc.strerror or exc})", file=name) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RulesFileError(
+            f"the file is larger than {MAX_FILE_BYTES:,} bytes; split it into several files",
+            file=name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RulesFileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                             file=name) from None
+    return text
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
     """Parse YAML text strictly (``name`` says where it came from in errors)."""
+    if len(text) > MAX_FILE_BYTES:
+        raise RulesFileError(f"larger than {MAX_FILE_BYTES:,} characters", file=name)
     try:
         loader = _StrictLoader(text)
         loader.name = name
@@ -113,4 +152,10 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
         raise RulesFileError(f"invalid YAML: {exc.problem}", file=name, line=line) from exc
     except yaml.YAMLError as exc:
         raise RulesFileError(f"invalid YAML: {exc}", file=name) from exc
+    except (ValueError, KeyError, TypeError, RecursionError, OverflowError) as exc:
+        # a value YAML resolves but Python refuses: !!int abc, !!bool maybe, 5,000 digits
+        shown = str(exc)
+        shown = shown if len(shown) <= 200 else shown[:200] + "..."
+        raise RulesFileError(f"invalid YAML value ({type(exc).__name__}: {shown})",
+                             file=name) from None
     return data, LineIndex(root)
