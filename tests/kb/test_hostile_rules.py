@@ -141,3 +141,32 @@ def test_a_huge_bad_argument_is_quoted_short() -> None:
     with pytest.raises(kzpolicy.ArgumentTypeError) as info:
         kzpolicy.load(b"x" * 1_000_000)  # type: ignore[arg-type]
     assert len(str(info.value)) < 500
+
+
+# ------------------------------------------------------------------ hostile text
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\u202e", "\x9b"])
+def test_a_control_character_in_knowledge_base_text_is_refused(
+        char: str, stock_copy: Path) -> None:
+    text = (stock_copy / "swot.yaml").read_text(encoding="utf-8")
+    first = text.index("label: ") + len("label: ")
+    escaped = f"\\u{ord(char):04x}"  # a YAML escape: raw control characters are not YAML
+    (stock_copy / "swot.yaml").write_text(
+        text[:first] + f'"Hostile {escaped}]2;owned{escaped} label" #' + text[first:],
+        encoding="utf-8")
+    with pytest.raises(kzpolicy.ValidationError) as info:
+        kzpolicy.load(stock_copy)
+    assert [p.check for p in info.value.problems] == ["text"]
+    assert "swot.yaml" in str(info.value) and f"U+{ord(char):04X}" in str(info.value)
+
+
+def test_markdown_carries_no_raw_html_from_the_knowledge_base(stock_copy: Path) -> None:
+    text = (stock_copy / "scenarios.yaml").read_text(encoding="utf-8")
+    first = text.index("label: ") + len("label: ")
+    (stock_copy / "scenarios.yaml").write_text(
+        text[:first] + '"<script>alert(1)</script> & co" #' + text[first:], encoding="utf-8")
+    kb = kzpolicy.load(stock_copy)
+    for result in (kzpolicy.assess(kb=kb), kzpolicy.assess(["I1", "I2", "I3", "I4"], kb=kb)):
+        page = kzpolicy.render(result, "markdown", kb=kb)
+        assert "<script>" not in page
+    assert "&lt;script&gt;" in kzpolicy.render(kzpolicy.assess(["I1", "I2", "I3", "I4"],
+                                                               kb=kb), "markdown", kb=kb)

@@ -83,9 +83,6 @@ CASES: list[Case] = [
     Case("bears_on_unbacked", "unreachable", ("condition sanctions_bite", "bears on T5",
                                               "no rule links them")),
     # ---- stages
-    # ---- engine-limit (durable-rules can match at most 16 facts in one production)
-    Case("engine_limit_needs", "engine-limit", ("rule too_wide", "needs 17 facts",
-                                                "allows 16")),
     Case("stages_do_not_meet", "stages", ("stage stage2 ends in 2000",
                                           "stage3 starts in 2001"), file="history.yaml"),
     Case("stages_in_another_file", "stages", ("stage stage2 ends in 2000",),

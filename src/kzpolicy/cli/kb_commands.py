@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kzpolicy.cli.options import dump, knowledge_base
-from kzpolicy.kb.checks import statistics, validate
+from kzpolicy.kb.checks import durable_limits, statistics, validate
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.listing import LISTINGS, listing
 from kzpolicy.kb.loader import read_folder
@@ -43,6 +43,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         return 1
     assert kb is not None
     cov = statistics(kb)
+    beyond = durable_limits(kb)
     if args.format == "json":
         dump(
             {
@@ -53,11 +54,19 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 "uncovered_items": cov.uncovered_items,
                 "factors_without_item_rule": cov.factors_without_item_rule,
                 "rule_stances": cov.stances,
+                "engines": ["durable", "bitset"] if not beyond else ["bitset"],
+                "durable_limits": [p.message for p in beyond],
             },
             out,
         )
         return 0
-    out.write(f"{root}: OK (knowledge base {kb.version})\n\n")
+    out.write(f"{root}: OK (knowledge base {kb.version})\n")
+    if beyond:
+        out.write("engines: bitset only; durable-rules cannot run it:\n")
+        out.writelines(f"  {p}\n" for p in beyond)
+    else:
+        out.write("engines: durable (the default) and bitset\n")
+    out.write("\n")
     out.write(table(["what", "count"], sorted(cov.counts.items())) + "\n\n")
     out.write(table(["article list", "expected", "found"], cov.lists) + "\n\n")
     out.write(

@@ -24,12 +24,16 @@ The engine's sharp edges (ENGINE-NOTES.md) are neutralised here, once:
   past them it fails, or with too many facts even loops forever.
 * One lock per network serialises the C calls, which hold the GIL anyway, and makes
   ``close()`` safe while other threads run sessions.
+* A forked child gets fresh locks (a lock another thread held at the fork would never be
+  released there). Sids in use at the fork stay taken in the child: their sessions' threads
+  are gone, so those sids are never freed, and durable's state for them is never reused.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
 import weakref
 from collections import Counter
@@ -118,7 +122,7 @@ class _Rule:
 class _Ruleset:
     """The C-side resources of one network: what ``close()`` and the finalizer free."""
 
-    __slots__ = ("closed", "free_sids", "handle", "live", "lock")
+    __slots__ = ("__weakref__", "closed", "free_sids", "handle", "live", "lock")
 
     def __init__(self, handle: int) -> None:
         self.handle = handle
@@ -126,6 +130,30 @@ class _Ruleset:
         self.closed = False
         self.free_sids = [str(i) for i in reversed(range(MAX_SESSIONS))]
         self.live: set[str] = set()  # sids whose durable state can be deleted safely
+        _RULESETS.add(self)
+
+
+_RULESETS: weakref.WeakSet[_Ruleset] = weakref.WeakSet()  # every ruleset not yet collected
+
+
+def _after_fork_in_child() -> None:
+    """Give every ruleset a fresh lock in a forked child.
+
+    A lock held at the fork belongs to a thread that does not exist in the child and would
+    never be released, so the child's first session would block forever. The C calls hold
+    the GIL, so the state the lock guards is whole at the fork, and a sid is only ever
+    freed once durable holds no state for it; sids taken at the fork stay taken (their
+    threads are gone). Only the session inside a held lock may have left an action
+    pending, so then the inherited live sids are forgotten: their states leak in the
+    child rather than be deleted mid-action.
+    """
+    for rs in list(_RULESETS):
+        if rs.lock.locked():
+            rs.live.clear()
+        rs.lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _free(rs: _Ruleset) -> None:

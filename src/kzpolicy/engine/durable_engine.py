@@ -14,7 +14,9 @@ from collections.abc import Mapping
 
 from kzpolicy.engine.durable import DurableNetwork, Production
 from kzpolicy.engine.network import EngineFiring, strata
+from kzpolicy.errors import InputError
 from kzpolicy.kb import expr, schema
+from kzpolicy.kb.checks import durable_limits
 from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["DurableRules", "durable_rules"]
@@ -24,6 +26,12 @@ class DurableRules:
     """A knowledge base's rules on a private durable ruleset."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
+        beyond = durable_limits(kb)
+        if beyond:
+            raise InputError(
+                f"durable-rules cannot run knowledge base {kb.version}: {beyond[0].message}"
+                f"{f' (and {len(beyond) - 1} more)' if len(beyond) > 1 else ''}; "
+                "assess it with engine='bitset'")
         self.kb = kb
         depth = strata(kb)
         productions: list[Production] = []

@@ -20,7 +20,7 @@ from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
 from kzpolicy.kb.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_PRODUCTIONS
 from kzpolicy.kb.loader import Origin, Sourced
 
-__all__ = ["Statistics", "statistics", "validate"]
+__all__ = ["Statistics", "durable_limits", "statistics", "validate"]
 
 
 def _hint(value: str, choices: Iterable[str]) -> str:
@@ -327,8 +327,10 @@ def _check_stages(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
-def _check_engine_limits(kb: KnowledgeBase) -> list[Problem]:
-    """durable-rules' hard limits, reported at load time rather than at first use."""
+def durable_limits(kb: KnowledgeBase) -> list[Problem]:
+    """What keeps durable-rules from running ``kb`` correctly (its hard limits); empty
+    when it can. These are not load problems: the bitset engine runs such a knowledge
+    base, and ``assess(engine="durable")`` refuses it with these messages."""
     out: list[Problem] = []
     consumers: Counter[str] = Counter()
     productions = 0
@@ -362,7 +364,6 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         *_check_references(kb),
         *_check_reachability(kb),
         *_check_stages(kb),
-        *_check_engine_limits(kb),
     ]
 
 

@@ -7,7 +7,9 @@ everything (``kzpolicy.kb.checks``): a knowledge base that loads is consistent.
 from __future__ import annotations
 
 import functools
+import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +92,19 @@ class CellStatus:
     note: str | None = None
 
 
+#: every knowledge base in the process, so a forked child can re-create their locks
+_ALIVE: weakref.WeakSet[KnowledgeBase] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # a lock held by another thread at fork time would never be released in the child
+    for kb in list(_ALIVE):
+        object.__setattr__(kb, "_derived_lock", threading.Lock())
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class KnowledgeBase:
     """The article's knowledge, indexed. Build it with :func:`load`."""
 
@@ -97,6 +112,7 @@ class KnowledgeBase:
         self._raw = raw
         self._derived: dict[Callable[[KnowledgeBase], object], object] = {}
         self._derived_lock = threading.Lock()
+        _ALIVE.add(self)
         self.path: Path = raw.root
         self.version: str = "kb-" + raw.digest[:12]
         s = raw.singletons

@@ -9,7 +9,8 @@ entry keeps its origin (file and line) for error messages.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -103,6 +104,26 @@ def _pydantic_problems(
     return out
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_characters(data: object, path: tuple[str | int, ...] = ()
+                        ) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Text in ``data`` holding a control character (terminal escapes, bidi overrides):
+    kzpolicy prints knowledge-base text to terminals and pages, so none may enter."""
+    if isinstance(data, str):
+        found = _CONTROL.search(data)
+        if found:
+            yield path, f"U+{ord(found.group()):04X}"
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _control_characters(key, path)
+            yield from _control_characters(value, (*path, str(key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _control_characters(value, (*path, i))
+
+
 def _files(root: Path) -> tuple[list[Path], list[RulesFileError]]:
     """The rules files of ``root`` and, for every entry that looks like one but cannot be
     read as one, why: nothing is skipped without a word."""
@@ -164,6 +185,10 @@ def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Probl
             continue
         if data is None:
             continue
+        for where, char in _control_characters(data):
+            problems.append(Problem(
+                "text", f"{'.'.join(map(str, where)) or 'a key'}: a control character "
+                f"({char}) in the text; remove it", file=name, line=index.line(where)))
         if not isinstance(data, dict):
             problems.append(
                 Problem(

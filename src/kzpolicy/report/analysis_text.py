@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from kzpolicy.analysis.landscape import Estimate, ItemEstimate, Landscape, MonteCarlo
@@ -31,7 +32,7 @@ def _pct(x: float) -> str:
 
 def _md(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> list[str]:
     def cell(x: object) -> str:
-        return str(x).replace("|", "\\|")
+        return html.escape(str(x), quote=False).replace("|", "\\|")
 
     return [
         "| " + " | ".join(headers) + " |",

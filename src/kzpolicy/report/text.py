@@ -8,6 +8,7 @@ base; :func:`markdown_comparison` does the same for a before/after pair.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from kzpolicy.engine.results import Assessment, Flagged
@@ -45,7 +46,8 @@ def text(a: Assessment) -> str:
 
 
 def _md_escape(s: str) -> str:
-    return s.replace("|", "\\|")
+    """Text safe in a Markdown table cell: no HTML a renderer would run, no cell break."""
+    return html.escape(s, quote=False).replace("|", "\\|")
 
 
 def _bar(share: float) -> str:
@@ -86,7 +88,7 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
     """
     sc = a.scenario
     lines = [
-        f"## Implied scenario: {sc.label} (`{sc.id}`)",
+        f"## Implied scenario: {_md_escape(sc.label)} (`{sc.id}`)",
         "",
         "| scenario | share | |",
         "|---|---|---|",
@@ -94,13 +96,13 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
           for k, v in sc.shares.items()),
         "",
         f"Threshold {sc.threshold:.2f}; margin {sc.margin:+.2f} over `{sc.runner_up}` "
-        f"(runner-up); decided by {sc.decided_by}: {sc.reason}.",
+        f"(runner-up); decided by {sc.decided_by}: {_md_escape(sc.reason)}.",
         "",
         f"Advantage: **{sc.advantage.side}** ({sc.advantage.locator}). "
-        f"Judgement: {sc.judgement.statement} ({sc.judgement.locator})",
+        f"Judgement: {_md_escape(sc.judgement.statement)} ({sc.judgement.locator})",
     ]
     if a.warnings:
-        lines += ["", *(f"> **Warning:** {w}" for w in a.warnings)]
+        lines += ["", *(f"> **Warning:** {_md_escape(w)}" for w in a.warnings)]
     for title, rows in (("Risks flagged", a.risks), ("Strengths and opportunities engaged",
                                                       a.engaged)):
         lines += ["", f"### {title} ({len(rows)})", ""]
@@ -134,12 +136,13 @@ def markdown_comparison(
         *(f"| {k} | {b.shares[k]:.2f} `{_bar(b.shares[k])}` | "
           f"{a.shares.get(k, 0.0):.2f} `{_bar(a.shares.get(k, 0.0))}` |" for k in b.shares),
         "",
-        f"Before: {b.label}, margin {b.margin:+.2f} over `{b.runner_up}`, decided by "
-        f"{b.decided_by}. After: {a.label}, margin {a.margin:+.2f} over `{a.runner_up}`, "
-        f"decided by {a.decided_by}: {a.reason}.",
+        f"Before: {_md_escape(b.label)}, margin {b.margin:+.2f} over `{b.runner_up}`, "
+        f"decided by {b.decided_by}. After: {_md_escape(a.label)}, margin "
+        f"{a.margin:+.2f} over `{a.runner_up}`, decided by {a.decided_by}: "
+        f"{_md_escape(a.reason)}.",
     ]
     if after.warnings:
-        lines += ["", *(f"> **Warning:** {w}" for w in after.warnings)]
+        lines += ["", *(f"> **Warning:** {_md_escape(w)}" for w in after.warnings)]
 
     def value(x: bool | None) -> str:
         return "unknown" if x is None else ("true" if x else "false")
