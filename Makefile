@@ -20,13 +20,14 @@ VENV_STAMP := $(VENV)/.made-by-python-$(WANT_PY)
 PY_MINOR := $(word 2,$(subst ., ,$(WANT_PY)))
 INSTALL_ENV := $(if $(shell [ "$(PY_MINOR)" -ge 13 ] 2>/dev/null && echo yes),$(DURABLE_FIX),)
 
-.PHONY: help demo test lint typecheck layers pytest bench clean
+.PHONY: help demo test lint typecheck layers pytest bench fuzz clean
 
 help:
 	@echo "make demo    create $(VENV) if missing, install kzpolicy, assess the article's situation of 2010"
 	@echo "make test    create $(VENV) if missing, install with dev extras, run ruff, mypy --strict,"
 	@echo "             the import-linter layer contracts and pytest"
 	@echo "make bench   the benchmark (ratios against baselines measured in the same run)"
+	@echo "make fuzz    the long fuzz run (about 100,000 cases); prints its counts"
 	@echo "make lint | typecheck | layers | pytest    one step of make test"
 	@echo "make clean   remove $(VENV) and the tool caches"
 	@echo ""
@@ -78,6 +79,9 @@ test: lint typecheck layers pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench.py
+
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python tests/fuzz.py --kbs 200 --inputs 500 --mutations 1000
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
