@@ -81,7 +81,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench.py
 
 fuzz: $(VENV)/.installed-dev
-	$(BIN)/python tests/fuzz.py --kbs 200 --inputs 500 --mutations 1000
+	$(BIN)/python tests/fuzz.py --kbs 400 --inputs 500 --mutations 1000
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

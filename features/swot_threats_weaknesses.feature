@@ -135,18 +135,21 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
     And the explanation of "T7" goes through the rule "integration_t7"
 
   @threats @integration @interpretation
-  Scenario Outline: Integration with Chinese suspicion or a double crisis brings T8
+  Scenario: Integration with growing Chinese suspicion brings T8
     Given the conditions "I1, I2, I4, I5" hold
-    And the condition "<condition>" holds
+    And the condition "china_suspicion_grows" holds
     When the situation is assessed
     Then the implied scenario is "integration"
     And the threat "T8" is flagged
     And the explanation of "T8" goes through the rule "integration_t8"
 
-    Examples:
-      | condition                |
-      | china_suspicion_grows    |
-      | russia_uzbekistan_crisis |
+  @threats @integration @interpretation
+  Scenario: Integration with the double crisis but no Chinese suspicion is not T8
+    Given the conditions "I1, I2, I4, I5" hold
+    And the condition "russia_uzbekistan_crisis" holds
+    When the situation is assessed
+    Then the implied scenario is "integration"
+    And the threat "T8" is not flagged
 
   @threats @integration
   Scenario: Integration alone does not bring T8

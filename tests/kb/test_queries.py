@@ -39,11 +39,11 @@ def test_stage_of_rejects_non_integers(bad: Any) -> None:
         KB.stage_of(bad)
 
 
-def test_kazakhstan_has_fourteen_known_cells() -> None:
+def test_kazakhstan_has_sixteen_known_cells() -> None:
     cells = KB.programmes_of("kazakhstan")
     assert [c.row for c in cells] == list(KB.rows)
     known = [c for c in cells if c.value != "unknown"]
-    assert len(known) == 14
+    assert len(known) == 16
     assert all(c.evidence is not None and c.stance in ("stated", "interpretation")
                for c in known)
     assert {c.row for c in known if c.value == "no"} == {"nato_forces_deployed",

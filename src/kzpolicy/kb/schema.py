@@ -120,6 +120,8 @@ class Source(Entry):
     issue: str
     year: int
     license: str
+    #: where bibliographic data that the article's text does not carry comes from
+    metadata_from: str | None = None
 
 
 class ArticleList(Entry):
@@ -245,7 +247,16 @@ class Preset(Entry):
     description: str
     factors_of: tuple[Id, ...] = ()
     factors_locator: Locator | None = None
+    #: whether asserting ``factors_of`` is the article's own statement or the project's reading
+    factors_stance: Stance | None = None
+    factors_reason: str | None = None
     set: tuple[PresetEntry, ...] = ()
+
+    @model_validator(mode="after")
+    def _interpretation_needs_reason(self) -> Preset:
+        if self.factors_stance == "interpretation" and not self.factors_reason:
+            raise ValueError("factors_stance: interpretation needs a `factors_reason`")
+        return self
 
 
 class BoundaryRule(Entry):

@@ -1,0 +1,41 @@
+"""The Makefile's own conventions: `make help` lists the targets and PYTHON=, and an
+interpreter that does not run is named in one line (no venv is touched by either)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MAKE = shutil.which("make") or "make"
+
+
+def _make(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([MAKE, "-s", "-C", str(ROOT), *args], capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+def test_make_help_lists_the_targets_and_python() -> None:
+    done = _make("help")
+    assert done.returncode == 0, done.stderr
+    for word in ("make demo", "make test", "make bench", "make fuzz", "PYTHON="):
+        assert word in done.stdout
+
+
+def test_an_interpreter_that_does_not_run_is_one_clear_line() -> None:
+    done = _make("-n", "demo", "PYTHON=no-such-python3.99")
+    assert done.returncode != 0
+    assert "PYTHON=no-such-python3.99 is not a Python interpreter here" in done.stderr
+    assert len([ln for ln in done.stderr.splitlines() if ln.strip()]) == 1
+
+
+def test_another_python_plans_a_new_venv_without_touching_the_current_one(
+        tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    venv.mkdir()
+    (venv / ".made-by-python-3.0").touch()
+    done = _make("-n", "demo", f"VENV={venv}")
+    assert done.returncode == 0, done.stderr
+    assert f"rm -rf {venv}" in done.stdout  # planned (make -n), not done
+    assert (venv / ".made-by-python-3.0").exists()
