@@ -142,3 +142,10 @@ def test_every_user_error_is_one_line_and_exit_2() -> None:
     for argv in (["assess", "--set", "D9"], ["assess", "--preset", "nope"],
                  ["list", "nothing"], ["assess", "--rules", "/nonexistent"]):
         _one_line_error(_kz(*argv))
+
+
+def test_a_deeply_nested_json_file_is_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    line = _one_line_error(_kz("assess", "--file", str(deep)))
+    assert "invalid JSON" in line
