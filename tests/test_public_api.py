@@ -331,3 +331,15 @@ def test_the_schema_command_prints_every_schema(cli_run: Any) -> None:
 
     code, out = cli_run("schema")
     assert code == 0 and json.loads(out) == kzpolicy.schemas()
+
+
+def test_a_known_unflagged_item_is_none_once_its_knowledge_base_is_gone(
+        stock_copy: Path) -> None:
+    import gc
+
+    (stock_copy / "zz_extra.yaml").write_text("# a comment changes the version\n",
+                                              encoding="utf-8")
+    a = kzpolicy.assess(["D1"], kb=kzpolicy.load(stock_copy))
+    gc.collect()
+    assert a.kb_version != A.kb_version
+    assert a.item("S1") is None

@@ -149,3 +149,13 @@ def test_a_deeply_nested_json_file_is_one_line(tmp_path: Path) -> None:
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     line = _one_line_error(_kz("assess", "--file", str(deep)))
     assert "invalid JSON" in line
+
+
+@pytest.mark.parametrize("command", ["steps", "coverage"])
+def test_bdd_commands_without_pytest_bdd_say_what_to_install(command: str) -> None:
+    code = ("import sys; sys.modules['pytest_bdd'] = None; "
+            f"from kzpolicy.cli.main import main; sys.exit(main([{command!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    line = _one_line_error(done)
+    assert "pip install 'kzpolicy[bdd]'" in line

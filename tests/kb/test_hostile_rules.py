@@ -170,3 +170,15 @@ def test_markdown_carries_no_raw_html_from_the_knowledge_base(stock_copy: Path) 
         assert "<script>" not in page
     assert "&lt;script&gt;" in kzpolicy.render(kzpolicy.assess(["I1", "I2", "I3", "I4"],
                                                                kb=kb), "markdown", kb=kb)
+
+
+def test_markdown_escapes_free_text_locators(stock_copy: Path) -> None:
+    text = (stock_copy / "scenarios.yaml").read_text(encoding="utf-8")
+    old = "where: first paragraph}"
+    assert old in text
+    (stock_copy / "scenarios.yaml").write_text(
+        text.replace(old, 'where: "first <img src=x onerror=alert(1)> | paragraph"}'),
+        encoding="utf-8")
+    kb = kzpolicy.load(stock_copy)
+    page = kzpolicy.render(kzpolicy.assess(["I1", "I2", "I3", "I4"], kb=kb), "markdown", kb=kb)
+    assert "<img" not in page and "&lt;img" in page

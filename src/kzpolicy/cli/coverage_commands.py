@@ -14,10 +14,23 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from kzpolicy.errors import InputError
+
 __all__ = ["register", "register_steps"]
 
 
+def _need_bdd() -> None:
+    """The step library needs the ``bdd`` extra; say so in one line without it."""
+    import importlib.util
+
+    for module in ("pytest", "pytest_bdd", "gherkin"):
+        if importlib.util.find_spec(module) is None:
+            raise InputError(f"this command needs {module}, which is not installed: "
+                             "pip install 'kzpolicy[bdd]'")
+
+
 def _cmd_coverage(args: argparse.Namespace, out: TextIO) -> int:
+    _need_bdd()
     from kzpolicy.bdd.feature_coverage import feature_coverage
     from kzpolicy.kb.loading import load
 
@@ -31,6 +44,7 @@ def _cmd_coverage(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_steps(args: argparse.Namespace, out: TextIO) -> int:
+    _need_bdd()
     from kzpolicy.bdd.step_docs import render_step_list
 
     out.write(render_step_list())

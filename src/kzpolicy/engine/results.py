@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from kzpolicy.errors import UnknownIdError, expect
+from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.loading import knowledge_base_of
 from kzpolicy.kb.schema import Locator
 
@@ -166,7 +166,10 @@ class Assessment(ResultModel):
         for f in (*self.risks, *self.engaged):
             if f.id == ident:
                 return f
-        items = knowledge_base_of(self.kb_version).items
+        try:
+            items = knowledge_base_of(self.kb_version).items
+        except InputError:  # its knowledge base is gone from this process: cannot tell
+            return None
         if ident not in items:
             raise UnknownIdError("item", ident, items)
         return None

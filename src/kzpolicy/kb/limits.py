@@ -1,8 +1,9 @@
-"""What a knowledge base may hold so that the durable-rules engine runs it correctly.
+"""Limits on reading rules files, and what durable-rules can run correctly.
 
-durable-rules 2.0.28 fails silently or loops past these limits (measured, see the
-durable adapter), so the knowledge-base checks report them at load time and the
-adapter refuses them again when it builds a network.
+The reading limits apply to every knowledge base. durable-rules 2.0.28 fails silently
+or loops past its limits (measured, see the durable adapter): a knowledge base beyond
+them still loads and runs on the bitset engine, ``kzpolicy.kb.checks.durable_limits``
+names what is exceeded, and the durable engine refuses it before any session.
 """
 
 from __future__ import annotations

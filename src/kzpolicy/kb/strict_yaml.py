@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from kzpolicy.errors import RulesFileError
+from kzpolicy.errors import RulesFileError, shown
 from kzpolicy.kb.limits import MAX_DEPTH, MAX_FILE_BYTES
 
 __all__ = ["LineIndex", "parse_yaml", "read_text", "read_yaml"]
@@ -154,8 +154,6 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
         raise RulesFileError(f"invalid YAML: {exc}", file=name) from exc
     except (ValueError, KeyError, TypeError, RecursionError, OverflowError) as exc:
         # a value YAML resolves but Python refuses: !!int abc, !!bool maybe, 5,000 digits
-        shown = str(exc)
-        shown = shown if len(shown) <= 200 else shown[:200] + "..."
-        raise RulesFileError(f"invalid YAML value ({type(exc).__name__}: {shown})",
+        raise RulesFileError(f"invalid YAML value ({type(exc).__name__}: {shown(str(exc))})",
                              file=name) from None
     return data, LineIndex(root)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from kzpolicy.analysis.landscape import Estimate, ItemEstimate, Landscape, MonteCarlo
 from kzpolicy.analysis.whatif import ConditionChange, ItemRef, RuleRef, TippingPoints, WhatIf
-from kzpolicy.report.table import table
+from kzpolicy.report.table import md_escape, table
 
 __all__ = ["markdown", "text"]
 
@@ -31,13 +30,10 @@ def _pct(x: float) -> str:
 
 
 def _md(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> list[str]:
-    def cell(x: object) -> str:
-        return html.escape(str(x), quote=False).replace("|", "\\|")
-
     return [
         "| " + " | ".join(headers) + " |",
         "|" + "---|" * len(headers),
-        *("| " + " | ".join(cell(x) for x in row) + " |" for row in rows),
+        *("| " + " | ".join(md_escape(x) for x in row) + " |" for row in rows),
     ]
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from collections.abc import Sequence
 
-__all__ = ["table"]
+__all__ = ["md_escape", "table"]
+
+
+def md_escape(text: object) -> str:
+    """Text safe in Markdown: no HTML a renderer would run, no table-cell break."""
+    return html.escape(str(text), quote=False).replace("|", "\\|")
 
 
 def table(

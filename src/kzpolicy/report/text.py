@@ -8,11 +8,11 @@ base; :func:`markdown_comparison` does the same for a before/after pair.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from kzpolicy.engine.results import Assessment, Flagged
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.report.table import md_escape as _md_escape
 from kzpolicy.report.table import table
 
 __all__ = ["markdown", "markdown_comparison", "text"]
@@ -45,11 +45,6 @@ def text(a: Assessment) -> str:
     return "\n".join(out)
 
 
-def _md_escape(s: str) -> str:
-    """Text safe in a Markdown table cell: no HTML a renderer would run, no cell break."""
-    return html.escape(s, quote=False).replace("|", "\\|")
-
-
 def _bar(share: float) -> str:
     filled = round(max(0.0, min(1.0, share)) * 10)
     return "█" * filled + "░" * (10 - filled)
@@ -72,8 +67,8 @@ def _item_table(rows: Sequence[tuple[Flagged, str | None]]) -> list[str]:
              "|---" * (7 if change else 6) + "|"]
     for f, what in rows:
         cell = f"| {what} " if change else ""
-        lines.append(f"{cell}| {f.id} | {f.kind} | {_md_escape(f.label)} | {f.locator} | "
-                     f"{f.stance} | {_md_escape(_because(f))} |")
+        lines.append(f"{cell}| {f.id} | {f.kind} | {_md_escape(f.label)} | "
+                     f"{_md_escape(f.locator)} | {f.stance} | {_md_escape(_because(f))} |")
     return lines
 
 
@@ -98,8 +93,8 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
         f"Threshold {sc.threshold:.2f}; margin {sc.margin:+.2f} over `{sc.runner_up}` "
         f"(runner-up); decided by {sc.decided_by}: {_md_escape(sc.reason)}.",
         "",
-        f"Advantage: **{sc.advantage.side}** ({sc.advantage.locator}). "
-        f"Judgement: {_md_escape(sc.judgement.statement)} ({sc.judgement.locator})",
+        f"Advantage: **{sc.advantage.side}** ({_md_escape(sc.advantage.locator)}). "
+        f"Judgement: {_md_escape(sc.judgement.statement)} ({_md_escape(sc.judgement.locator)})",
     ]
     if a.warnings:
         lines += ["", *(f"> **Warning:** {_md_escape(w)}" for w in a.warnings)]
