@@ -74,3 +74,40 @@ Feature: History of relations: stages, military doctrines and programmes
       | IPP       |
       | SfP       |
       | VSR       |
+
+  @vectors
+  Scenario Outline: The milestones the article dates
+    Then the milestone "<milestone>" dates from <year>
+
+    Examples:
+      | milestone                    | year |
+      | afghan_transit_2001          | 2001 |
+      | us_kazbrig_agreement_2003    | 2003 |
+      | info_centre_2004             | 2004 |
+      | representative_office_2005   | 2005 |
+      | uzbekistan_forces_until_2005 | 2005 |
+      | steppe_eagle_2005_2009       | 2005 |
+      | ipap_2006                    | 2006 |
+      | doctrine_2007                | 2007 |
+      | media_seminar_2007           | 2007 |
+      | iraq_until_2008              | 2008 |
+      | eapc_forum_2009              | 2009 |
+
+  @vectors
+  Scenario Outline: The milestones and facts the article gives without a year
+    Then the article gives no year for the milestone "<milestone>"
+
+    Examples:
+      | milestone                        |
+      | officers_at_nato_hq              |
+      | liaison_officers_trained         |
+      | relations_eighteen_years         |
+      | andijan_shift                    |
+      | uzbekistan_focus_1990s           |
+      | first_peacekeeping_participation |
+      | airborne_peacekeeping_battalion  |
+      | french_military_agreement        |
+      | pfp_learning_centre_planned      |
+      | caspian_naval_project            |
+      | depository_libraries             |
+      | rose_roth_seminar                |

@@ -27,9 +27,9 @@ Feature: The situation the article describes in 2010
 
   @swot @threats @weaknesses
   Scenario: Deeper cooperation and NATO standards bring their threats and weaknesses
-    Then the threats "T1, T2, T3" are flagged
+    Then the threats "T1, T2, T3, T4" are flagged
     And the weaknesses "W1, W2, W3, W4, W5" are flagged
-    And the threats "T4, T5, T6, T7, T8" are not flagged
+    And the threats "T5, T6, T7, T8" are not flagged
     And the explanation of "T1" cites "scenarios / threats / item 1"
     And the explanation of "T3" cites the section "stimuli"
     And the explanation of "W5" goes through the rule "info_w5"

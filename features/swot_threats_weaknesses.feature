@@ -2,7 +2,7 @@
 Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
   Source: section "Scenarios for the Development of Bilateral Cooperation",
   the SWOT lists of weaknesses (five) and of challenges and threats (eight);
-  T3 also rests on the paragraph of the cooperation-stimuli section on the
+  T3 and T4 also rest on the paragraph of the cooperation-stimuli section on the
   problems close cooperation brings. Every rule that flags a threat or a
   weakness is exercised here: flagged when its condition holds, and not flagged
   when the condition is false or unknown.
@@ -28,6 +28,7 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
       | condition                      | kind     | item | rule            | section   |
       | cooperation_intensifies        | threat   | T1   | intensify_t1    | scenarios |
       | cooperation_intensifies        | threat   | T3   | intensify_t3    | stimuli   |
+      | cooperation_intensifies        | threat   | T4   | intensify_t4    | stimuli   |
       | cooperation_intensifies        | weakness | W3   | intensify_w3    | scenarios |
       | nato_standard_hardware         | threat   | T2   | hardware_t2     | scenarios |
       | nato_standard_hardware         | weakness | W4   | hardware_w4     | scenarios |
@@ -64,7 +65,7 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
 
     Examples:
       | condition                      | kinds      | items              |
-      | cooperation_intensifies        | threats    | T1, T3             |
+      | cooperation_intensifies        | threats    | T1, T3, T4         |
       | cooperation_intensifies        | weaknesses | W1, W2, W3         |
       | nato_standard_hardware         | threats    | T2                 |
       | nato_standard_hardware         | weaknesses | W4                 |

@@ -144,6 +144,9 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("kb.locator_of(None)", lambda: KB.locator_of(None)),  # type: ignore[arg-type]
     ("kb.scenario(list)", lambda: KB.scenario([])),  # type: ignore[arg-type]
     ("kb.preset(int)", lambda: KB.preset(2010)),  # type: ignore[arg-type]
+    ("kb.finding(int)", lambda: KB.finding(1)),  # type: ignore[arg-type]
+    ("kb.findings_on(None)", lambda: KB.findings_on(None)),  # type: ignore[arg-type]
+    ("kb.milestone(list)", lambda: KB.milestone([])),  # type: ignore[arg-type]
     ("kb.kind_of(None)", lambda: KB.kind_of(None)),  # type: ignore[arg-type]
     ("kb.kind_or_none(int)", lambda: KB.kind_or_none(1)),  # type: ignore[arg-type]
     ("assessment.item(int)", lambda: A.item(1)),  # type: ignore[arg-type]
@@ -235,7 +238,7 @@ def test_the_stock_knowledge_base_answers_the_same_after_attempts() -> None:
     for _, mutate in MUTATIONS:
         with contextlib.suppress(AttributeError, TypeError, pydantic.ValidationError):
             mutate(KB)
-    assert kzpolicy.load() is KB and len(KB.rules) == 55
+    assert kzpolicy.load() is KB and len(KB.rules) == 56
     assert kzpolicy.assess(preset="article-2010") == A
 
 
@@ -260,6 +263,9 @@ UNKNOWN: list[tuple[str, Callable[[], Any]]] = [
     ("kb.kind_of", lambda: KB.kind_of("T66")),
     ("kb.scenario", lambda: KB.scenario("balanced")),
     ("kb.preset", lambda: KB.preset("article-2011")),
+    ("kb.finding", lambda: KB.finding("dialog_platform")),
+    ("kb.findings_on", lambda: KB.findings_on("T66")),
+    ("kb.milestone", lambda: KB.milestone("ipap_2007")),
     ("kb.cell state", lambda: KB.cell("kazakstan", "ipap")),
     ("kb.cell row", lambda: KB.cell("kazakhstan", "ipapp")),
     ("kb.rules_using", lambda: KB.rules_using("T66")),

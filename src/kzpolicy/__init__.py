@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from kzpolicy.engine.results import (
         Advantage,
         Assessment,
+        FindingRef,
         Flagged,
         Judgement,
         OutcomeRef,
@@ -96,7 +97,8 @@ _LAZY: dict[str, str] = {
     "assess_many": "kzpolicy.engine.batch",
     "Conditions": "kzpolicy.engine.conditions",
     **dict.fromkeys(
-        ["Advantage", "Assessment", "Flagged", "Judgement", "OutcomeRef", "ScenarioResult",
+        ["Advantage", "Assessment", "FindingRef", "Flagged", "Judgement", "OutcomeRef",
+         "ScenarioResult",
          "Step", "TraceStep"],
         "kzpolicy.engine.results",
     ),
@@ -142,6 +144,7 @@ __all__ = [
     "Estimate",
     "FactorInfluence",
     "FactorInfo",
+    "FindingRef",
     "Flagged",
     "InputError",
     "ItemEstimate",

@@ -183,7 +183,8 @@ def test_cli_coverage_text_reports_everything_exercised(cli_run: CliRun) -> None
     for title in ("SWOT items: 27 of 27 reached by a rule, 27 of 27 exercised",
                   "Rivalry effects: 5 of 5 reached by a rule, 5 of 5 exercised",
                   "Scenario factors: 21 of 22 reached by a rule, 22 of 22 exercised",
-                  "Rules: 55 of 55 exercised"):
+                  "Rules: 56 of 56 exercised", "Milestones: 23 of 23 exercised",
+                  "The authors' findings: 17 of 17 exercised"):
         assert title in text
 
 

@@ -49,8 +49,9 @@ def test_list_text_is_a_table_with_a_header(cli_run: CliRun, what: str) -> None:
 
 @pytest.mark.parametrize(
     ("what", "count"),
-    [("swot", 27), ("factors", 22), ("scenarios", 3), ("rules", 55), ("stages", 4),
-     ("rivalry", 5), ("stimuli", 5), ("partners", 19), ("conditions", 22 + 14)],
+    [("swot", 27), ("factors", 22), ("scenarios", 3), ("rules", 56), ("stages", 4),
+     ("rivalry", 5), ("stimuli", 5), ("partners", 19), ("conditions", 22 + 14),
+     ("milestones", 23), ("findings", 17)],
 )
 def test_list_sizes(cli_run: CliRun, what: str, count: int) -> None:
     _, text = cli_run("list", what, "--format", "json")
@@ -90,7 +91,7 @@ def test_check_stock_text(cli_run: CliRun) -> None:
     assert "items no rule covers yet: none\n" in text
     line = next(t for t in text.splitlines() if t.startswith("factors that no rule links"))
     assert line.rsplit(": ", 1)[1] == "D5"
-    assert re.search(r"^rules +55$", text, re.MULTILINE)
+    assert re.search(r"^rules +56$", text, re.MULTILINE)
 
 
 def test_check_stock_json(cli_run: CliRun) -> None:
@@ -104,10 +105,10 @@ def test_check_stock_json(cli_run: CliRun) -> None:
     counts = data["counts"]
     assert (counts["strengths"], counts["weaknesses"], counts["opportunities"],
             counts["threats"]) == (7, 5, 7, 8)
-    assert (counts["factors"], counts["rules"], counts["stages"]) == (22, 55, 4)
+    assert (counts["factors"], counts["rules"], counts["stages"]) == (22, 56, 4)
     assert data["lists"] and all(e["expected"] == e["found"] for e in data["lists"])
     stances = data["rule_stances"]
-    assert stances["stated"] + stances["interpretation"] == 55
+    assert stances["stated"] + stances["interpretation"] == 56
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

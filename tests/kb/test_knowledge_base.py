@@ -75,8 +75,8 @@ def test_scenario_ids_in_order() -> None:
 def test_stages_and_rule_count() -> None:
     assert [s.id for s in KB.stages] == ["stage1", "stage2", "stage3", "stage4"]
     assert article_size("stimuli", "stages") == 4
-    assert len(KB.rules) == 55
-    assert len(KB.rule_index) == 55  # rule IDs are unique
+    assert len(KB.rules) == 56
+    assert len(KB.rule_index) == 56  # rule IDs are unique
 
 
 def test_every_locator_points_into_a_known_section() -> None:

@@ -378,6 +378,12 @@ def feature_coverage(kb: KnowledgeBase, features: Path | None = None) -> Feature
         Section("programmes", "Programmes", "", "checked in", "", [
             Entry(p.id, "programme", p.name) for p in kb.programmes.values()
         ], rule_driven=False),
+        Section("milestones", "Milestones", "", "checked in", "", [
+            Entry(m.id, "milestone", m.label) for m in kb.milestones
+        ], rule_driven=False),
+        Section("findings", "The authors' findings", "", "checked in", "", [
+            Entry(f.id, str(f.stance), f.label) for f in kb.findings.values()
+        ], rule_driven=False),
         Section("cells", "Known table cells", "", "checked in", "", [
             Entry(f"{c.state}/{c.row}", c.value, kb.rows[c.row].label)
             for c in kb.cells.values()
@@ -440,8 +446,9 @@ def _credit(
                 index[("factors", f)].positive.add(run)
     elif c.what == "stage" and ("stages", c.subject) in index:
         index[("stages", c.subject)].positive.add(run)
-    elif c.what in {"doctrine", "programme", "cell"}:
-        key = {"doctrine": "doctrines", "programme": "programmes", "cell": "cells"}[c.what]
+    elif c.what in {"doctrine", "programme", "milestone", "finding", "cell"}:
+        key = {"doctrine": "doctrines", "programme": "programmes", "milestone": "milestones",
+               "finding": "findings", "cell": "cells"}[c.what]
         entry = index.get((key, c.subject))
         if entry is not None and (c.what != "cell" or entry.kind == c.expected):
             entry.positive.add(run)

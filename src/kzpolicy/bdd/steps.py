@@ -39,7 +39,7 @@ from kzpolicy.errors import KzPolicyError, UnknownConditionError, UnknownIdError
 if TYPE_CHECKING:  # the models load when a scenario first needs them
     from kzpolicy.engine.results import Assessment, Flagged
     from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
-    from kzpolicy.kb.schema import Doctrine, Programme, Stage
+    from kzpolicy.kb.schema import Doctrine, Milestone, Programme, Stage
 
 StepFunc = Callable[..., None]
 
@@ -631,6 +631,99 @@ def programme_no_year(kzpolicy_world: World, programme: str) -> None:
         p.year is None,
         f"the article dates {p.abbreviation} to {p.year}",
         what="programme", subject=p.id, expected="none",
+    )
+
+
+def _milestone(w: World, ident: str) -> Milestone:
+    return w.kb.milestone(ident)
+
+
+@_step(
+    "then",
+    'the milestone "{milestone:Id}" dates from {year:Year}',
+    doc="The year the article gives for a milestone of relations (`kzpolicy list milestones`).",
+    example='Then the milestone "info_centre_2004" dates from 2004',
+)
+def milestone_year(kzpolicy_world: World, milestone: str, year: int) -> None:
+    w = kzpolicy_world
+    m = _milestone(w, milestone)
+    w.verify(
+        m.year == year,
+        f"the article dates {m.id} ({m.label}) to {m.year}, not {year}",
+        what="milestone", subject=m.id, expected=str(year),
+    )
+
+
+@_step(
+    "then",
+    'the article gives no year for the milestone "{milestone:Id}"',
+    doc="The article records the milestone without a year.",
+    example='Then the article gives no year for the milestone "rose_roth_seminar"',
+)
+def milestone_no_year(kzpolicy_world: World, milestone: str) -> None:
+    w = kzpolicy_world
+    m = _milestone(w, milestone)
+    w.verify(
+        m.year is None,
+        f"the article dates {m.id} ({m.label}) to {m.year}",
+        what="milestone", subject=m.id, expected="none",
+    )
+
+
+# --------------------------------------------------------------------------- Then: findings
+def _check_finding(w: World, finding: str, want: bool) -> None:
+    fd = w.kb.finding(finding)
+    a = w.result()
+    noted = {f.id: f for f in a.findings}
+    if want:
+        message = (f"the assessment does not note the finding {fd.id} ({fd.label}): none of "
+                   f"{', '.join(fd.concerns)} is flagged, implied or asserted true; it notes "
+                   f"{', '.join(noted) or 'no finding'}")
+    else:
+        message = (f"the assessment notes the finding {fd.id} ({fd.label}) for "
+                   f"{', '.join(noted[fd.id].noted_for) if fd.id in noted else ''}")
+    w.verify(
+        (fd.id in noted) == want, message,
+        what="finding", subject=fd.id, expected="noted" if want else "not noted", assessment=a,
+    )
+
+
+@_step(
+    "then",
+    'the assessment notes the finding "{finding:Id}"',
+    doc="An assessment the authors make (`kzpolicy list findings`) bears on the result: "
+    "something it concerns is flagged, implied or asserted true.",
+    example='Then the assessment notes the finding "dialogue_platform"',
+)
+def finding_noted(kzpolicy_world: World, finding: str) -> None:
+    _check_finding(kzpolicy_world, finding, True)
+
+
+@_step(
+    "then",
+    'the assessment does not note the finding "{finding:Id}"',
+    doc="Nothing the finding concerns is flagged, implied or asserted true.",
+    example='Then the assessment does not note the finding "no_sharp_turn_west"',
+)
+def finding_not_noted(kzpolicy_world: World, finding: str) -> None:
+    _check_finding(kzpolicy_world, finding, False)
+
+
+@_step(
+    "then",
+    'the finding "{finding:Id}" concerns "{ident:Id}"',
+    doc="What a finding bears on: an item, a scenario, a factor or a condition.",
+    example='Then the finding "no_sharp_turn_west" concerns "integration"',
+)
+def finding_concerns(kzpolicy_world: World, finding: str, ident: str) -> None:
+    w = kzpolicy_world
+    fd = w.kb.finding(finding)
+    if w.kb.kind_or_none(ident) is None:
+        raise UnknownIdError("ID", ident, w.kb.ids())
+    w.verify(
+        ident in fd.concerns,
+        f"the finding {fd.id} concerns {', '.join(fd.concerns)}, not {ident}",
+        what="finding", subject=fd.id, expected=f"concerns {ident}",
     )
 
 

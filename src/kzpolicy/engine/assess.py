@@ -12,6 +12,7 @@ from kzpolicy.engine.network import EngineFiring
 from kzpolicy.engine.results import (
     Advantage,
     Assessment,
+    FindingRef,
     Flagged,
     Judgement,
     OutcomeRef,
@@ -121,6 +122,12 @@ class _Builder:
         ] = {}
         dec = kb.decision
         self.decision_rule = dec
+        self.finding_index: dict[str, list[int]] = {}
+        self.finding_list = tuple(kb.findings.values())
+        for n, fd in enumerate(self.finding_list):
+            for ident in fd.concerns:
+                self.finding_index.setdefault(ident, []).append(n)
+        self.noted: dict[tuple[str, ...], tuple[FindingRef, ...]] = {}
 
     def _prepared(self, rule: schema.Rule, matched: frozenset[str]) -> _Prepared:
         """What a firing of ``rule`` on ``matched`` always contributes (memoised)."""
@@ -196,6 +203,9 @@ class _Builder:
                 self.patterns.clear()
             parts = self.patterns[pattern] = self._parts(outcome, firings)
         trace, risks, engaged = parts
+        findings: tuple[FindingRef, ...] = ()
+        if self.finding_index:
+            findings = self._findings(asserted, outcome.scenario, risks, engaged)
         return trusted(
             Assessment,
             kb_version=self.kb.version,
@@ -206,7 +216,35 @@ class _Builder:
             unknown=tuple([c for c in self.kb.condition_ids if c not in asserted]),
             warnings=outcome.warnings,
             trace=trace,
+            findings=findings,
         )
+
+    def _findings(self, asserted: Mapping[str, bool], scenario: str,
+                  risks: tuple[Flagged, ...], engaged: tuple[Flagged, ...]
+                  ) -> tuple[FindingRef, ...]:
+        """The findings whose concerns this result flags, implies or asserts true."""
+        index = self.finding_index
+        present = [scenario] if scenario in index else []
+        present += [f.id for f in (*risks, *engaged) if f.id in index]
+        present += [c for c, v in asserted.items() if v and c in index]
+        key = tuple(sorted(present))
+        found = self.noted.get(key)
+        if found is None:
+            hits: dict[int, list[str]] = {}
+            for ident in present:
+                for n in index[ident]:
+                    hits.setdefault(n, []).append(ident)
+            refs = []
+            for n in sorted(hits):
+                fd = self.finding_list[n]
+                noted = tuple(c for c in fd.concerns if c in hits[n])
+                refs.append(trusted(
+                    FindingRef, id=fd.id, label=fd.label, statement=fd.statement,
+                    locator=fd.locator, stance=fd.stance, reason=fd.reason, noted_for=noted))
+            if len(self.noted) >= _CACHE_LIMIT:
+                self.noted.clear()
+            found = self.noted[key] = tuple(refs)
+        return found
 
     def _parts(
         self, outcome: ScenarioDecision, firings: Sequence[EngineFiring]

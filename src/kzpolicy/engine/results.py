@@ -7,6 +7,7 @@
     ├── unknown: [str]             conditions nobody asserted
     ├── warnings: [str]
     ├── trace: [TraceStep]         firing order, in the article's terms
+    ├── findings: [FindingRef]     the authors' assessments that bear on what was found
     └── kb_version, asserted
 
 Every ``Flagged`` item carries ``because``: the steps (rules, or the scenario
@@ -27,6 +28,7 @@ from kzpolicy.kb.schema import Locator
 __all__ = [
     "Advantage",
     "Assessment",
+    "FindingRef",
     "Flagged",
     "Judgement",
     "OutcomeRef",
@@ -132,6 +134,21 @@ class ScenarioResult(ResultModel):
     consequences: tuple[OutcomeRef, ...]
 
 
+class FindingRef(ResultModel):
+    """An assessment the authors make that bears on this result (rules/ ``findings``)."""
+
+    id: str
+    label: str
+    statement: str
+    locator: Locator
+    stance: Literal["stated", "interpretation"]
+    """``stated`` when the article itself ties the finding to what it concerns."""
+    reason: str | None
+    """Why the project ties it, for ``interpretation``."""
+    noted_for: tuple[str, ...]
+    """What it concerns that this assessment flags, implies or has asserted true."""
+
+
 class TraceStep(ResultModel):
     """One firing, in order."""
 
@@ -153,6 +170,9 @@ class Assessment(ResultModel):
     unknown: tuple[str, ...]
     warnings: tuple[str, ...]
     trace: tuple[TraceStep, ...]
+    findings: tuple[FindingRef, ...] = ()
+    """The authors' findings on the flagged items, the implied scenario or the conditions
+    asserted true, in the order of rules/."""
 
     def flagged_ids(self) -> set[str]:
         """IDs of every risk and engaged item."""
@@ -216,6 +236,12 @@ def _explain(a: Assessment) -> str:
     lines += ["", f"Strengths and opportunities engaged ({len(a.engaged)}):"]
     for f in a.engaged:
         lines += _explain_flagged(f)
+    if a.findings:
+        lines += ["", f"The authors' findings on this ({len(a.findings)}):"]
+        for fd in a.findings:
+            lines.append(f"- {fd.id} [{fd.stance}] {fd.label} — {fd.locator}")
+            lines.append(f"    {fd.statement}")
+            lines.append(f"    noted for {', '.join(fd.noted_for)}")
     lines += ["", "Firing order:"]
     for t in a.trace:
         lines.append(f"  {t.order}. {t.rule}: {t.label} -> {', '.join(t.flagged)} ({t.locator})")

@@ -74,7 +74,7 @@ def _check_duplicates(kb: KnowledgeBase) -> list[Problem]:
         for c in sc.consequences:
             claim(c.id, e.origin, fact_ns, "consequence")
     for key in ["rules", "presets", "stages", "doctrines", "programmes", "milestones",
-                "states", "rows", "sections"]:
+                "findings", "states", "rows", "sections"]:
         ns: dict[str, Origin] = {}
         for e in raw.lists.get(key, []):
             claim(e.value.id, e.origin, ns, key.rstrip("s"))
@@ -183,6 +183,15 @@ def _check_references(kb: KnowledgeBase) -> list[Problem]:
                 out.append(_problem("reference", f"condition {cond.id}: bears_on names "
                                     f"{target!r}, which is defined nowhere"
                                     f"{_hint(target, kb.items)}", origin))
+    concernable = flaggable | set(kb.scenarios) | conditions
+    for e in kb.raw.lists.get("findings", []):
+        for target in e.value.concerns:
+            if target not in concernable:
+                kind = kb.kind_or_none(target)
+                what = (f"a {kind}, which no assessment flags, so the finding would never show"
+                        if kind else "defined nowhere")
+                out.append(_problem("reference", f"finding {e.value.id}: concerns names "
+                                    f"{target!r}, {what}{_hint(target, concernable)}", e.origin))
     for e in kb.raw.lists.get("presets", []):
         p = e.value
         seen: dict[str, bool] = {}
@@ -389,6 +398,7 @@ def statistics(kb: KnowledgeBase) -> Statistics:
         "factors": len(kb.factors), "context conditions": len(kb.conditions),
         "rules": len(kb.rules), "presets": len(kb.presets), "stages": len(kb.stages),
         "programmes": len(kb.programmes), "milestones": len(kb.milestones),
+        "findings": len(kb.findings),
         "table cells known": len(kb.cells),
         "table cells unknown": len(kb.states) * len(kb.rows) - len(kb.cells),
     }

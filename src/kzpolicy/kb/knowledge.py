@@ -171,6 +171,8 @@ class KnowledgeBase:
             "programmes", schema.Programme, _id)
         self.milestones: tuple[schema.Milestone, ...] = tuple(
             v for v, _ in first("milestones", schema.Milestone))
+        self.findings: Mapping[str, schema.Finding] = index(
+            "findings", schema.Finding, _id)
         self.states: Mapping[str, schema.State] = index("states", schema.State, _id)
         self.rows: Mapping[str, schema.Row] = index("rows", schema.Row, _id)
         self.cells: Mapping[tuple[str, str], schema.Cell] = index(
@@ -268,6 +270,30 @@ class KnowledgeBase:
             return self.scenarios[ident]
         except KeyError:
             raise UnknownIdError("scenario", ident, self.scenarios) from None
+
+    def finding(self, ident: str) -> schema.Finding:
+        """A finding by ID."""
+        _expect_id("finding", ident, "a finding ID (see 'kzpolicy list findings')")
+        try:
+            return self.findings[ident]
+        except KeyError:
+            raise UnknownIdError("finding", ident, self.findings) from None
+
+    def findings_on(self, ident: str) -> list[schema.Finding]:
+        """The findings that concern ``ident`` (an item, scenario, factor or condition),
+        in the order of rules/."""
+        _expect_id("findings_on", ident)
+        if self.kind_or_none(ident) is None:
+            raise UnknownIdError("ID", ident, self.ids())
+        return [f for f in self.findings.values() if ident in f.concerns]
+
+    def milestone(self, ident: str) -> schema.Milestone:
+        """A milestone by ID."""
+        _expect_id("milestone", ident, "a milestone ID (see 'kzpolicy list milestones')")
+        for m in self.milestones:
+            if m.id == ident:
+                return m
+        raise UnknownIdError("milestone", ident, [m.id for m in self.milestones])
 
     def preset(self, ident: str) -> schema.Preset:
         """A preset by ID."""

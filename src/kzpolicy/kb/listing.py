@@ -154,6 +154,16 @@ def _milestones(kb: KnowledgeBase) -> Listing:
     return ["id", "when", "label"], recs
 
 
+def _findings(kb: KnowledgeBase) -> Listing:
+    recs: list[Record] = [
+        {"id": f.id, "label": f.label, "statement": f.statement,
+         "concerns": ", ".join(f.concerns), "stance": f.stance, "reason": f.reason,
+         "locator": f.locator.model_dump(exclude_none=True)}
+        for f in kb.findings.values()
+    ]
+    return ["id", "stance", "concerns", "label"], recs
+
+
 def _doctrines(kb: KnowledgeBase) -> Listing:
     recs = [
         {"id": d.id, "year": d.year, "label": d.label, "stage": d.stage,
@@ -189,6 +199,7 @@ LISTINGS: dict[str, Callable[[KnowledgeBase], Listing]] = {
     "outcomes": _outcomes,
     "stimuli": _stimuli,
     "milestones": _milestones,
+    "findings": _findings,
     "doctrines": _doctrines,
     "presets": _presets,
 }

@@ -48,6 +48,7 @@ LISTS: dict[str, type[BaseModel]] = {
     "doctrines": schema.Doctrine,
     "programmes": schema.Programme,
     "milestones": schema.Milestone,
+    "findings": schema.Finding,
     "states": schema.State,
     "rows": schema.Row,
     "cells": schema.Cell,

@@ -32,6 +32,7 @@ __all__ = [
     "Doctrine",
     "Factor",
     "Figure",
+    "Finding",
     "Item",
     "Judgement",
     "Locator",
@@ -212,6 +213,33 @@ class Rule(Entry):
     def _interpretation_needs_reason(self) -> Rule:
         if self.stance == "interpretation" and not (self.reason or "").strip():
             raise ValueError("a rule with stance: interpretation needs a one-line `reason`")
+        if self.stance == "stated" and self.reason:
+            raise ValueError("`reason` is for stance: interpretation; drop it or change the stance")
+        return self
+
+
+class Finding(Entry):
+    """An assessment the authors make in their argument, beyond the article's lists.
+
+    ``concerns`` names what the finding bears on: items, scenarios, factors or
+    context conditions. An assessment notes the finding when one of them is flagged,
+    implied or asserted true. ``stance`` says whether the article itself ties the
+    finding to those IDs (``stated``) or the project does (``interpretation``, with its
+    ``reason``).
+    """
+
+    id: Id
+    label: str
+    statement: str
+    locator: Locator
+    concerns: Annotated[tuple[Id, ...], Field(min_length=1)]
+    stance: Stance
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _interpretation_needs_reason(self) -> Finding:
+        if self.stance == "interpretation" and not (self.reason or "").strip():
+            raise ValueError("a finding with stance: interpretation needs a one-line `reason`")
         if self.stance == "stated" and self.reason:
             raise ValueError("`reason` is for stance: interpretation; drop it or change the stance")
         return self

@@ -210,6 +210,27 @@ def _scenario_block(sc: ScenarioResult) -> str:
     )
 
 
+def _findings(a: Assessment) -> str:
+    if not a.findings:
+        return ""
+    rows = "".join(
+        f'<tr><th scope="row"><code>{escape(fd.id)}</code></th>'
+        f"<td><strong>{escape(fd.label)}</strong><br>{escape(fd.statement)}"
+        + (f'<br><span class="muted">Interpretation: {escape(fd.reason)}</span>'
+           if fd.reason else "")
+        + f"</td><td>{escape(str(fd.locator))}</td><td>{escape(fd.stance)}</td>"
+        f"<td>{escape(', '.join(fd.noted_for))}</td></tr>"
+        for fd in a.findings)
+    return (
+        '<section id="findings" aria-labelledby="findings-h">'
+        f'<h2 id="findings-h">The authors\' findings on this ({len(a.findings)})</h2>'
+        '<table class="items" aria-labelledby="findings-h"><thead><tr>'
+        '<th scope="col">id</th><th scope="col">finding</th><th scope="col">locator</th>'
+        '<th scope="col">stance</th><th scope="col">noted for</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></section>"
+    )
+
+
 def _warnings(ws: Iterable[str]) -> str:
     items = "".join(f"<li>{escape(w)}</li>" for w in ws)
     return f'<div class="warn" role="note"><strong>Warning</strong><ul>{items}</ul></div>' \
@@ -262,6 +283,7 @@ def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = 
         + _items_table("Strengths and opportunities engaged", "engaged-h",
                        [(f, None) for f in a.engaged])
         + "</section>"
+        + _findings(a)
         + _diagram(net, nodes, edges, "The rule network; what fired is highlighted")
         + '<section id="conditions" aria-labelledby="conditions-h">'
         '<h2 id="conditions-h">Conditions given</h2>'

@@ -40,6 +40,11 @@ def text(a: Assessment) -> str:
         if rows:
             out.append(table(["id", "kind", "stance", "label", "because"],
                              [[f.id, f.kind, f.stance, f.label, _because(f)] for f in rows]))
+    if a.findings:
+        out += ["", f"Findings of the authors on this ({len(a.findings)}):"]
+        out.append(table(["id", "stance", "noted for", "label"],
+                         [[fd.id, fd.stance, ", ".join(fd.noted_for), fd.label]
+                          for fd in a.findings]))
     out += ["", f"Unknown: {len(a.unknown)} condition(s) not asserted; "
             f"knowledge base {a.kb_version}"]
     return "\n".join(out)
@@ -102,6 +107,12 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
                                                       a.engaged)):
         lines += ["", f"### {title} ({len(rows)})", ""]
         lines += _item_table([(f, None) for f in rows])
+    if a.findings:
+        lines += ["", f"### The authors' findings on this ({len(a.findings)})", "",
+                  "| id | finding | locator | stance | noted for |", "|---|---|---|---|---|"]
+        lines += [f"| {fd.id} | **{_md_escape(fd.label)}**: {_md_escape(fd.statement)} | "
+                  f"{_md_escape(fd.locator)} | {fd.stance} | {', '.join(fd.noted_for)} |"
+                  for fd in a.findings]
     lines += ["", "### What fired", "", *_fired(a, kb)]
     lines += ["", f"Conditions given: {_given(a) or 'none'}.",
               f"Not asserted (unknown): {len(a.unknown)}. Knowledge base `{a.kb_version}`."]
