@@ -108,3 +108,16 @@ def test_the_pytest_plugin_and_its_steps_load_no_engine_and_no_model() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'numpy', "
             "'durable', 'kzpolicy.engine', 'kzpolicy.kb', 'yaml'))))")
     assert _fresh(code) == "[]"
+
+
+def test_building_the_command_line_loads_no_model_and_no_engine() -> None:
+    # `kzpolicy --help` and every command's parsing run before any knowledge base loads
+    code = ("import sys, contextlib, io\n"
+            "from kzpolicy.cli.main import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            "    main(['--help'])\n"
+            "print(sorted({m.split('.')[0] if not m.startswith('kzpolicy') else m "
+            "for m in sys.modules if m.startswith(('pydantic', 'numpy', 'durable', "
+            "'kzpolicy.engine', 'kzpolicy.kb', 'kzpolicy.analysis', 'kzpolicy.report', "
+            "'yaml', 'importlib.metadata'))}))")
+    assert _fresh(code) == "[]"

@@ -28,10 +28,9 @@ durable-rules nor numpy.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
 from typing import TYPE_CHECKING, Any
 
+from kzpolicy import errors as _errors
 from kzpolicy.errors import (
     ArgumentTypeError,
     EngineError,
@@ -86,10 +85,7 @@ if TYPE_CHECKING:
     from kzpolicy.kb.schema import Locator
     from kzpolicy.report.render import graph, render, schemas
 
-try:
-    __version__: str = _dist_version("kzpolicy")
-except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
-    __version__ = "0+unknown"
+    __version__: str
 
 #: public name -> the module that defines it (loaded on first use)
 _LAZY: dict[str, str] = {
@@ -120,18 +116,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["graph", "render", "schemas"], "kzpolicy.report.render"),
 }
 
-_ERRORS = [
-    "ArgumentTypeError",
-    "EngineError",
-    "InputError",
-    "KnowledgeBaseError",
-    "KzPolicyError",
-    "Problem",
-    "RulesFileError",
-    "UnknownConditionError",
-    "UnknownIdError",
-    "ValidationError",
-]
+_ERRORS = [name for name in _errors.__all__ if name[0].isupper()]
 
 __all__ = [
     "Advantage",
@@ -190,7 +175,20 @@ for _name in _ERRORS:
     globals()[_name].__module__ = "kzpolicy"
 
 
+def _version() -> str:
+    # the installed distribution's version, read on first use (it costs a metadata scan)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kzpolicy")
+    except PackageNotFoundError:  # pragma: no cover - a source tree never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        found = globals()["__version__"] = _version()
+        return found
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'kzpolicy' has no attribute {name!r}")

@@ -297,4 +297,29 @@ def test_cli_graph_to_file_and_bad_input(
     code, _ = go("graph", "--preset", "nope")
     assert code == 2 and "unknown preset" in capsys.readouterr().err
     code, _ = go("graph", "-o", str(tmp_path / "missing" / "net.dot"))
-    assert code == 2 and "cannot write" in capsys.readouterr().err
+    assert code == 1 and "cannot write" in capsys.readouterr().err
+
+
+def test_a_graph_of_an_assessment_draws_the_knowledge_base_it_came_from(
+    stock_copy: Path,
+) -> None:
+    extra = stock_copy / "zz_extra.yaml"
+    extra.write_text(
+        "rules:\n"
+        "  - id: extra_rule\n"
+        "    label: An extra link for the test\n"
+        "    when: D5\n"
+        "    then: [T6]\n"
+        "    stance: interpretation\n"
+        "    reason: a test rule\n"
+        "    locator: {section: scenarios, list: distancing_factors, item: 5}\n",
+        encoding="utf-8")
+    kb = kzpolicy.load(stock_copy)
+    a = kzpolicy.assess(["D5"], kb=kb)
+    assert "extra_rule" in kzpolicy.graph(assessment=a)   # found by its kb_version
+    assert "extra_rule" in kzpolicy.render(a, "markdown")
+    assert "extra_rule" in kzpolicy.render(a, "html")
+    with pytest.raises(kzpolicy.InputError, match="pass the knowledge base it was made with"):
+        kzpolicy.graph(kzpolicy.load(), assessment=a)
+    with pytest.raises(kzpolicy.InputError, match="pass the knowledge base it was made with"):
+        kzpolicy.render(a, "markdown", kb=kzpolicy.load())

@@ -35,7 +35,7 @@ import pytest
 import kzpolicy
 from conftest import CliRun
 from kzpolicy import InputError
-from kzpolicy.cli.report_commands import emit, emit_html
+from kzpolicy.cli.report_commands import emit
 from kzpolicy.engine.results import Assessment
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.graph import network
@@ -289,7 +289,6 @@ def test_cli_report_what_if(cli_run: CliRun, tmp_path: Path) -> None:
         (["report", "--set", "D1", "--what-if", "D2=maybe"], "true or false"),
         (["report", "--what-if", "nope"], "'nope'"),
         (["report", "--file", "/nonexistent.yaml"], "no such file"),
-        (["report", "-o", "/nonexistent/dir/report.html"], "cannot write"),
     ],
 )
 def test_cli_report_bad_input_exits_2(
@@ -301,16 +300,32 @@ def test_cli_report_bad_input_exits_2(
     assert fragment in err and err.count("\n") == 1
 
 
-def test_emit_html_for_assess(article: Assessment, kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_emit_to_a_file_or_standard_output(
+    article: Assessment, kb: KnowledgeBase, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    html = kzpolicy.render(article, "html", kb=kb)
     out = io.StringIO()
-    assert emit_html(article, kb, None, out) == 0
-    assert out.getvalue().startswith("<!DOCTYPE html>")
+    assert emit(html, None, out) == 0 and out.getvalue() == html
     target = tmp_path / "a.html"
-    assert emit_html(article, kb, str(target), io.StringIO()) == 0
-    assert target.read_text(encoding="utf-8") == out.getvalue()
+    assert emit(html, str(target), io.StringIO()) == 0
+    assert target.read_text(encoding="utf-8") == html
     out = io.StringIO()
     emit("text", "-", out)
     assert out.getvalue() == "text"
+    assert emit(html, str(tmp_path / "missing" / "a.html"), io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert "cannot write the file" in err and err.count("\n") == 1
+
+
+def test_cli_an_unwritable_output_file_exits_1(
+    cli_run: CliRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for cmd in (["report"], ["assess"], ["graph"], ["assess", "--format", "json"]):
+        code, printed = cli_run(*cmd, "-o", "/nonexistent/dir/out")
+        err = capsys.readouterr().err
+        assert (code, printed) == (1, ""), cmd
+        assert "-o /nonexistent/dir/out: cannot write the file" in err and err.count("\n") == 1
 
 
 # --------------------------------------------------------------------------- browser

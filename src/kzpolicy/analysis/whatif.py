@@ -285,8 +285,9 @@ def tipping_points(
            optional=True)
     kb = knowledge_base("tipping_points", kb)
     expect("tipping_points", "max_size", max_size, int, "a positive whole number")
-    if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1:
-        raise InputError(f"max_size must be a positive whole number, got {max_size!r}")
+    if max_size < 1:
+        raise InputError(f"tipping_points: max_size must be a positive whole number, not "
+                         f"{max_size!r}")
     max_size = min(max_size, len(kb.factors))
     asserted = resolve_base(kb, base, preset)
     engine = bitset(kb)

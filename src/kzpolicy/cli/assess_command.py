@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from kzpolicy.cli.options import add_input_arguments, gather, knowledge_base
+from kzpolicy.cli.options import add_engine_argument, add_input_arguments, gather, knowledge_base
 from kzpolicy.cli.report_commands import emit
 from kzpolicy.errors import InputError
 
@@ -19,7 +19,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     if args.explain and args.format != "text":
         raise InputError(f"--explain goes with --format text, not --format {args.format}")
     kb = knowledge_base(args)
-    result = assess(gather(args), preset=args.preset, kb=kb)
+    result = assess(gather(args), preset=args.preset, kb=kb, engine=args.engine)
     if args.format == "json":
         text = result.model_dump_json(indent=2) + "\n"
     elif args.format == "text" and args.explain:
@@ -33,6 +33,7 @@ def register(sub: Any) -> None:
     """Add `assess` to the subcommands ``sub``."""
     p = sub.add_parser("assess", help="assess asserted conditions: scenario, risks and why")
     add_input_arguments(p)
+    add_engine_argument(p)
     p.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the output to FILE in any format (default: standard output)")

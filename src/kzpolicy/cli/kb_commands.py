@@ -7,18 +7,23 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kzpolicy.cli.options import dump, knowledge_base
-from kzpolicy.kb.checks import durable_limits, statistics, validate
-from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.listing import LISTINGS, listing
-from kzpolicy.kb.loader import read_folder
-from kzpolicy.kb.loading import stock_rules_path
-from kzpolicy.report.render import RESULT_TYPES, schemas
-from kzpolicy.report.table import table
 
-__all__ = ["register"]
+__all__ = ["LIST_NAMES", "SCHEMA_NAMES", "register"]
+
+#: what `kzpolicy list` shows (the keys of kzpolicy.kb.listing.LISTINGS; a test keeps
+#: them equal): named here so that building the command line loads no knowledge base
+LIST_NAMES = ("conditions", "doctrines", "factors", "findings", "milestones", "outcomes",
+              "partners", "presets", "programmes", "rivalry", "rules", "scenarios", "stages",
+              "stimuli", "swot")
+#: the types `kzpolicy schema --which` knows (kzpolicy.report.render.RESULT_TYPES)
+SCHEMA_NAMES = ("conditions", "assessment", "what-if", "tipping-points", "landscape",
+                "monte-carlo")
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.kb.listing import listing
+    from kzpolicy.report.table import table
+
     kb = knowledge_base(args)
     columns, records = listing(kb, args.what)
     if args.format == "json":
@@ -30,6 +35,12 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.kb.checks import durable_limits, statistics, validate
+    from kzpolicy.kb.knowledge import KnowledgeBase
+    from kzpolicy.kb.loader import read_folder
+    from kzpolicy.kb.loading import stock_rules_path
+    from kzpolicy.report.table import table
+
     root = args.path or stock_rules_path()
     raw, problems = read_folder(Path(root), collect=True)
     kb = None
@@ -83,6 +94,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.report.render import schemas
+
     found = schemas()
     dump(found if args.which == "all" else found[args.which], out)
     return 0
@@ -93,9 +106,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("list", help="list part of the knowledge base")
     p.add_argument(
         "what",
-        choices=sorted(LISTINGS),
+        choices=LIST_NAMES,
         metavar="WHAT",
-        help="one of: " + ", ".join(sorted(LISTINGS)),
+        help="one of: " + ", ".join(LIST_NAMES),
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument(
@@ -104,7 +117,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_cmd_list)
 
     p = sub.add_parser("schema", help="print the JSON Schema of conditions and results")
-    p.add_argument("--which", choices=["all", *RESULT_TYPES], default="all",
+    p.add_argument("--which", choices=["all", *SCHEMA_NAMES], default="all",
                    help="one input or result type (default: all of them, by name)")
     p.set_defaults(handler=_cmd_schema)
 

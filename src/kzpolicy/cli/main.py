@@ -9,7 +9,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TextIO
 
 from kzpolicy.cli import (
@@ -27,11 +26,25 @@ __all__ = ["main"]
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
 
-def _version() -> str:
-    try:
-        return version("kzpolicy")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "unknown"
+class _Version(argparse.Action):
+    """--version: the installed version, read only when asked (a metadata scan costs
+    tens of milliseconds that every other command would pay)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default,
+                         help=help or "show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("kzpolicy")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            found = "unknown"
+        sys.stdout.write(f"{parser.prog} {found}\n")
+        parser.exit()
 
 
 def _parser() -> Parser:
@@ -40,7 +53,7 @@ def _parser() -> Parser:
         description="Decision support from Shaymergenov & Biekenov, "
         "'Kazakhstan and NATO: Evaluation of Cooperation Prospects' (2010).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     for register in _extensions():

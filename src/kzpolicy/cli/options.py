@@ -9,15 +9,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from kzpolicy.errors import InputError
-from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.loading import load
-from kzpolicy.kb.strict_yaml import parse_yaml, read_yaml
+
+if TYPE_CHECKING:  # the knowledge base and the YAML reader load when a command needs them
+    from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = [
     "Parser",
+    "add_engine_argument",
     "add_input_arguments",
     "dump",
     "gather",
@@ -29,6 +30,8 @@ __all__ = [
 
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base of ``--rules`` (the stock one when it is not given)."""
+    from kzpolicy.kb.loading import load
+
     return load(args.rules) if getattr(args, "rules", None) else load()
 
 
@@ -104,6 +107,8 @@ def read_conditions_file(path: str) -> list[tuple[str, Any]]:
             except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
                 raise InputError(f"--file {path}: invalid JSON ({exc})") from exc
         else:
+            from kzpolicy.kb.strict_yaml import read_yaml
+
             data, _ = read_yaml(file)
     if isinstance(data, dict):
         return list(data.items())
@@ -119,6 +124,8 @@ def _parse_stdin() -> object:
         text = sys.stdin.read()
     except UnicodeDecodeError as exc:
         raise InputError(f"--file -: standard input is not text ({exc})") from None
+    from kzpolicy.kb.strict_yaml import parse_yaml
+
     data, _ = parse_yaml(text, "standard input")
     return data
 
@@ -135,6 +142,14 @@ def gather(args: argparse.Namespace) -> dict[str, Any]:
             raise InputError(f"condition {ident!r} is given twice, once true and once false")
         out[ident] = value
     return out
+
+
+def add_engine_argument(p: argparse.ArgumentParser) -> None:
+    """--engine: which rule engine assesses (``assess(engine=...)``)."""
+    p.add_argument("--engine", choices=["durable", "bitset"], default="durable",
+                   help="the rule engine: durable-rules (the default) or the bitset engine, "
+                   "which also runs knowledge bases beyond durable-rules' limits; both give "
+                   "the same answers")
 
 
 def add_input_arguments(

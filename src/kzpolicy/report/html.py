@@ -19,12 +19,11 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 
 from kzpolicy.engine.results import Assessment, Flagged, ScenarioResult
-from kzpolicy.errors import InputError
 from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.loading import load
 from kzpolicy.report import svg as _svg
 from kzpolicy.report.graph import KIND_COLOURS, Activity, Edge, Network, activity, network
 from kzpolicy.report.layout import layout
+from kzpolicy.report.source_kb import source_kb
 
 __all__ = ["comparison_page", "page"]
 
@@ -34,17 +33,6 @@ _KIND_NAMES = {
     "rivalry": "rivalry effect", "consequence": "scenario outcome",
     "strength": "strength", "opportunity": "opportunity",
 }
-
-
-def _kb_for(kb: KnowledgeBase | None, *assessments: Assessment) -> KnowledgeBase:
-    base = kb if kb is not None else load()
-    for a in assessments:
-        if a.kb_version != base.version:
-            raise InputError(
-                f"the assessment was made with knowledge base {a.kb_version}, but the report "
-                f"would draw {base.version}; pass the knowledge base it was made with (kb=...)"
-            )
-    return base
 
 
 def _version() -> str:
@@ -266,7 +254,7 @@ def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = 
     ``kb`` must be the knowledge base ``a`` was made with (the stock one by default);
     it supplies the rule network and the conditions' labels.
     """
-    base = _kb_for(kb, a)
+    base = source_kb("page", kb, a)
     sc = a.scenario
     net = network(base)
     chart = _svg.shares_chart(
@@ -307,7 +295,7 @@ def comparison_page(
     title: str | None = None,
 ) -> str:
     """Two assessments (a what-if's before and after) as one before/after page."""
-    base = _kb_for(kb, before, after)
+    base = source_kb("comparison_page", kb, before, after)
     b, a = before.scenario, after.scenario
     net = network(base)
     groups = [[bar_b, bar_a] for bar_b, bar_a in zip(_bars(b, "before"), _bars(a, "after"),

@@ -21,6 +21,7 @@ from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.report import analysis_text, html, text
 from kzpolicy.report.graph import activity, network, to_dot, to_mermaid
+from kzpolicy.report.source_kb import source_kb
 
 __all__ = ["RESULT_TYPES", "graph", "render", "schemas"]
 
@@ -75,8 +76,10 @@ def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] 
     expect("graph", "assessment", assessment, Assessment, "an Assessment", optional=True)
     if format not in ("dot", "mermaid"):
         raise InputError(f"graph: unknown format {format!r}; use 'dot' or 'mermaid'")
-    net = network(knowledge_base("graph", kb))
-    act = activity(assessment) if assessment is not None else None
+    if assessment is None:
+        return (to_dot if format == "dot" else to_mermaid)(network(knowledge_base("graph", kb)))
+    net = network(source_kb("graph", kb, assessment))
+    act = activity(assessment)
     return to_dot(net, act) if format == "dot" else to_mermaid(net, act)
 
 

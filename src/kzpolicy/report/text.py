@@ -56,10 +56,10 @@ def _bar(share: float) -> str:
 
 
 def _fired(a: Assessment, kb: KnowledgeBase | None) -> list[str]:
-    from kzpolicy.kb.loading import load
     from kzpolicy.report.graph import fired_network, to_mermaid
+    from kzpolicy.report.source_kb import source_kb
 
-    base = kb if kb is not None else load()
+    base = source_kb("markdown", kb, a)
     return ["```mermaid", to_mermaid(fired_network(a, base)).rstrip("\n"), "```"]
 
 
