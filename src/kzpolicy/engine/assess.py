@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
@@ -19,6 +20,7 @@ from kzpolicy.engine.results import (
     ScenarioResult,
     Step,
     TraceStep,
+    deferred,
     trusted,
 )
 from kzpolicy.errors import InputError, expect
@@ -193,6 +195,19 @@ class _Builder:
 
     def build(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,
               firings: Sequence[EngineFiring]) -> Assessment:
+        """The assessment; its explanation parts are built when first read (see
+        :class:`~kzpolicy.engine.results.Assessment`), from what is kept here."""
+        given = dict(asserted)
+        return deferred(
+            kb_version=self.kb.version,
+            asserted=given,
+            warnings=outcome.warnings,
+            rest=functools.partial(self.parts, given, outcome, tuple(firings)),
+        )
+
+    def parts(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,
+              firings: Sequence[EngineFiring]) -> dict[str, object]:
+        """The deferred fields of one assessment: scenario, items, trace, findings."""
         # The trace and the flagged items depend only on the firing pattern (which
         # production fired on which literals, in which phase, and the decision): memoised.
         pattern = (outcome.scenario, outcome.evidence,
@@ -206,18 +221,14 @@ class _Builder:
         findings: tuple[FindingRef, ...] = ()
         if self.finding_index:
             findings = self._findings(asserted, outcome.scenario, risks, engaged)
-        return trusted(
-            Assessment,
-            kb_version=self.kb.version,
-            asserted=dict(asserted),
-            scenario=self._scenario(outcome),
-            risks=risks,
-            engaged=engaged,
-            unknown=tuple([c for c in self.kb.condition_ids if c not in asserted]),
-            warnings=outcome.warnings,
-            trace=trace,
-            findings=findings,
-        )
+        return {
+            "scenario": self._scenario(outcome),
+            "risks": risks,
+            "engaged": engaged,
+            "unknown": tuple([c for c in self.kb.condition_ids if c not in asserted]),
+            "trace": trace,
+            "findings": findings,
+        }
 
     def _findings(self, asserted: Mapping[str, bool], scenario: str,
                   risks: tuple[Flagged, ...], engaged: tuple[Flagged, ...]

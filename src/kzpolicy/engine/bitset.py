@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from heapq import heapify, heappop, heappush
 from typing import TypeAlias
 
 import numpy as np
@@ -149,6 +150,7 @@ class BitsetRules:
                     downstream.update(p.rule.then)
                     changed = True
         self._phase2 = tuple(p for p in prods if downstream.intersection(p.needs))
+        self._index(prods, downstream)
         # scalar decision: factor -> scenario index, counts -> scenario (cached, via decide)
         self.scenario_ids: tuple[str, ...] = tuple(kb.scenarios)
         self._factor_of = {
@@ -156,6 +158,36 @@ class BitsetRules:
         }
         self._sizes = tuple(len(s.factors) for s in kb.scenarios.values())
         self._decided: dict[tuple[int, ...], str] = {}
+
+    def _index(self, prods: list[_Production], downstream: set[str]) -> None:
+        """Index productions by fact, so that one input costs what its facts reach.
+
+        Phase 1 watches one needed fact per production (the one fewest productions
+        need): a production can fire only once that fact is present, asserted or
+        produced. Phase 2 indexes its productions by every needed fact downstream of
+        the scenario: one newly enabled there needs a fact new in that phase.
+        """
+        uses: dict[str, int] = {}
+        for p in prods:
+            for f in p.needs:
+                uses[f] = uses.get(f, 0) + 1
+        watch: dict[str, list[int]] = {}
+        self._always: tuple[int, ...] = tuple(i for i, p in enumerate(prods) if not p.needs)
+        for i, p in enumerate(prods):
+            if p.needs:
+                watch.setdefault(min(p.needs, key=lambda f: (uses[f], f)), []).append(i)
+        later: dict[str, list[int]] = {}
+        for i, p in enumerate(prods):
+            for f in p.needs:
+                if f in downstream:
+                    later.setdefault(f, []).append(i)
+        self._watch_true = {c: tuple(watch.get(c, ())) for c in self.kb.condition_ids}
+        self._watch_false = {c: tuple(watch.get(_NOT + c, ())) for c in self.kb.condition_ids}
+        self._then_watch = tuple(tuple(j for t in p.rule.then for j in watch.get(t, ()))
+                                 for p in prods)
+        self._later = {s: tuple(later.get(s, ())) for s in self.kb.scenarios}
+        self._then_later = tuple(tuple(j for t in p.rule.then for j in later.get(t, ()))
+                                 for p in prods)
 
     # ------------------------------------------------------------------ one input
     def literals(self, asserted: Mapping[str, bool]) -> int:
@@ -174,18 +206,47 @@ class BitsetRules:
         facts = self.literals(asserted)
         out: list[EngineFiring] = []
         if self.single_pass:
-            for p in self.productions:
+            # every producer comes before its consumers, so the enabled productions,
+            # taken in priority order from a heap fed by the facts as they appear, fire
+            # exactly as a full pass would fire them
+            prods = self.productions
+            wt, wf = self._watch_true, self._watch_false
+            heap = list(self._always)
+            for c, v in asserted.items():
+                heap += wt[c] if v else wf[c]
+            heapify(heap)
+            then_watch = self._then_watch
+            last = -1
+            while heap:
+                i = heappop(heap)
+                if i == last:
+                    continue
+                last = i
+                p = prods[i]
                 need = p.need
                 if facts & need == need:
                     facts |= p.then
                     out.append(p.phase1)
+                    for j in then_watch[i]:
+                        heappush(heap, j)
             before = facts
             facts |= self.scenario_bit.get(scenario, 0)
-            for p in self._phase2:
+            heap = list(self._later.get(scenario, ()))
+            heapify(heap)
+            then_later = self._then_later
+            last = -1
+            while heap:
+                i = heappop(heap)
+                if i == last:
+                    continue
+                last = i
+                p = prods[i]
                 need = p.need
                 if facts & need == need and before & need != need:
                     facts |= p.then
                     out.append(p.phase2)
+                    for j in then_later[i]:
+                        heappush(heap, j)
             return out
         fired: set[int] = set()
         facts = self._agenda(facts, fired, out, 1)

@@ -49,6 +49,13 @@ def normalise(conditions: ConditionInput, kb: KnowledgeBase) -> dict[str, bool]:
     """Turn any accepted input form into ``{id: bool}``, rejecting bad input loudly."""
     if conditions is None:
         return {}
+    valid = kb.condition_set
+    if type(conditions) is dict:  # the common case, checked in one pass: O(asserted)
+        for key, value in conditions.items():
+            if (value is not True and value is not False) or key not in valid:
+                break
+        else:
+            return dict(conditions)
     if isinstance(conditions, Conditions):
         pairs: list[tuple[Any, Any]] = list(conditions.root.items())
     elif isinstance(conditions, Mapping):
@@ -65,7 +72,6 @@ def normalise(conditions: ConditionInput, kb: KnowledgeBase) -> dict[str, bool]:
             "conditions must be a mapping {ID: true/false}, a list of IDs or a Conditions "
             f"model, not {type(conditions).__name__}"
         )
-    valid = set(kb.condition_ids)
     out: dict[str, bool] = {}
     for key, value in pairs:
         if not isinstance(key, str):

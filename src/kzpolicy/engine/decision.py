@@ -46,17 +46,26 @@ class _Table:
         self.kb = kb
         order = sorted(kb.scenarios.values(), key=lambda s: s.ordinal)
         self.factors = tuple((sc.id, tuple(f.id for f in sc.factors)) for sc in order)
+        self.scenario_of = {f: n for n, (_, ids) in enumerate(self.factors) for f in ids}
+        self.evidence_of = dict(self.factors)
         self.by_counts: dict[tuple[int, ...], tuple[str, dict[str, float], str, float, str,
                                                     str, tuple[str, ...]]] = {}
 
     def decide(self, asserted: Mapping[str, bool]) -> ScenarioDecision:
-        counts = tuple(sum(1 for f in ids if asserted.get(f) is True) for _, ids in self.factors)
+        # O(asserted): count the factors asserted true per scenario
+        tally = [0] * len(self.factors)
+        scenario_of = self.scenario_of
+        for c, v in asserted.items():
+            if v is True:
+                n = scenario_of.get(c)
+                if n is not None:
+                    tally[n] += 1
+        counts = tuple(tally)
         found = self.by_counts.get(counts)
         if found is None:
             found = self.by_counts[counts] = _decide_counts(self.kb, self.factors, counts)
         winner, shares, runner_up, margin, decided_by, reason, warnings = found
-        evidence = next(tuple(f for f in ids if asserted.get(f) is True)
-                        for sid, ids in self.factors if sid == winner)
+        evidence = tuple([f for f in self.evidence_of[winner] if asserted.get(f) is True])
         return ScenarioDecision(winner, dict(shares), runner_up, margin, decided_by, evidence,
                                 reason, warnings)
 

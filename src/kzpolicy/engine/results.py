@@ -17,7 +17,10 @@ behind it and a locator into the article.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+import os
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +39,8 @@ __all__ = [
     "ScenarioResult",
     "Step",
     "TraceStep",
+    "deferred",
+    "trusted",
 ]
 
 
@@ -53,6 +58,18 @@ def trusted(cls: type[M], **values: Any) -> M:
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
     object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def deferred(*, kb_version: str, asserted: dict[str, bool], warnings: tuple[str, ...],
+             rest: Callable[[], dict[str, object]]) -> Assessment:
+    """An Assessment whose other fields ``rest()`` builds when first read (once)."""
+    obj = Assessment.__new__(Assessment)
+    _INSTANCE_DICT.__set__(obj, {"kb_version": kb_version, "asserted": asserted,
+                                 "warnings": warnings, _REST: rest})
+    object.__setattr__(obj, "__pydantic_fields_set__", set(_ALL_FIELD_ORDER))
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
@@ -159,8 +176,26 @@ class TraceStep(ResultModel):
     flagged: tuple[str, ...]
 
 
+#: the instance-dict slot every pydantic model has (Assessment shadows ``__dict__``)
+_INSTANCE_DICT: Any = BaseModel.__dict__["__dict__"]
+#: the key, in a deferred Assessment's instance dict, of what builds its other fields
+_REST = "\x00rest"
+#: fields of an Assessment built when first read
+_DEFERRED = frozenset({"scenario", "risks", "engaged", "unknown", "trace", "findings"})
+_MATERIALISE = threading.Lock()
+os.register_at_fork(after_in_child=lambda: globals().update(_MATERIALISE=threading.Lock()))
+
+
 class Assessment(ResultModel):
-    """What the article's model implies for the asserted conditions."""
+    """What the article's model implies for the asserted conditions.
+
+    ``assess()`` returns it with the explanation parts (the scenario result, the flagged
+    items with their because-chains, the trace, the findings, the unknown conditions)
+    not yet built: they are built, once, the first time anything reads them (an
+    attribute, ``model_dump``, JSON, equality, hashing, pickling, copying). The model,
+    its JSON and its schema are those of a plain pydantic model; only the cost moves to
+    where the parts are used.
+    """
 
     kb_version: str
     asserted: dict[str, bool]
@@ -173,6 +208,38 @@ class Assessment(ResultModel):
     findings: tuple[FindingRef, ...] = ()
     """The authors' findings on the flagged items, the implied scenario or the conditions
     asserted true, in the order of rules/."""
+
+    # ------------------------------------------------------------- deferred fields
+    # pydantic reads and writes a model's fields through ``__dict__`` (validation,
+    # serialisation, equality, hashing, copy, pickle); shadowing it here builds the
+    # deferred fields before any of that sees the instance dict.
+    @property
+    def __dict__(self) -> dict[str, Any]:
+        values: dict[str, Any] = _INSTANCE_DICT.__get__(self)
+        if _REST in values:
+            with _MATERIALISE:  # once: a thread that waited here finds the built dict
+                values = _INSTANCE_DICT.__get__(self)
+                if _REST in values:
+                    built = values[_REST]()
+                    # a new dict in field order (JSON follows it), swapped in whole, so a
+                    # reader never sees a dict half built
+                    values = {name: values[name] if name in values else built[name]
+                              for name in _ALL_FIELD_ORDER}
+                    _INSTANCE_DICT.__set__(self, values)
+        return values
+
+    @__dict__.setter
+    def __dict__(self, values: dict[str, Any]) -> None:
+        _INSTANCE_DICT.__set__(self, values)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name in _DEFERRED:
+                values = self.__dict__
+                if name in values:
+                    return values[name]
+            return super().__getattr__(name)
 
     def flagged_ids(self) -> set[str]:
         """IDs of every risk and engaged item."""
@@ -197,6 +264,9 @@ class Assessment(ResultModel):
     def explain(self) -> str:
         """The chain of reasons as readable text."""
         return _explain(self)
+
+
+_ALL_FIELD_ORDER = tuple(Assessment.model_fields)
 
 
 # ---------------------------------------------------------------- the text of explain()

@@ -213,6 +213,11 @@ class KnowledgeBase:
         return (*self.factors, *self.conditions)
 
     @functools.cached_property
+    def condition_set(self) -> frozenset[str]:
+        """The IDs of :attr:`condition_ids`, for membership tests."""
+        return frozenset(self.condition_ids)
+
+    @functools.cached_property
     def rule_index(self) -> Mapping[str, schema.Rule]:
         """Rules by ID."""
         return MappingProxyType({r.id: r for r in self.rules})
