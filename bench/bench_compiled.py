@@ -5,7 +5,7 @@
 Prints, for the same inputs and the same rules/:
   1. the compiled engine against a hand-written bitmask evaluation of the same rules
      (written here, independently of kzpolicy.engine.bitset): the evaluation alone (scenario
-     and firings, target <= 2x) and the whole assess(engine="compiled") with its result;
+     and firings, target <= 2x) and the whole assess(engine="bitset") with its result;
   2. the compiled path against the durable-rules path: assess() and the engines alone;
   3. the full landscape of 2^F factor combinations (scenario counts, every factor's
      influence, item counts): its time (target <= 5 s on one core) and its cost per
@@ -17,89 +17,21 @@ from __future__ import annotations
 
 import argparse
 import gc
-import random
 import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import kzpolicy
 from kzpolicy.analysis.landscape import landscape
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.decision import decide
 from kzpolicy.engine.durable_engine import durable_rules
-from kzpolicy.kb import expr
-from kzpolicy.kb.knowledge import KnowledgeBase
 
-Inputs = list[dict[str, bool]]
+sys.path.insert(0, str(Path(__file__).parent))
 
-
-def make_inputs(kb: KnowledgeBase, n: int, seed: int = 42) -> Inputs:
-    """~10 asserted conditions per evaluation, 80% of them true (as bench.py)."""
-    rnd = random.Random(seed)
-    ids = list(kb.condition_ids)
-    return [{c: rnd.random() < 0.8 for c in rnd.sample(ids, 10)} for _ in range(n)]
-
-
-class HandBitmask:
-    """The rules as plain-Python bitmasks, built here from the rules' `when` trees.
-
-    Productions (one per conjunction) are ordered so that every producer of a fact comes
-    before the productions that need it; the decision rule is inlined. One evaluation =
-    the implied scenario plus the productions that fire.
-    """
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        prods = [(r.id, conj, tuple(r.then)) for r in kb.rules for conj in expr.dnf(r.when)]
-        depth = dict.fromkeys(range(len(prods)), 0)
-        for _ in range(len(prods)):  # longest producer chain (the stock rules are acyclic)
-            for n, (_, conj, _) in enumerate(prods):
-                for m, (_, _, then) in enumerate(prods):
-                    if m != n and conj.intersection(then):
-                        depth[n] = max(depth[n], depth[m] + 1)
-        order = sorted(range(len(prods)), key=depth.__getitem__)
-        names = sorted({f for _, conj, then in prods for f in (*conj, *then)} | set(kb.scenarios))
-        self.bit = {f: 1 << i for i, f in enumerate(names)}
-        self.rules = [(prods[n][0], sum(self.bit[f] for f in prods[n][1]),
-                       sum(self.bit[f] for f in prods[n][2])) for n in order]
-        dec = kb.decision
-        self.threshold, self.poles, self.default = dec.threshold, list(dec.poles), dec.default
-        self.groups = [(s.id, [f.id for f in s.factors]) for s in kb.scenarios.values()]
-
-    def scenario(self, asserted: dict[str, bool]) -> str:
-        shares = {s: sum(asserted.get(f) is True for f in fs) / len(fs) for s, fs in self.groups}
-        for pole in self.poles:
-            p = shares[pole]
-            if p >= self.threshold and all(p > v for k, v in shares.items() if k != pole):
-                return pole
-        return self.default
-
-    def evaluate(self, asserted: dict[str, bool]) -> list[str]:
-        bit = self.bit
-        facts = bit[self.scenario(asserted)]
-        for c, v in asserted.items():
-            facts |= bit.get(c if v else "not:" + c, 0)
-        fired = []
-        for rid, need, then in self.rules:
-            if facts & need == need:
-                fired.append(rid)
-                facts |= then
-        return fired
-
-
-def measure(fn: Callable[[dict[str, bool]], object], inputs: Inputs, rounds: int) -> float:
-    """Median seconds per call."""
-    for x in inputs[:200]:
-        fn(x)
-    samples: list[float] = []
-    clock = time.perf_counter
-    for _ in range(rounds):
-        gc.collect()
-        for x in inputs:
-            t0 = clock()
-            fn(x)
-            samples.append(clock() - t0)
-    return statistics.median(samples)
+from _baselines import HandBitmask, interleaved, make_inputs
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -117,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         scenario, firings = fast.evaluate_one(x)
         assert scenario == hand.scenario(x) == decide(kb, x).scenario, x
         assert sorted(f.rule.id for f in firings) == sorted(hand.evaluate(x)), x
-        assert kzpolicy.assess(x, engine="compiled") == kzpolicy.assess(x), x
+        assert kzpolicy.assess(x, engine="bitset") == kzpolicy.assess(x), x
 
     def durable_engine(x: dict[str, bool]) -> object:
         return slow.run(x, decide(kb, x).scenario)
@@ -128,12 +60,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     paths: list[tuple[str, Callable[[dict[str, bool]], object]]] = [
         ("hand-written bitmask (scenario + firings)", hand.evaluate),
         ("compiled evaluate_one (scenario + firings)", fast.evaluate_one),
-        ("assess(engine='compiled')", lambda x: kzpolicy.assess(x, engine="compiled")),
+        ("assess(engine='bitset')", lambda x: kzpolicy.assess(x, engine="bitset")),
         ("assess(engine='durable')", lambda x: kzpolicy.assess(x)),
         ("decide() + compiled run()", compiled_engine),
         ("decide() + durable run()", durable_engine),
     ]
-    t = {label: measure(fn, inputs, rounds) for label, fn in paths}
+    # interleaved input by input, so that machine noise hits every path alike
+    samples = interleaved([fn for _, fn in paths], inputs, rounds)
+    t = {label: statistics.median(s) for (label, _), s in zip(paths, samples, strict=True)}
     factors = len(kb.factors)
     combos = 2**factors
     times, cpu = [], []
@@ -156,13 +90,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         return "MET" if ok else "NOT MET"
 
     core = t["compiled evaluate_one (scenario + firings)"] / base
-    full = t["assess(engine='compiled')"] / base
+    full = t["assess(engine='bitset')"] / base
     print("\n1. compiled vs hand-written bitmask (same rules, same inputs)")
     print(f"   evaluation (scenario + firings): {core:6.2f}x   target <= 2.00x   "
           f"{verdict(core <= 2)}")
-    print(f"   assess(engine='compiled'), full result with explanations: {full:6.2f}x")
+    print(f"   assess(engine='bitset'), result (explanation built when first read): "
+          f"{full:6.2f}x")
     print("\n2. compiled vs durable-rules")
-    ratio = t["assess(engine='compiled')"] / t["assess(engine='durable')"]
+    ratio = t["assess(engine='bitset')"] / t["assess(engine='durable')"]
     print(f"   assess(): compiled / durable = {ratio:.3f}x")
     print(f"   engines (decide + run): compiled / durable = "
           f"{t['decide() + compiled run()'] / t['decide() + durable run()']:.3f}x")

@@ -198,3 +198,50 @@ def test_the_readme_carries_the_guide() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     guide = GUIDE.read_text(encoding="utf-8")
     assert guide.strip() in readme
+
+
+TYPO = """\
+Feature: A user's own feature
+  Scenario: A step with a typo
+    Given nothing is asserted about the situation
+    When the situation is assesed
+    Then the implied scenario is "balance"
+"""
+
+OUTPUT_WORDS = """\
+Feature: The output's words are step words too
+  Scenario: Kinds as the output names them
+    Given nothing is asserted about the situation
+    And the condition "tough_rivalry" holds
+    When the situation is assessed
+    Then the rivalry "C1" is flagged
+    And the rivalry consequences "C2, C3" are flagged
+    And the consequences "IC1, IC2" are not flagged
+    And the scenario outcome "BC1" is flagged
+    And the objective advantage goes to no side
+"""
+
+
+def test_a_step_typo_is_answered_with_the_nearest_step(pytester: pytest.Pytester) -> None:
+    _project(pytester, TYPO)
+    result = _run(pytester)
+    result.assert_outcomes(failed=1)
+    text = result.stdout.str()
+    assert "Step definition is not found" in text
+    assert "Did you mean: When the situation is assessed" in text
+
+
+def test_the_kinds_the_output_names_are_step_words(pytester: pytest.Pytester) -> None:
+    _project(pytester, OUTPUT_WORDS)
+    _run(pytester).assert_outcomes(passed=1)
+
+
+def test_the_advantage_of_nato_in_plain_words(pytester: pytest.Pytester) -> None:
+    _project(pytester, """\
+Feature: Sides in plain words
+  Scenario: Integration gives NATO the advantage
+    Given the situation described by the preset "integration"
+    When the situation is assessed
+    Then the objective advantage goes to NATO
+""")
+    _run(pytester).assert_outcomes(passed=1)

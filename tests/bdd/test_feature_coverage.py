@@ -151,7 +151,8 @@ def test_a_failing_scenario_is_listed_and_credits_nothing(tmp_path: Path) -> Non
 
 def test_a_step_the_library_does_not_have_is_listed(tmp_path: Path) -> None:
     r = _features(tmp_path, ONE_SIDED.replace("Then the threat", "Then surely the threat"))
-    assert [f.message for f in r.failures] == ["no kzpolicy step reads it"]
+    (message,) = [f.message for f in r.failures]
+    assert message.startswith("no kzpolicy step reads it; did you mean 'Then ")
 
 
 def test_an_unexamined_refusal_is_a_failure(tmp_path: Path) -> None:
@@ -169,9 +170,17 @@ def test_no_features_folder_is_bad_input(tmp_path: Path) -> None:
 
 def test_the_default_features_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    assert default_features_dir() == FEATURES  # the source checkout's
+    with pytest.raises(kzpolicy.InputError, match=r"no features/ folder in .*--features DIR"):
+        default_features_dir()  # never the source checkout's, when run elsewhere
     (tmp_path / "features").mkdir()
     assert default_features_dir() == tmp_path / "features"
+
+
+def test_the_text_report_says_what_exercised_means(cli_run: CliRun) -> None:
+    _, text = cli_run("coverage", "--features", str(FEATURES))
+    header = text.split("\n\n", 1)[0]
+    assert "exercised: a scenario that passes checks the entry" in header
+    assert "flagged and another sees it not flagged" in header
 
 
 # --------------------------------------------------------------------------- the subcommands

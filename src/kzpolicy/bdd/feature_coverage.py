@@ -34,7 +34,7 @@ from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
 from gherkin.token_scanner import TokenScanner
 
-from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef
+from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef, nearest_steps
 from kzpolicy.bdd.world import Check, World
 from kzpolicy.errors import InputError
 from kzpolicy.kb import expr
@@ -199,6 +199,7 @@ class FeatureCoverage:
             f"Feature coverage of the article: {self.files} feature files, "
             f"{self.runs} scenario runs, knowledge base {self.kb_version}",
             f"features: {self.features}",
+            EXERCISED,
             "",
         ]
         for s in self.sections:
@@ -230,18 +231,25 @@ class FeatureCoverage:
         return "\n".join(out)
 
 
+#: what the report means by "exercised", printed in its header
+EXERCISED = (
+    "exercised: a scenario that passes checks the entry. An item or a rule counts when "
+    "one scenario sees it flagged and another sees it not flagged (a rule: relied on for "
+    "a flagged item, and held back where its item is not flagged); a factor when a "
+    "scenario's decision counts it; a stage, doctrine, programme, milestone, finding or "
+    "table cell when a step checks it. \"reached by a rule\": some rule can flag the "
+    "item or reads the factor."
+)
+
+
 # --------------------------------------------------------------------------- replay
 def default_features_dir() -> Path:
-    """./features when it exists, else the features/ folder of a kzpolicy source checkout."""
+    """./features of the current folder (the habit of pytest-bdd projects)."""
     here = Path.cwd() / "features"
     if here.is_dir():
         return here
-    checkout = Path(__file__).resolve().parents[3] / "features"
-    if checkout.is_dir():
-        return checkout
-    raise InputError(
-        "no features/ folder here or in a kzpolicy source checkout; pass --features DIR"
-    )
+    raise InputError(f"no features/ folder in {Path.cwd()}; run this where your features/ "
+                     "folder is, or pass --features DIR")
 
 
 @dataclass(frozen=True)
@@ -309,7 +317,11 @@ def _replay(steps: list[_Step], kb: KnowledgeBase) -> tuple[list[Check], tuple[s
         text = f"line {step.line}: {step.keyword} {step.text}"
         found = [d for d in STEP_LIBRARY if d.matches(step.kind, step.text)]
         if len(found) != 1:
-            why = "no kzpolicy step reads it" if not found else "several kzpolicy steps read it"
+            why = "several kzpolicy steps read it"
+            if not found:
+                near = nearest_steps(step.kind, step.text, 1)
+                why = "no kzpolicy step reads it" + (
+                    f"; did you mean {near[0].example!r}?" if near else "")
             return world.checks, (text, why)
         d = found[0]
         args = d.arguments(step.text)

@@ -7,6 +7,7 @@ the word fields accept exactly the words listed here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from kzpolicy.errors import InputError, UnknownConditionError, UnknownIdError
@@ -51,7 +52,8 @@ def _choice(mapping: Mapping[str, object]) -> Callable[[str], object]:
 
 def _alternatives(mapping: Mapping[str, object]) -> str:
     # longest first, so that "not flagged" is tried before "flagged"
-    return "|".join(sorted((k.replace(" ", r"\s+") for k in mapping), key=len, reverse=True))
+    words = (r"\s+".join(re.escape(w) for w in k.split()) for k in mapping)
+    return "|".join(sorted(words, key=len, reverse=True))
 
 
 def _enum(name: str, mapping: Mapping[str, object], doc: str) -> Field:
@@ -73,6 +75,11 @@ KIND = {
     "outcome": "consequence",
     "rivalry effect": "rivalry",
     "risk": "risk",
+    # the words the output uses (kinds in JSON and text, names in the HTML report)
+    "scenario outcome": "consequence",
+    "consequence": "consequence",
+    "rivalry consequence": "rivalry",
+    "rivalry": "rivalry",
 }
 KINDS = {
     "threats": "threat",
@@ -82,6 +89,9 @@ KINDS = {
     "outcomes": "consequence",
     "rivalry effects": "rivalry",
     "risks": "risk",
+    "scenario outcomes": "consequence",
+    "consequences": "consequence",
+    "rivalry consequences": "rivalry",
 }
 STATUS = {w: w for w in ("flagged", "not flagged", "engaged", "not engaged")}
 CHANGE = {
@@ -99,6 +109,9 @@ CHANGE_STATES = {
 SIDE = {
     "the United States and NATO": "us_nato",
     "the US and NATO": "us_nato",
+    "the U.S. and NATO": "us_nato",
+    "NATO": "us_nato",
+    "the US": "us_nato",
     "Russia": "russia",
     "no side": "none",
 }

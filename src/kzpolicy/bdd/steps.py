@@ -81,6 +81,37 @@ def _step(keyword: str, pattern: str, *, doc: str, example: str) -> Callable[[St
     return decorate
 
 
+def nearest_steps(keyword: str, text: str, n: int = 2) -> list[StepDef]:
+    """The library's steps whose example or pattern reads most like ``text``."""
+    import difflib
+
+    def score(d: StepDef) -> float:
+        example = d.example.split(" ", 1)[1] if " " in d.example else d.example
+        return max(difflib.SequenceMatcher(None, text.lower(), candidate.lower()).ratio()
+                   for candidate in (example, d.pattern))
+
+    same = [d for d in STEP_LIBRARY if d.keyword == keyword] or STEP_LIBRARY
+    ranked = sorted(same, key=score, reverse=True)
+    return [d for d in ranked[:n] if score(d) >= 0.5]
+
+
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: object, scenario: object, step: Any,
+    exception: Exception,
+) -> None:
+    """A step no definition reads: answer with the nearest kzpolicy steps."""
+    from pytest_bdd.exceptions import StepDefinitionNotFoundError
+
+    keyword = str(getattr(step, "type", "")).lower()
+    near = nearest_steps(keyword, str(getattr(step, "name", "")))
+    if near:
+        hint = "; ".join(f"{d.keyword.capitalize()} {d.pattern}  (e.g. {d.example})"
+                         for d in near)
+        raise StepDefinitionNotFoundError(
+            f"{exception} Did you mean: {hint}? (`kzpolicy steps` lists every step)"
+        ) from None
+
+
 # --------------------------------------------------------------------------- fixtures
 @pytest.fixture
 def kzpolicy_kb() -> KnowledgeBase:

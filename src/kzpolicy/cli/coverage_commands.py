@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--features", metavar="DIR",
-        help="the folder of .feature files (default: ./features, else the source checkout's)",
+        help="the folder of .feature files (default: ./features of the current folder)",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument(

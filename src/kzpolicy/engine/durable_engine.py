@@ -36,6 +36,8 @@ class DurableRules:
         depth = strata(kb)
         productions: list[Production] = []
         self.meta: dict[str, tuple[schema.Rule, frozenset[str]]] = {}
+        #: production -> its firing in phase 1 and in phase 2 (frozen, shared by every run)
+        self.firings: dict[str, tuple[EngineFiring, EngineFiring]] = {}
         for rule in kb.rules:
             for k, conj in enumerate(expr.dnf(rule.when)):
                 pid = f"{rule.id}#{k}"
@@ -43,19 +45,17 @@ class DurableRules:
                     Production(pid, tuple(sorted(conj)), tuple(rule.then), depth[rule.id])
                 )
                 self.meta[pid] = (rule, conj)
+                self.firings[pid] = (EngineFiring(rule, conj, 1), EngineFiring(rule, conj, 2))
         self.productions = tuple(productions)
         self.network = DurableNetwork(productions, label=kb.version)
 
     def run(self, asserted: Mapping[str, bool], scenario: str) -> list[EngineFiring]:
         """Fire the rules for the asserted conditions, then for the implied scenario."""
         facts = [c if v else expr.NEGATION_PREFIX + c for c, v in asserted.items()]
-        out: list[EngineFiring] = []
-        meta = self.meta
+        firings = self.firings
         with self.network.session() as session:
-            for phase, batch in ((1, facts), (2, [scenario])):
-                for firing in session.assert_facts(batch):
-                    rule, conj = meta[firing.production]
-                    out.append(EngineFiring(rule, conj, phase))
+            out = [firings[f.production][0] for f in session.assert_facts(facts)]
+            out += [firings[f.production][1] for f in session.assert_facts([scenario])]
         return out
 
 

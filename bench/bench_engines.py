@@ -1,0 +1,217 @@
+"""kzpolicy against the engines beneath it and beside it, from 55 rules to 200 times as many.
+
+    python bench/bench_engines.py [--quick] [--scales 10,50,200]     (part of `make bench`)
+
+Every figure is a ratio of medians measured in this run, the paths interleaved input by
+input, on inputs each path sees for the first time; no figure is a pass/fail test.
+
+1. Stock rules, first-seen inputs, kzpolicy's memo tables cleared before every call
+   (the headline), and the same inputs again with the memo tables kept (warm):
+   ``assess()`` on durable / durable-rules driven straight through its C calls;
+   ``assess(engine="bitset")`` / a hand-written bitmask; ``assess()`` / CLIPS (clipspy)
+   on the same rules; and what reading the whole explanation adds (``model_dump``).
+2. Synthetic knowledge bases at 10x, 50x and 200x the stock rules (generated here):
+   the bitset engine / CLIPS per input, ``assess(engine="bitset")`` / CLIPS, and
+   ``load()`` seconds and megabytes per MB of rules YAML.
+3. Cold start: ``import kzpolicy`` and ``kzpolicy --help`` over bare Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _baselines import Clips, HandBitmask, StraightDurable, interleaved, make_inputs
+from _synthetic import synthetic
+
+import kzpolicy
+from kzpolicy.engine.assess import _Builder
+from kzpolicy.engine.bitset import bitset
+from kzpolicy.engine.decision import decide
+from kzpolicy.kb.checks import durable_limits
+from kzpolicy.kb.knowledge import KnowledgeBase
+
+_MEMOS = ("prep", "steps", "traces", "flags", "scenarios", "patterns", "noted")
+
+
+def clear_memos(kb: KnowledgeBase) -> Callable[[], None]:
+    """What empties kzpolicy's result memo tables for ``kb`` (run before each cold call)."""
+    def clear() -> None:
+        builder = kb.derived(_Builder)
+        for name in _MEMOS:
+            getattr(builder, name).clear()
+    return clear
+
+
+def fired_rules(a: kzpolicy.Assessment, kb: KnowledgeBase) -> set[str]:
+    return {t.rule for t in a.trace} - {kb.decision.id}
+
+
+def check_equal(kb: KnowledgeBase, inputs: Sequence[dict[str, bool]],
+                peers: dict[str, Callable[[dict[str, bool]], list[str]]],
+                engine: str = "durable") -> None:
+    """Every peer fires exactly the rules kzpolicy fires, before anything is timed."""
+    for x in inputs:
+        want = fired_rules(kzpolicy.assess(x, kb=kb, engine=engine), kb)  # type: ignore[arg-type]
+        for name, fn in peers.items():
+            got = set(fn(x))
+            if got != want:
+                raise SystemExit(f"{name} disagrees with kzpolicy on {x}: {got ^ want}")
+
+
+def med(xs: Sequence[float]) -> float:
+    return statistics.median(xs)
+
+
+def section_stock(n: int) -> None:
+    kb = kzpolicy.load()
+    fresh = make_inputs(kb, n, seed=9001)
+    hand, straight, clips = HandBitmask(kb), StraightDurable(kb), Clips(kb)
+    check_equal(kb, fresh[:500], {"hand bitmask": hand.evaluate,
+                                  "durable straight": straight.evaluate,
+                                  "CLIPS": clips.evaluate})
+    check_equal(kb, fresh[:500], {"hand bitmask": hand.evaluate}, engine="bitset")
+    kb_cold = kzpolicy.load(kb.path)  # its own memo tables, emptied before every call
+    clear = clear_memos(kb_cold)
+    paths: list[tuple[str, Callable[[dict[str, bool]], object]]] = [
+        ("assess() durable", lambda x: kzpolicy.assess(x, kb=kb_cold)),
+        ("assess() durable + model_dump()",
+         lambda x: kzpolicy.assess(x, kb=kb_cold).model_dump()),
+        ("durable-rules straight C calls", straight.evaluate),
+        ("CLIPS (clipspy)", clips.evaluate),
+        ("assess(engine='bitset')", lambda x: kzpolicy.assess(x, kb=kb_cold, engine="bitset")),
+        ("assess(engine='bitset') + model_dump()",
+         lambda x: kzpolicy.assess(x, kb=kb_cold, engine="bitset").model_dump()),
+        ("bitset engine alone (decide + run)",
+         lambda x: bitset(kb_cold).run(x, decide(kb_cold, x).scenario)),
+        ("hand-written bitmask", hand.evaluate),
+    ]
+    cold = interleaved([fn for _, fn in paths], fresh, before_each=clear, warm=0)
+    warm = interleaved([fn for _, fn in paths], fresh, rounds=2)
+    c = {label: med(s) for (label, _), s in zip(paths, cold, strict=True)}
+    w = {label: med(s) for (label, _), s in zip(paths, warm, strict=True)}
+    print(f"1. stock rules: {len(kb.rules)} rules, {n} first-seen inputs of 10 asserted "
+          "conditions; cold = memo tables cleared before every call, warm = kept")
+    print(f"   {'path':42} {'cold':>9} {'warm':>9}")
+    for label, _ in paths:
+        print(f"   {label:42} {c[label] * 1e6:7.1f}us {w[label] * 1e6:7.1f}us")
+
+    def ratio(label: str, num: str, den: str, target: float | None) -> None:
+        rc, rw = c[num] / c[den], w[num] / w[den]
+        verdict = "" if target is None else (
+            f"   target <= {target:.1f}x  {'MET' if rc <= target else 'NOT MET'}")
+        print(f"   {label:58} cold {rc:5.2f}x  warm {rw:5.2f}x{verdict}")
+
+    print()
+    ratio("assess() durable / durable straight", "assess() durable",
+          "durable-rules straight C calls", 1.3)
+    ratio("assess(engine='bitset') / hand-written bitmask", "assess(engine='bitset')",
+          "hand-written bitmask", 3.0)
+    ratio("assess() durable / CLIPS", "assess() durable", "CLIPS (clipspy)", 1.0)
+    ratio("assess(engine='bitset') / CLIPS", "assess(engine='bitset')", "CLIPS (clipspy)", None)
+    ratio("  with the whole explanation read: durable / straight",
+          "assess() durable + model_dump()", "durable-rules straight C calls", None)
+    ratio("  with the whole explanation read: bitset / hand bitmask",
+          "assess(engine='bitset') + model_dump()", "hand-written bitmask", None)
+
+
+def _load_cost(folder: Path) -> tuple[float, float]:
+    """Seconds of ``kzpolicy.load(folder)`` and the peak megabytes it allocates (traced
+    by tracemalloc in a second run), each in a fresh child process."""
+    timing = ("import sys, time, kzpolicy\n"
+              "t = time.perf_counter(); kzpolicy.load(sys.argv[1])\n"
+              "print(time.perf_counter() - t)\n")
+    memory = ("import sys, tracemalloc, kzpolicy, kzpolicy.kb.knowledge\n"
+              "tracemalloc.start(); kzpolicy.load(sys.argv[1])\n"
+              "print(tracemalloc.get_traced_memory()[1] / 1e6)\n")
+    took, peak = (float(subprocess.run([sys.executable, "-c", code, str(folder)],
+                                       capture_output=True, text=True,
+                                       check=True).stdout.split()[0])
+                  for code in (timing, memory))
+    return took, peak
+
+
+def section_scale(scales: Sequence[int], n: int) -> None:
+    print(f"\n2. synthetic knowledge bases ({n} first-seen inputs each, paths interleaved)")
+    print(f"   {'scale':>5} {'rules':>6} {'MB':>5} {'load s/MB':>9} {'MB/MB':>6} "
+          f"{'bitset':>8} {'CLIPS':>8} {'bitset/CLIPS':>12} {'assess/CLIPS':>12} "
+          f"{'durable/CLIPS':>13}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in scales:
+            folder = synthetic(Path(tmp) / f"x{scale}", scale)
+            size = sum(p.stat().st_size for p in folder.glob("*.yaml")) / 1e6
+            took, peak = _load_cost(folder)
+            kb = kzpolicy.load(folder)
+            inputs = make_inputs(kb, n, seed=scale)
+            clips = Clips(kb)
+            check_equal(kb, inputs[:100], {"CLIPS": clips.evaluate}, engine="bitset")
+            engine = bitset(kb)
+            paths: list[Callable[[dict[str, bool]], object]] = [
+                lambda x, kb=kb, e=engine: e.run(x, decide(kb, x).scenario),
+                clips.evaluate,
+                lambda x, kb=kb: kzpolicy.assess(x, kb=kb, engine="bitset"),
+            ]
+            runs_durable = not durable_limits(kb)
+            if runs_durable:
+                paths.append(lambda x, kb=kb: kzpolicy.assess(x, kb=kb))
+            times = [med(s) for s in interleaved(paths, inputs, warm=50)]
+            d = f"{times[3] / times[1]:12.2f}x" if runs_durable else f"{'beyond limits':>13}"
+            print(f"   {scale:>4}x {len(kb.rules):>6} {size:5.2f} {took / size:9.2f} "
+                  f"{peak / size:6.1f} {times[0] * 1e6:6.1f}us {times[1] * 1e6:6.1f}us "
+                  f"{times[0] / times[1]:11.2f}x {times[2] / times[1]:11.2f}x {d}")
+    print("   target at 200x: bitset / CLIPS <= 0.5x; load() <= 1 s and <= 30 MB per MB")
+
+
+def _seconds(argv: list[str], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def section_start(runs: int) -> None:
+    exe = sys.executable
+    cli = str(Path(exe).with_name("kzpolicy"))
+    bare, imp, helps = [], [], []
+    for _ in range(runs):  # interleaved, one run of each at a time
+        bare += _seconds([exe, "-c", "pass"], 1)
+        imp += _seconds([exe, "-c", "import kzpolicy"], 1)
+        helps += _seconds([cli, "--help"] if os.path.exists(cli)
+                          else [exe, "-m", "kzpolicy", "--help"], 1)
+    b = med(bare)
+    print(f"\n3. cold start ({runs} runs each, medians over bare Python {b * 1e3:.0f} ms)")
+    print(f"   import kzpolicy   {(med(imp) - b) * 1e3:6.0f} ms over bare Python   "
+          "target <= 80 ms")
+    print(f"   kzpolicy --help   {med(helps) * 1e3:6.0f} ms in all               "
+          "target <= 150 ms")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer inputs, smaller scales")
+    parser.add_argument("--scales", default=None, help="comma-separated multiples of the "
+                        "stock rules (default 10,50,200; --quick: 10)")
+    args = parser.parse_args(argv)
+    scales = [int(s) for s in (args.scales or ("10" if args.quick else "10,50,200")).split(",")]
+    print(f"kzpolicy engines benchmark: Python {platform.python_version()}, "
+          f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
+    section_stock(400 if args.quick else 3000)
+    section_scale(scales, 100 if args.quick else 500)
+    section_start(5 if args.quick else 15)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
