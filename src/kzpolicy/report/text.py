@@ -8,8 +8,9 @@ base; :func:`markdown_comparison` does the same for a before/after pair.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from kzpolicy.engine.explain_text import labeller, runner_up_text, step_conditions
 from kzpolicy.engine.results import Assessment, Flagged
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.table import md_escape as _md_escape
@@ -18,10 +19,9 @@ from kzpolicy.report.table import table
 __all__ = ["markdown", "markdown_comparison", "text"]
 
 
-def _because(f: Flagged) -> str:
-    return "; ".join(
-        f"{s.rule} ({', '.join(s.conditions) or 'default'})" for s in f.because
-    )
+def _because(f: Flagged, label: Callable[[str], str] = lambda ident: "") -> str:
+    """The reasons of a flagged item in words (rule IDs are in JSON and --explain)."""
+    return " | ".join(step_conditions(s, label) for s in f.because)
 
 
 def text(a: Assessment) -> str:
@@ -31,14 +31,14 @@ def text(a: Assessment) -> str:
     out = [
         f"Scenario: {sc.id} ({sc.label})",
         f"Shares:   {shares}   threshold {sc.threshold:.2f}",
-        f"Margin:   {sc.margin:+.2f} over {sc.runner_up}; decided by {sc.decided_by}",
+        f"Margin:   {sc.margin:+.2f}; {runner_up_text(a)}; decided by {sc.decided_by}",
         f"Advantage: {sc.advantage.side}",
     ]
     out += [f"Warning:  {w}" for w in a.warnings]
     for title, rows in (("Risks", a.risks), ("Engaged", a.engaged)):
         out += ["", f"{title} ({len(rows)}):"]
         if rows:
-            out.append(table(["id", "kind", "stance", "label", "because"],
+            out.append(table(["id", "kind", "stance", "label", "because (asserted)"],
                              [[f.id, f.kind, f.stance, f.label, _because(f)] for f in rows]))
     if a.findings:
         out += ["", f"Findings of the authors on this ({len(a.findings)}):"]
@@ -63,7 +63,8 @@ def _fired(a: Assessment, kb: KnowledgeBase | None) -> list[str]:
     return ["```mermaid", to_mermaid(fired_network(a, base)).rstrip("\n"), "```"]
 
 
-def _item_table(rows: Sequence[tuple[Flagged, str | None]]) -> list[str]:
+def _item_table(rows: Sequence[tuple[Flagged, str | None]],
+                label: Callable[[str], str] = lambda ident: "") -> list[str]:
     if not rows:
         return ["None."]
     change = rows[0][1] is not None
@@ -73,7 +74,7 @@ def _item_table(rows: Sequence[tuple[Flagged, str | None]]) -> list[str]:
     for f, what in rows:
         cell = f"| {what} " if change else ""
         lines.append(f"{cell}| {f.id} | {f.kind} | {_md_escape(f.label)} | "
-                     f"{_md_escape(f.locator)} | {f.stance} | {_md_escape(_because(f))} |")
+                     f"{_md_escape(f.locator)} | {f.stance} | {_md_escape(_because(f, label))} |")
     return lines
 
 
@@ -96,7 +97,8 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
           for k, v in sc.shares.items()),
         "",
         f"Threshold {sc.threshold:.2f}; margin {sc.margin:+.2f} over `{sc.runner_up}` "
-        f"(runner-up); decided by {sc.decided_by}: {_md_escape(sc.reason)}.",
+        f"(runner-up{'; ' + runner_up_text(a) if 'tie' in runner_up_text(a) else ''}); "
+        f"decided by {sc.decided_by}: {_md_escape(sc.reason)}.",
         "",
         f"Advantage: **{sc.advantage.side}** ({_md_escape(sc.advantage.locator)}). "
         f"Judgement: {_md_escape(sc.judgement.statement)} ({_md_escape(sc.judgement.locator)})",
@@ -106,7 +108,7 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
     for title, rows in (("Risks flagged", a.risks), ("Strengths and opportunities engaged",
                                                       a.engaged)):
         lines += ["", f"### {title} ({len(rows)})", ""]
-        lines += _item_table([(f, None) for f in rows])
+        lines += _item_table([(f, None) for f in rows], labeller(a))
     if a.findings:
         lines += ["", f"### The authors' findings on this ({len(a.findings)})", "",
                   "| id | finding | locator | stance | noted for |", "|---|---|---|---|---|"]
