@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from kzpolicy.engine.explain_text import labeller, runner_up_text, step_conditions
-from kzpolicy.engine.results import Assessment, Flagged
+from kzpolicy.engine.results import (
+    Assessment,
+    Flagged,
+    labeller,
+    runner_up_text,
+    step_conditions,
+)
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.table import md_escape as _md_escape
 from kzpolicy.report.table import table
