@@ -20,14 +20,15 @@ VENV_STAMP := $(VENV)/.made-by-python-$(WANT_PY)
 PY_MINOR := $(word 2,$(subst ., ,$(WANT_PY)))
 INSTALL_ENV := $(if $(shell [ "$(PY_MINOR)" -ge 13 ] 2>/dev/null && echo yes),$(DURABLE_FIX),)
 
-.PHONY: help demo test lint typecheck layers pytest bench fuzz clean
+.PHONY: help demo test lint typecheck layers pytest chromium bench fuzz clean
 
 help:
 	@echo "make demo    create $(VENV) if missing, install kzpolicy, assess the article's situation of 2010"
 	@echo "make test    create $(VENV) if missing, install with dev extras, run ruff, mypy --strict,"
 	@echo "             the import-linter layer contracts and pytest"
 	@echo "make bench   the benchmark (ratios against baselines measured in the same run)"
-	@echo "make fuzz    the long fuzz run (about 100,000 cases); prints its counts"
+	@echo "make fuzz    the long fuzz run (about 200,000 cases, then the hypothesis tests with"
+	@echo "             500 to 4,000 examples each); prints its counts"
 	@echo "make lint | typecheck | layers | pytest    one step of make test"
 	@echo "make clean   remove $(VENV) and the tool caches"
 	@echo ""
@@ -72,16 +73,40 @@ typecheck: $(VENV)/.installed-dev
 layers: $(VENV)/.installed-dev
 	$(BIN)/lint-imports --no-cache
 
-pytest: $(VENV)/.installed-dev
+# The browser tests (tests/report/test_browser.py) drive Debian's chromium through
+# Playwright, which is told never to download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+CHROMIUM ?= /usr/bin/chromium
+APT_CHROMIUM := apt-get update -qq && apt-get install -y -qq chromium
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then echo "installing Debian's chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; $(APT_CHROMIUM); \
+	else echo "the browser tests need Debian's chromium at $(CHROMIUM); as root run: $(APT_CHROMIUM)" >&2; \
+	  exit 1; fi
+
+pytest: $(VENV)/.installed-dev chromium
 	$(BIN)/pytest
 
 test: lint typecheck layers pytest
 
-bench: $(VENV)/.installed-dev
+# the benchmark's peer engine, CLIPS (clipspy), is installed for `make bench` only
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
+	$(INSTALL_ENV) $(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(check_durable)
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_batch.py
+	$(BIN)/python bench/bench_serve.py
+	$(BIN)/python bench/bench_engines.py
 
 fuzz: $(VENV)/.installed-dev
 	$(BIN)/python tests/fuzz.py --kbs 400 --inputs 500 --mutations 1000
+	HYPOTHESIS_PROFILE=kzpolicy-fuzz $(BIN)/pytest -q -p no:cacheprovider \
+	  tests/test_fuzz_hypothesis.py --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

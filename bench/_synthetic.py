@@ -1,9 +1,9 @@
 """Synthetic knowledge bases at a multiple of the stock rules' size, for the scale figures.
 
 ``synthetic(folder, factor)`` copies the stock rules/ and adds ``factor - 1`` times as many
-rules again (and a context condition per five of them), written to one extra file; the
-result passes every check. The added rules read one to three literals (a new condition,
-sometimes negated, or a stock condition, or a threat the stock rules flag) and flag a
+rules again (and a context condition per five of them), in extra files of 2,000 rules
+each; the result passes every check. The added rules read one to three literals (a new
+condition, sometimes negated, or a stock condition, or a threat the stock rules flag) and flag a
 strength, opportunity or weakness, so the whole stays acyclic and every baseline runs it.
 """
 
@@ -56,6 +56,11 @@ def synthetic(folder: Path, factor: int, seed: int = 7) -> Path:
                       "then": [rng.choice(targets)], "stance": "interpretation",
                       "reason": "generated for the benchmark",
                       "locator": {"section": "scenarios", "where": "benchmark"}})
-    text = yaml.safe_dump({"conditions": conditions, "rules": rules}, sort_keys=False)
-    (folder / "zz_synthetic.yaml").write_text(text, encoding="utf-8")
+    # files of at most 2,000 rules (about half a megabyte), as a maintainer would split them
+    chunks = [rules[i:i + 2000] for i in range(0, len(rules), 2000)]
+    for n, chunk in enumerate(chunks):
+        data: dict[str, Any] = {"rules": chunk} if n else {"conditions": conditions,
+                                                           "rules": chunk}
+        (folder / f"zz_synthetic_{n:02d}.yaml").write_text(
+            yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return folder

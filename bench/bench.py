@@ -8,6 +8,10 @@ Prints, for the same inputs and the same rules (compiled from rules/):
     (a minimal agenda loop written here, independent of kzpolicy's adapter);
   * a plain-Python bitmask evaluation of the same rules;
 and the ratios between them. Target: assess() median <= 1.5x the straight durable path.
+Then (issue 13; alone with ``--only exact``): exact probabilities against
+monte_carlo with 20,000 samples, the counting landscape against the enumerating one,
+and a generated knowledge base of 200 factors in 3 scenarios, ratios measured in the
+same run with the calls interleaved.
 No figure here is a pass/fail test; the numbers are for the README and the issue notes.
 """
 
@@ -157,10 +161,139 @@ def pct(xs: Sequence[float], p: float) -> float:
     return s[min(len(s) - 1, round((len(s) - 1) * p))]
 
 
+def interleaved(fns: Sequence[Callable[[], object]], rounds: int) -> list[float]:
+    """Median seconds per call of each function, the calls interleaved round by round
+    so that machine noise hits every path alike."""
+    for fn in fns:
+        fn()
+    times: list[list[float]] = [[] for _ in fns]
+    clock = time.perf_counter
+    for _ in range(rounds):
+        for fn, out in zip(fns, times, strict=True):
+            t0 = clock()
+            fn()
+            out.append(clock() - t0)
+    return [statistics.median(t) for t in times]
+
+
+README_BELIEFS = {"D1": 0.7, "D2": 0.5, "D3": 0.4, "D4": 0.3, "I1": 0.5}
+
+
+def bench_exact(quick: bool) -> None:
+    """Issue 13: exact probabilities against Monte Carlo, the counting landscape against
+    the enumerating one, and a generated knowledge base of 200 factors."""
+    import tempfile
+    from fractions import Fraction
+
+    from kzpolicy.analysis.probabilities import situation
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "analysis"))
+    import kbgen
+
+    kb = kzpolicy.load()
+    rounds = 30 if quick else 200
+    rows: list[tuple[str, float, float, str, float, str]] = []
+
+    def mc() -> object:
+        return kzpolicy.monte_carlo(README_BELIEFS, samples=20_000, seed=7)
+
+    def scenarios_only() -> object:
+        s = situation("bench", README_BELIEFS, None, None, kb, False)
+        return s.counter.scenarios(*[evaluate_weights(s)], normalised=True)
+
+    def evaluate_weights(s: object) -> tuple[list[float], list[float]]:
+        t = [float(README_BELIEFS[c]) for c in s.counter.uncertain]  # type: ignore[attr-defined]
+        return t, [1.0 - x for x in t]
+
+    def items_all() -> object:
+        return kzpolicy.probabilities(README_BELIEFS)
+
+    exact = kzpolicy.probabilities(README_BELIEFS, exact=True)
+    sampled = mc()
+    assert isinstance(sampled, kzpolicy.MonteCarlo)
+    floats = kzpolicy.probabilities(README_BELIEFS)
+    err_exact = max(abs(floats.scenarios[s].probability - float(p.exact or 0))
+                    for s, p in exact.scenarios.items())
+    err_mc = max(abs(sampled.scenarios[s].probability - float(p.exact or 0))
+                 for s, p in exact.scenarios.items())
+    ex_items = {i.id: float(i.exact or 0) for i in (*exact.risks, *exact.engaged)}
+    err_mc_items = max(abs(e.probability - ex_items[e.id])
+                       for e in (*sampled.risks, *sampled.engaged))
+    t_scen, t_items, t_mc = interleaved([scenarios_only, items_all, mc], rounds)
+    rows.append(("exact scenario distribution, README example", t_scen, t_mc,
+                 "monte_carlo 20,000", 20.0, f"error {err_exact:.0e} (MC {err_mc:.4f})"))
+    rows.append(("exact item probabilities, all items", t_items, t_mc,
+                 "monte_carlo 20,000", 5.0, f"MC max item error {err_mc_items:.4f}"))
+
+    # the stock landscape: counting (compiled once per context, then reused; and a new
+    # context every call, compiling included) against enumerating every combination
+    contexts = [dict(zip(["tough_rivalry", "china_suspicion_grows",
+                          "russia_uzbekistan_crisis", "region_relations_cool",
+                          "nato_demonstrative_partnership", "peacekeeping_participation"],
+                         (bool(n >> i & 1) for i in range(6)), strict=True))
+                for n in range(64)]
+    turn = iter(range(10**9))
+    assert kzpolicy.landscape().model_dump(exclude={"method"}) == \
+        kzpolicy.landscape(method="enumerate").model_dump(exclude={"method"})
+    land_rounds = 5 if quick else 15
+    t_count, t_fresh, t_enum = interleaved([
+        lambda: kzpolicy.landscape(),
+        lambda: kzpolicy.landscape(contexts[next(turn) % 64]),  # 64 > the 32 kept
+        lambda: kzpolicy.landscape(method="enumerate"),
+    ], land_rounds)
+    rows.append(("stock landscape(), counting (compiled)", t_count, t_enum,
+                 "landscape(method='enumerate')", 100.0, "same numbers, checked"))
+    rows.append(("stock landscape(), counting, new context", t_fresh, t_enum,
+                 "landscape(method='enumerate')", 0.0,
+                 "compilation included (a context not seen before)"))
+
+    # a generated knowledge base: 200 factors in 3 scenarios (2^200 combinations)
+    with tempfile.TemporaryDirectory() as tmp:
+        big = kzpolicy.load(kbgen.many_factors(Path(tmp) / "rules", 200))
+    rnd = random.Random(200)
+    beliefs = {f: rnd.randint(1, 9) / 10 for f in big.factors}
+    t0 = time.perf_counter()
+    big_land = kzpolicy.landscape(kb=big)
+    t_land_first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kzpolicy.probabilities(beliefs, kb=big)
+    t_prob_first = time.perf_counter() - t0
+    t_land, t_prob = interleaved([lambda: kzpolicy.landscape(kb=big),
+                                  lambda: kzpolicy.probabilities(beliefs, kb=big)],
+                                 3 if quick else 7)
+    half = kzpolicy.probabilities(dict.fromkeys(big.factors, Fraction(1, 2)), kb=big,
+                                  exact=True)
+    assert all(half.scenarios[s].exact == Fraction(c, 2**200)
+               for s, c in big_land.scenarios.items())
+
+    print(f"issue 13: exact probabilities and counting (Python {sys.version.split()[0]}, "
+          f"{rounds} interleaved rounds; landscape {land_rounds})")
+    print(f"{'figure':44} {'kzpolicy':>11} {'baseline':>11} {'faster':>8} "
+          f"{'target':>8}  note")
+    for label, ours, theirs, _base, target, note in rows:
+        ratio = theirs / ours
+        verdict = ("MET" if ratio >= target else "NOT MET") if target else "(no target)"
+        shown = f">={target:g}x" if target else "-"
+        print(f"{label:44} {ours * 1e3:9.3f}ms {theirs * 1e3:9.3f}ms {ratio:7.1f}x "
+              f"{shown:>8}  {verdict}; {note}")
+    print(f"{'200 factors: landscape() (first call)':44} {t_land_first:9.3f}s "
+          f"{'':>11} {'':>8} {'<= 1 s':>8}  {'MET' if t_land_first <= 1 else 'NOT MET'}; "
+          f"again {t_land:.3f}s, method {big_land.method}, 2^200 combinations")
+    print(f"{'200 factors: probabilities(), 200 beliefs':44} {t_prob_first:9.3f}s "
+          f"{'':>11} {'':>8} {'<= 1 s':>8}  {'MET' if t_prob_first <= 1 else 'NOT MET'}; "
+          f"again {t_prob:.3f}s; scenarios checked against the landscape's counts")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer evaluations")
+    parser.add_argument("--only", choices=["all", "assess", "exact"], default="all",
+                        help="run one part: assess() against its baselines, or the exact "
+                        "probabilities and counting of issue 13 (default: all)")
     args = parser.parse_args(argv)
+    if args.only == "exact":
+        bench_exact(args.quick)
+        return 0
     kb = kzpolicy.load()
     n, rounds = (500, 2) if args.quick else (2000, 5)
     inputs = make_inputs(kb, n)
@@ -206,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         import runpy
 
         runpy.run_path(str(extra), run_name="__main__")
+    if args.only == "all":
+        print()
+        bench_exact(args.quick)
     return 0
 
 

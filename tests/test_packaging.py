@@ -93,6 +93,10 @@ def test_the_wheel_carries_the_license_and_the_stylesheet(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), sorted(names)
     assert "kzpolicy/report/html.css" in names
+    # the HTML report's Jinja2 templates are package data
+    for name in ("base.html", "page.html", "comparison.html", "analysis.html", "macros.html",
+                 "shares_chart.svg", "network.svg", "tornado.svg"):
+        assert f"kzpolicy/report/templates/{name}" in names, name
 
 
 def test_the_sdist_carries_the_license_and_the_changelog(tmp_path: Path) -> None:

@@ -87,6 +87,10 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("load(int)", lambda: kzpolicy.load(123)),  # type: ignore[arg-type]
     ("load(list)", lambda: kzpolicy.load(["rules"])),  # type: ignore[arg-type]
     ("check(int)", lambda: kzpolicy.check(1.5)),  # type: ignore[arg-type]
+    ("load(limits=dict)", lambda: kzpolicy.load(limits={"depth": 3})),  # type: ignore[arg-type]
+    ("check(limits=int)", lambda: kzpolicy.check(limits=5)),  # type: ignore[arg-type]
+    ("ReadingLimits(depth=str)", lambda: kzpolicy.ReadingLimits(depth="9")),  # type: ignore[arg-type]
+    ("ReadingLimits(depth=0)", lambda: kzpolicy.ReadingLimits(depth=0)),
     ("assess(int)", lambda: kzpolicy.assess(5)),  # type: ignore[arg-type]
     ("assess(str)", lambda: kzpolicy.assess("D1")),
     ("assess(dict of str)", lambda: kzpolicy.assess({"D1": "yes"})),
@@ -100,6 +104,10 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("assess_many(str)", lambda: kzpolicy.assess_many("D1")),
     ("assess_many([int])", lambda: kzpolicy.assess_many([1])),  # type: ignore[list-item]
     ("assess_many(kb=str)", lambda: kzpolicy.assess_many([[]], kb="x")),  # type: ignore[arg-type]
+    ("assess_many(columns=list)",
+     lambda: kzpolicy.assess_many(columns=[[True]])),  # type: ignore[arg-type]
+    ("assess_many(columns={D1: str})", lambda: kzpolicy.assess_many(columns={"D1": "yes"})),
+    ("Batch.concat(int)", lambda: kzpolicy.Batch.concat(3)),  # type: ignore[arg-type]
     ("what_if(int)", lambda: kzpolicy.what_if(7)),  # type: ignore[arg-type]
     ("what_if(changes=int)", lambda: kzpolicy.what_if(changes=7)),  # type: ignore[arg-type]
     ("what_if(changes=str)", lambda: kzpolicy.what_if(changes="D1")),
@@ -125,6 +133,16 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
      lambda: kzpolicy.monte_carlo({"D1": 0.5}, confidence="x")),  # type: ignore[arg-type]
     ("monte_carlo(kb=str)",
      lambda: kzpolicy.monte_carlo({"D1": 0.5}, kb="x")),  # type: ignore[arg-type]
+    ("probabilities(None)", lambda: kzpolicy.probabilities(None)),  # type: ignore[arg-type]
+    ("probabilities(str prob)",
+     lambda: kzpolicy.probabilities({"D1": "0.5"})),  # type: ignore[dict-item]
+    ("probabilities(exact=str)",
+     lambda: kzpolicy.probabilities({"D1": 0.5}, exact="yes")),  # type: ignore[arg-type]
+    ("probabilities(kb=str)",
+     lambda: kzpolicy.probabilities({"D1": 0.5}, kb="x")),  # type: ignore[arg-type]
+    ("sensitivity(list)", lambda: kzpolicy.sensitivity(["D1"])),  # type: ignore[arg-type]
+    ("sensitivity(preset=int)",
+     lambda: kzpolicy.sensitivity({"D1": 0.5}, preset=1)),  # type: ignore[arg-type]
     ("render(None)", lambda: kzpolicy.render(None)),
     ("render(format=int)", lambda: kzpolicy.render(A, 3)),  # type: ignore[arg-type]
     ("render(kb=str)", lambda: kzpolicy.render(A, kb="rules")),  # type: ignore[arg-type]
@@ -273,6 +291,8 @@ UNKNOWN: list[tuple[str, Callable[[], Any]]] = [
     ("assess preset", lambda: kzpolicy.assess(preset="article-2011")),
     ("what_if change", lambda: kzpolicy.what_if(changes={"D9": True})),
     ("monte_carlo", lambda: kzpolicy.monte_carlo({"D9": 0.5})),
+    ("probabilities", lambda: kzpolicy.probabilities({"D9": 0.5})),
+    ("sensitivity", lambda: kzpolicy.sensitivity({"D1": 0.5}, fixed={"D9": True})),
 ]
 
 
@@ -321,7 +341,8 @@ def _model_types(model: type[pydantic.BaseModel], seen: set[type]) -> None:
 def test_every_type_reachable_from_a_result_is_public_with_a_schema() -> None:
     schemas = kzpolicy.schemas()
     seen: set[type] = set()
-    for name in ("Assessment", "WhatIf", "TippingPoints", "Landscape", "MonteCarlo"):
+    for name in ("Assessment", "WhatIf", "TippingPoints", "Landscape", "MonteCarlo",
+                 "Probabilities", "Sensitivity"):
         model = getattr(kzpolicy, name)
         seen.add(model)
         _model_types(model, seen)

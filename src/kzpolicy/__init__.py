@@ -8,19 +8,23 @@ durable-rules engine, returning the implied scenario, the risks flagged and why.
 
 Public API (everything else is internal)::
 
-    load(path=None) -> KnowledgeBase            check(path=None) -> list[Problem]
+    load(path=None, *, limits=None) -> KnowledgeBase      ReadingLimits(file_bytes=...)
+    check(path=None, *, limits=None) -> list[Problem]
     assess(conditions=None, *, preset=None, kb=None, engine="durable") -> Assessment
-    assess_many(conditions_list, *, preset=None, kb=None) -> list[Assessment]
+    assess_many(conditions_list=(), *, columns=None, preset=None, kb=None) -> Batch
     what_if(base=None, changes=None, *, preset=None, kb=None) -> WhatIf
     tipping_points(base=None, *, preset=None, max_size=3, kb=None) -> TippingPoints
-    landscape(context=None, *, preset=None, kb=None) -> Landscape
+    landscape(context=None, *, preset=None, kb=None, method="auto") -> Landscape
     monte_carlo(probabilities, *, fixed=None, preset=None, samples=100_000, seed=None)
+    probabilities(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Probabilities
+    sensitivity(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Sensitivity
     render(result, format="text", *, kb=None) -> str      text, markdown, html
     graph(kb=None, *, format="dot", assessment=None) -> str   dot, mermaid
     schemas() -> dict[str, dict]                 the JSON Schema of every result type
 
 The package is layered (imports flow one way, checked by import-linter):
-``cli`` > ``bdd`` > ``report`` > ``analysis`` > ``engine`` > ``kb`` > ``errors``.
+``cli`` > ``serve`` | ``bdd`` > ``report`` > ``analysis`` > ``engine`` > ``kb`` >
+``errors`` (``kzpolicy.serve.create_app`` is the web application of ``kzpolicy serve``).
 Every name here loads on first use, so ``import kzpolicy`` loads neither
 durable-rules nor numpy.
 """
@@ -55,6 +59,19 @@ if TYPE_CHECKING:
         landscape,
         monte_carlo,
     )
+    from kzpolicy.analysis.probabilities import (
+        ItemProbability,
+        Probabilities,
+        ScenarioProbability,
+        probabilities,
+    )
+    from kzpolicy.analysis.sensitivity import (
+        BeliefSensitivity,
+        ScenarioChange,
+        Sensitivity,
+        Swing,
+        sensitivity,
+    )
     from kzpolicy.analysis.whatif import (
         ConditionChange,
         ItemRef,
@@ -68,6 +85,7 @@ if TYPE_CHECKING:
     )
     from kzpolicy.engine.assess import assess
     from kzpolicy.engine.batch import assess_many
+    from kzpolicy.engine.columns import Batch
     from kzpolicy.engine.conditions import Conditions
     from kzpolicy.engine.results import (
         Advantage,
@@ -81,6 +99,7 @@ if TYPE_CHECKING:
         TraceStep,
     )
     from kzpolicy.kb.knowledge import CellStatus, FactorInfo, ItemInfo, KnowledgeBase
+    from kzpolicy.kb.limits import ReadingLimits
     from kzpolicy.kb.loading import check, load
     from kzpolicy.kb.schema import Locator
     from kzpolicy.report.render import graph, render, schemas
@@ -91,6 +110,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "assess": "kzpolicy.engine.assess",
     "assess_many": "kzpolicy.engine.batch",
+    "Batch": "kzpolicy.engine.columns",
     "Conditions": "kzpolicy.engine.conditions",
     **dict.fromkeys(
         ["Advantage", "Assessment", "FindingRef", "Flagged", "Judgement", "OutcomeRef",
@@ -102,12 +122,17 @@ _LAZY: dict[str, str] = {
                     "kzpolicy.kb.knowledge"),
     "check": "kzpolicy.kb.loading",
     "load": "kzpolicy.kb.loading",
+    "ReadingLimits": "kzpolicy.kb.limits",
     "Locator": "kzpolicy.kb.schema",
     **dict.fromkeys(
         ["Estimate", "FactorInfluence", "ItemEstimate", "ItemFrequency", "Landscape",
          "MonteCarlo", "landscape", "monte_carlo"],
         "kzpolicy.analysis.landscape",
     ),
+    **dict.fromkeys(["ItemProbability", "Probabilities", "ScenarioProbability", "probabilities"],
+                    "kzpolicy.analysis.probabilities"),
+    **dict.fromkeys(["BeliefSensitivity", "ScenarioChange", "Sensitivity", "Swing",
+                     "sensitivity"], "kzpolicy.analysis.sensitivity"),
     **dict.fromkeys(
         ["ConditionChange", "ItemRef", "RuleRef", "ScenarioShift", "TippingPoint",
          "TippingPoints", "WhatIf", "tipping_points", "what_if"],
@@ -122,6 +147,8 @@ __all__ = [
     "Advantage",
     "ArgumentTypeError",
     "Assessment",
+    "Batch",
+    "BeliefSensitivity",
     "CellStatus",
     "ConditionChange",
     "Conditions",
@@ -135,6 +162,7 @@ __all__ = [
     "ItemEstimate",
     "ItemFrequency",
     "ItemInfo",
+    "ItemProbability",
     "ItemRef",
     "Judgement",
     "KnowledgeBase",
@@ -144,12 +172,18 @@ __all__ = [
     "Locator",
     "MonteCarlo",
     "OutcomeRef",
+    "Probabilities",
     "Problem",
+    "ReadingLimits",
     "RuleRef",
     "RulesFileError",
+    "ScenarioChange",
+    "ScenarioProbability",
     "ScenarioResult",
     "ScenarioShift",
+    "Sensitivity",
     "Step",
+    "Swing",
     "TippingPoint",
     "TippingPoints",
     "TraceStep",
@@ -165,8 +199,10 @@ __all__ = [
     "landscape",
     "load",
     "monte_carlo",
+    "probabilities",
     "render",
     "schemas",
+    "sensitivity",
     "tipping_points",
     "what_if",
 ]

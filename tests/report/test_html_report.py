@@ -1,34 +1,18 @@
-"""The HTML report: structure without a browser, then a real headless Chromium.
+"""The HTML report without a browser: structure, escaping, self-containment, the CLI.
 
-The browser tests drive Debian's ``chromium`` over the DevTools protocol on a
-pipe (``--remote-debugging-pipe``: no port, no websocket library). They load the
-page, fail on any console error, uncaught exception, error log entry or network
-request besides the page itself, check the chart and the diagram are drawn,
-take screenshots and check they are not blank (a small PNG decoder below). When
-chromium is missing, the session fixture installs it with apt-get (as root); it
-skips, saying why, only where that cannot be done. Set KZPOLICY_SCREENSHOTS to a
-folder to keep the screenshots.
+The same pages in a real headless Chromium (Playwright) are in ``test_browser.py``.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import io
-import json
-import os
 import re
-import select
 import shutil
-import struct
 import subprocess
-import tempfile
-import zlib
+import sys
 from collections import Counter
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -188,8 +172,35 @@ def test_page_structure(name: str, kb: KnowledgeBase) -> None:
 def test_page_escapes_text(article: Assessment) -> None:
     text = page(article, title='<script>alert("x")</script> & co')
     assert "<script>" not in text
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in text
-    assert Tree(text).problems == []
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in text
+    tree = Tree(text)
+    assert tree.problems == []
+    assert '<script>alert("x")</script> & co' in tree.text  # the title, as written
+
+
+def test_hostile_knowledge_base_text_is_escaped_everywhere(stock_copy: Path) -> None:
+    """Every text a knowledge base supplies (labels, a rule's label, a locator) reaches the
+    page escaped: in the tables, the diagram's tooltips and the key beside it."""
+    hostile = '<img src=x onerror="alert(1)"> & <b>'
+    for name, old in (("scenarios.yaml", "where: first paragraph}"),):
+        text = (stock_copy / name).read_text(encoding="utf-8")
+        assert old in text
+        (stock_copy / name).write_text(text.replace(old, f"where: '{hostile}'}}"),
+                                       encoding="utf-8")
+    for name in ("swot.yaml", "rules.yaml", "conditions.yaml"):
+        text = (stock_copy / name).read_text(encoding="utf-8")
+        first = text.index("label: ") + len("label: ")
+        (stock_copy / name).write_text(text[:first] + f"'{hostile}' #" + text[first:],
+                                       encoding="utf-8")
+    other = kzpolicy.load(stock_copy)
+    a = kzpolicy.assess(["I1", "I2", "I3", "I4", "tough_rivalry"], kb=other)
+    b = kzpolicy.assess(["D1", "D2"], kb=other)
+    for text in (page(a, kb=other), comparison_page(a, b, kb=other)):
+        assert "<img" not in text and "<b>" not in text
+        assert text.count("&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; &lt;b&gt;") >= 4
+        tree = Tree(text)
+        assert tree.problems == []
+        _check_self_contained(text, tree)
 
 
 def test_page_refuses_a_different_knowledge_base(
@@ -237,7 +248,7 @@ def test_markdown_carries_the_report(article: Assessment, kb: KnowledgeBase) -> 
     for ident in article.flagged_ids():
         assert f"| {ident} |" in md
     assert "```mermaid\nflowchart LR" in md and "r_scenario_decision" in md
-    assert f"over `{article.scenario.runner_up}` (runner-up)" in md
+    assert f"over `{article.scenario.runner_up}` (runner-up" in md
     assert article.kb_version in md and "`B1=true`" in md
     assert "| balance (implied) | 1.00 | `██████████` |" in md
 
@@ -328,383 +339,32 @@ def test_cli_an_unwritable_output_file_exits_1(
         assert "-o /nonexistent/dir/out: cannot write the file" in err and err.count("\n") == 1
 
 
-# --------------------------------------------------------------------------- browser
-def _find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+# --------------------------------------------------------------------------- templates
+def test_the_markup_comes_from_autoescaping_templates() -> None:
+    import jinja2
+
+    from kzpolicy.report import html as html_module
+    from kzpolicy.report import svg as svg_module
+    from kzpolicy.report.templating import environment, render
+
+    env = environment()
+    assert env.undefined is jinja2.StrictUndefined
+    names = env.list_templates()
+    assert {"base.html", "page.html", "comparison.html", "analysis.html", "macros.html",
+            "shares_chart.svg", "network.svg", "tornado.svg"} <= set(names)
+    for name in names:
+        assert callable(env.autoescape) and env.autoescape(name), name
+    with pytest.raises(jinja2.UndefinedError):
+        render("tornado.svg")
+    for module in (html_module, svg_module):  # no hand-placed escaping left
+        source = Path(str(module.__file__)).read_text(encoding="utf-8")
+        assert "escape(" not in source and "from html import" not in source
 
 
-def _install_chromium() -> str:
-    """Install Debian's chromium with apt-get; return why not, when it did not work."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return "installing it needs root (as root: apt-get install chromium)"
-    if shutil.which("apt-get") is None:
-        return "this machine has no apt-get"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-        try:
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1500,
-                                  check=False, stdin=subprocess.DEVNULL)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"`{' '.join(cmd)}` did not finish: {exc}"
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            return f"`{' '.join(cmd)}` failed: {' / '.join(tail)}"
-    return "apt-get install chromium finished, yet no chromium is on PATH"
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Debian's chromium, installed when missing; skip with the reason if that fails."""
-    found = _find_chromium()
-    if found is None:
-        why = _install_chromium()
-        found = _find_chromium()
-        if found is None:
-            pytest.skip(f"browser tests need Debian's chromium, which is missing and could "
-                        f"not be installed: {why}")
-    return found
-
-
-def test_install_says_why_it_cannot(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "geteuid", lambda: 1000)
-    assert "needs root" in _install_chromium()
-    monkeypatch.setattr(os, "geteuid", lambda: 0)
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert "no apt-get" in _install_chromium()
-
-
-class Browser:
-    """Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4)."""
-
-    DEADLINE = 120.0  # seconds without a reply before giving up (a hang, not a measure)
-
-    def __init__(self, exe: str, profile: Path) -> None:
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
-
-        def wire() -> None:  # in the child: the pipes on fds 3 and 4, inheritable
-            a, b = os.dup(to_chrome_r), os.dup(from_chrome_w)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.log = profile / "chromium.log"
-        with self.log.open("wb") as err:
-            self.proc = subprocess.Popen(
-                [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--hide-scrollbars", "--mute-audio",
-                 f"--user-data-dir={profile / 'profile'}", "--remote-debugging-pipe"],
-                preexec_fn=wire, close_fds=False, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=err)
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self._buffer = b""
-        self._next = 0
-        self.events: list[dict[str, Any]] = []
-
-    def _read(self) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            ready, _, _ = select.select([self._from_chrome], [], [], self.DEADLINE)
-            chunk = os.read(self._from_chrome, 1 << 20) if ready else b""
-            if not chunk:
-                tail = self.log.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"chromium stopped answering; its log ends:\n{tail}")
-            self._buffer += chunk
-        raw, self._buffer = self._buffer.split(b"\0", 1)
-        message: dict[str, Any] = json.loads(raw)
-        return message
-
-    def call(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None) -> dict[str, Any]:
-        self._next += 1
-        message: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
-        while True:
-            reply = self._read()
-            if reply.get("id") == self._next:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                result: dict[str, Any] = reply.get("result", {})
-                return result
-            self.events.append(reply)
-
-    def wait_for(self, method: str, session: str) -> None:
-        while True:
-            event = self._read()
-            self.events.append(event)
-            if event.get("method") == method and event.get("sessionId") == session:
-                return
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError, RuntimeError):  # it may have died already
-            self.call("Browser.close")
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self._to_chrome)
-        os.close(self._from_chrome)
-
-
-class Tab:
-    """One page in its own target, with the problems it reported while loading."""
-
-    def __init__(self, browser: Browser, width: int, height: int, *, mobile: bool = False
-                 ) -> None:
-        self.b = browser
-        self.target: str = browser.call("Target.createTarget", {"url": "about:blank"})[
-            "targetId"]
-        self.session: str = browser.call(
-            "Target.attachToTarget", {"targetId": self.target, "flatten": True})["sessionId"]
-        for domain in ("Runtime", "Log", "Network", "Page"):
-            self.call(f"{domain}.enable")
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
-        self.url = ""
-
-    def call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self.b.call(method, params, self.session)
-
-    def load(self, path: Path) -> list[str]:
-        """Open the file; return every console error, exception, error log entry and
-        request other than the page itself."""
-        self.url = path.resolve().as_uri()
-        start = len(self.b.events)
-        self.call("Page.navigate", {"url": self.url})
-        self.b.wait_for("Page.loadEventFired", self.session)
-        self.evaluate("1")  # a round trip: events raised before it are in
-        problems = []
-        for event in self.b.events[start:]:
-            if event.get("sessionId") != self.session:
-                continue
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.consoleAPICalled" and params["type"] in (
-                    "error", "assert", "warning"):
-                problems.append(f"console {params['type']}: {params['args']}")
-            elif method == "Runtime.exceptionThrown":
-                problems.append(f"exception: {params['exceptionDetails']}")
-            elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
-                problems.append(f"log {params['entry']['level']}: {params['entry']['text']}")
-            elif method == "Network.requestWillBeSent" and params["request"]["url"] != self.url:
-                problems.append(f"request: {params['request']['url']}")
-        return problems
-
-    def evaluate(self, expression: str) -> Any:
-        reply = self.call("Runtime.evaluate", {"expression": expression,
-                                               "returnByValue": True})
-        if "exceptionDetails" in reply:
-            raise RuntimeError(f"{expression[:60]}: {reply['exceptionDetails']}")
-        return reply["result"].get("value")
-
-    def screenshot(self, name: str, folder: Path, clip: dict[str, float] | None = None
-                   ) -> bytes:
-        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": clip is not None,
-                                  "optimizeForSpeed": True}  # simpler PNG filters, quick to read
-        if clip is not None:
-            params["clip"] = {**clip, "scale": 1}
-        data = base64.b64decode(self.call("Page.captureScreenshot", params)["data"])
-        (folder / name).write_bytes(data)
-        keep = os.environ.get("KZPOLICY_SCREENSHOTS")
-        if keep:
-            Path(keep).mkdir(parents=True, exist_ok=True)
-            (Path(keep) / name).write_bytes(data)
-        return data
-
-    def close(self) -> None:
-        self.b.call("Target.closeTarget", {"targetId": self.target})
-
-
-def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
-    """Decode an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium writes) to RGB rows."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
-    assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
-    chunks, pos = bytearray(), 8
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        if data[pos + 4:pos + 8] == b"IDAT":
-            chunks += data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-    raw = zlib.decompress(bytes(chunks))
-    bpp = 3 if colour == 2 else 4
-    stride = width * bpp
-    prev = bytearray(stride)
-    low, high = int.from_bytes(b"\x7f" * stride, "big"), int.from_bytes(b"\x80" * stride, "big")
-    rows = []
-    for y in range(height):
-        at = y * (stride + 1)
-        kind, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
-        if kind == 1:
-            for i in range(bpp, stride):
-                line[i] = (line[i] + line[i - bpp]) & 255
-        elif kind == 2:  # bytewise (x + up) mod 256 on big integers: no carry between bytes
-            x, up = int.from_bytes(line, "big"), int.from_bytes(prev, "big")
-            line = bytearray((((x & low) + (up & low)) ^ ((x ^ up) & high)).to_bytes(
-                stride, "big"))
-        elif kind == 3:
-            for i in range(bpp):
-                line[i] = (line[i] + (prev[i] >> 1)) & 255
-            for i in range(bpp, stride):
-                line[i] = (line[i] + ((line[i - bpp] + prev[i]) >> 1)) & 255
-        elif kind == 4:
-            for i in range(bpp):
-                line[i] = (line[i] + prev[i]) & 255
-            for i in range(bpp, stride):
-                a, b, c = line[i - bpp], prev[i], prev[i - bpp]
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - c - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line) if bpp == 3 else bytes(
-            v for i, v in enumerate(line) if i % 4 != 3))
-        prev = line
-    return width, height, rows
-
-
-def ink(data: bytes) -> tuple[int, float, Counter[tuple[int, int, int]]]:
-    """Distinct colours, the share of pixels that are not near-white, and a colour count."""
-    width, height, rows = png_pixels(data)
-    colours: Counter[tuple[int, int, int]] = Counter()
-    for row in rows:
-        colours.update(zip(row[0::3], row[1::3], row[2::3], strict=True))
-    dark = sum(n for (r, g, b), n in colours.items() if min(r, g, b) < 235)
-    return len(colours), dark / (width * height), colours
-
-
-def near(colours: Counter[tuple[int, int, int]], rgb: tuple[int, int, int]) -> int:
-    """How many pixels are within a small distance of ``rgb``."""
-    return sum(n for c, n in colours.items() if max(abs(a - b) for a, b in zip(c, rgb,
-                                                                              strict=True)) < 24)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with tempfile.TemporaryDirectory(prefix="kzpolicy-chromium-") as folder:
-        b = Browser(chromium, Path(folder))
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory, article: Assessment,
-          what_if: tuple[Assessment, Assessment]) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pages")
-    files = {"report": folder / "report.html", "what-if": folder / "what-if.html"}
-    files["report"].write_text(page(article), encoding="utf-8")
-    files["what-if"].write_text(comparison_page(*what_if), encoding="utf-8")
-    return files
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("screenshots")
-
-
-_DRAWN = """JSON.stringify((() => {
-  const box = e => { const r = e.getBoundingClientRect();
-    return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; };
-  const chart = document.getElementById('shares-chart');
-  const net = document.getElementById('network-diagram');
-  const bb = net.getBBox();
-  return {
-    chart: box(chart), chartBBox: chart.getBBox().width * chart.getBBox().height,
-    bars: [...chart.querySelectorAll('g.bar')].map(g => [g.dataset.scenario,
-          g.querySelector('rect.value').getBBox().width]),
-    diagram: box(net), diagramBBox: [bb.width, bb.height],
-    nodes: net.querySelectorAll('g.node').length,
-    edges: net.querySelectorAll('path.edge').length,
-    on: [...net.querySelectorAll('g.node.on')].map(g => g.dataset.id),
-    textWidth: [...net.querySelectorAll('g.node text')].reduce((s, t) =>
-          s + t.getComputedTextLength(), 0),
-    rows: document.querySelectorAll('tr[id^="item-"]').length,
-    pageWidth: document.documentElement.scrollWidth, viewWidth: innerWidth,
-  };
-})())"""
-
-
-def test_browser_renders_the_report(
-    browser: Browser, pages: dict[str, Path], shots: Path, article: Assessment,
-    kb: KnowledgeBase
-) -> None:
-    tab = Tab(browser, 1280, 900)
-    assert tab.load(pages["report"]) == []
-    drawn = json.loads(tab.evaluate(_DRAWN))
-    net = network(kb)
-    assert drawn["chartBBox"] > 0 and drawn["chart"]["width"] > 200
-    assert dict(drawn["bars"])["balance"] > 0
-    assert [s for s, w in drawn["bars"]] == list(article.scenario.shares)
-    assert drawn["diagramBBox"][0] > 500 and drawn["diagramBBox"][1] > 500
-    assert drawn["nodes"] == len(net.nodes) and drawn["edges"] == len(net.edges)
-    assert drawn["textWidth"] > 0
-    assert article.flagged_ids() <= set(drawn["on"])
-    assert drawn["rows"] == len(article.risks) + len(article.engaged)
-    assert drawn["pageWidth"] <= drawn["viewWidth"]
-
-    colours, share, _ = ink(tab.screenshot("report-desktop.png", shots))
-    assert colours > 50 and share > 0.03, "the screenshot is blank"
-    colours, share, counts = ink(tab.screenshot("report-diagram.png", shots,
-                                                drawn["diagram"]))
-    assert colours > 50 and share > 0.03, "the diagram screenshot is blank"
-    assert near(counts, (0xEA, 0x58, 0x0C)) > 200, "no fired edge is drawn highlighted"
-    colours, share, counts = ink(tab.screenshot("report-chart.png", shots, drawn["chart"]))
-    assert near(counts, (0x6D, 0x28, 0xD9)) > 200, "the implied scenario's bar is missing"
-    tab.close()
-
-
-def test_browser_phone_width(browser: Browser, pages: dict[str, Path], shots: Path) -> None:
-    tab = Tab(browser, 390, 844, mobile=True)
-    assert tab.load(pages["report"]) == []
-    drawn = json.loads(tab.evaluate(_DRAWN))
-    assert drawn["pageWidth"] <= drawn["viewWidth"], "the page scrolls sideways on a phone"
-    assert drawn["chart"]["width"] <= drawn["viewWidth"]
-    scroller = tab.evaluate("(() => { const s = document.querySelector('#network .scroll');"
-                            " return [s.clientWidth, s.scrollWidth]; })()")
-    assert scroller[0] <= 390 < scroller[1], "the diagram should scroll inside its box"
-    hidden = tab.evaluate("getComputedStyle(document.querySelector('table.items thead'))"
-                          ".display")
-    assert hidden == "none", "tables should turn into cards on a phone"
-    colours, share, _ = ink(tab.screenshot("report-phone.png", shots))
-    assert colours > 30 and share > 0.03, "the phone screenshot is blank"
-    tab.close()
-
-
-def test_browser_print(browser: Browser, pages: dict[str, Path]) -> None:
-    tab = Tab(browser, 1280, 900)
-    assert tab.load(pages["report"]) == []
-    tab.call("Emulation.setEmulatedMedia", {"media": "print"})
-    fit = tab.evaluate("(() => { const r = document.getElementById('network-diagram')"
-                       ".getBoundingClientRect(); return [r.width, document.body.clientWidth,"
-                       " getComputedStyle(document.querySelector('label.toggle')).display]; })()")
-    assert 0 < fit[0] <= fit[1] and fit[2] == "none"
-    pdf = base64.b64decode(tab.call("Page.printToPDF", {"printBackground": True})["data"])
-    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
-    tab.close()
-
-
-def test_browser_renders_the_what_if(
-    browser: Browser, pages: dict[str, Path], shots: Path,
-    what_if: tuple[Assessment, Assessment]
-) -> None:
-    tab = Tab(browser, 1280, 900)
-    assert tab.load(pages["what-if"]) == []
-    drawn = json.loads(tab.evaluate(_DRAWN))
-    assert len(drawn["bars"]) == 2 * len(what_if[1].scenario.shares)
-    assert drawn["chartBBox"] > 0 and drawn["nodes"] > 0
-    counts = tab.evaluate("[document.querySelectorAll('#network-diagram .gained').length,"
-                          " document.querySelectorAll('#network-diagram .lost').length]")
-    assert counts[0] > 0 and counts[1] > 0
-    colours, share, _ = ink(tab.screenshot("what-if-desktop.png", shots))
-    assert colours > 50 and share > 0.03, "the what-if screenshot is blank"
-    _, _, counts_px = ink(tab.screenshot("what-if-diagram.png", shots, drawn["diagram"]))
-    assert near(counts_px, (0x15, 0x80, 0x3D)) > 100, "no gained edge drawn"
-    assert near(counts_px, (0xDC, 0x26, 0x26)) > 100, "no lost edge drawn"
-    tab.close()
+def test_import_kzpolicy_does_not_load_jinja2() -> None:
+    code = ("import sys, kzpolicy; kzpolicy.load(); a = 'jinja2' in sys.modules; "
+            "kzpolicy.render(kzpolicy.assess(['D1']), 'html'); "
+            "print(a, 'jinja2' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.split() == ["False", "True"]

@@ -1,9 +1,13 @@
 """The model over many inputs at once: the full landscape of factors, and Monte Carlo.
 
-``landscape()`` evaluates all 2^F combinations of the F scenario factors (each asserted
-true or false; the context conditions fixed by the caller): how many combinations imply
-each scenario, how often each item is flagged, and each factor's influence, the number
-of combinations in which switching that factor alone changes the implied scenario.
+``landscape()`` accounts for all 2^F combinations of the F scenario factors (each
+asserted true or false; the context conditions fixed by the caller): how many
+combinations imply each scenario, how often each item is flagged, and each factor's
+influence, the number of combinations in which switching that factor alone changes the
+implied scenario. It counts them (``method="count"``, :mod:`kzpolicy.analysis.counting`:
+the decision depends only on per-scenario factor counts, an item only on its cone of
+rules) and evaluates them one by one (``method="enumerate"``) only where counting cannot
+(an item whose rules read too many factors); the result says which it used.
 
 ``monte_carlo()`` draws each condition true with the probability the caller gives
 (false otherwise) and estimates the probability of each scenario and each item, with
@@ -17,14 +21,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from statistics import NormalDist
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from kzpolicy.analysis.counting import ConeTooLargeError, compiled, influence
 from kzpolicy.engine.assess import ENGAGED_KINDS, RISK_KINDS
 from kzpolicy.engine.bitset import BitsetRules, Column, bitset, count
 from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
-from kzpolicy.engine.results import ResultModel
+from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, expect
 from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
@@ -49,7 +55,9 @@ __all__ = [
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each chunk of inputs."""
 MAX_FACTORS = 26
-"""Most factors a landscape enumerates (2^26 combinations, a 64 MB scenario array)."""
+"""Most factors a landscape enumerates (2^26 combinations, a 64 MB scenario array);
+counting has no such limit."""
+Method = Literal["auto", "count", "enumerate"]
 _CHUNK_BITS = 18
 
 
@@ -89,6 +97,8 @@ class Landscape(ResultModel):
     scenario_shares: dict[str, float]
     influence: tuple[FactorInfluence, ...]
     items: tuple[ItemFrequency, ...]
+    method: Literal["count", "enumerate"]
+    """How the combinations were accounted for: counted, or evaluated one by one."""
 
 
 class Estimate(ResultModel):
@@ -197,18 +207,48 @@ def influence_counts(scenario: npt.NDArray[np.uint8], n: int) -> list[int]:
     return out
 
 
+def _counted(kb: KnowledgeBase, ctx: Mapping[str, bool], factors: list[str]
+             ) -> tuple[list[int], list[int], dict[str, int]]:
+    """Scenario counts, influence per factor and item counts, by counting."""
+    counter = compiled(kb, tuple(factors), dict(ctx))
+    ones = ([1] * len(factors), [1] * len(factors))
+    scen = counter.scenarios(ones, exact=True, normalised=True)
+    per_group = influence(counter)
+    group_of = {f: n for n, g in enumerate(counter.groups) for f in
+                (counter.uncertain[i] for i in g)}
+    items = counter.items(ones, exact=True, scenarios=scen)
+    return ([int(c) for c in scen], [int(per_group[group_of[f]]) for f in factors],
+            {i: int(c) for i, c in items.items()})
+
+
+def _enumerated(kb: KnowledgeBase, ctx: Mapping[str, bool], factors: list[str],
+                progress: Progress | None) -> tuple[list[int], list[int], dict[str, int]]:
+    n = len(factors)
+    if n > MAX_FACTORS:
+        raise InputError(f"the knowledge base has {n} factors; a landscape enumerates at most "
+                         f"{MAX_FACTORS} (2^{MAX_FACTORS} combinations); use method='count'")
+    engine = bitset(kb)
+    scenario, item_counts = enumerate_factors(engine, ctx, factors, progress=progress)
+    per_scenario = np.bincount(scenario, minlength=len(engine.scenario_ids))
+    return ([int(c) for c in per_scenario], influence_counts(scenario, n), item_counts)
+
+
 def landscape(
     context: ConditionInput = None,
     *,
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
     progress: Progress | None = None,
+    method: Method = "auto",
 ) -> Landscape:
-    """Evaluate every combination of the scenario factors (each true or false).
+    """Account for every combination of the scenario factors (each true or false).
 
     ``context`` fixes context conditions (not factors); ``preset`` contributes its
-    context conditions (its factors vary like the others). ``progress(done, total)``
-    is called after each chunk of combinations.
+    context conditions (its factors vary like the others). ``method`` is ``"count"``
+    (sum over factor counts and item cones), ``"enumerate"`` (evaluate each
+    combination) or ``"auto"`` (count, enumerate only where counting cannot); both give
+    the same numbers. ``progress(done, total)`` is called as combinations are
+    accounted for.
     """
     expect("landscape", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
@@ -216,36 +256,49 @@ def landscape(
     if progress is not None and not callable(progress):
         raise ArgumentTypeError("landscape", "progress", "a callable progress(done, total)",
                                 progress)
+    expect("landscape", "method", method, str, "'auto', 'count' or 'enumerate'")
+    if method not in ("auto", "count", "enumerate"):
+        raise InputError(f"landscape: unknown method {method!r}; use 'auto', 'count' or "
+                         "'enumerate'")
     ctx = landscape_context(kb, context, preset)
-    engine = bitset(kb)
     factors = list(kb.factors)
     n = len(factors)
-    if n > MAX_FACTORS:
-        raise InputError(f"the knowledge base has {n} factors; a landscape enumerates at most "
-                         f"{MAX_FACTORS} (2^{MAX_FACTORS} combinations)")
     total = 1 << n
-    scenario, item_counts = enumerate_factors(engine, ctx, factors, progress=progress)
-    per_scenario = np.bincount(scenario, minlength=len(engine.scenario_ids))
-    influence = []
-    for f, changes in zip(factors, influence_counts(scenario, n), strict=True):
+    used: Literal["count", "enumerate"] = "enumerate"
+    if method != "enumerate":
+        try:
+            per_scenario, changes, item_counts = _counted(kb, ctx, factors)
+            used = "count"
+            if progress is not None:
+                progress(total // 2, total)
+                progress(total, total)
+        except ConeTooLargeError:
+            if method == "count":
+                raise
+    if used == "enumerate":
+        per_scenario, changes, item_counts = _enumerated(kb, ctx, factors, progress)
+    influence_rows = []
+    for f, c in zip(factors, changes, strict=True):
         info = kb.factors[f]
-        influence.append(FactorInfluence(id=f, scenario=info.scenario,
-                                         label=info.factor.label, locator=info.factor.locator,
-                                         changes=changes, share=changes / total))
-    return Landscape(
+        influence_rows.append(trusted(FactorInfluence, id=f, scenario=info.scenario,
+                                      label=info.factor.label, locator=info.factor.locator,
+                                      changes=c, share=c / total))
+    ids = tuple(kb.scenarios)
+    return trusted(
+        Landscape,
         kb_version=kb.version,
-        context=ctx,
+        context=dict(ctx),
         factors=n,
         combinations=total,
-        scenarios={s: int(c) for s, c in zip(engine.scenario_ids, per_scenario, strict=True)},
-        scenario_shares={s: int(c) / total
-                         for s, c in zip(engine.scenario_ids, per_scenario, strict=True)},
-        influence=tuple(influence),
+        scenarios=dict(zip(ids, per_scenario, strict=True)),
+        scenario_shares={s: c / total for s, c in zip(ids, per_scenario, strict=True)},
+        influence=tuple(influence_rows),
         items=tuple(
-            ItemFrequency(id=i, kind=kb.items[i].kind, label=kb.items[i].label,
-                          locator=kb.items[i].locator, count=c, share=c / total)
+            trusted(ItemFrequency, id=i, kind=kb.items[i].kind, label=kb.items[i].label,
+                    locator=kb.items[i].locator, count=c, share=c / total)
             for i, c in item_counts.items()
         ),
+        method=used,
     )
 
 

@@ -103,7 +103,8 @@ def _cmd_landscape(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.analysis.landscape import landscape
 
     kb = knowledge_base(args)
-    result = landscape(gather(args), preset=args.preset, kb=kb, progress=_Bar("landscape"))
+    result = landscape(gather(args), preset=args.preset, kb=kb, progress=_Bar("landscape"),
+                       method=args.method)
     return _emit(result, args.format, out)
 
 
@@ -181,9 +182,13 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser(
         "landscape", help="every combination of the scenario factors",
-        description="Evaluate all 2^F combinations of the scenario factors with the context "
-        "conditions fixed: scenarios, items and each factor's influence.")
+        description="All 2^F combinations of the scenario factors with the context "
+        "conditions fixed: scenarios, items and each factor's influence, counted without "
+        "enumerating where the rules allow (the result says which method it used).")
     _common(p, conditions="fix a context condition")
+    p.add_argument("--method", choices=["auto", "count", "enumerate"], default="auto",
+                   help="count (exact, without enumerating), enumerate every combination, "
+                   "or auto: count where the rules allow (default)")
     p.set_defaults(handler=_cmd_landscape)
 
     p = subparsers.add_parser(

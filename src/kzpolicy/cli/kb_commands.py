@@ -17,7 +17,7 @@ LIST_NAMES = ("conditions", "doctrines", "factors", "findings", "milestones", "o
               "stimuli", "swot")
 #: the types `kzpolicy schema --which` knows (kzpolicy.report.render.RESULT_TYPES)
 SCHEMA_NAMES = ("conditions", "assessment", "what-if", "tipping-points", "landscape",
-                "monte-carlo")
+                "monte-carlo", "probabilities", "sensitivity")
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:

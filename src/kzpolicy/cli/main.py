@@ -16,7 +16,9 @@ from kzpolicy.cli import (
     assess_command,
     coverage_commands,
     kb_commands,
+    probability_commands,
     report_commands,
+    serve_command,
 )
 from kzpolicy.cli.options import Parser
 from kzpolicy.errors import KnowledgeBaseError, KzPolicyError, ValidationError
@@ -68,8 +70,10 @@ def _extensions() -> list[Callable[[Any], None]]:
         assess_command.register,
         report_commands.register,
         analysis_commands.register,
+        probability_commands.register,
         coverage_commands.register,
         coverage_commands.register_steps,
+        serve_command.register,
     ]
 
 

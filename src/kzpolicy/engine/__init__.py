@@ -7,6 +7,8 @@
 - ``durable_engine``: a knowledge base's rules on it (the default engine);
 - ``bitset``: the bitset engine (numpy; ``engine="bitset"``, alias ``"compiled"``);
 - ``assess`` and ``batch``: the entry points;
+- ``columns``, ``batch_input``, ``batch_export``: the columnar ``Batch`` of
+  ``assess_many``, its input as rows or columns, its Arrow / pandas export;
 - ``results``: the frozen result models and their explanation.
 
 Imports only ``kzpolicy.kb`` and ``kzpolicy.errors``.

@@ -1,41 +1,99 @@
-"""Batch assessment: many condition sets assessed on the compiled (bitset) engine.
+"""Batch assessment: many condition sets assessed at once on the bitset engine.
 
-``assess_many`` gives, for each input, exactly what ``assess(..., engine="compiled")``
-gives; inputs with the same scenario factors share one decision.
+``assess_many`` reads its input (rows or columns, ``batch_input``) into one int8
+matrix, evaluates it in chunks of columns with :meth:`BitsetRules.evaluate` (no Python
+object per row), and returns a :class:`~kzpolicy.Batch` whose row ``i`` equals
+``assess(input_i, preset=..., kb=..., engine="bitset")``. Python's cyclic garbage
+collector is paused over the bulk work (the work creates no cyclic garbage) and
+restored after it, also on error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import gc
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 
-from kzpolicy.engine.assess import build_assessment
-from kzpolicy.engine.bitset import bitset
+import numpy as np
+import numpy.typing as npt
+
+from kzpolicy.engine.batch_input import CHUNK, from_columns, from_rows
+from kzpolicy.engine.bitset import Column, bitset
+from kzpolicy.engine.columns import Batch, assess_resolved, preset_order
 from kzpolicy.engine.conditions import ConditionInput, resolve
-from kzpolicy.engine.decision import ScenarioDecision, decide
-from kzpolicy.engine.results import Assessment
-from kzpolicy.errors import InputError, UnknownIdError, expect
+from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 
-__all__ = ["assess_many", "assess_resolved"]
+__all__ = ["Batch", "assess_many", "assess_resolved", "gc_paused"]
+
+_NO_ROWS: tuple[()] = ()
 
 
-def assess_resolved(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> Assessment:
-    """Assess already-resolved conditions (``{id: bool}``, checked) on the compiled engine."""
-    outcome = decide(kb, asserted)
-    return build_assessment(kb, asserted, outcome, bitset(kb).run(asserted, outcome.scenario))
+class _GcPause:
+    """Nested pauses of the cyclic GC across threads: the first disables it, the last
+    out re-enables it (only if it was enabled before the first)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.was_enabled = False
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.depth == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+
+    def exit(self) -> None:
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0 and self.was_enabled:
+                gc.enable()
+
+    def after_fork(self) -> None:
+        # the threads pausing it are gone in a forked child: restore and start afresh
+        self.lock = threading.Lock()
+        if self.depth:
+            self.depth = 0
+            if self.was_enabled:
+                gc.enable()
+
+
+_PAUSE = _GcPause()
+os.register_at_fork(after_in_child=_PAUSE.after_fork)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration (thread-safe, nestable)."""
+    _PAUSE.enter()
+    try:
+        yield
+    finally:
+        _PAUSE.exit()
 
 
 def assess_many(
-    conditions_list: Iterable[ConditionInput],
+    conditions_list: Iterable[ConditionInput] = _NO_ROWS,
     *,
+    columns: Mapping[str, object] | None = None,
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
-) -> list[Assessment]:
-    """Assess each condition set (any form ``assess`` accepts) on the compiled engine.
+) -> Batch:
+    """Assess many condition sets on the bitset engine; returns a :class:`~kzpolicy.Batch`.
 
-    ``preset`` is the base every condition set is overlaid on. A bad input raises
-    the same error ``assess`` would, naming its position in the list.
+    Give the condition sets as ``conditions_list`` (an iterable of anything ``assess``
+    accepts) or as ``columns``: a mapping of condition IDs to equal-length
+    one-dimensional arrays, boolean, integer (1 true, 0 false, -1 unknown) or of
+    True / False / None (None unknown). ``preset`` is the base every condition set is
+    overlaid on (an unknown value in a column keeps the preset's). Row ``i`` of the
+    result equals ``assess(set_i, preset=preset, kb=kb, engine="bitset")``. A bad
+    condition set raises the error ``assess`` would, naming its position; a bad column
+    names the column.
     """
     if isinstance(conditions_list, str | bytes | Mapping):
         raise InputError(
@@ -44,27 +102,88 @@ def assess_many(
         )
     expect("assess_many", "conditions_list", conditions_list, Iterable,
            "a list of condition sets (each a mapping or a list of IDs)")
+    expect("assess_many", "columns", columns, Mapping,
+           "a mapping of condition IDs to columns (arrays)", optional=True)
     expect("assess_many", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
+    if columns is not None and conditions_list is not _NO_ROWS:
+        raise InputError("assess_many takes the condition sets as rows (conditions_list) "
+                         "or as columns, not both")
     base = knowledge_base("assess_many", kb)
-    resolve(base, None, preset=preset)  # an unknown preset fails once, before any input
-    engine = bitset(base)
-    factors = base.factors
-    outcomes: dict[frozenset[str], ScenarioDecision] = {}
-    out: list[Assessment] = []
-    for n, conditions in enumerate(conditions_list):
-        try:
-            asserted = resolve(base, conditions, preset=preset)
-        except UnknownIdError as exc:
-            exc.message = f"condition set {n}: {exc.message}"
-            exc.args = (exc.message,)
-            raise
-        except InputError as exc:
-            raise InputError(f"condition set {n}: {exc}") from exc
-        key = frozenset(c for c, v in asserted.items() if v and c in factors)
-        outcome = outcomes.get(key)
-        if outcome is None:
-            outcome = outcomes[key] = decide(base, asserted)
-        out.append(build_assessment(base, asserted, outcome,
-                                    engine.run(asserted, outcome.scenario)))
-    return out
+    fixed = resolve(base, None, preset=preset)  # an unknown preset fails once, up front
+    with gc_paused():
+        if columns is None:
+            asserted = from_rows(base, conditions_list, preset, fixed)
+        else:
+            asserted = from_columns(base, columns, fixed)
+        return evaluate_matrix(base, asserted, preset_order(base, fixed))
+
+
+def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
+                    order: tuple[int, ...]) -> Batch:
+    """The batch of the condition sets ``asserted`` (rows x conditions; 1 true, 0 false,
+    -1 unknown), evaluated a chunk of rows at a time on the bitset engine."""
+    engine = bitset(kb)
+    size = len(asserted)
+    scenario = np.empty(size, dtype=np.uint8)
+    counts = np.empty((size, len(kb.scenarios)), dtype=np.uint16)
+    flagged = np.empty((size, (len(kb.items) + 7) // 8), dtype=np.uint8)
+    fired = np.empty((size, (len(kb.rules) + 7) // 8), dtype=np.uint8)
+    item_column = {i: n for n, i in enumerate(kb.items)}
+    producers: list[list[str]] = [[] for _ in kb.items]
+    for rule in kb.rules:
+        for target in rule.then:
+            if target in item_column:
+                producers[item_column[target]].append(rule.id)
+    for start in range(0, size, CHUNK):
+        stop = min(start + CHUNK, size)
+        rows = asserted[start:stop]
+        yes, no = np.equal(rows, 1, order="F"), np.equal(rows, 0, order="F")  # by column
+        true = {c: yes[:, n] for n, c in enumerate(kb.condition_ids)}
+        false = {c: no[:, n] for n, c in enumerate(kb.condition_ids)}
+        result = engine.evaluate(stop - start, true, false)
+        scenario[start:stop] = result.scenario
+        counts[start:stop] = result.counts.T
+        rule_cols = [result.fired.get(r.id, False) for r in kb.rules]
+        _pack(rule_cols, fired[start:stop])
+        # an item is flagged where a rule producing it fired (as assess reads firings)
+        item_cols: list[Column] = []
+        for ids in producers:
+            col: Column = False
+            for rid in ids:
+                col = _or(col, result.fired.get(rid, False))
+            item_cols.append(col)
+        _pack(item_cols, flagged[start:stop])
+    return Batch(kb, order=order, asserted=asserted, scenario=scenario, counts=counts,
+                 flagged_bits=flagged, fired_bits=fired)
+
+
+def _or(a: Column, b: Column) -> Column:
+    if a is False:
+        return b
+    if b is False:
+        return a
+    if a is True or b is True:
+        return True
+    return a | b
+
+
+def _pack(columns: list[Column], out: npt.NDArray[np.uint8]) -> None:
+    """Write boolean columns into ``out`` as bits: column ``k`` is bit ``k % 8`` of byte
+    ``k // 8`` (``np.packbits(..., axis=1, bitorder="little")``).
+
+    Each boolean is a byte of 0 or 1, so shifting a word of eight of them by less than
+    eight moves no bit into the next byte: the shifts and ors run on 64-bit words."""
+    size, width = out.shape
+    word = np.uint64 if size % 8 == 0 else np.uint8
+    packed = np.zeros((width, size), dtype=np.uint8)  # a byte column per row
+    shifted = np.empty(size, dtype=np.uint8).view(word)
+    for byte in range(width):
+        acc = packed[byte].view(word)
+        for bit, col in enumerate(columns[8 * byte:8 * byte + 8]):
+            if col is True:
+                packed[byte] |= np.uint8(1 << bit)
+            elif col is not False:
+                np.left_shift(np.ascontiguousarray(col).view(word), bit, out=shifted)
+                acc |= shifted
+    out[:] = packed.T

@@ -48,6 +48,7 @@ class _Table:
         self.factors = tuple((sc.id, tuple(f.id for f in sc.factors)) for sc in order)
         self.scenario_of = {f: n for n, (_, ids) in enumerate(self.factors) for f in ids}
         self.evidence_of = dict(self.factors)
+        self.decisions: dict[tuple[tuple[int, ...], tuple[str, ...]], ScenarioDecision] = {}
         self.by_counts: dict[tuple[int, ...], tuple[str, dict[str, float], str, float, str,
                                                     str, tuple[str, ...]]] = {}
 
@@ -64,10 +65,17 @@ class _Table:
         found = self.by_counts.get(counts)
         if found is None:
             found = self.by_counts[counts] = _decide_counts(self.kb, self.factors, counts)
-        winner, shares, runner_up, margin, decided_by, reason, warnings = found
+        winner = found[0]
         evidence = tuple([f for f in self.evidence_of[winner] if asserted.get(f) is True])
-        return ScenarioDecision(winner, dict(shares), runner_up, margin, decided_by, evidence,
-                                reason, warnings)
+        key = (counts, evidence)
+        decision = self.decisions.get(key)
+        if decision is None:  # a frozen value: shared by every input with these counts
+            if len(self.decisions) >= 4096:
+                self.decisions.clear()
+            _, shares, runner_up, margin, decided_by, reason, warnings = found
+            decision = self.decisions[key] = ScenarioDecision(
+                winner, dict(shares), runner_up, margin, decided_by, evidence, reason, warnings)
+        return decision
 
 
 def decide(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> ScenarioDecision:

@@ -7,6 +7,7 @@ more than what it reads); both engines fire producers before consumers by it.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from kzpolicy.kb import expr, schema
@@ -25,26 +26,46 @@ class EngineFiring:
 
 
 def strata(kb: KnowledgeBase) -> dict[str, int]:
-    """Depth of each rule: 0 over conditions only, else 1 + depth of what it reads."""
+    """Depth of each rule: 0 over conditions only, else 1 + depth of what it reads.
+
+    A depth-first walk that skips rules already on its path (cycles) and keeps the first
+    depth found for each rule; it runs on an explicit stack, so a chain of thousands of
+    rules does not exhaust Python's recursion limit.
+    """
     producers: dict[str, list[schema.Rule]] = {}
     for r in kb.rules:
         for t in r.then:
             producers.setdefault(t, []).append(r)
     depth: dict[str, int] = {}
+    on_path: set[str] = set()
 
-    def visit(rule: schema.Rule, stack: frozenset[str]) -> int:
-        if rule.id in depth:
-            return depth[rule.id]
+    def visit(rule: schema.Rule) -> Generator[schema.Rule, int, int]:
+        """One rule's depth; yields each producer to visit first, and is sent its depth."""
         d = 0
         for ref in expr.refs(rule.when):
             for p in producers.get(ref, []):
-                if p.id not in stack:
-                    d = max(d, 1 + visit(p, stack | {p.id}))
+                if p.id not in on_path:
+                    d = max(d, 1 + (depth[p.id] if p.id in depth else (yield p)))
             if ref in kb.scenarios:
                 d = max(d, 1)
         depth[rule.id] = d
         return d
 
     for r in kb.rules:
-        visit(r, frozenset({r.id}))
+        if r.id in depth:
+            continue
+        on_path.add(r.id)
+        frames = [(r.id, visit(r))]
+        sent: int | None = None  # None: the frame on top has not started yet
+        while frames:
+            walk = frames[-1][1]
+            try:
+                child = next(walk) if sent is None else walk.send(sent)
+            except StopIteration as done:
+                on_path.discard(frames.pop()[0])
+                sent = done.value
+            else:
+                on_path.add(child.id)
+                frames.append((child.id, visit(child)))
+                sent = None
     return depth

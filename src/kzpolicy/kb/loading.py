@@ -14,6 +14,7 @@ from pathlib import Path
 from kzpolicy.errors import InputError, Problem, ValidationError, expect
 from kzpolicy.kb.checks import validate
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.limits import DEFAULT_LIMITS, ReadingLimits, using
 from kzpolicy.kb.loader import read_folder
 
 __all__ = ["check", "knowledge_base", "knowledge_base_of", "load", "stock_rules_path"]
@@ -32,37 +33,47 @@ def stock_rules_path() -> Path:
     )
 
 
-def load(path: str | Path | None = None) -> KnowledgeBase:
+def load(path: str | Path | None = None, *, limits: ReadingLimits | None = None
+         ) -> KnowledgeBase:
     """Load and validate a knowledge base; the stock one when ``path`` is None.
 
-    Raises RulesFileError for unreadable YAML and ValidationError listing every
-    problem otherwise.
+    ``limits`` bounds the reading (file size, nesting depth, conjunctions per `when`);
+    None means the defaults of :class:`~kzpolicy.ReadingLimits`. Raises RulesFileError
+    for an unreadable or too large file and ValidationError listing every problem
+    otherwise.
     """
     expect("load", "path", path, (str, Path), "a path to a rules/ folder (str or Path)",
            optional=True)
-    if path is None:
-        return _stock()
-    return _load(Path(path))
+    expect("load", "limits", limits, ReadingLimits, "a kzpolicy.ReadingLimits",
+           optional=True)
+    if path is None and limits in (None, DEFAULT_LIMITS):
+        return _stock()  # read once per process, with the default limits
+    return _load(stock_rules_path() if path is None else Path(path), limits)
 
 
-def check(path: str | Path | None = None) -> list[Problem]:
+def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None
+          ) -> list[Problem]:
     """Every problem of a rules/ folder (the stock one when ``path`` is None), without
-    raising: an empty list means :func:`load` would succeed.
+    raising: an empty list means :func:`load` with the same ``limits`` would succeed.
 
     Only a folder that cannot be read at all (missing, or with no YAML file) raises
     :class:`~kzpolicy.RulesFileError`.
     """
     expect("check", "path", path, (str, Path), "a path to a rules/ folder (str or Path)",
            optional=True)
+    expect("check", "limits", limits, ReadingLimits, "a kzpolicy.ReadingLimits",
+           optional=True)
     root = stock_rules_path() if path is None else Path(path)
-    raw, problems = read_folder(root, collect=True)
+    with using(limits):
+        raw, problems = read_folder(root, collect=True)
     if problems:
         return list(problems)
     return list(validate(KnowledgeBase(raw)))
 
 
-def _load(root: Path) -> KnowledgeBase:
-    raw, problems = read_folder(root)
+def _load(root: Path, limits: ReadingLimits | None = None) -> KnowledgeBase:
+    with using(limits):
+        raw, problems = read_folder(root)
     if problems:
         raise ValidationError(problems)
     kb = KnowledgeBase(raw)

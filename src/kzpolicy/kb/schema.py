@@ -20,7 +20,7 @@ from pydantic import (
 
 from kzpolicy.errors import closest
 from kzpolicy.kb import expr
-from kzpolicy.kb.limits import MAX_CONJUNCTIONS
+from kzpolicy.kb.limits import reading_limits
 
 __all__ = [
     "Advantage",
@@ -55,9 +55,11 @@ def _parse_when(raw: Any) -> expr.Expr:
     """A `when` tree, refused when its disjunctive normal form would be too large."""
     parsed = expr.parse(raw)
     size = expr.dnf_size(parsed)
-    if size > MAX_CONJUNCTIONS:
+    limits = reading_limits()
+    if size > limits.conjunctions:
         raise ValueError(f"this `when` expands to {size:,} conjunctions; at most "
-                         f"{MAX_CONJUNCTIONS} (split it into several rules)")
+                         f"{limits.conjunctions} (split it into several rules) "
+                         + limits.hint("conjunctions"))
     return parsed
 
 

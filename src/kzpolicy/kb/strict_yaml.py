@@ -1,5 +1,11 @@
 """YAML reading for rules/: safe loading that rejects duplicate keys and keeps line numbers.
 
+With libyaml (PyYAML's C parser, present in its wheels) a file is read in two C passes:
+its events are scanned first, refusing aliases and deep nesting before any node is
+built, then libyaml composes the nodes (with their line marks) and the strict
+constructor builds the data. Without libyaml the pure-Python loader does both at once.
+The two give the same data, the same line numbers and the same refusals.
+
 ``read_yaml`` returns the plain data of a file together with a ``LineIndex`` that
 maps a path inside that data (as pydantic reports it, e.g. ``("threats", 3,
 "label")``) back to the line it came from, so every error can name file and line.
@@ -7,6 +13,7 @@ maps a path inside that data (as pydantic reports it, e.g. ``("threats", 3,
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +22,7 @@ from typing import Any
 import yaml
 
 from kzpolicy.errors import RulesFileError, shown
-from kzpolicy.kb.limits import MAX_DEPTH, MAX_FILE_BYTES
+from kzpolicy.kb.limits import ReadingLimits, reading_limits
 
 __all__ = ["LineIndex", "parse_yaml", "read_text", "read_yaml"]
 
@@ -26,6 +33,7 @@ class _StrictLoader(yaml.SafeLoader):
     alias bomb (a few hundred bytes that expand to billions of nodes) impossible."""
 
     _depth = 0
+    limits = ReadingLimits()
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
@@ -35,17 +43,75 @@ class _StrictLoader(yaml.SafeLoader):
                 file=str(self.name), line=event.start_mark.line + 1)
         self._depth += 1
         try:
-            if self._depth > MAX_DEPTH:
+            if self._depth > self.limits.depth:
                 event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise RulesFileError(
-                    f"nested more than {MAX_DEPTH} levels deep; flatten the entry",
+                    f"nested more than {self.limits.depth} levels deep; flatten the entry "
+                    + self.limits.hint("depth"),
                     file=str(self.name), line=event.start_mark.line + 1)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+try:
+    _CParser: Any = importlib.import_module("yaml.cyaml").CParser
+except (ImportError, AttributeError):  # PyYAML built without libyaml
+    _CParser = None
+HAVE_LIBYAML: bool = _CParser is not None
+#: whether parse_yaml uses libyaml (tests switch it off to check the pure-Python path)
+use_libyaml: bool = HAVE_LIBYAML
+
+if HAVE_LIBYAML:
+
+    class _CStrictLoader(
+        _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver  # type: ignore[misc]
+    ):
+        """libyaml's parser and composer with the strict constructor."""
+
+        limits = ReadingLimits()
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+
+def _scan_events(text: str, name: str, limits: ReadingLimits) -> None:
+    """Refuse aliases and nesting deeper than the limit, from libyaml's events alone."""
+    depth = 0
+    most = limits.depth
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        # depth counts nodes as the pure-Python composer does: a collection and each
+        # node inside it one level deeper, scalars included
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if depth + 1 > most:
+                raise RulesFileError(
+                    f"nested more than {most} levels deep; flatten the entry "
+                    + limits.hint("depth"), file=name, line=_line(event))
+        elif kind in starts:
+            depth += 1
+            if depth > most:
+                raise RulesFileError(
+                    f"nested more than {most} levels deep; flatten the entry "
+                    + limits.hint("depth"), file=name, line=_line(event))
+        elif kind in ends:
+            depth -= 1
+        elif kind is yaml.AliasEvent:
+            raise RulesFileError(
+                "YAML aliases (*name) are not allowed in rules files; write the entry out",
+                file=name, line=_line(event))
+
+
+def _line(event: yaml.Event) -> int | None:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else None
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -67,12 +133,13 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
-def _construct_timestamp_as_str(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
+def _construct_timestamp_as_str(loader: Any, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_str)
+for _loader in ([_StrictLoader, _CStrictLoader] if HAVE_LIBYAML else [_StrictLoader]):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_str)
 
 
 @dataclass(frozen=True)
@@ -108,23 +175,27 @@ class LineIndex:
         return best
 
 
-def read_yaml(path: Path, *, display: str | None = None) -> tuple[Any, LineIndex]:
+def read_yaml(path: Path, *, display: str | None = None, limits: ReadingLimits | None = None
+              ) -> tuple[Any, LineIndex]:
     """Parse one YAML file strictly; raise RulesFileError with file and line on failure."""
     name = display or str(path)
-    return parse_yaml(read_text(path, name), name)
+    return parse_yaml(read_text(path, name, limits), name, limits)
 
 
-def read_text(path: Path, name: str) -> str:
-    """A rules file's text, refusing one too large to read or not UTF-8."""
+def read_text(path: Path, name: str, limits: ReadingLimits | None = None) -> str:
+    """A rules file's text, refusing one too large to read or not UTF-8 (``limits``: the
+    reading limits, by default those in force)."""
+    most = (limits or reading_limits()).file_bytes
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read(most + 1)
     except OSError as exc:
         raise RulesFileError(f"cannot read the file ({exc.strerror or exc})", file=name) from None
-    if len(raw) > MAX_FILE_BYTES:
+    if len(raw) > most:
         raise RulesFileError(
-            f"the file is larger than {MAX_FILE_BYTES:,} bytes; split it into several files",
-            file=name)
+            f"the file is larger than {most:,} bytes (the limit is passed on this line); "
+            "split it into several files " + (limits or reading_limits()).hint("file_bytes"),
+            file=name, line=raw.count(b"\n", 0, most) + 1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -133,13 +204,24 @@ def read_text(path: Path, name: str) -> str:
     return text
 
 
-def parse_yaml(text: str, name: str) -> tuple[Any, LineIndex]:
-    """Parse YAML text strictly (``name`` says where it came from in errors)."""
-    if len(text) > MAX_FILE_BYTES:
-        raise RulesFileError(f"larger than {MAX_FILE_BYTES:,} characters", file=name)
+def parse_yaml(text: str, name: str, limits: ReadingLimits | None = None
+               ) -> tuple[Any, LineIndex]:
+    """Parse YAML text strictly (``name`` says where it came from in errors; ``limits``:
+    the reading limits, by default those in force)."""
+    limits = limits or reading_limits()
+    if len(text) > limits.file_bytes:
+        raise RulesFileError(f"larger than {limits.file_bytes:,} characters "
+                             + limits.hint("file_bytes"), file=name,
+                             line=text.count("\n", 0, limits.file_bytes) + 1)
     try:
-        loader = _StrictLoader(text)
+        loader: Any
+        if use_libyaml:
+            _scan_events(text, name, limits)
+            loader = _CStrictLoader(text)
+        else:
+            loader = _StrictLoader(text)
         loader.name = name
+        loader.limits = limits
         try:
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None

@@ -1,16 +1,23 @@
-"""Text and Markdown reports of what-if, tipping-point, landscape and Monte Carlo results."""
+"""Text and Markdown reports of what-if, tipping-point, landscape, Monte Carlo, exact
+probability and sensitivity results; HTML pages of the last two."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
+from html import escape
 
 from kzpolicy.analysis.landscape import Estimate, ItemEstimate, Landscape, MonteCarlo
+from kzpolicy.analysis.probabilities import ItemProbability, Probabilities
+from kzpolicy.analysis.sensitivity import BeliefSensitivity, Sensitivity
 from kzpolicy.analysis.whatif import ConditionChange, ItemRef, RuleRef, TippingPoints, WhatIf
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.report import html as _html
 from kzpolicy.report.table import md_escape, table
 
-__all__ = ["markdown", "text"]
+__all__ = ["html", "markdown", "text"]
 
-Result = WhatIf | TippingPoints | Landscape | MonteCarlo
+Result = WhatIf | TippingPoints | Landscape | MonteCarlo | Probabilities | Sensitivity
 
 
 def _value(v: bool | None) -> str:
@@ -93,11 +100,131 @@ def _item_rows(items: tuple[ItemEstimate, ...]) -> list[list[object]]:
     return [[*_estimate_row(i.id, i), i.kind, i.label] for i in items if i.count]
 
 
+# ---------------------------------------------------------------------- probabilities
+Section = tuple[str, list[str], list[list[object]]]
+
+
+def _p(x: float, exact: Fraction | None = None) -> str:
+    return f"{x:.4f}" if exact is None else f"{x:.4f} ({exact})"
+
+
+def _beliefs(beliefs: dict[str, float], exact: dict[str, Fraction] | None) -> str:
+    return ", ".join(f"{c}={exact[c] if exact else v}" for c, v in beliefs.items()) or "none"
+
+
+def _probability_head(r: Probabilities) -> list[str]:
+    return [f"Exact probabilities (method: {r.method}); beliefs: "
+            f"{_beliefs(r.beliefs, r.exact_beliefs)}",
+            f"{len(r.fixed)} condition(s) fixed, {len(r.unknown)} unknown; most likely "
+            f"scenario: {r.most_likely}"]
+
+
+def _probability_sections(r: Probabilities) -> list[Section]:
+    def items(rows: tuple[ItemProbability, ...]) -> list[list[object]]:
+        return [[i.id, _p(i.probability, i.exact), ", ".join(i.depends_on) or "-", i.kind,
+                 i.label] for i in rows if i.probability > 0]
+
+    ih = ["id", "probability", "depends on", "kind", "label"]
+    return [
+        ("Scenarios", ["scenario", "probability", "depends on", "label"],
+         [[s.id, _p(s.probability, s.exact), ", ".join(s.depends_on) or "-", s.label]
+          for s in r.scenarios.values()]),
+        (f"Risks (possible: {len(items(r.risks))} of {len(r.risks)})", ih, items(r.risks)),
+        (f"Engaged (possible: {len(items(r.engaged))} of {len(r.engaged)})", ih,
+         items(r.engaged)),
+    ]
+
+
+def _signed(x: float, exact: Fraction | None = None) -> str:
+    return f"{x:+.4f}" if exact is None else f"{x:+.4f} ({exact})"
+
+
+def _top_scenario(b: BeliefSensitivity) -> str:
+    w = max(b.scenarios, key=lambda w: (round(abs(w.swing), 12), w.swing))
+    return f"{w.id} {_signed(w.swing, w.exact)}" if w.swing else "-"
+
+
+def _top_item(b: BeliefSensitivity) -> str:
+    return f"{b.items[0].id} {_signed(b.items[0].swing, b.items[0].exact)}" if b.items else "-"
+
+
+def _tipping(b: BeliefSensitivity) -> str:
+    t = b.tipping
+    if t is None:
+        return "none"
+    value = f"{t.value:.4f}" if t.exact is None else f"{t.value:.4f} ({t.exact})"
+    return f"at {value}: {t.before} to {t.after}"
+
+
+def _sensitivity_head(r: Sensitivity) -> list[str]:
+    return [f"Sensitivity (exact, method: {r.method}); beliefs: "
+            f"{_beliefs(r.beliefs, r.exact_beliefs)}",
+            "Most likely scenario: " + r.most_likely + " ("
+            + ", ".join(f"{s} {p:.4f}" for s, p in r.scenarios.items()) + ")"]
+
+
+def _sensitivity_sections(r: Sensitivity) -> list[Section]:
+    ids = list(r.scenarios)
+    return [
+        ("Beliefs ranked by how much they move the scenario",
+         ["#", "belief", "p", "largest scenario swing", "largest item swing",
+          "most likely scenario changes"],
+         [[n, b.id, f"{b.belief:g}", _top_scenario(b), _top_item(b), _tipping(b)]
+          for n, b in enumerate(r.ranked, 1)]),
+        ("Scenario probability, belief false to true",
+         ["belief", *ids],
+         [[b.id, *(f"{w.low:.4f} to {w.high:.4f}" for w in b.scenarios)] for b in r.ranked]),
+    ]
+
+
+def _sections(result: Probabilities | Sensitivity) -> tuple[list[str], list[Section]]:
+    if isinstance(result, Probabilities):
+        return _probability_head(result), _probability_sections(result)
+    return _sensitivity_head(result), _sensitivity_sections(result)
+
+
+def html(result: Probabilities | Sensitivity, *, kb: KnowledgeBase | None = None) -> str:
+    """An exact-probability or sensitivity result as one self-contained HTML page (with a
+    tornado chart of the most likely scenario's probability, for a sensitivity)."""
+    head, sections = _sections(result)
+    body = [f'<section><p>{"<br>".join(escape(h) for h in head)}</p></section>']
+    if isinstance(result, Sensitivity) and result.ranked:
+        target = result.most_likely
+        bars = []
+        for b in result.ranked:
+            w = next(w for w in b.scenarios if w.id == target)
+            bars.append(_html.TornadoBar(b.id, w.low, w.high,
+                                         f"{b.id}: {target} {w.low:.4f} if false, "
+                                         f"{w.high:.4f} if true"))
+        bars.sort(key=lambda bar: -abs(bar.high - bar.low))
+        body.append("<section><h2>Tornado: what moves the most likely scenario</h2>"
+                    + _html.tornado_chart(bars, result.scenarios[target],
+                                          caption=f"Probability of {target} with each "
+                                          "belief false (left end) and true (right end)")
+                    + "</section>")
+    for title, headers, rows in sections:
+        cells = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+                        for row in rows)
+        head_row = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        body.append(f"<section><h2>{escape(title)}</h2>"
+                    + (f"<table><thead><tr>{head_row}</tr></thead><tbody>{cells}</tbody>"
+                       "</table>" if rows else "<p>None.</p>") + "</section>")
+    title = ("Exact probabilities" if isinstance(result, Probabilities)
+             else "Sensitivity of the probabilities")
+    return _html.analysis_page(title, "".join(body), kb_version=result.kb_version, kb=kb)
+
+
 # ---------------------------------------------------------------------- text
 def text(result: Result) -> str:
     """A compact plain-text report of any what-if family result."""
     out: list[str] = []
-    if isinstance(result, WhatIf):
+    if isinstance(result, Probabilities | Sensitivity):
+        head, sections = _sections(result)
+        out += head
+        for title, headers, rows in sections:
+            out += ["", f"{title}:"]
+            out.append(table(headers, rows) if rows else "None.")
+    elif isinstance(result, WhatIf):
         out += _whatif_head(result)
         for title, headers, rows in _whatif_sections(result):
             out += ["", f"{title} ({len(rows)}):"]
@@ -142,7 +269,13 @@ def text(result: Result) -> str:
 def markdown(result: Result) -> str:
     """The same reports as Markdown, for notes and issues."""
     out: list[str] = []
-    if isinstance(result, WhatIf):
+    if isinstance(result, Probabilities | Sensitivity):
+        head, sections = _sections(result)
+        out += [f"## {head[0]}", "", *(f"- {h}" for h in head[1:])]
+        for title, headers, rows in sections:
+            out += ["", f"### {title}", ""]
+            out += _md(rows, headers) if rows else ["None."]
+    elif isinstance(result, WhatIf):
         head = _whatif_head(result)
         out += [f"## {head[0]}", "", f"- {head[1]}", f"- {head[2]}"]
         for title, headers, rows in _whatif_sections(result):

@@ -6,8 +6,14 @@ A Sugiyama-style layout in four steps, left to right:
    the conditions), so conditions come first, then rules, items, scenarios, and
    the rules chained on those;
 2. an edge that skips columns gets a waypoint in each column it crosses;
-3. the order within each column comes from barycentre sweeps, keeping the order
-   with the fewest edge crossings;
+3. the order within each column: the article's order first (the knowledge base
+   lists conditions, factors, rules and items as the article gives them, and the
+   columns keep that order, kinds in :data:`~kzpolicy.report.graph.KIND_ORDER`),
+   then a few barycentre sweeps (down and up), keeping the order with the fewest
+   edge crossings, and last a transposition of neighbours that cross less the
+   other way round (or, crossing as much, then stand in article order);
+   :attr:`Layout.initial_crossings` and :attr:`Layout.crossings` give the count
+   before and after;
 4. vertical places: each node is pulled towards the mean of its neighbours, the
    column kept in order and free of overlaps by isotonic regression (pool
    adjacent violators).
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 
 from kzpolicy.report.graph import KIND_ORDER, Edge, Network
 
-__all__ = ["Box", "Layout", "Route", "layout"]
+__all__ = ["Box", "Layout", "Route", "count_crossings", "layout"]
 
 CHAR_WIDTH = 6.6  # 11px monospace
 NODE_HEIGHT = 20.0
@@ -35,6 +41,7 @@ ROW_GAP = 6.0
 COLUMN_GAP = 64.0
 PAD = 12.0
 SWEEPS = 10
+TRANSPOSE_ROUNDS = 12
 PLACEMENT_ROUNDS = 6
 
 
@@ -72,6 +79,10 @@ class Layout:
     width: float
     height: float
     columns: int
+    initial_crossings: int = 0
+    """Edge crossings with the columns in article order (before any sweep)."""
+    crossings: int = 0
+    """Edge crossings as drawn."""
 
 
 def node_width(ident: str) -> float:
@@ -127,17 +138,54 @@ def _crossings(upper: list[str], lower: list[str], links: list[tuple[str, str]])
     return count
 
 
+def count_crossings(layers: list[list[str]], links: list[tuple[str, str]]) -> int:
+    """Edge crossings of a layered drawing: ``links`` join keys of adjacent columns
+    (long edges already split at a waypoint per column)."""
+    return sum(_crossings(layers[i], layers[i + 1], links) for i in range(len(layers) - 1))
+
+
+def _transpose(ls: list[list[str]], preds: dict[str, list[str]],
+               succs: dict[str, list[str]], rank: dict[str, float]) -> None:
+    """Swap neighbours in a column while that removes crossings, or keeps as many and
+    puts the two in article order (``rank``); each swap lowers (crossings, inversions)."""
+
+    def cost(u: str, v: str, where: dict[str, int], nbrs: dict[str, list[str]]) -> int:
+        # crossings between u's and v's edges to one side, u above v
+        pv = [where[b] for b in nbrs[v] if b in where]
+        return sum(1 for a in nbrs[u] if a in where for b in pv if where[a] > b)
+
+    for _ in range(TRANSPOSE_ROUNDS):
+        swapped = False
+        for i, layer in enumerate(ls):
+            up = {k: n for n, k in enumerate(ls[i - 1])} if i > 0 else {}
+            down = {k: n for n, k in enumerate(ls[i + 1])} if i + 1 < len(ls) else {}
+            for j in range(len(layer) - 1):
+                u, v = layer[j], layer[j + 1]
+                now = cost(u, v, up, preds) + cost(u, v, down, succs)
+                other = cost(v, u, up, preds) + cost(v, u, down, succs)
+                if other < now or (other == now and rank[v] < rank[u]):
+                    layer[j], layer[j + 1] = v, u
+                    swapped = True
+        if not swapped:
+            return
+
+
 def _order(
     layers: list[list[str]], links: list[tuple[str, str]]
 ) -> list[list[str]]:
+    """The order within each column with the fewest crossings found, from ``layers`` in
+    article order."""
     preds: dict[str, list[str]] = defaultdict(list)
     succs: dict[str, list[str]] = defaultdict(list)
     for a, b in links:
         preds[b].append(a)
         succs[a].append(b)
+    # the article's order breaks ties; a waypoint (``~``) has none of its own
+    rank = {k: (float(n) if not k.startswith("~") else float("inf"))
+            for layer in layers for n, k in enumerate(layer)}
 
     def total(ls: list[list[str]]) -> int:
-        return sum(_crossings(ls[i], ls[i + 1], links) for i in range(len(ls) - 1))
+        return count_crossings(ls, links)
 
     def sweep(ls: list[list[str]], index: int, ref: int, nbrs: dict[str, list[str]]) -> None:
         where = {k: i for i, k in enumerate(ls[ref])}
@@ -152,14 +200,21 @@ def _order(
 
     best, best_count = [list(x) for x in layers], total(layers)
     work = [list(x) for x in layers]
-    for _ in range(SWEEPS):
-        for i in range(1, len(work)):
-            sweep(work, i, i - 1, preds)
-        for i in range(len(work) - 2, -1, -1):
-            sweep(work, i, i + 1, succs)
+
+    def keep() -> None:
+        nonlocal best, best_count
         count = total(work)
         if count < best_count:
             best, best_count = [list(x) for x in work], count
+
+    for _ in range(SWEEPS):
+        for i in range(1, len(work)):  # down: by the premises' places
+            sweep(work, i, i - 1, preds)
+        keep()
+        for i in range(len(work) - 2, -1, -1):  # up: by the conclusions' places
+            sweep(work, i, i + 1, succs)
+        keep()
+    _transpose(best, preds, succs, rank)  # never adds a crossing
     return best
 
 
@@ -235,6 +290,7 @@ def layout(net: Network) -> Layout:
         chains[edge] = chain
         if b > a:
             links += list(itertools.pairwise(chain))
+    initial = count_crossings(layers, links)
     layers = _order(layers, links)
     centre = _place(layers, links, height)
     top = min(centre[k] - height[k] / 2 for k in centre) if centre else 0.0
@@ -257,7 +313,8 @@ def layout(net: Network) -> Layout:
     routes = tuple(Route(e, _path(chains[e], boxes, ways)) for e in net.edges)
     width = (col_x[-1] + col_width[-1] + PAD) if layers else 2 * PAD
     bottom = max((b.y + b.height for b in boxes.values()), default=0.0)
-    return Layout(boxes, routes, round(width, 1), round(bottom + PAD, 1), count)
+    return Layout(boxes, routes, round(width, 1), round(bottom + PAD, 1), count,
+                  initial, count_crossings(layers, links))
 
 
 def _path(

@@ -2,7 +2,8 @@
 network, and give the JSON Schema of every result type.
 
 ``render(result, format)`` takes any public result (an ``Assessment``, ``WhatIf``,
-``TippingPoints``, ``Landscape`` or ``MonteCarlo``); ``graph(kb, format)`` gives
+``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities`` or ``Sensitivity``);
+``graph(kb, format)`` gives
 the rule network as Graphviz DOT or Mermaid; ``schemas()`` maps a name to a schema.
 """
 
@@ -13,6 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from kzpolicy.analysis.landscape import Landscape, MonteCarlo
+from kzpolicy.analysis.probabilities import Probabilities
+from kzpolicy.analysis.sensitivity import Sensitivity
 from kzpolicy.analysis.whatif import TippingPoints, WhatIf
 from kzpolicy.engine.conditions import Conditions
 from kzpolicy.engine.results import Assessment
@@ -35,6 +38,8 @@ RESULT_TYPES: dict[str, type[BaseModel]] = {
     "tipping-points": TippingPoints,
     "landscape": Landscape,
     "monte-carlo": MonteCarlo,
+    "probabilities": Probabilities,
+    "sensitivity": Sensitivity,
 }
 _ANALYSIS = (WhatIf, TippingPoints, Landscape, MonteCarlo)
 
@@ -56,6 +61,12 @@ def render(result: object, format: Format = "text", *, kb: KnowledgeBase | None 
         if format == "markdown":
             return text.markdown(result, kb=kb)
         return html.page(result, kb=kb)
+    if isinstance(result, Probabilities | Sensitivity):
+        if format == "html":
+            return analysis_text.html(result, kb=kb)
+        if format == "text":
+            return analysis_text.text(result) + "\n"
+        return analysis_text.markdown(result)
     if isinstance(result, _ANALYSIS):
         if format == "html":
             raise InputError(f"render: {type(result).__name__} has no HTML form; "
@@ -65,7 +76,8 @@ def render(result: object, format: Format = "text", *, kb: KnowledgeBase | None 
         return analysis_text.markdown(result)
     raise ArgumentTypeError(
         "render", "result",
-        "an Assessment, WhatIf, TippingPoints, Landscape or MonteCarlo", result)
+        "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities or "
+        "Sensitivity", result)
 
 
 def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] = "dot",

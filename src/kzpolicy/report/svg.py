@@ -1,22 +1,41 @@
-"""Inline SVG drawings for the HTML report: the scenario-shares chart and the network diagram.
+"""Inline SVG drawings for the HTML report: the scenario-shares chart, the network
+diagram and the sensitivity tornado chart.
 
 Plain SVG text, no script and no external reference: colours and fonts come from
 the page's stylesheet (classes ``k-<kind>``, ``on``, ``idle``, ``gained``,
-``lost``). The chart is three bars, hand-drawn because a charting library (pygal:
+``lost``). The charts are a few bars, hand-drawn because a charting library (pygal:
 LGPL, a default script link to fetch, another dependency) would cost more than
 the bars; the diagram's geometry comes from :mod:`kzpolicy.report.layout`.
+
+The geometry is worked out here; the markup is in the Jinja2 templates
+``templates/shares_chart.svg``, ``network.svg`` and ``tornado.svg``, rendered with
+autoescaping (see :mod:`kzpolicy.report.templating`), so no text is written into
+the SVG unescaped. Each ``*_context`` function gives what its template needs, so
+the HTML page can include the same template inside itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
+from typing import Any
 
 from kzpolicy.report.graph import Edge, Network, Node
 from kzpolicy.report.layout import Layout
+from kzpolicy.report.templating import render
 
-__all__ = ["Bar", "network_diagram", "node_element_id", "shares_chart"]
+__all__ = [
+    "Bar",
+    "TornadoBar",
+    "diagram_context",
+    "network_diagram",
+    "node_element_id",
+    "node_key_id",
+    "shares_chart",
+    "shares_context",
+    "tornado_chart",
+    "tornado_context",
+]
 
 CHART_WIDTH = 440.0
 LABEL_END = 112.0
@@ -36,8 +55,35 @@ class Bar:
     implied: bool
 
 
-def _num(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".")
+# --------------------------------------------------------------------------- shares
+def shares_context(
+    groups: Sequence[Sequence[Bar]], threshold: float, *, ident: str = "shares-chart",
+    caption: str,
+) -> dict[str, Any]:
+    """What ``shares_chart.svg`` draws: every bar's place and the threshold line."""
+    per_group = max((len(g) for g in groups), default=1)
+    bar_h = 18.0 if per_group == 1 else 13.0
+    group_h = per_group * bar_h + (per_group - 1) * 3 + 14
+    height = TOP + len(groups) * group_h + 18
+    drawn: list[dict[str, Any]] = []
+    y = TOP
+    for group in groups:
+        if not group:
+            continue
+        name_y = y + (len(group) * bar_h + (len(group) - 1) * 3) / 2 + 4.5
+        bars = []
+        for bar in group:
+            bars.append({"bar": bar, "y": y, "height": bar_h,
+                         "width": max(0.0, min(1.0, bar.share)) * TRACK_WIDTH})
+            y += bar_h + 3
+        drawn.append({"name": group[0].scenario, "name_y": name_y, "bars": bars})
+        y += 11
+    return {
+        "ident": ident, "caption": caption, "width": CHART_WIDTH, "height": height,
+        "label_end": LABEL_END, "track_start": TRACK_START, "track_width": TRACK_WIDTH,
+        "top": TOP, "bottom": y, "groups": drawn, "threshold": threshold,
+        "threshold_x": TRACK_START + threshold * TRACK_WIDTH,
+    }
 
 
 def shares_chart(
@@ -46,56 +92,63 @@ def shares_chart(
 ) -> str:
     """Horizontal bars, one group per scenario (one bar, or before and after), with the
     decision threshold as a dashed line."""
-    per_group = max((len(g) for g in groups), default=1)
-    bar_h = 18.0 if per_group == 1 else 13.0
-    group_h = per_group * bar_h + (per_group - 1) * 3 + 14
-    height = TOP + len(groups) * group_h + 18
-    out = [
-        f'<svg id="{ident}" class="chart" viewBox="0 0 {_num(CHART_WIDTH)} {_num(height)}" '
-        f'role="img" aria-labelledby="{ident}-title">',
-        f'<title id="{ident}-title">{escape(caption)}</title>',
-    ]
-    y = TOP
-    for group in groups:
-        if not group:
-            continue
-        name_y = y + (len(group) * bar_h + (len(group) - 1) * 3) / 2 + 4.5
-        out.append(f'<text class="name" x="{_num(LABEL_END)}" y="{_num(name_y)}" '
-                   f'text-anchor="end">{escape(group[0].scenario)}</text>')
-        for bar in group:
-            width = max(0.0, min(1.0, bar.share)) * TRACK_WIDTH
-            cls = f"bar s-{escape(bar.series)}" + (" implied" if bar.implied else "")
-            out += [
-                f'<g class="{cls}" data-scenario="{escape(bar.scenario)}">',
-                f"<title>{escape(bar.title)}</title>",
-                f'<rect class="track" x="{_num(TRACK_START)}" y="{_num(y)}" '
-                f'width="{_num(TRACK_WIDTH)}" height="{_num(bar_h)}" rx="3"/>',
-                f'<rect class="value" x="{_num(TRACK_START)}" y="{_num(y)}" '
-                f'width="{_num(width)}" height="{_num(bar_h)}" rx="3"/>',
-                f'<text class="val" x="{_num(TRACK_START + TRACK_WIDTH + 6)}" '
-                f'y="{_num(y + bar_h / 2 + 4)}">{bar.share:.2f}</text>',
-                "</g>",
-            ]
-            y += bar_h + 3
-        y += 11
-    tx = TRACK_START + threshold * TRACK_WIDTH
-    out += [
-        f'<line class="threshold" x1="{_num(tx)}" x2="{_num(tx)}" y1="{_num(TOP - 6)}" '
-        f'y2="{_num(y - 6)}"/>',
-        f'<text class="tick" x="{_num(tx)}" y="{_num(TOP - 10)}" text-anchor="middle">'
-        f"threshold {threshold:.2f}</text>",
-        f'<text class="tick" x="{_num(TRACK_START)}" y="{_num(y + 8)}" '
-        'text-anchor="middle">0</text>',
-        f'<text class="tick" x="{_num(TRACK_START + TRACK_WIDTH)}" y="{_num(y + 8)}" '
-        'text-anchor="middle">1</text>',
-        "</svg>",
-    ]
-    return "\n".join(out)
+    return render("shares_chart.svg",
+                  chart=shares_context(groups, threshold, ident=ident, caption=caption))
 
 
+# --------------------------------------------------------------------------- network
 def node_element_id(node: Node) -> str:
     """The HTML id of a node's group in the diagram: ``node-T1``, ``rule-d2_t1``."""
     return ("rule-" if node.kind == "rule" else "node-") + node.ident
+
+
+def node_key_id(node: Node) -> str:
+    """The HTML id of a node's row in the key beside the diagram: ``key-node-T1``."""
+    return "key-" + node_element_id(node)
+
+
+def node_tip(node: Node) -> str:
+    """A node's full description: ID, kind, label, detail and stance."""
+    tip = f"{node.ident} ({node.kind}): {node.label} — {node.detail}"
+    return tip + (f" [{node.stance}]" if node.stance else "")
+
+
+def diagram_context(
+    net: Network,
+    lay: Layout,
+    node_state: Callable[[Node], str],
+    edge_state: Callable[[Edge], str],
+    *,
+    ident: str = "network-diagram",
+    caption: str,
+    keyed: bool = False,
+) -> dict[str, Any]:
+    """What ``network.svg`` draws. With ``keyed``, each node links to its row in the
+    key beside the diagram (``#key-node-T1``), so a tap shows its label."""
+    states = [(r, edge_state(r.edge)) for r in lay.routes]
+    edges = []
+    # idle edges first, so those that fired are drawn over them
+    for route, state in sorted(states, key=lambda rs: rs[1] != "idle"):
+        e = route.edge
+        edges.append({
+            "cls": f"edge e-{e.kind} {state}" + (" negated" if e.negated else ""),
+            "path": route.path,
+            "arrow": state if state in ("on", "gained", "lost") else "idle",
+            "title": ("not " if e.negated else "") + net.nodes[e.source].ident + " → "
+            + net.nodes[e.target].ident,
+        })
+    nodes = []
+    for key, box in lay.boxes.items():
+        node = net.nodes[key]
+        nodes.append({
+            "node": node, "box": box, "state": node_state(node), "tip": node_tip(node),
+            "element_id": node_element_id(node), "key_id": node_key_id(node),
+            "rx": 9 if node.kind == "rule" else 3,
+        })
+    return {"ident": ident, "caption": caption, "width": lay.width, "height": lay.height,
+            "arrows": ("idle", "on", "gained", "lost"), "edges": edges, "nodes": nodes,
+            "keyed": keyed, "crossings": lay.crossings,
+            "initial_crossings": lay.initial_crossings}
 
 
 def network_diagram(
@@ -109,44 +162,50 @@ def network_diagram(
 ) -> str:
     """The network as SVG; ``node_state`` and ``edge_state`` give each element's state
     class (``on``, ``idle``, ``gained``, ``lost``, ``false``…)."""
-    out = [
-        f'<svg id="{ident}" class="network" width="{_num(lay.width)}" '
-        f'height="{_num(lay.height)}" viewBox="0 0 {_num(lay.width)} {_num(lay.height)}" '
-        f'role="img" aria-labelledby="{ident}-title">',
-        f'<title id="{ident}-title">{escape(caption)}</title>',
-        "<defs>",
-        *(f'<marker id="{ident}-arrow-{s}" class="arrow {s}" viewBox="0 0 6 6" refX="6" '
-          'refY="3" markerWidth="6" markerHeight="6" orient="auto">'
-          '<path d="M0,0 L6,3 L0,6 z"/></marker>' for s in ("idle", "on", "gained", "lost")),
-        "</defs>",
-        '<g class="edges">',
-    ]
-    states = [(r, edge_state(r.edge)) for r in lay.routes]
-    # idle edges first, so those that fired are drawn over them
-    for route, state in sorted(states, key=lambda rs: rs[1] != "idle"):
-        e = route.edge
-        src, dst = net.nodes[e.source], net.nodes[e.target]
-        arrow = state if state in ("on", "gained", "lost") else "idle"
-        cls = f"edge e-{e.kind} {state}" + (" negated" if e.negated else "")
-        note = "not " if e.negated else ""
-        out.append(f'<path class="{cls}" d="{route.path}" '
-                   f'marker-end="url(#{ident}-arrow-{arrow})"><title>{escape(note + src.ident)}'
-                   f" → {escape(dst.ident)}</title></path>")
-    out += ["</g>", '<g class="nodes">']
-    for key, box in lay.boxes.items():
-        node = net.nodes[key]
-        state = node_state(node)
-        tip = f"{node.ident} ({node.kind}): {node.label} — {node.detail}"
-        if node.stance:
-            tip += f" [{node.stance}]"
-        out += [
-            f'<g id="{escape(node_element_id(node))}" class="node k-{node.kind} {state}" '
-            f'data-id="{escape(node.ident)}">',
-            f"<title>{escape(tip)}</title>",
-            f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.width)}" '
-            f'height="{_num(box.height)}" rx="{9 if node.kind == "rule" else 3}"/>',
-            f'<text x="{_num(box.x + 7)}" y="{_num(box.y + 14)}">{escape(node.ident)}</text>',
-            "</g>",
-        ]
-    out += ["</g>", "</svg>"]
-    return "\n".join(out)
+    return render("network.svg", diagram=diagram_context(
+        net, lay, node_state, edge_state, ident=ident, caption=caption))
+
+
+# --------------------------------------------------------------------------- sensitivity
+@dataclass(frozen=True, slots=True)
+class TornadoBar:
+    """One bar of a tornado chart: a probability with one belief false, then true."""
+
+    label: str
+    low: float
+    high: float
+    title: str
+
+
+def tornado_context(bars: Sequence[TornadoBar], base: float, *, caption: str,
+                    ident: str = "tornado-chart") -> dict[str, Any]:
+    """What ``tornado.svg`` draws: each bar's span on the 0..1 axis and the base line."""
+    label_end, start, width, row, top = 90.0, 98.0, 300.0, 22.0, 26.0
+
+    def x(v: float) -> float:
+        return round(start + max(0.0, min(1.0, v)) * width, 1)
+
+    drawn = []
+    for n, bar in enumerate(bars):
+        lo, hi = min(bar.low, bar.high), max(bar.low, bar.high)
+        up = bar.high >= bar.low
+        drawn.append({
+            "bar": bar, "y": top + n * row, "up": up, "fill": "#2b6cb0" if up else "#c05621",
+            "x": x(lo), "value_x": x(hi) + 4,
+            "span": max(0.5, (max(0.0, min(1.0, hi)) - max(0.0, min(1.0, lo))) * width),
+        })
+    return {"ident": ident, "caption": caption, "height": top + row * len(bars) + 24,
+            "label_end": label_end, "row": row, "top": top, "bottom": top + row * len(bars),
+            "bars": drawn, "base": base, "base_x": x(base), "zero_x": x(0), "one_x": x(1)}
+
+
+def tornado_chart(bars: Sequence[TornadoBar], base: float, *, caption: str,
+                  ident: str = "tornado-chart") -> str:
+    """Inline SVG: one horizontal bar per belief from the probability with it false to the
+    probability with it true, on a 0..1 axis, the largest first; a dashed line at
+    ``base`` (the probability at the beliefs as given). Raising the belief moves the
+    probability up (filled) or down (hatched-out, paler)."""
+    return render("tornado.svg",
+                  tornado=tornado_context(bars, base, caption=caption, ident=ident))
+
+

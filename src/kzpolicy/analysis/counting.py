@@ -1,0 +1,545 @@
+"""Weighted model counting: the exact weight of the inputs that imply each scenario or
+flag each item, without enumerating the inputs.
+
+Some conditions are *uncertain*: each is true with weight ``t`` and false with weight
+``f`` (a probability ``p`` and ``1 - p``, or ``1`` and ``1`` to count combinations);
+the others are fixed or unknown. Two facts of the rules make the weights cheap to sum:
+
+* the scenario decision depends only on how many factors of each scenario are true, and
+  the scenarios' factor groups are disjoint, so each group's count is an independent
+  (Poisson-binomial) distribution and the scenario's weight is a sum over a small table
+  of counts (:meth:`Counter.scenarios`);
+* an item depends only on the rules that can lead to it (its *cone*) and on the
+  uncertain conditions those rules mention, so its weight is a sum over the assignments
+  of those few conditions, each joined with the scenario's weight given them
+  (:meth:`Counter.items`).
+
+Every sum is exact in the number type of the weights: floats, ``Fraction`` or ``int``.
+Nothing about the article is here; everything comes from the knowledge base.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from kzpolicy.engine.bitset import BitsetRules, bitset
+from kzpolicy.errors import InputError
+from kzpolicy.kb import expr
+from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+
+__all__ = ["MAX_CONE", "MAX_TABLE", "ConeTooLargeError", "Counter", "Weights", "compiled",
+           "influence"]
+
+Array: TypeAlias = npt.NDArray[Any]
+Weights: TypeAlias = tuple[Sequence[Any], Sequence[Any]]
+"""Per uncertain condition, in :attr:`Counter.uncertain` order: (true weights, false
+weights)."""
+
+MAX_CONE = 20
+"""Most uncertain conditions one item's cone may mention (2^20 assignments)."""
+MAX_TABLE = 1 << 24
+"""Most cells of the table of factor counts the scenario decision is summed over."""
+
+_NOT = expr.NEGATION_PREFIX
+_SPARSE_BITS = 6
+_SMALL_TABLE = 64
+
+
+class ConeTooLargeError(InputError):
+    """An item depends on more uncertain conditions than counting handles."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Cone:
+    """What can lead to one item: the productions, the conditions and scenarios read."""
+
+    productions: tuple[int, ...]
+    conditions: frozenset[str]
+    scenario: bool
+
+
+def _cones(kb: KnowledgeBase) -> dict[str, _Cone]:
+    """Each flaggable item's cone (built once per knowledge base)."""
+    engine = bitset(kb)
+    producers: dict[str, list[int]] = {}
+    for i, p in enumerate(engine.productions):
+        for t in p.rule.then:
+            producers.setdefault(t, []).append(i)
+    scenarios = set(kb.scenarios)
+    conditions = set(kb.condition_ids)
+    out: dict[str, _Cone] = {}
+    for item, info in kb.items.items():
+        if info.kind not in FLAGGABLE:
+            continue
+        seen = {item}
+        frontier = [item]
+        prods: set[int] = set()
+        read: set[str] = set()
+        scen = False
+        while frontier:
+            fact = frontier.pop()
+            for i in producers.get(fact, ()):
+                prods.add(i)
+                for need in engine.productions[i].needs:
+                    base = need.removeprefix(_NOT)
+                    if base in conditions:
+                        read.add(base)
+                    elif need in scenarios:
+                        scen = True
+                    elif need not in seen:
+                        seen.add(need)
+                        frontier.append(need)
+        out[item] = _Cone(tuple(sorted(prods)), frozenset(read), scen)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One item's truth table over its cone's uncertain conditions (and the scenario)."""
+
+    variables: tuple[int, ...]
+    """Indices into :attr:`Counter.uncertain`; bit j of an assignment is variables[j]."""
+    scenario: bool
+    """Whether the table has a scenario axis (the item depends on the implied scenario)."""
+    holds: npt.NDArray[np.bool_]
+    """Shape (2^k,) or (2^k, scenarios)."""
+
+
+def _reduce(holds: npt.NDArray[np.bool_], variables: list[int], scenario: bool,
+            reachable: list[int]) -> tuple[npt.NDArray[np.bool_], tuple[int, ...], bool]:
+    """Drop the variables (and the scenario axis) the table does not depend on; only the
+    ``reachable`` scenarios (those some counts imply) are told apart."""
+    if scenario:
+        seen = holds[:, reachable]
+        if bool((seen == seen[:, :1]).all()):
+            holds, scenario = seen[:, 0], False
+    for j in range(len(variables) - 1, -1, -1):
+        shaped = holds.reshape(-1, 2, 1 << j, *holds.shape[1:])
+        if np.array_equal(shaped[:, 0], shaped[:, 1]):
+            holds = shaped[:, 0].reshape(-1, *holds.shape[1:])
+            del variables[j]
+    return holds, tuple(variables), scenario
+
+
+@functools.lru_cache(maxsize=64)
+def _masks(k: int, n_scen: int) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """Bitsets over the cells ``a * n_scen + s`` of ``k`` variables and ``n_scen``
+    scenarios: where each variable is true, where each scenario is, and every cell."""
+    a = np.repeat(np.arange(1 << k, dtype=np.int64), n_scen)
+    s = np.tile(np.arange(n_scen, dtype=np.int64), 1 << k)
+    var = tuple(_pack((a >> j) & 1 == 1) for j in range(k))
+    scen = tuple(_pack(s == n) for n in range(n_scen))
+    return var, scen, (1 << ((1 << k) * n_scen)) - 1
+
+
+def _pack(bits: npt.NDArray[np.bool_]) -> int:
+    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
+
+
+def _unpack(value: int, n: int) -> npt.NDArray[np.bool_]:
+    raw = np.frombuffer(value.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:n].astype(np.bool_)
+
+
+def _poly(factors: Sequence[tuple[Any, Any]], exact: bool) -> list[Any]:
+    """The distribution of how many of the factors are true: the coefficients of the
+    product of (f + t x) over the factors."""
+    coef: list[Any] = [1 if exact else 1.0]
+    for t, f in factors:
+        nxt = [c * f for c in coef] + [0]
+        for i, c in enumerate(coef):
+            nxt[i + 1] += c * t
+        coef = nxt
+    return coef
+
+
+def _outer(vectors: Sequence[Array]) -> Array:
+    """The outer product of the vectors, flattened (the first varies slowest)."""
+    out = vectors[0]
+    for v in vectors[1:]:
+        out = np.multiply.outer(out, v)
+    return out.reshape(-1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """Items with the same variables and scenario axis, summed as one matrix."""
+
+    items: tuple[str, ...]
+    variables: tuple[int, ...]
+    scenario: bool
+    holds: npt.NDArray[np.float64]
+    """(items, 2^k) or (items, 2^k * scenarios), as 0.0 / 1.0."""
+    outside: tuple[int, ...]
+    """Uncertain conditions the sum leaves out (their mass multiplies in when the
+    weights are not probabilities)."""
+    exact_holds: Array
+    """``holds`` as Python ints, for exact sums."""
+    sparse: tuple[tuple[int, ...], ...] | None
+    """Per item, the cells where it holds, when the batch is small enough to sum in
+    Python: assignments, or scenarios for a batch that reads only the scenario."""
+
+
+class _Runs:
+    """A table over factor counts (last axis innermost) as runs of equal values along
+    the last axis: sums of outer-product weights over it cost one term per run, not
+    one per cell (the decision changes only a few times along any axis)."""
+
+    def __init__(self, table: npt.NDArray[np.integer], n_values: int) -> None:
+        length = table.shape[-1]
+        flat = table.reshape(-1, length)
+        starts = np.ones(flat.shape, dtype=np.bool_)
+        starts[:, 1:] = flat[:, 1:] != flat[:, :-1]
+        cell, start = np.nonzero(starts)
+        end = np.empty_like(start)
+        end[:-1] = np.where(cell[1:] == cell[:-1], start[1:], length)
+        end[-1:] = length
+        self.cell, self.start, self.end = cell, start, end
+        self.value = flat[cell, start].astype(np.intp)
+        self.n_values = n_values
+        self.of_value = [np.flatnonzero(self.value == v) for v in range(n_values)]
+        self.leading = table.ndim > 1
+        self.cells: list[tuple[tuple[int, ...], int]] | None = None
+        if table.size <= _SMALL_TABLE:
+            self.cells = [(tuple(int(i) for i in index), int(v))
+                          for index, v in np.ndenumerate(table)]
+
+    def sum(self, vectors: Sequence[Sequence[Any]], exact: bool) -> Sequence[Any] | Array:
+        """``sum over counts c of table-indicator[c, value] * prod_g vectors[g][c_g]``."""
+        if self.cells is not None:  # a small table: sum in Python
+            out: list[Any] = [0 if exact else 0.0] * self.n_values
+            lists = [v.tolist() if isinstance(v, np.ndarray) else v for v in vectors]
+            for index, value in self.cells:
+                w: Any = 1
+                for v, i in zip(lists, index, strict=True):
+                    w = w * v[i]
+                out[value] += w
+            return out
+        dtype: Any = object if exact else np.float64
+        arrays = [np.asarray(v, dtype=dtype) for v in vectors]
+        last = arrays[-1]
+        cum = np.concatenate([np.zeros(1, dtype=last.dtype), np.cumsum(last)])
+        seg = cum[self.end] - cum[self.start]
+        if self.leading:
+            seg = seg * _outer(arrays[:-1])[self.cell]
+        if not exact:
+            return np.bincount(self.value, weights=seg, minlength=self.n_values)
+        return np.array([seg[idx].sum() if len(idx) else 0 for idx in self.of_value],
+                        dtype=object)
+
+
+    def correlate(self, kernels: Sequence[Array], exact: bool) -> Array:
+        """``Q[m0, m1, ..., s] = sum over counts c of table-indicator[c, s] *
+        prod_g kernels[g][c_g, m_g]``: every shift of the weights at once (the last axis
+        by runs, the others by matrix products)."""
+        dtype: Any = object if exact else np.float64
+        last = kernels[-1]
+        cum = np.concatenate([np.zeros((1, last.shape[1]), dtype=dtype),
+                              np.cumsum(last, axis=0)])
+        seg = cum[self.end] - cum[self.start]  # (runs, shifts of the last axis)
+        lead = [k.shape[0] for k in kernels[:-1]]
+        cells = math.prod(lead)
+        out = np.zeros((cells, last.shape[1], self.n_values), dtype=dtype)
+        for v, idx in enumerate(self.of_value):
+            if len(idx):
+                np.add.at(out[:, :, v], self.cell[idx], seg[idx])
+        out = out.reshape(*lead, last.shape[1], self.n_values)
+        for k in kernels[:-1]:  # contract the leading axes, first to last
+            out = np.moveaxis(np.tensordot(k.T, out, axes=(1, 0)), 0, -1)
+        # now (last shifts, values, m0, m1, ...): put the shifts in group order
+        g = len(kernels) - 1
+        return np.moveaxis(out, [0, 1], [g, g + 1]) if g else out
+
+
+class Counter:
+    """The rules of ``kb`` compiled for one split of the conditions: ``uncertain`` (each
+    weighted true or false), ``fixed`` (asserted), the rest unknown. Evaluate it with
+    :meth:`scenarios` and :meth:`items` for any weights, in any number type."""
+
+    def __init__(self, kb: KnowledgeBase, uncertain: Sequence[str], fixed: Mapping[str, bool],
+                 *, max_cone: int | None = None, max_table: int | None = None) -> None:
+        max_cone = MAX_CONE if max_cone is None else max_cone
+        max_table = MAX_TABLE if max_table is None else max_table
+        self.kb = kb
+        self.engine: BitsetRules = bitset(kb)
+        self.uncertain: tuple[str, ...] = tuple(uncertain)
+        self.fixed = dict(fixed)
+        self.scenario_ids: tuple[str, ...] = self.engine.scenario_ids
+        position = {c: i for i, c in enumerate(self.uncertain)}
+        groups: list[list[int]] = []
+        base: list[int] = []
+        in_group: set[int] = set()
+        for sc in kb.scenarios.values():
+            ids = [f.id for f in sc.factors]
+            groups.append([position[f] for f in ids if f in position])
+            in_group.update(groups[-1])
+            base.append(sum(1 for f in ids if f not in position and self.fixed.get(f) is True))
+        self.groups: tuple[tuple[int, ...], ...] = tuple(tuple(g) for g in groups)
+        self.others: tuple[int, ...] = tuple(i for i in range(len(self.uncertain))
+                                             if i not in in_group)
+        dims = tuple(len(g) + 1 for g in groups)
+        cells = math.prod(dims)
+        if cells > max_table:
+            raise InputError(
+                f"the scenario decision would be summed over {cells:,} combinations of "
+                f"factor counts (at most {max_table:,}); make fewer factors uncertain")
+        counts = np.indices(dims, dtype=np.int64)
+        counts += np.array(base, dtype=np.int64).reshape(-1, *(1,) * len(dims))
+        self.decision: npt.NDArray[np.uint8] = self.engine.decide_counts(counts)
+        # the groups with an uncertain factor; the others' counts are fixed
+        self.active: tuple[int, ...] = tuple(n for n, g in enumerate(groups) if g) or (0,)
+        squeezed = self.decision[tuple(slice(None) if n in self.active else 0
+                                       for n in range(len(dims)))]
+        self.runs = _Runs(squeezed, len(self.scenario_ids))
+        self._depends: dict[str, tuple[str, ...]] = {}
+        self.memo: dict[str, object] = {}
+        """What callers derive from this compilation and keep with it."""
+        self.tables: dict[str, _Table] = {}
+        reachable = set(np.flatnonzero(np.bincount(self.decision.reshape(-1))).tolist())
+        self.deciding: tuple[bool, ...] = tuple(
+            bool(np.any(np.diff(self.decision.astype(np.int16), axis=n) != 0))
+            for n in range(len(dims)))
+        """Per scenario: whether its count ever changes the decision."""
+        for item, cone in kb.derived(_cones).items():
+            self.tables[item] = self._table(item, cone, position, max_cone, reachable)
+        sig: dict[tuple[tuple[int, ...], bool], list[str]] = {}
+        for item, tab in self.tables.items():
+            sig.setdefault((tab.variables, tab.scenario), []).append(item)
+        self._batches: list[_Batch] = []
+        for (variables, scen), ids in sig.items():
+            holds = np.stack([self.tables[i].holds for i in ids]).reshape(len(ids), -1)
+            pool = self.others if scen else range(len(self.uncertain))
+            small = (not variables) if scen else len(variables) <= _SPARSE_BITS
+            sparse = (tuple(tuple(int(x) for x in np.flatnonzero(row)) for row in holds)
+                      if small else None)
+            self._batches.append(_Batch(
+                tuple(ids), variables, scen, holds.astype(np.float64),
+                tuple(i for i in pool if i not in variables),
+                holds.astype(np.int64).astype(object), sparse))
+        group_of = {i: k for k, n in enumerate(self.active) for i in self.groups[n]}
+        self._shifts: dict[tuple[int, ...], tuple[list[tuple[int, ...]], Array]] = {}
+        for b in self._batches:
+            if b.scenario and b.variables not in self._shifts:
+                # per assignment, how many of the cone's factors of each group are true
+                a = np.arange(1 << len(b.variables), dtype=np.int64)
+                per = np.zeros((len(a), len(self.active)), dtype=np.int64)
+                for j, v in enumerate(b.variables):
+                    if v in group_of:
+                        per[:, group_of[v]] += (a >> j) & 1
+                radix = np.cumprod([1, *(len(b.variables) + 1 for _ in self.active[1:])])
+                codes, rows = np.unique(per @ radix, return_inverse=True)
+                found = [tuple(int(c) // int(r) % (len(b.variables) + 1) for r in radix)
+                         for c in codes]
+                self._shifts[b.variables] = (found, rows.reshape(-1))
+
+    # ------------------------------------------------------------------ compiling
+    def _table(self, item: str, cone: _Cone, position: Mapping[str, int],
+               max_cone: int, reachable: set[int]) -> _Table:
+        variables = sorted(position[c] for c in cone.conditions if c in position)
+        k = len(variables)
+        if k > max_cone:
+            raise ConeTooLargeError(
+                f"item {item!r} depends on {k} uncertain conditions (at most {max_cone}); "
+                "fix some of them or leave them unknown")
+        n_scen = len(self.scenario_ids) if cone.scenario else 1
+        # columns as Python int bitsets over the cells (assignment a, scenario s) at
+        # bit a * n_scen + s: the cones are small, and int operations are fast
+        var_masks, scen_masks, full = _masks(k, n_scen)
+        facts: dict[str, int] = {}
+        for c in cone.conditions:
+            if c in position:
+                bit = var_masks[variables.index(position[c])]
+                facts[c], facts[_NOT + c] = bit, full ^ bit
+            elif c in self.fixed:
+                facts[c], facts[_NOT + c] = (full, 0) if self.fixed[c] else (0, full)
+        if cone.scenario:
+            for n, sid in enumerate(self.scenario_ids):
+                facts[sid] = scen_masks[n]
+        prods = [self.engine.productions[i] for i in cone.productions]
+        for _ in range(len(prods) + 1):  # monotone rules: a fixpoint within len+1 passes
+            changed = False
+            for p in prods:
+                col = full
+                for need in p.needs:
+                    col &= facts.get(need, 0)
+                    if not col:
+                        break
+                if not col:
+                    continue
+                for t in p.rule.then:
+                    old = facts.get(t, 0)
+                    if old | col != old:
+                        facts[t] = old | col
+                        changed = True
+            if not changed:
+                break
+        holds = _unpack(facts.get(item, 0), (1 << k) * n_scen).reshape(1 << k, n_scen)
+        if not cone.scenario:
+            holds = holds[:, 0]
+        table, kept, scen = _reduce(holds, variables, cone.scenario, sorted(reachable))
+        return _Table(kept, scen, np.ascontiguousarray(table))
+
+    # ------------------------------------------------------------------ evaluating
+    def _mass(self, weights: Weights, indices: Sequence[int], exact: bool) -> Any:
+        t, f = weights
+        out: Any = 1 if exact else 1.0
+        for i in indices:
+            out = out * (t[i] + f[i])
+        return out
+
+    def _dists(self, weights: Weights, exact: bool, leave_out: frozenset[int] = frozenset()
+               ) -> list[list[Any]]:
+        t, f = weights
+        return [_poly([(t[i], f[i]) for i in self.groups[n] if i not in leave_out], exact)
+                for n in self.active]
+
+    def scenarios(self, weights: Weights, *, exact: bool = False,
+                  normalised: bool = False) -> list[Any]:
+        """The weight of the inputs implying each scenario (``scenario_ids`` order).
+
+        ``normalised`` says every condition's weights sum to 1 (probabilities), so the
+        conditions outside the decision need not be multiplied in."""
+        out = list(self.runs.sum(self._dists(weights, exact), exact))
+        if not normalised:
+            rest = self._mass(weights, self.others, exact)
+            out = [x * rest for x in out]
+        return out
+
+    def _conditional(self, weights: Weights, variables: tuple[int, ...], exact: bool
+                     ) -> Array:
+        """``Q[a, s]``: the weight of the other factors' assignments that, with the
+        cone's factors as in assignment ``a`` of ``variables``, imply scenario ``s``."""
+        rest = self._dists(weights, exact, frozenset(variables))
+        shifts, rows = self._shifts[variables]
+        sizes = [len(self.groups[n]) + 1 for n in self.active]
+        most = [max(s[k] for s in shifts) for k in range(len(self.active))]
+        dtype: Any = object if exact else np.float64
+        kernels = []
+        for r, n, top in zip(rest, sizes, most, strict=True):
+            k = np.zeros((n, top + 1), dtype=dtype)
+            for m in range(top + 1):  # column m: the rest's counts shifted by m
+                k[m:m + len(r), m] = r
+            kernels.append(k)
+        q = self.runs.correlate(kernels, exact)
+        return np.stack([q[shift] for shift in shifts])[rows]
+
+    def items(self, weights: Weights, *, exact: bool = False, normalised: bool = False,
+              scenarios: Sequence[Any] | None = None) -> dict[str, Any]:
+        """The weight of the inputs that flag each flaggable item (``scenarios``: what
+        :meth:`scenarios` gives for the same weights, when already computed)."""
+        t, f = weights
+        zero: Any = 0 if exact else 0.0
+        out: dict[str, Any] = {}
+        conditional: dict[tuple[int, ...], Array] = {}
+        for b in self._batches:
+            if b.sparse is not None:  # few assignments: sum in Python
+                if b.scenario:
+                    if scenarios is None:
+                        scenarios = self.scenarios(weights, exact=exact, normalised=True)
+                    w: Sequence[Any] = scenarios
+                else:
+                    w = [1 if exact else 1.0]
+                    for v in b.variables:  # bit j of the index is variables[j]
+                        w = [x * f[v] for x in w] + [x * t[v] for x in w]
+                values: Any = [sum((w[a] for a in ones), zero) for ones in b.sparse]
+            else:
+                wa = np.ones(1, dtype=object if exact else np.float64)
+                for v in b.variables:
+                    wa = np.concatenate([wa * f[v], wa * t[v]])
+                h = b.exact_holds if exact else b.holds
+                if b.scenario:
+                    q = conditional.get(b.variables)
+                    if q is None:
+                        q = conditional[b.variables] = self._conditional(
+                            weights, b.variables, exact)
+                    values = h @ (wa[:, None] * q).reshape(-1)
+                else:
+                    values = h @ wa
+            if not normalised and b.outside:
+                mass = self._mass(weights, b.outside, exact)
+                values = [v * mass for v in values]
+            for item, v in zip(b.items, values, strict=True):
+                out[item] = v
+        return {item: out[item] for item in self.tables}
+
+    def depends_on(self, item: str) -> tuple[str, ...]:
+        """The uncertain conditions an item's table reads (and, when it depends on the
+        implied scenario, the uncertain factors that can change it), in ``uncertain``
+        order."""
+        found = self._depends.get(item)
+        if found is None:
+            tab = self.tables[item]
+            used = set(tab.variables)
+            if tab.scenario:
+                used.update(self.deciding_factors())
+            found = self._depends[item] = tuple(self.uncertain[i] for i in sorted(used))
+        return found
+
+    def deciding_factors(self) -> tuple[int, ...]:
+        """The uncertain factors whose scenario's count can change the decision."""
+        return tuple(i for g, on in zip(self.groups, self.deciding, strict=True) if on
+                     for i in g)
+
+
+def influence(counter: Counter) -> list[Any]:
+    """Per scenario (in ``scenario_ids`` order): the weight of the inputs in which one
+    of its uncertain factors, switched alone from false to true, changes the implied
+    scenario, counted once per direction (as in the enumerating landscape). The
+    counter's uncertain conditions must all be factors, each weighted 1 and 1."""
+    dec = counter.decision
+    sizes = [len(g) for g in counter.groups]
+    out: list[Any] = []
+    for n, size in enumerate(sizes):
+        if size == 0:
+            out.append(0)
+            continue
+        low = [slice(None)] * dec.ndim
+        high = [slice(None)] * dec.ndim
+        low[n], high[n] = slice(0, size), slice(1, size + 1)
+        differs = (dec[tuple(low)] != dec[tuple(high)]).astype(np.int8)
+        vectors: list[Sequence[Any]] = [_poly([(1, 1)] * (size - 1 if m == n else s), True)
+                                         for m, s in enumerate(sizes)]
+        total = _Runs(differs, 2).sum(vectors, True)[1]
+        out.append(2 * total)
+    return out
+
+
+class _Compiled:
+    """The compilations of one knowledge base by split: the last ``SIZE`` made."""
+
+    SIZE = 32
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.lock = threading.Lock()
+        self.found: OrderedDict[tuple[tuple[str, ...], frozenset[tuple[str, bool]]],
+                                Counter] = OrderedDict()
+
+    def get(self, uncertain: tuple[str, ...], fixed: dict[str, bool]) -> Counter:
+        key = (uncertain, frozenset(fixed.items()))
+        hit = self.found.get(key)  # a read needs no lock; the order is of first use
+        if hit is not None:
+            return hit
+        counter = Counter(self.kb, uncertain, fixed)
+        with self.lock:
+            self.found[key] = counter
+            while len(self.found) > self.SIZE:
+                self.found.popitem(last=False)
+        return counter
+
+
+def compiled(kb: KnowledgeBase, uncertain: tuple[str, ...], fixed: dict[str, bool]
+             ) -> Counter:
+    """The :class:`Counter` of ``kb`` for a split, built once and kept among the last
+    ones made (a compilation depends only on which conditions are uncertain and
+    which fixed, not on the weights)."""
+    return kb.derived(_Compiled).get(uncertain, fixed)

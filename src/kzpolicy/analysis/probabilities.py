@@ -1,0 +1,265 @@
+"""Exact probabilities: each scenario's and each item's, when conditions hold with given
+probabilities.
+
+Each condition in ``beliefs`` is true with its probability and false otherwise,
+independently (the semantics of ``monte_carlo``, without sampling); ``fixed`` and the
+preset assert conditions; the rest stay unknown. The probabilities are sums over the
+factor counts and over each item's cone of rules (:mod:`kzpolicy.analysis.counting`),
+exact up to float rounding, or exactly as fractions with ``exact=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal, TypeVar
+
+from kzpolicy.analysis.counting import Counter, compiled
+from kzpolicy.engine.assess import ENGAGED_KINDS, RISK_KINDS
+from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
+from kzpolicy.engine.results import ResultModel, trusted
+from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, expect
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.schema import Locator
+
+__all__ = [
+    "ItemProbability",
+    "Probabilities",
+    "ScenarioProbability",
+    "Situation",
+    "evaluate",
+    "probabilities",
+    "situation",
+]
+
+Belief = float | int | Fraction
+
+
+class ScenarioProbability(ResultModel):
+    """The exact probability that a scenario is implied."""
+
+    id: str
+    label: str
+    probability: float
+    exact: Fraction | None
+    """The probability as a fraction (with ``exact=True``), else None."""
+    depends_on: tuple[str, ...]
+    """The beliefs (uncertain factors) that can change which scenario is implied."""
+
+
+class ItemProbability(ResultModel):
+    """The exact probability that an item is flagged (or engaged)."""
+
+    id: str
+    kind: str
+    label: str
+    locator: Locator
+    probability: float
+    exact: Fraction | None
+    depends_on: tuple[str, ...]
+    """The beliefs its probability depends on: the uncertain conditions its rules read,
+    and the uncertain factors that can change the scenario when a rule reads it."""
+
+
+class Probabilities(ResultModel):
+    """Scenario and item probabilities when conditions hold with given probabilities."""
+
+    kb_version: str
+    beliefs: dict[str, float]
+    exact_beliefs: dict[str, Fraction] | None
+    """The beliefs as fractions (with ``exact=True``; a float is read as the decimal it
+    prints as, 0.7 as 7/10), else None."""
+    fixed: dict[str, bool]
+    unknown: tuple[str, ...]
+    """Conditions neither believed nor fixed: never true, never false."""
+    method: Literal["count"]
+    """How the probabilities were computed: summed over factor counts and item cones."""
+    most_likely: str
+    """The scenario with the highest probability (the first in the article's order on a
+    tie)."""
+    scenarios: dict[str, ScenarioProbability]
+    risks: tuple[ItemProbability, ...]
+    engaged: tuple[ItemProbability, ...]
+
+
+# ---------------------------------------------------------------------- input
+def _belief(key: str, value: object) -> Belief:
+    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+        raise InputError(f"the probability of {key!r} must be a number from 0 to 1, got "
+                         f"{value!r} ({type(value).__name__})")
+    if not 0 <= value <= 1:  # also rejects NaN
+        raise InputError(f"the probability of {key!r} must be from 0 to 1, got {value!r}")
+    return value
+
+
+def check_beliefs(where: str, kb: KnowledgeBase, beliefs: object) -> dict[str, Belief]:
+    """``beliefs`` checked: condition IDs of ``kb`` mapped to numbers from 0 to 1."""
+    if not isinstance(beliefs, Mapping):
+        raise ArgumentTypeError(where, "beliefs",
+                                "a mapping {condition ID: probability from 0 to 1}", beliefs)
+    out: dict[str, Belief] = {}
+    for key, value in beliefs.items():
+        if not isinstance(key, str):
+            raise InputError(f"a condition ID must be a string, got {key!r}")
+        if key not in kb.factors and key not in kb.conditions:
+            raise UnknownConditionError(key, kb.condition_ids)
+        out[key] = _belief(key, value)
+    return out
+
+
+def as_fraction(value: Belief) -> Fraction:
+    """A belief as a fraction: a float as the decimal it prints as (0.7 is 7/10)."""
+    if isinstance(value, float):
+        return Fraction(repr(value))
+    return Fraction(value)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Checked input: the knowledge base, the beliefs in condition order, the fixed
+    conditions, and the rules compiled for that split (:class:`Counter`)."""
+
+    kb: KnowledgeBase
+    beliefs: dict[str, Belief]
+    fixed: dict[str, bool]
+    counter: Counter
+
+
+def _positions(kb: KnowledgeBase) -> dict[str, int]:
+    """Each condition's place in ``kb.condition_ids``."""
+    return {c: n for n, c in enumerate(kb.condition_ids)}
+
+
+def situation(where: str, beliefs: object, fixed: ConditionInput, preset: str | None,
+              kb: KnowledgeBase | None, exact: object) -> Situation:
+    """Check the arguments of ``where`` and compile the rules for them."""
+    expect(where, "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
+           optional=True)
+    base_kb = knowledge_base(where, kb)
+    expect(where, "exact", exact, bool, "True (fractions too) or False")
+    probs = check_beliefs(where, base_kb, beliefs)
+    own = normalise(fixed, base_kb)
+    clash = sorted(set(own) & set(probs))
+    if clash:
+        raise InputError(f"{clash[0]!r} is both fixed and given a probability; give one")
+    base = {c: v for c, v in resolve(base_kb, own, preset=preset).items() if c not in probs}
+    position = base_kb.derived(_positions)
+    order = tuple(sorted(probs, key=position.__getitem__))
+    counter = compiled(base_kb, order, base)
+    return Situation(base_kb, {c: probs[c] for c in order}, base, counter)
+
+
+def _item_fields(s: Situation) -> list[tuple[dict[str, Any], bool]]:
+    """Each flaggable item's fields that do not depend on the belief values, and whether
+    it is a risk (else engaged); kept with the compiled rules."""
+    memo = s.counter.memo.get("item fields")
+    if memo is not None:
+        return memo  # type: ignore[return-value]
+    found: list[tuple[dict[str, Any], bool]] = []
+    for i in s.counter.tables:
+        info = s.kb.items[i]
+        if info.kind in RISK_KINDS or info.kind in ENGAGED_KINDS:
+            found.append(({"id": i, "kind": info.kind, "label": info.label,
+                           "locator": info.locator, "depends_on": s.counter.depends_on(i)},
+                          info.kind in RISK_KINDS))
+    s.counter.memo["item fields"] = found
+    return found
+
+
+_M = TypeVar("_M", bound=ResultModel)
+
+
+def _model(cls: type[_M], fields: dict[str, Any]) -> _M:
+    """``trusted(cls, **fields)`` without copying ``fields`` (the hot path)."""
+    obj = cls.__new__(cls)
+    setattr_ = object.__setattr__
+    setattr_(obj, "__dict__", fields)
+    setattr_(obj, "__pydantic_fields_set__", set(fields))
+    setattr_(obj, "__pydantic_extra__", None)
+    setattr_(obj, "__pydantic_private__", None)
+    return obj
+
+
+# ---------------------------------------------------------------------- evaluation
+def evaluate(s: Situation, values: Mapping[str, Any], exact: bool
+             ) -> tuple[list[Any], dict[str, Any]]:
+    """Scenario probabilities (in ``scenario_ids`` order) and item probabilities for
+    belief ``values`` (floats, or fractions when ``exact``)."""
+    order = s.counter.uncertain
+    if exact:
+        t: list[Any] = [values[c] for c in order]
+        f: list[Any] = [1 - x for x in t]
+    else:
+        t = [float(values[c]) for c in order]
+        f = [1.0 - x for x in t]
+    scen = s.counter.scenarios((t, f), exact=exact, normalised=True)
+    items = s.counter.items((t, f), exact=exact, normalised=True, scenarios=scen)
+    return scen, items
+
+
+def most_likely(ids: tuple[str, ...], values: list[Any]) -> str:
+    """The scenario of the highest value, the first on a tie."""
+    best = 0
+    for n, v in enumerate(values):
+        if v > values[best]:
+            best = n
+    return ids[best]
+
+
+def probabilities(
+    beliefs: Mapping[str, float | Fraction],
+    *,
+    fixed: ConditionInput = None,
+    preset: str | None = None,
+    kb: KnowledgeBase | None = None,
+    exact: bool = False,
+) -> Probabilities:
+    """The exact probability of each scenario and of each item being flagged.
+
+    Each condition in ``beliefs`` is true with its probability and false otherwise,
+    independently; ``fixed`` (overlaid on ``preset``) asserts conditions; a belief
+    overrides a preset's value. Conditions in neither stay unknown. With ``exact=True``
+    every probability also comes as a ``Fraction`` (``.exact``), a float belief read as
+    the decimal it prints as.
+    """
+    s = situation("probabilities", beliefs, fixed, preset, kb, exact)
+    return build(s, exact)
+
+
+def build(s: Situation, exact: bool) -> Probabilities:
+    """The :class:`Probabilities` of a checked situation."""
+    kb, counter = s.kb, s.counter
+    values: dict[str, Any] = ({c: as_fraction(v) for c, v in s.beliefs.items()} if exact
+                              else s.beliefs)
+    scen, items = evaluate(s, values, exact)
+    deciding = tuple(counter.uncertain[i] for i in counter.deciding_factors())
+    scenarios = {
+        sid: trusted(ScenarioProbability, id=sid, label=kb.scenarios[sid].label,
+                     probability=float(p), exact=Fraction(p) if exact else None,
+                     depends_on=deciding)
+        for sid, p in zip(counter.scenario_ids, scen, strict=True)
+    }
+
+    risks: list[ItemProbability] = []
+    engaged: list[ItemProbability] = []
+    for static, bucket in _item_fields(s):
+        p = items[static["id"]]
+        fields = {**static, "probability": float(p), "exact": Fraction(p) if exact else None}
+        (risks if bucket else engaged).append(_model(ItemProbability, fields))
+
+    known = set(s.beliefs) | set(s.fixed)
+    return trusted(
+        Probabilities,
+        kb_version=kb.version,
+        beliefs={c: float(v) for c, v in s.beliefs.items()},
+        exact_beliefs=values if exact else None,
+        fixed=dict(s.fixed),
+        unknown=tuple(c for c in kb.condition_ids if c not in known),
+        method="count",
+        most_likely=most_likely(counter.scenario_ids, scen),
+        scenarios=scenarios,
+        risks=tuple(risks),
+        engaged=tuple(engaged),
+    )

@@ -1,0 +1,67 @@
+"""The `serve` command: the local web application (the JSON API under /v1/ and the
+interactive page at /), run by uvicorn on 127.0.0.1 unless ``--host`` says otherwise.
+
+Starlette and uvicorn come with the ``kzpolicy[serve]`` extra and load only when the
+command runs; without them the command exits 2 with one line saying what to install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from typing import Any, TextIO
+
+from kzpolicy.cli.options import knowledge_base
+from kzpolicy.errors import InputError
+
+__all__ = ["register"]
+
+INSTALL = "pip install 'kzpolicy[serve]'"
+
+
+def _missing() -> list[str]:
+    return [m for m in ("starlette", "uvicorn") if importlib.util.find_spec(m) is None]
+
+
+def _port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise InputError(f"--port {raw}: expected a whole number from 0 to 65535") from None
+    if not 0 <= port <= 65535:
+        raise InputError(f"--port {raw}: expected a whole number from 0 to 65535")
+    return port
+
+
+def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    missing = _missing()
+    if missing:
+        sys.stderr.write(f"kzpolicy: error: serve needs {' and '.join(missing)}: "
+                         f"{INSTALL}\n")
+        return 2
+    port = _port(args.port)
+    kb = knowledge_base(args)
+    from kzpolicy.serve.app import create_app  # Starlette loads only here
+    from kzpolicy.serve.server import serve
+
+    app = create_app(kb)
+    out.write(f"kzpolicy serve: knowledge base {kb.version} at http://{args.host}:{port}/ "
+              "(Ctrl-C stops)\n")
+    out.flush()
+    serve(app, args.host, port)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add `serve` to the subcommands ``sub``."""
+    p = sub.add_parser(
+        "serve", help="the interactive what-if page and the JSON API, on this machine",
+        description="Serve the JSON API (under /v1/, documented at /v1/openapi.json) and "
+        f"an interactive page at / with uvicorn. Needs the extra: {INSTALL}")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", default="8000", help="the port (default 8000)")
+    p.add_argument("--rules", metavar="PATH",
+                   help="a rules/ folder to serve instead of the stock one")
+    p.set_defaults(handler=_cmd_serve)

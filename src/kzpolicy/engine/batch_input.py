@@ -1,0 +1,166 @@
+"""Batch input: condition sets given as rows or as columns, read into one int8 matrix.
+
+The matrix has a row per condition set and a column per condition (the knowledge
+base's order): 1 asserted true, 0 asserted false, -1 unknown, with the preset (if any)
+already overlaid, as ``resolve`` overlays it for one input.
+
+* **rows**: any iterable of what ``assess`` accepts (a mapping, a list of IDs, a
+  ``Conditions``); plain dicts and lists take a fast path, everything else (and every
+  bad input) goes through ``resolve``, so errors are those of ``assess``, naming the
+  position of the bad condition set;
+* **columns**: a mapping of condition IDs to one-dimensional arrays of equal length,
+  each either boolean (True / False), integer (1 true, 0 false, -1 not given) or a
+  sequence of True / False / None (None not given). A condition left out, or not given
+  in a row, keeps the preset's value in that row, or is unknown without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kzpolicy.engine.conditions import ConditionInput, resolve
+from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, UnknownIdError
+from kzpolicy.kb.knowledge import KnowledgeBase
+
+__all__ = ["CHUNK", "from_columns", "from_rows"]
+
+Int8Array = npt.NDArray[np.int8]
+
+CHUNK = 1 << 16
+"""Rows read (and evaluated) at a time: bounds the temporaries of bulk work."""
+
+_UNKNOWN = 0xFF  # -1 as a byte
+
+
+def _base_row(kb: KnowledgeBase, preset: Mapping[str, bool]) -> bytes:
+    index = {c: n for n, c in enumerate(kb.condition_ids)}
+    row = bytearray([_UNKNOWN]) * len(index)
+    for c, v in preset.items():
+        row[index[c]] = 1 if v else 0
+    return bytes(row)
+
+
+def from_rows(kb: KnowledgeBase, rows: Iterable[ConditionInput], preset: str | None,
+              base: Mapping[str, bool]) -> Int8Array:
+    """The matrix of the condition sets ``rows`` over the preset's conditions ``base``."""
+    ids = kb.condition_ids
+    width = len(ids)
+    index = {c: n for n, c in enumerate(ids)}
+    blank = _base_row(kb, base)
+    chunks: list[Int8Array] = []
+    buf = bytearray(blank * CHUNK)
+    off = 0
+    for n, conditions in enumerate(rows):
+        if off == len(buf):
+            chunks.append(np.frombuffer(bytes(buf), dtype=np.int8).reshape(CHUNK, width))
+            buf[:] = blank * CHUNK
+            off = 0
+        # the fast path: a plain dict {known ID: True/False} or a plain list of known IDs,
+        # written straight into the row; anything else (or bad) is read by resolve()
+        kind = type(conditions)
+        try:
+            if kind is dict:
+                pairs: Any = conditions.items()  # type: ignore[union-attr]
+                for k, v in pairs:
+                    if v is True:
+                        buf[off + index[k]] = 1
+                    elif v is False:
+                        buf[off + index[k]] = 0
+                    else:  # not a bool: resolve() says what is wrong
+                        raise KeyError(k)
+                off += width
+                continue
+            if kind is list:
+                names: Any = conditions
+                for k in names:
+                    buf[off + index[k]] = 1
+                off += width
+                continue
+        except (KeyError, TypeError):  # an unknown ID, a non-string, an unhashable
+            buf[off:off + width] = blank
+        try:
+            asserted = resolve(kb, conditions, preset=preset)
+        except UnknownIdError as exc:  # named by position, the same error otherwise
+            exc.message = f"condition set {n}: {exc.message}"
+            exc.args = (exc.message,)
+            raise
+        except InputError as exc:
+            raise InputError(f"condition set {n}: {exc}") from exc
+        for c, v in asserted.items():
+            buf[off + index[c]] = 1 if v else 0
+        off += width
+    chunks.append(np.frombuffer(bytes(buf[:off]), dtype=np.int8).reshape(-1, width))
+    return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+
+
+def _column(name: str, value: object, size: int | None) -> tuple[Int8Array, int]:
+    """One input column as int8 (1 true, 0 false, -1 not given), checked."""
+    where = f"column {name!r}"
+    sized = hasattr(value, "__len__") or hasattr(value, "__array__")
+    if isinstance(value, str | bytes | Mapping) or not sized:
+        raise ArgumentTypeError("assess_many", where,
+                                "a one-dimensional array of true / false / unknown", value)
+    arr = np.asarray(value)
+    if arr.ndim != 1:
+        raise InputError(f"assess_many: {where} must be one-dimensional (a value per "
+                         f"condition set), got shape {arr.shape}")
+    if size is not None and len(arr) != size:
+        raise InputError(f"assess_many: {where} has {len(arr)} values, but the columns "
+                         f"before it have {size}; every column needs one per condition set")
+    if arr.dtype == np.bool_:
+        return arr.view(np.int8), len(arr)
+    if arr.dtype.kind in "iu":
+        if len(arr) and (arr.min() < -1 or arr.max() > 1):
+            bad = int(np.flatnonzero((arr < -1) | (arr > 1))[0])
+            raise InputError(f"assess_many: {where} holds {arr[bad].item()!r} at row {bad}; "
+                             "an integer column holds 1 (true), 0 (false) or -1 (unknown)")
+        return arr.astype(np.int8, copy=False), len(arr)
+    if arr.dtype == np.object_:
+        out = np.empty(len(arr), dtype=np.int8)
+        for n, v in enumerate(arr.tolist()):
+            if v is None:
+                out[n] = -1
+            elif v is True or v is False:
+                out[n] = v
+            else:
+                raise InputError(f"assess_many: {where} holds {v!r} at row {n}; a column "
+                                 "holds True, False or None (unknown)")
+        return out, len(arr)
+    raise InputError(f"assess_many: {where} has dtype {arr.dtype}; give booleans, integers "
+                     "(1 true, 0 false, -1 unknown) or True / False / None values")
+
+
+def from_columns(kb: KnowledgeBase, columns: Mapping[Any, object],
+                 base: Mapping[str, bool]) -> Int8Array:
+    """The matrix of condition sets given as columns, over the preset's ``base``."""
+    if not columns:
+        raise InputError("assess_many: columns is empty; give at least one condition "
+                         "column (a column of -1 leaves that condition unknown)")
+    index = {c: n for n, c in enumerate(kb.condition_ids)}
+    checked: list[tuple[int, Int8Array]] = []
+    size: int | None = None
+    for key, value in columns.items():
+        if not isinstance(key, str):
+            raise InputError(f"assess_many: a column name must be a condition ID string, "
+                             f"got {key!r}")
+        if key not in index:
+            raise UnknownConditionError(key, kb.condition_ids)
+        col, size = _column(key, value, size)
+        checked.append((index[key], col))
+    assert size is not None
+    blank = np.frombuffer(_base_row(kb, base), dtype=np.int8)
+    out = np.empty((size, len(index)), dtype=np.int8, order="F")  # a column at a time
+    given = {n for n, _ in checked}
+    for n, value in enumerate(blank.tolist()):
+        if n not in given or value >= 0:
+            out[:, n] = value
+    for n, col in checked:
+        if blank[n] >= 0:  # the preset's value stays where the column does not give one
+            np.copyto(out[:, n], col, where=col >= 0)
+        else:
+            out[:, n] = col
+    return out

@@ -1,0 +1,282 @@
+"""The columnar batch: many assessments held as numpy columns, rows built on access.
+
+A :class:`Batch` is what :func:`~kzpolicy.assess_many` returns. It holds, per row (one
+condition set each):
+
+* ``asserted`` (rows x conditions, int8): 1 true, 0 false, -1 unknown, the preset
+  already overlaid;
+* ``scenario`` (rows, uint8): the implied scenario, an index into ``scenario_ids``;
+* ``counts`` (rows x scenarios, uint16) and ``shares`` (float64): each scenario's
+  factors asserted true, and their share;
+* ``flagged`` (rows x items, bool): the items the rules flag or engage;
+* ``fired`` (rows x rules, bool): the rules at least one conjunction of which fired.
+
+``flagged`` and ``fired`` are kept as bit matrices (``flagged_bits``, ``fired_bits``:
+eight columns a byte, ``np.packbits(..., axis=1, bitorder="little")``) and unpacked
+when read; :meth:`Batch.column` reads one column without unpacking the rest.
+
+It behaves as the list of :class:`~kzpolicy.Assessment` it stands for: ``len``,
+indexing, slicing (a slice is a batch), iteration and equality with a list. Row ``i``
+is built when read, and equals ``assess(..., engine="bitset")`` on the same input; its
+``asserted`` lists the preset's conditions first, then the others in the knowledge
+base's order (``assess`` keeps the order it was given, so the JSON text is the same
+when the input lists its conditions in that order). A batch pickles, its knowledge
+base named by version (loaded where it is unpickled).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, SupportsIndex, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from kzpolicy.engine.assess import build_assessment
+from kzpolicy.engine.bitset import bitset
+from kzpolicy.engine.decision import decide
+from kzpolicy.engine.results import Assessment
+from kzpolicy.errors import InputError, UnknownIdError, expect
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.loading import knowledge_base_of
+
+__all__ = ["Batch", "assess_resolved", "preset_order"]
+
+Int8Array = npt.NDArray[np.int8]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def assess_resolved(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> Assessment:
+    """Assess already-resolved conditions (``{id: bool}``, checked) on the bitset engine:
+    what ``assess(..., engine="bitset")`` gives for them."""
+    outcome = decide(kb, asserted)
+    return build_assessment(kb, asserted, outcome, bitset(kb).run(asserted, outcome.scenario))
+
+
+def preset_order(kb: KnowledgeBase, preset: Mapping[str, bool]) -> tuple[int, ...]:
+    """Condition indices in the order ``assess`` lists them in ``asserted``: the preset's
+    first (in its order), then the rest in the knowledge base's order."""
+    index = {c: n for n, c in enumerate(kb.condition_ids)}
+    first = [index[c] for c in preset]
+    seen = set(first)
+    return (*first, *(n for n in range(len(index)) if n not in seen))
+
+
+def _unpack(bits: npt.NDArray[np.uint8], width: int) -> BoolArray:
+    return np.unpackbits(bits, axis=1, count=width, bitorder="little").view(np.bool_)
+
+
+def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    a.flags.writeable = False
+    return a
+
+
+class Batch(Sequence[Assessment]):
+    """Assessments of many condition sets, held as columns (see the module docstring).
+
+    Build it with :func:`~kzpolicy.assess_many`. The columns are read-only numpy arrays;
+    ``batch[i]`` builds row ``i`` as an :class:`~kzpolicy.Assessment`.
+    """
+
+    __slots__ = ("_asserted", "_counts", "_fired", "_flagged", "_kb", "_order", "_scenario")
+    _flagged: npt.NDArray[np.uint8]
+    _fired: npt.NDArray[np.uint8]
+    __hash__ = None  # type: ignore[assignment]  # like a list: compared by value
+
+    def __init__(self, kb: KnowledgeBase, *, order: tuple[int, ...], asserted: Int8Array,
+                 scenario: npt.NDArray[np.uint8], counts: npt.NDArray[np.uint16],
+                 flagged_bits: npt.NDArray[np.uint8], fired_bits: npt.NDArray[np.uint8]
+                 ) -> None:
+        self._kb = kb
+        self._order = order
+        self._asserted = _frozen(asserted)
+        self._scenario = _frozen(scenario)
+        self._counts = _frozen(counts)
+        self._flagged = _frozen(flagged_bits)
+        self._fired = _frozen(fired_bits)
+
+    # ------------------------------------------------------------------ the columns
+    @property
+    def kb_version(self) -> str:
+        """The content hash of the knowledge base every row was assessed on."""
+        return self._kb.version
+
+    @property
+    def condition_ids(self) -> tuple[str, ...]:
+        """The columns of ``asserted``: every condition, in the knowledge base's order."""
+        return tuple(self._kb.condition_ids)
+
+    @property
+    def scenario_ids(self) -> tuple[str, ...]:
+        """The scenarios ``scenario`` indexes, and the columns of ``counts`` and ``shares``."""
+        return tuple(self._kb.scenarios)
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        """The columns of ``flagged``: every item, in the knowledge base's order."""
+        return tuple(self._kb.items)
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The columns of ``fired``: every rule, in the knowledge base's order."""
+        return tuple(r.id for r in self._kb.rules)
+
+    @property
+    def asserted(self) -> Int8Array:
+        """Rows x conditions: 1 asserted true, 0 asserted false, -1 unknown."""
+        return self._asserted
+
+    @property
+    def scenario(self) -> npt.NDArray[np.uint8]:
+        """Per row, the implied scenario: an index into ``scenario_ids``."""
+        return self._scenario
+
+    @property
+    def counts(self) -> npt.NDArray[np.uint16]:
+        """Rows x scenarios: how many of each scenario's factors are asserted true."""
+        return self._counts
+
+    @property
+    def shares(self) -> npt.NDArray[np.float64]:
+        """Rows x scenarios: each scenario's share of factors asserted true (computed
+        from ``counts`` when read; the same floats as ``Assessment.scenario.shares``)."""
+        sizes = np.array([len(s.factors) for s in self._kb.scenarios.values()],
+                         dtype=np.float64)
+        return self._counts.astype(np.float64) / sizes
+
+    @property
+    def flagged(self) -> BoolArray:
+        """Rows x items: True where the row flags (risks) or engages the item (unpacked
+        from ``flagged_bits`` when read)."""
+        return _unpack(self._flagged, len(self._kb.items))
+
+    @property
+    def fired(self) -> BoolArray:
+        """Rows x rules: True where at least one conjunction of the rule fired (unpacked
+        from ``fired_bits`` when read)."""
+        return _unpack(self._fired, len(self._kb.rules))
+
+    @property
+    def flagged_bits(self) -> npt.NDArray[np.uint8]:
+        """``flagged`` as a bit matrix: item ``k`` is bit ``k % 8`` of byte ``k // 8``."""
+        return self._flagged
+
+    @property
+    def fired_bits(self) -> npt.NDArray[np.uint8]:
+        """``fired`` as a bit matrix: rule ``k`` is bit ``k % 8`` of byte ``k // 8``."""
+        return self._fired
+
+    def column(self, ident: str) -> BoolArray:
+        """One boolean column: where item ``ident`` is flagged, rule ``ident`` fired, or
+        scenario ``ident`` is implied."""
+        expect("Batch.column", "ident", ident, str, "an item, rule or scenario ID")
+        for ids, bits in ((self.item_ids, self._flagged), (self.rule_ids, self._fired)):
+            if ident in ids:
+                k = ids.index(ident)
+                return ((bits[:, k >> 3] >> (k & 7)) & 1).astype(np.bool_)
+        if ident in self._kb.scenarios:
+            implied: BoolArray = self._scenario == self.scenario_ids.index(ident)
+            return implied
+        raise UnknownIdError("item, rule or scenario", ident,
+                             (*self.item_ids, *self.rule_ids, *self.scenario_ids))
+
+    # ------------------------------------------------------------------ the rows
+    def asserted_of(self, i: SupportsIndex) -> dict[str, bool]:
+        """Row ``i``'s asserted conditions, as ``Assessment.asserted`` lists them."""
+        row = self._asserted[self._position(i)].tolist()
+        ids = self._kb.condition_ids
+        return {ids[n]: row[n] == 1 for n in self._order if row[n] >= 0}
+
+    def _position(self, i: SupportsIndex) -> int:
+        n = len(self._scenario)
+        k = operator.index(i)
+        if not -n <= k < n:
+            raise IndexError(f"batch index {k} out of range for {n} rows")
+        return k + n if k < 0 else k
+
+    def _row(self, k: int) -> Assessment:
+        return assess_resolved(self._kb, self.asserted_of(k))
+
+    def __len__(self) -> int:
+        return len(self._scenario)
+
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> Assessment: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Batch: ...
+
+    def __getitem__(self, i: SupportsIndex | slice) -> Assessment | Batch:
+        if isinstance(i, slice):
+            return Batch(self._kb, order=self._order, asserted=self._asserted[i],
+                         scenario=self._scenario[i], counts=self._counts[i],
+                         flagged_bits=self._flagged[i], fired_bits=self._fired[i])
+        return self._row(self._position(i))
+
+    def __iter__(self) -> Iterator[Assessment]:
+        for k in range(len(self)):
+            yield self._row(k)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Batch):
+            return (self._kb.version == other._kb.version
+                    and np.array_equal(self._asserted, other._asserted))
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return len(other) == len(self) and all(
+                a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<kzpolicy.Batch of {len(self)} assessments on knowledge base {self.kb_version}>"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # the knowledge base travels by its version (it must be loaded where unpickled)
+        return (_restore, (self._kb.version, self._order, self._asserted, self._scenario,
+                           self._counts, self._flagged, self._fired))
+
+    # ------------------------------------------------------------------ combining, export
+    @classmethod
+    def concat(cls, batches: Iterable[Batch]) -> Batch:
+        """One batch of the rows of ``batches``, in order (all on one knowledge base):
+        how the partitions of a distributed run are put back together."""
+        expect("Batch.concat", "batches", batches, Iterable, "a list of Batch objects")
+        parts = list(batches)
+        if not parts:
+            raise InputError("Batch.concat needs at least one batch (it takes the "
+                             "knowledge base from them)")
+        for n, b in enumerate(parts):
+            expect("Batch.concat", f"batches[{n}]", b, Batch, "a Batch (from assess_many)")
+        kb = parts[0]._kb
+        if any(b._kb.version != kb.version for b in parts):
+            raise InputError("Batch.concat: the batches come from different knowledge bases")
+        orders = {b._order for b in parts}
+        order = orders.pop() if len(orders) == 1 else tuple(range(len(kb.condition_ids)))
+        return Batch(kb, order=order,
+                     asserted=np.concatenate([b._asserted for b in parts]),
+                     scenario=np.concatenate([b._scenario for b in parts]),
+                     counts=np.concatenate([b._counts for b in parts]),
+                     flagged_bits=np.concatenate([b._flagged for b in parts]),
+                     fired_bits=np.concatenate([b._fired for b in parts]))
+
+    def to_arrow(self) -> Any:
+        """The batch as a ``pyarrow.Table``, one row per condition set (needs pyarrow;
+        columns: see :func:`kzpolicy.engine.batch_export.to_arrow`)."""
+        from kzpolicy.engine.batch_export import to_arrow
+
+        return to_arrow(self)
+
+    def to_pandas(self) -> Any:
+        """The batch as a ``pandas.DataFrame``, one row per condition set (needs pandas;
+        columns: see :func:`kzpolicy.engine.batch_export.to_pandas`)."""
+        from kzpolicy.engine.batch_export import to_pandas
+
+        return to_pandas(self)
+
+
+def _restore(version: str, order: tuple[int, ...], asserted: Int8Array,
+             scenario: npt.NDArray[np.uint8], counts: npt.NDArray[np.uint16],
+             flagged_bits: npt.NDArray[np.uint8], fired_bits: npt.NDArray[np.uint8]) -> Batch:
+    return Batch(knowledge_base_of(version), order=order, asserted=asserted,
+                 scenario=scenario, counts=counts, flagged_bits=flagged_bits,
+                 fired_bits=fired_bits)

@@ -1,0 +1,338 @@
+"use strict";
+// The what-if page of `kzpolicy serve`. Every node is built from the API's JSON with
+// textContent; the one piece of markup inserted is the rule-network section of
+// kzpolicy's own HTML report (POST /v1/report), inside a shadow root with the report's
+// own stylesheet. The beliefs and the compared preset live in the query string
+// (?true=D1,D2&false=B3&vs=article-2010), so a view can be shared and a reload restores it.
+(() => {
+  const $ = (id) => document.getElementById(id);
+
+  /** A new element: attrs sets attributes ("text" is its textContent, "class" its class),
+   *  kids are nodes or strings (appended as text). */
+  function el(tag, attrs, ...kids) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "text") node.textContent = String(value);
+      else if (key === "class") node.className = String(value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const kid of kids) if (kid !== null && kid !== undefined) node.append(kid);
+    return node;
+  }
+
+  const VALUES = ["true", "false", "unknown"];
+  const state = { beliefs: new Map(), vs: "" };
+  let conditions = []; // the records of /v1/list/conditions
+  let known = new Set();
+  const labels = new Map();
+  let serial = 0;
+
+  async function api(method, path, body) {
+    const init = { method, headers: { accept: "application/json, text/html" } };
+    if (body !== undefined) {
+      init.headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(path, init);
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text;
+      try { message = JSON.parse(text).message; } catch (e) { /* not JSON: say it whole */ }
+      throw new Error(message || response.statusText);
+    }
+    const type = response.headers.get("content-type") || "";
+    return type.startsWith("application/json") ? JSON.parse(text) : text;
+  }
+
+  function locator(loc) {
+    if (!loc) return "";
+    const parts = [loc.section];
+    if (loc.list) parts.push(loc.list);
+    if (loc.item !== undefined && loc.item !== null) parts.push("item " + loc.item);
+    const text = parts.join(" / ");
+    return loc.where ? text + " (" + loc.where + ")" : text;
+  }
+
+  function labelled(id) {
+    const label = labels.get(id);
+    return label ? [el("code", { text: id }), " " + label] : [el("code", { text: id })];
+  }
+
+  function status(message, isError) {
+    const box = $("status");
+    box.textContent = message || "";
+    box.className = isError ? "error" : "";
+  }
+
+  // ------------------------------------------------------------------ the URL
+  function readUrl() {
+    const query = new URLSearchParams(window.location.search);
+    state.beliefs.clear();
+    const ignored = [];
+    for (const value of ["true", "false"]) {
+      for (const id of (query.get(value) || "").split(",")) {
+        if (!id) continue;
+        if (known.has(id)) state.beliefs.set(id, value === "true");
+        else ignored.push(id);
+      }
+    }
+    state.vs = query.get("vs") || "";
+    return ignored;
+  }
+
+  function queryString() {
+    const parts = [];
+    for (const value of [true, false]) {
+      const ids = conditions.map((c) => c.id).filter((id) => state.beliefs.get(id) === value);
+      if (ids.length) parts.push(String(value) + "=" + ids.map(encodeURIComponent).join(","));
+    }
+    if (state.vs) parts.push("vs=" + encodeURIComponent(state.vs));
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  function writeUrl() {
+    const wanted = queryString();
+    if (wanted !== window.location.search) {
+      window.history.replaceState(null, "", window.location.pathname + wanted);
+    }
+  }
+
+  // ------------------------------------------------------------------ the controls
+  function conditionTable(caption, records) {
+    const body = el("tbody");
+    for (const c of records) {
+      const choice = el("td", { class: "choice", role: "radiogroup",
+                                "aria-label": c.id + " " + c.label });
+      for (const value of VALUES) {
+        const id = "c-" + c.id + "-" + value;
+        const input = el("input", { type: "radio", name: "c-" + c.id, id, value,
+                                    "data-condition": c.id });
+        input.addEventListener("change", () => {
+          if (value === "unknown") state.beliefs.delete(c.id);
+          else state.beliefs.set(c.id, value === "true");
+          changed();
+        });
+        choice.append(input, el("label", { for: id, text: value }));
+      }
+      const row = el("tr", { "data-condition-row": c.id },
+                     el("th", { scope: "row" }, el("code", { text: c.id })),
+                     el("td", {}, c.label,
+                        c.description ? el("div", { class: "locator", text: locator(c.locator) })
+                          : null),
+                     choice);
+      row.title = c.description || "";
+      body.append(row);
+    }
+    return el("table", { class: "conditions" }, el("caption", { text: caption }), body);
+  }
+
+  function buildControls() {
+    const box = $("conditions");
+    box.replaceChildren();
+    const groups = new Map();
+    for (const c of conditions) {
+      const key = c.kind === "factor" ? "Factors of the " + c.scenario + " scenario"
+        : "Context conditions";
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(c);
+    }
+    for (const [caption, records] of groups) box.append(conditionTable(caption, records));
+  }
+
+  function showBeliefs() {
+    for (const c of conditions) {
+      const value = state.beliefs.has(c.id) ? String(state.beliefs.get(c.id)) : "unknown";
+      const input = $("c-" + c.id + "-" + value);
+      if (input) input.checked = true;
+      const row = document.querySelector('tr[data-condition-row="' + CSS.escape(c.id) + '"]');
+      if (row) row.className = value === "unknown" ? "" : "is-" + value;
+    }
+    $("vs").value = state.vs;
+    $("adopt").disabled = !state.vs;
+  }
+
+  // ------------------------------------------------------------------ the answers
+  function showScenario(a) {
+    const s = a.scenario;
+    $("scenario-id").textContent = s.id;
+    $("scenario-label").textContent = s.label;
+    $("scenario-reason").textContent = s.reason;
+    const chart = el("div", { class: "shares" });
+    for (const [sid, share] of Object.entries(s.shares)) {
+      const bar = el("div", { class: "bar" });
+      bar.style.width = Math.max(0, Math.min(100, share * 100)).toFixed(1) + "%";
+      const track = el("div", { class: "track" }, bar);
+      const tick = el("div", { class: "threshold", title: "threshold " + s.threshold });
+      tick.style.left = Math.max(0, Math.min(100, s.threshold * 100)).toFixed(1) + "%";
+      track.append(tick);
+      chart.append(el("div", { class: sid === s.id ? "row chosen" : "row",
+                               "data-scenario": sid },
+                      el("span", {}, ...labelled(sid)), track,
+                      el("span", { class: "value", text: share.toFixed(2) })));
+    }
+    $("shares").replaceChildren(chart);
+    $("warnings").replaceChildren(...a.warnings.map((w) => el("li", { text: w })));
+  }
+
+  function because(steps) {
+    return el("ol", { class: "because" }, ...steps.map((step) => el("li", {},
+      el("code", { text: step.rule }), " " + step.label,
+      step.matched.length ? " (matched " + step.matched.join(", ") + ")" : "",
+      step.conditions.length ? "; from " + step.conditions.join(", ") : "",
+      " ", el("span", { class: "locator", text: "see " + locator(step.locator) }))));
+  }
+
+  function flaggedList(id, items, cls) {
+    const box = $(id);
+    if (!items.length) {
+      box.replaceChildren(el("li", { class: "none", text: "none" }));
+      return;
+    }
+    box.replaceChildren(...items.map((f) => el("li", { class: cls, "data-flagged-id": f.id },
+      el("div", {}, el("code", { text: f.id }), " " + f.label + " ",
+         el("span", { class: "locator", text: f.kind + ", " + f.stance + "; " +
+                      locator(f.locator) })),
+      because(f.because))));
+  }
+
+  function showFindings(findings) {
+    const box = $("findings");
+    if (!findings.length) {
+      box.replaceChildren(el("li", { class: "none", text: "none on this input" }));
+      return;
+    }
+    box.replaceChildren(...findings.map((f) => el("li", { "data-finding-id": f.id },
+      el("div", {}, el("code", { text: f.id }), " " + f.label + " ",
+         el("span", { class: "locator", text: f.stance + "; " + locator(f.locator) })),
+      el("p", { text: f.statement }),
+      f.noted_for.length ? el("div", { class: "locator",
+                                       text: "noted for " + f.noted_for.join(", ") }) : null)));
+  }
+
+  function refs(title, items, cls) {
+    return el("div", { class: cls },
+      el("strong", { text: title + ": " }),
+      items.length ? items.map((i) => i.id + " " + i.label).join("; ") : "none");
+  }
+
+  function showDelta(w) {
+    const box = $("delta");
+    if (!w) {
+      box.replaceChildren(el("p", { class: "none",
+                                    text: "Pick a preset to see what your beliefs change." }));
+      return;
+    }
+    const s = w.scenario;
+    const head = s.changed
+      ? "The preset implies " + s.before + "; with your beliefs on top: " + s.after + "."
+      : "The preset implies " + s.before + "; your beliefs keep it.";
+    box.replaceChildren(
+      el("p", { "data-delta-scenario": s.after, text: head }),
+      el("div", { class: "delta" },
+         refs("Risks added", w.risks_added, "added"),
+         refs("Risks removed", w.risks_removed, "removed"),
+         refs("Engaged added", w.engaged_added, "added"),
+         refs("Engaged removed", w.engaged_removed, "removed"),
+         refs("Rules started", w.rules_started, "added"),
+         refs("Rules stopped", w.rules_stopped, "removed")));
+  }
+
+  function showNetwork(html) {
+    const host = $("network-host");
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    // the report's rule-network section (its id is stable), else its first diagram
+    const section = doc.getElementById("network") || doc.querySelector("svg.network");
+    if (!section) {
+      host.replaceChildren(el("p", { class: "none", text: "(the report has no network)" }));
+      return;
+    }
+    const root = host.shadowRoot || host.attachShadow({ mode: "open" });
+    const css = Array.from(doc.querySelectorAll("style"), (s) => s.textContent).join("\n")
+      .replaceAll(":root", ":host");
+    root.replaceChildren(el("style", { text: css }), document.importNode(section, true));
+  }
+
+  // ------------------------------------------------------------------ the cycle
+  function request() {
+    return { conditions: Object.fromEntries(state.beliefs) };
+  }
+
+  async function refresh() {
+    const mine = ++serial;
+    document.body.dataset.state = "busy";
+    const body = request();
+    try {
+      const [assessment, report, whatIf] = await Promise.all([
+        api("POST", "/v1/assess", body),
+        api("POST", "/v1/report", body),
+        state.vs ? api("POST", "/v1/what-if", { preset: state.vs, changes: body.conditions })
+          : Promise.resolve(null),
+      ]);
+      if (mine !== serial) return; // a newer belief is already on its way
+      showScenario(assessment);
+      flaggedList("risks", assessment.risks, "risk");
+      flaggedList("engaged", assessment.engaged, "engaged");
+      showFindings(assessment.findings);
+      showDelta(whatIf);
+      showNetwork(report);
+      status("", false);
+      document.body.dataset.query = queryString();
+      document.body.dataset.state = "ready";
+    } catch (error) {
+      if (mine !== serial) return;
+      status(String(error.message || error), true);
+      document.body.dataset.state = "error";
+    }
+  }
+
+  function changed() {
+    writeUrl();
+    showBeliefs();
+    refresh();
+  }
+
+  async function start() {
+    try {
+      const [kb, records, presets] = await Promise.all([
+        api("GET", "/v1/kb"), api("GET", "/v1/list/conditions"), api("GET", "/v1/list/presets"),
+      ]);
+      conditions = records;
+      known = new Set(records.map((c) => c.id));
+      for (const c of records) labels.set(c.id, c.label);
+      const scenarios = await api("GET", "/v1/list/scenarios");
+      for (const s of scenarios) labels.set(s.id, s.label);
+      $("kb").textContent = "Knowledge base " + kb.version + ".";
+      const select = $("vs");
+      for (const p of presets) select.append(el("option", { value: p.id, text: p.id + ": " + p.label }));
+      buildControls();
+      const ignored = readUrl();
+      if (state.vs && !presets.some((p) => p.id === state.vs)) {
+        ignored.push("vs=" + state.vs);
+        state.vs = "";
+      }
+      writeUrl();
+      showBeliefs();
+      await refresh();
+      if (ignored.length) status("Ignored from the address: " + ignored.join(", "), true);
+    } catch (error) {
+      status(String(error.message || error), true);
+      document.body.dataset.state = "error";
+    }
+  }
+
+  $("reset").addEventListener("click", () => { state.beliefs.clear(); changed(); });
+  $("vs").addEventListener("change", () => { state.vs = $("vs").value; changed(); });
+  $("adopt").addEventListener("click", async () => {
+    if (!state.vs) return;
+    try {
+      const w = await api("POST", "/v1/what-if", { preset: state.vs, changes: {} });
+      state.beliefs = new Map(Object.entries(w.asserted_before));
+      changed();
+    } catch (error) {
+      status(String(error.message || error), true);
+    }
+  });
+  window.addEventListener("popstate", () => { readUrl(); showBeliefs(); refresh(); });
+  start();
+})();

@@ -1,0 +1,53 @@
+"""Fixtures of the `kzpolicy serve` tests: the app over the stock knowledge base, a test
+client, and the CLI run in process with its standard error."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from kzpolicy.cli.main import main
+
+if importlib.util.find_spec("starlette") is None:  # the kzpolicy[serve] extra is missing
+    collect_ignore_glob = ["test_*.py"]
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+CliResult = tuple[int, str, str]
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture(scope="session")
+def app() -> Starlette:
+    """The application over the stock knowledge base (built once)."""
+    from kzpolicy.serve import create_app
+
+    return create_app()
+
+
+@pytest.fixture(scope="session")
+def client(app: Starlette) -> Iterator[TestClient]:
+    """A test client of :func:`app` (no network)."""
+    from starlette.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """``cli(*argv) -> (status, stdout, stderr)``: the ``kzpolicy`` command line, in
+    process."""
+
+    def run(*argv: str) -> CliResult:
+        capsys.readouterr()
+        out = io.StringIO()
+        status = main(list(argv), out=out)
+        return status, out.getvalue(), capsys.readouterr().err
+
+    return run

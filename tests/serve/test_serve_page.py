@@ -1,0 +1,206 @@
+"""The interactive page of `kzpolicy serve` in a real browser (Playwright driving the
+system Chromium): toggling a condition shows exactly what the API answers for the same
+input, the state round-trips through the URL, and data is shown as text, never markup."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kzpolicy.kb.loading import load
+from kzpolicy.serve import create_app
+from kzpolicy.serve.server import running
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no system Chromium"),
+]
+# function predicates (a bare expression would be eval'd, which the page's CSP forbids)
+READY = "() => document.body.dataset.state === 'ready'"
+READY_FOR = "(q) => document.body.dataset.state === 'ready' && document.body.dataset.query === q"
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with running(create_app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.problems = problems
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def _post(base_url: str, path: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(base_url + path, data=json.dumps(body).encode(),
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def _wait_for(page: Any, query: str) -> None:
+    page.wait_for_function(READY_FOR, arg=query)
+
+
+def _shown(page: Any) -> dict[str, Any]:
+    return {
+        "scenario": page.text_content("#scenario-id"),
+        "risks": page.eval_on_selector_all("#risks [data-flagged-id]",
+                                           "els => els.map(e => e.dataset.flaggedId)"),
+        "engaged": page.eval_on_selector_all("#engaged [data-flagged-id]",
+                                             "els => els.map(e => e.dataset.flaggedId)"),
+        "findings": page.eval_on_selector_all("#findings [data-finding-id]",
+                                              "els => els.map(e => e.dataset.findingId)"),
+    }
+
+
+def _expected(assessment: dict[str, Any]) -> dict[str, Any]:
+    return {"scenario": assessment["scenario"]["id"],
+            "risks": [f["id"] for f in assessment["risks"]],
+            "engaged": [f["id"] for f in assessment["engaged"]],
+            "findings": [f["id"] for f in assessment["findings"]]}
+
+
+def test_the_page_shows_what_the_api_answers(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/")
+    _wait_for(page, "")
+    labels = page.locator("#conditions tr[data-condition-row]")
+    assert labels.count() == len(load().condition_ids)
+    assert _shown(page) == _expected(_post(base_url, "/v1/assess", {}))
+
+    page.check("#c-D1-true")
+    _wait_for(page, "?true=D1")
+    assert _shown(page) == _expected(_post(base_url, "/v1/assess", {"conditions": {"D1": True}}))
+
+    for ident in ("D2", "D3", "D4"):
+        page.check(f"#c-{ident}-true")
+    page.check("#c-B1-false")
+    query = "?true=D1,D2,D3,D4&false=B1"
+    _wait_for(page, query)
+    conditions = {"D1": True, "D2": True, "D3": True, "D4": True, "B1": False}
+    expected = _expected(_post(base_url, "/v1/assess", {"conditions": conditions}))
+    assert _shown(page) == expected
+    assert expected["risks"]  # the check compares something
+    assert page.url == base_url + "/" + query
+    # the network diagram of the same input, with what fired
+    assert page.locator("#network-host svg.network").count() == 1
+    assert page.locator("#network-host svg .node.on").count() > 0
+    # the shares chart: one bar per scenario
+    assert page.locator("#shares [data-scenario]").count() == len(load().scenarios)
+    assert page.problems == []
+
+
+def test_the_url_state_round_trips(page: Any, browser: Any, base_url: str) -> None:
+    page.goto(base_url + "/?true=I1,I2&false=B2")
+    _wait_for(page, "?true=I1,I2&false=B2")
+    assert page.is_checked("#c-I1-true") and page.is_checked("#c-B2-false")
+    assert page.is_checked("#c-D1-unknown")
+    page.select_option("#vs", "article-2010")
+    query = "?true=I1,I2&false=B2&vs=article-2010"
+    _wait_for(page, query)
+    shown = _shown(page)
+    delta = page.get_attribute("[data-delta-scenario]", "data-delta-scenario")
+    whatif = _post(base_url, "/v1/what-if", {"preset": "article-2010",
+                                             "changes": {"I1": True, "I2": True, "B2": False}})
+    assert delta == whatif["scenario"]["after"]
+
+    page.reload()
+    _wait_for(page, query)
+    assert page.is_checked("#c-I1-true") and page.is_checked("#c-B2-false")
+    assert page.input_value("#vs") == "article-2010"
+    assert _shown(page) == shown
+
+    other = browser.new_page()  # a shared link opens the same view
+    try:
+        other.goto(page.url)
+        _wait_for(other, query)
+        assert _shown(other) == shown
+    finally:
+        other.close()
+
+    page.check("#c-I1-unknown")  # back to unknown: gone from the URL
+    _wait_for(page, "?true=I2&false=B2&vs=article-2010")
+    page.click("#reset")
+    _wait_for(page, "?vs=article-2010")
+    assert page.problems == []
+
+
+def test_unknown_ids_in_the_url_are_ignored_and_said(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/?true=D1,NOPE&vs=nothing")
+    _wait_for(page, "?true=D1")
+    assert "NOPE" in page.text_content("#status")
+    assert "vs=nothing" in page.text_content("#status")
+
+
+def test_data_is_shown_as_text_not_markup(browser: Any, stock_copy: Path) -> None:
+    path = stock_copy / "conditions.yaml"
+    text = path.read_text(encoding="utf-8")
+    evil = "<img src=x onerror=document.title='pwned'> <b>bold</b>"
+    path.write_text(text.replace("label: Cooperation with NATO intensifies",
+                                 f"label: \"{evil}\"", 1), encoding="utf-8")
+    with running(create_app(load(stock_copy))) as url:
+        tab = browser.new_page()
+        try:
+            tab.goto(url + "/")
+            tab.wait_for_function(READY)
+            row = tab.locator('tr[data-condition-row="cooperation_intensifies"]')
+            assert evil in row.text_content()
+            assert tab.locator("#conditions img, #conditions b").count() == 0
+            assert tab.title() != "pwned"
+        finally:
+            tab.close()
+
+
+def test_a_phone_needs_no_horizontal_scroll(browser: Any, base_url: str) -> None:
+    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        tab.goto(base_url + "/?true=D1,D2,D3,D4&false=B1&vs=article-2010")
+        tab.wait_for_function(READY)
+        width = tab.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390
+    finally:
+        tab.close()
+
+
+def test_starting_from_a_preset_adopts_its_conditions(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/?vs=balance")
+    _wait_for(page, "?vs=balance")
+    page.click("#adopt")
+    page.wait_for_function("() => document.body.dataset.query.startsWith('?true=')")
+    page.wait_for_function(READY)
+    preset = _post(base_url, "/v1/what-if", {"preset": "balance", "changes": {}})
+    for ident, value in preset["asserted_before"].items():
+        assert page.is_checked(f"#c-{ident}-{'true' if value else 'false'}")
+    expected = _expected(_post(base_url, "/v1/assess",
+                               {"conditions": preset["asserted_before"]}))
+    assert _shown(page) == expected
+    assert page.problems == []
