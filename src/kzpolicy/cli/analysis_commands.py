@@ -96,6 +96,13 @@ def _cmd_tipping(args: argparse.Namespace, out: TextIO) -> int:
     result = tipping_points(gather(args), preset=args.preset, kb=kb,
                             max_size=_whole(args.max_size, "--max-size", low=1),
                             all_minimal=args.all)
+    if args.format == "text":
+        from kzpolicy.report.analysis_text import TIPPING_LIMIT, tipping_text
+
+        given = None if args.limit is None else _whole(args.limit, "--limit")
+        limit = (None if args.all else TIPPING_LIMIT) if given is None else (given or None)
+        out.write(tipping_text(result, limit) + "\n")
+        return 0
     return _emit(result, args.format, out)
 
 
@@ -177,7 +184,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--max-size", default="3", metavar="N",
                    help="largest set of changes to search (default 3)")
     p.add_argument("--all", action="store_true",
-                   help="list every minimal set up to --max-size, not only the smallest")
+                   help="everything: every minimal set up to --max-size, not only the "
+                   "smallest, and the text lists them all")
+    p.add_argument("--limit", metavar="N",
+                   help="sets the text lists, smallest first (default 20; 0: all)")
     p.set_defaults(handler=_cmd_tipping)
 
     p = subparsers.add_parser(

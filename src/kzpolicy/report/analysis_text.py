@@ -10,7 +10,14 @@ from html import escape
 from kzpolicy.analysis.landscape import Estimate, ItemEstimate, Landscape, MonteCarlo
 from kzpolicy.analysis.probabilities import ItemProbability, Probabilities
 from kzpolicy.analysis.sensitivity import BeliefSensitivity, Sensitivity
-from kzpolicy.analysis.whatif import ConditionChange, ItemRef, RuleRef, TippingPoints, WhatIf
+from kzpolicy.analysis.whatif import (
+    ConditionChange,
+    ItemRef,
+    RuleRef,
+    TippingPoint,
+    TippingPoints,
+    WhatIf,
+)
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report import html as _html
 from kzpolicy.report.table import md_escape, table
@@ -84,12 +91,47 @@ def _tipping_rows(t: TippingPoints) -> list[list[object]]:
     ]
 
 
+#: how many tipping points the text report lists unless told otherwise
+TIPPING_LIMIT = 20
+
+
+def _changes_in_words(p: TippingPoint) -> str:
+    """A set of changes grouped by where they lead: "I1, I2 become true; B1 becomes false"."""
+    groups: dict[bool | None, list[str]] = {}
+    for c in p.changes:
+        groups.setdefault(c.after, []).append(c.id)
+    words = {True: "true", False: "false", None: "unknown"}
+    return "; ".join(
+        f"{', '.join(ids)} {'become' if len(ids) > 1 else 'becomes'} {words[after]}"
+        for after, ids in groups.items())
+
+
+def tipping_text(t: TippingPoints, limit: int | None = TIPPING_LIMIT) -> str:
+    """Tipping points as text that fits 100 columns: the smallest sets first, at most
+    ``limit`` of them (None: all), each with where it leads and the shares it gives."""
+    import textwrap
+
+    points = sorted(t.points, key=lambda p: len(p.changes))
+    shown = points if limit is None else points[:limit]
+    out = [f"Scenario: {t.scenario}   shares {_shares(t.shares)}", _tipping_head(t)]
+    for n, p in enumerate(shown, 1):
+        out += textwrap.wrap(f"{n}. to {p.scenario} ({len(p.changes)} changes): "
+                             f"{_changes_in_words(p)}", 100, subsequent_indent="     ",
+                             break_on_hyphens=False)
+        out.append(f"     shares then: {_shares(p.shares)}")
+    if len(shown) < len(points):
+        out += ["", *textwrap.wrap(
+            f"{len(points) - len(shown)} more set(s) not listed: --limit N lists N, --limit 0 "
+            "lists all; --format json or markdown gives every set with its locators", 100)]
+    return "\n".join(out)
+
+
 def _tipping_head(t: TippingPoints) -> str:
     if t.distance is None:
         return (f"No set of at most {t.max_size} factor change(s) switches the scenario "
                 f"({t.searched} sets searched).")
     return (f"Distance to a tipping point: {t.distance} change(s); {len(t.points)} set(s) "
-            f"shown ({t.searched} sets searched).")
+            f"found ({t.searched} sets searched).")
 
 
 def _estimate_row(label: str, e: Estimate) -> list[object]:
@@ -231,11 +273,7 @@ def text(result: Result) -> str:
             if rows:
                 out.append(table(headers, rows))
     elif isinstance(result, TippingPoints):
-        out += [f"Scenario: {result.scenario}   shares {_shares(result.shares)}",
-                _tipping_head(result)]
-        if result.points:
-            out += ["", table(["#", "changes", "leads to", "locators", "shares"],
-                              _tipping_rows(result))]
+        out.append(tipping_text(result))
     elif isinstance(result, Landscape):
         out += [f"{result.combinations} combinations of {result.factors} factors; context: "
                 + (", ".join(f"{k}={_value(v)}" for k, v in result.context.items()) or "none"),
