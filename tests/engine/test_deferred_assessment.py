@@ -146,6 +146,8 @@ def test_threads_reading_one_assessment_see_one_value() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin",
                     reason="os.fork is POSIX-only")  # the CI runs on Linux
+# forking a process that has threads is the point here (Python 3.12+ warns about it)
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_child_reads_a_deferred_assessment() -> None:
     a = _fresh()
     expected = _eager(_fresh()).model_dump_json()
