@@ -5,8 +5,8 @@
 Prints, for the same inputs and the same rules (compiled from rules/):
   * kzpolicy.assess() (durable-rules engine, full result with explanations);
   * the same rules driven straight through durable-rules' C calls, no kzpolicy layer
-    (a minimal agenda loop written here, independent of kzpolicy's adapter);
-  * a plain-Python bitmask evaluation of the same rules;
+    (a minimal agenda loop in bench/_baselines.py, independent of kzpolicy's adapter);
+  * a plain-Python bitmask evaluation of the same rules (bench/_baselines.py);
 and the ratios between them. Target: assess() median <= 1.5x the straight durable path.
 Then (issue 13; alone with ``--only exact``): exact probabilities against
 monte_carlo with 20,000 samples, the counting landscape against the enumerating one,
@@ -18,8 +18,6 @@ No figure here is a pass/fail test; the numbers are for the README and the issue
 from __future__ import annotations
 
 import argparse
-import gc
-import json
 import random
 import statistics
 import sys
@@ -27,133 +25,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import durable_rules_engine as c_engine
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _baselines import HandBitmask, StraightDurable, make_inputs
+from _baselines import interleaved as measure
 
 import kzpolicy
-from kzpolicy.engine.durable_engine import DurableRules
-from kzpolicy.kb.knowledge import KnowledgeBase
-
-Inputs = list[dict[str, bool]]
-
-
-def make_inputs(kb: KnowledgeBase, n: int, seed: int = 42) -> Inputs:
-    """~10 asserted conditions per evaluation, 80% of them true."""
-    rnd = random.Random(seed)
-    ids = list(kb.condition_ids)
-    return [{c: rnd.random() < 0.8 for c in rnd.sample(ids, 10)} for _ in range(n)]
-
-
-def decide_plain(kb: KnowledgeBase, asserted: dict[str, bool]) -> str:
-    """The decision rule, inlined (both baselines must do the same logical work)."""
-    dec = kb.decision
-    shares = {s.id: sum(asserted.get(f.id) is True for f in s.factors) / len(s.factors)
-              for s in kb.scenarios.values()}
-    for pole in dec.poles:
-        if shares[pole] >= dec.threshold and all(
-            shares[pole] > v for k, v in shares.items() if k != pole
-        ):
-            return pole
-    return dec.default
-
-
-class StraightDurable:
-    """The compiled rules on a bare durable ruleset: facts in, firings out, nothing else."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        prods = DurableRules(kb).productions  # the same productions kzpolicy compiles
-        self.then: dict[str, tuple[str, ...]] = {}
-        self.rule_of: dict[str, str] = {}
-        definition: dict[str, object] = {}
-        for i, p in enumerate(prods):
-            name = f"r{i}"
-            self.then[name] = p.then
-            self.rule_of[name] = p.id.split("#")[0]
-            definition[name] = {"pri": p.stratum,
-                                "all": [{f"m{j}": {"f": f}} for j, f in enumerate(p.needs)]}
-        definition["end"] = {"pri": 60000, "all": [{"m": {"f": "$end"}}]}
-        self.handled = {f for p in prods for f in p.needs}
-        self.handle = c_engine.create_ruleset(f"bench{id(self)}", json.dumps(definition))
-        self.sid = 0
-
-    def _drain(self, off: int, sid: str, present: set[str], fired: list[str]) -> None:
-        r = c_engine.start_action_for_state(self.handle, off)
-        msg = r[1] if r else None
-        while msg:
-            name = msg[2 : msg.index('"', 2)]
-            if name != "end":
-                fired.append(name)
-                for t in self.then[name]:
-                    if t not in present:
-                        present.add(t)
-                        if t in self.handled:
-                            c_engine.assert_fact(self.handle, f'{{"sid":"{sid}","f":"{t}"}}')
-            msg = c_engine.complete_and_start_action(self.handle, off)
-
-    def evaluate(self, asserted: dict[str, bool]) -> list[str]:
-        self.sid = (self.sid + 1) % 1000
-        sid = str(self.sid)
-        present = {c if v else "not:" + c for c, v in asserted.items()}
-        fired: list[str] = []
-        facts = [f for f in present if f in self.handled] + ["$end"]
-        batch = "[" + ",".join(f'{{"sid":"{sid}","f":"{f}"}}' for f in facts) + "]"
-        try:
-            _, off = c_engine.assert_facts(self.handle, batch)
-            self._drain(off, sid, present, fired)
-            scenario = decide_plain(self.kb, asserted)
-            present.add(scenario)
-            if scenario in self.handled:
-                _, off = c_engine.assert_facts(
-                    self.handle, f'[{{"sid":"{sid}","f":"{scenario}"}}]')
-                self._drain(off, sid, present, fired)
-        finally:
-            c_engine.delete_state(self.handle, sid)
-        return fired
-
-
-class Bitmask:
-    """The same rules as plain-Python bitmasks, strata in order (one pass per stratum)."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        prods = sorted(DurableRules(kb).productions, key=lambda p: p.stratum)
-        names = sorted({f for p in prods for f in (*p.needs, *p.then)})
-        self.bit = {n: 1 << i for i, n in enumerate(names)}
-        self.rules = [(p.id, sum(self.bit[f] for f in p.needs),
-                       sum(self.bit[f] for f in p.then)) for p in prods]
-
-    def evaluate(self, asserted: dict[str, bool]) -> list[str]:
-        bit = self.bit
-        facts = 0
-        for c, v in asserted.items():
-            facts |= bit.get(c if v else "not:" + c, 0)
-        facts |= bit.get(decide_plain(self.kb, asserted), 0)
-        fired = []
-        for rid, need, then in self.rules:
-            if facts & need == need:
-                fired.append(rid)
-                facts |= then
-        return fired
-
-
-def measure(
-    paths: Sequence[Callable[[dict[str, bool]], object]], inputs: Inputs, rounds: int
-) -> list[list[float]]:
-    """Per-call times of each path, interleaved input by input so that machine noise
-    hits every path alike (the ratios are what the benchmark reports)."""
-    for x in inputs[:200]:
-        for fn in paths:
-            fn(x)
-    samples: list[list[float]] = [[] for _ in paths]
-    clock = time.perf_counter
-    for _ in range(rounds):
-        gc.collect()
-        for x in inputs:
-            for fn, out in zip(paths, samples, strict=True):
-                t0 = clock()
-                fn(x)
-                out.append(clock() - t0)
-    return samples
 
 
 def pct(xs: Sequence[float], p: float) -> float:
@@ -297,13 +174,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     kb = kzpolicy.load()
     n, rounds = (500, 2) if args.quick else (2000, 5)
     inputs = make_inputs(kb, n)
-    straight, bitmask = StraightDurable(kb), Bitmask(kb)
+    straight, bitmask = StraightDurable(kb), HandBitmask(kb)
 
     # cross-check: every path fires the same rules
     for x in inputs[:300]:
         got = {t.rule for t in kzpolicy.assess(x).trace} - {kb.decision.id}
-        assert {straight.rule_of[r] for r in straight.evaluate(x)} == got, x
-        assert {r.split("#")[0] for r in bitmask.evaluate(x)} == got, x
+        assert set(straight.evaluate(x)) == got, x
+        assert set(bitmask.evaluate(x)) == got, x
 
     paths: list[tuple[str, Callable[[dict[str, bool]], object]]] = [
         ("kzpolicy.assess()", lambda x: kzpolicy.assess(x)),

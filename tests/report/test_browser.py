@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 
-import kzpolicy
 from kzpolicy.engine.results import Assessment
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.graph import network
@@ -53,25 +52,6 @@ pytestmark = pytest.mark.slow
 
 
 # --------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return kzpolicy.load()
-
-
-@pytest.fixture(scope="module")
-def article() -> Assessment:
-    return kzpolicy.assess(preset="article-2010")
-
-
-@pytest.fixture(scope="module")
-def what_if() -> tuple[Assessment, Assessment]:
-    before = kzpolicy.assess(preset="article-2010")
-    after = kzpolicy.assess({"D1": True, "D2": True, "D3": True, "D4": True, "D5": True,
-                             "B1": False, "B2": False, "B3": False,
-                             "cooperation_intensifies": False}, preset="article-2010")
-    return before, after
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):

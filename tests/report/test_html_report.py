@@ -43,25 +43,6 @@ def _assess(case: dict[str, bool] | str) -> Assessment:
     return kzpolicy.assess(case)
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return kzpolicy.load()
-
-
-@pytest.fixture(scope="module")
-def article() -> Assessment:
-    return kzpolicy.assess(preset="article-2010")
-
-
-@pytest.fixture(scope="module")
-def what_if() -> tuple[Assessment, Assessment]:
-    before = kzpolicy.assess(preset="article-2010")
-    after = kzpolicy.assess({"D1": True, "D2": True, "D3": True, "D4": True, "D5": True,
-                             "B1": False, "B2": False, "B3": False,
-                             "cooperation_intensifies": False}, preset="article-2010")
-    return before, after
-
-
 # --------------------------------------------------------------------------- HTML parsing
 class Tree(HTMLParser):
     """Elements with their attributes and ancestors; flags unbalanced tags."""

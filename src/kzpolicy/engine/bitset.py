@@ -151,13 +151,12 @@ class BitsetRules:
                     changed = True
         self._phase2 = tuple(p for p in prods if downstream.intersection(p.needs))
         self._index(prods, downstream)
-        # scalar decision: factor -> scenario index, counts -> scenario (cached, via decide)
         self.scenario_ids: tuple[str, ...] = tuple(kb.scenarios)
+        self._sizes = tuple(len(s.factors) for s in kb.scenarios.values())
+        #: factor -> the index of its scenario (the vectorised factor counts)
         self._factor_of = {
             f.id: n for n, s in enumerate(kb.scenarios.values()) for f in s.factors
         }
-        self._sizes = tuple(len(s.factors) for s in kb.scenarios.values())
-        self._decided: dict[tuple[int, ...], str] = {}
 
     def _index(self, prods: list[_Production], downstream: set[str]) -> None:
         """Index productions by fact, so that one input costs what its facts reach.
@@ -206,52 +205,43 @@ class BitsetRules:
         facts = self.literals(asserted)
         out: list[EngineFiring] = []
         if self.single_pass:
-            # every producer comes before its consumers, so the enabled productions,
-            # taken in priority order from a heap fed by the facts as they appear, fire
-            # exactly as a full pass would fire them
-            prods = self.productions
             wt, wf = self._watch_true, self._watch_false
             heap = list(self._always)
             for c, v in asserted.items():
                 heap += wt[c] if v else wf[c]
-            heapify(heap)
-            then_watch = self._then_watch
-            last = -1
-            while heap:
-                i = heappop(heap)
-                if i == last:
-                    continue
-                last = i
-                p = prods[i]
-                need = p.need
-                if facts & need == need:
-                    facts |= p.then
-                    out.append(p.phase1)
-                    for j in then_watch[i]:
-                        heappush(heap, j)
-            before = facts
-            facts |= self.scenario_bit.get(scenario, 0)
-            heap = list(self._later.get(scenario, ()))
-            heapify(heap)
-            then_later = self._then_later
-            last = -1
-            while heap:
-                i = heappop(heap)
-                if i == last:
-                    continue
-                last = i
-                p = prods[i]
-                need = p.need
-                if facts & need == need and before & need != need:
-                    facts |= p.then
-                    out.append(p.phase2)
-                    for j in then_later[i]:
-                        heappush(heap, j)
+            before = self._fire(heap, facts, 0, self._then_watch, 1, out)
+            self._fire(list(self._later.get(scenario, ())),
+                       before | self.scenario_bit.get(scenario, 0), before,
+                       self._then_later, 2, out)
             return out
         fired: set[int] = set()
         facts = self._agenda(facts, fired, out, 1)
         self._agenda(facts | self.scenario_bit.get(scenario, 0), fired, out, 2)
         return out
+
+    def _fire(self, heap: list[int], facts: int, before: int,
+              feeds: tuple[tuple[int, ...], ...], phase: int, out: list[EngineFiring]) -> int:
+        """One phase on the indexed rules: take the candidate productions in priority order
+        from a heap, fire each whose facts hold (in phase 2: and did not already hold
+        ``before``), and
+        push the productions its new facts feed. Every producer comes before its consumers
+        (single pass), so this fires exactly what a full pass in priority order fires."""
+        prods = self.productions
+        heapify(heap)
+        last = -1
+        while heap:
+            i = heappop(heap)
+            if i == last:
+                continue
+            last = i
+            p = prods[i]
+            need = p.need
+            if facts & need == need and (phase == 1 or before & need != need):
+                facts |= p.then
+                out.append(p.phase1 if phase == 1 else p.phase2)
+                for j in feeds[i]:
+                    heappush(heap, j)
+        return facts
 
     def _agenda(self, facts: int, fired: set[int], out: list[EngineFiring], phase: int) -> int:
         """Durable's agenda for rules that form a cycle: always fire the enabled
@@ -270,27 +260,8 @@ class BitsetRules:
         return facts
 
     def scenario_of(self, asserted: Mapping[str, bool]) -> str:
-        """The scenario the decision rule implies (the same as ``decide(...).scenario``)."""
-        counts = [0] * len(self._sizes)
-        factor_of = self._factor_of
-        for c, v in asserted.items():
-            if v is True:
-                n = factor_of.get(c)
-                if n is not None:
-                    counts[n] += 1
-        key = tuple(counts)
-        found = self._decided.get(key)
-        if found is None:
-            found = self._decided[key] = self._decide_counts(key)
-        return found
-
-    def _decide_counts(self, counts: tuple[int, ...]) -> str:
-        synthetic = {
-            f.id: True
-            for n, s in zip(counts, self.kb.scenarios.values(), strict=True)
-            for f in s.factors[:n]
-        }
-        return decide(self.kb, synthetic).scenario
+        """The scenario the decision rule implies (``decide(...).scenario``)."""
+        return decide(self.kb, asserted).scenario
 
     def evaluate_one(self, asserted: Mapping[str, bool]) -> tuple[str, list[EngineFiring]]:
         """Scenario and firings for one input: the whole evaluation, without the result."""
