@@ -25,7 +25,7 @@ from kzpolicy.analysis.landscape import (
 )
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.decision import decide
-from kzpolicy.kb.knowledge import FLAGGABLE
+from kzpolicy.kb.kinds import FLAGGABLE
 
 KB = kzpolicy.load()
 FACTORS = list(KB.factors)

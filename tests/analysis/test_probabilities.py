@@ -26,7 +26,8 @@ from kzpolicy.analysis.sensitivity import Sensitivity, sensitivity, switches
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import resolve
 from kzpolicy.engine.decision import decide
-from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.kb.kinds import FLAGGABLE
+from kzpolicy.kb.knowledge import KnowledgeBase
 
 KB = kzpolicy.load()
 README = {"D1": 0.7, "D2": 0.5, "D3": 0.4, "D4": 0.3, "I1": 0.5}

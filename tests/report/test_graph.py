@@ -11,7 +11,8 @@ import pytest
 import kzpolicy
 from conftest import CliRun
 from kzpolicy.kb import expr
-from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.kb.kinds import FLAGGABLE
+from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.graph import (
     Activity,
     Edge,

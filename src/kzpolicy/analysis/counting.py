@@ -34,7 +34,8 @@ import numpy.typing as npt
 from kzpolicy.engine.bitset import BitsetRules, bitset
 from kzpolicy.errors import InputError
 from kzpolicy.kb import expr
-from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.kb.kinds import FLAGGABLE
+from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["MAX_CONE", "MAX_TABLE", "ConeTooLargeError", "Counter", "Weights", "compiled",
            "influence"]

@@ -27,12 +27,12 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.analysis.counting import ConeTooLargeError, compiled, influence
-from kzpolicy.engine.assess import ENGAGED_KINDS, RISK_KINDS
 from kzpolicy.engine.bitset import BitsetRules, Column, bitset, count
 from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, expect
-from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.kb.kinds import ENGAGED_KINDS, FLAGGABLE, RISK_KINDS
+from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.schema import Locator
 

@@ -16,10 +16,10 @@ from fractions import Fraction
 from typing import Any, Literal, TypeVar
 
 from kzpolicy.analysis.counting import Counter, compiled
-from kzpolicy.engine.assess import ENGAGED_KINDS, RISK_KINDS
 from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, expect
+from kzpolicy.kb.kinds import ENGAGED_KINDS, RISK_KINDS
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.schema import Locator

@@ -25,6 +25,7 @@ from kzpolicy.engine.results import (
 )
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb import expr, schema
+from kzpolicy.kb.kinds import ENGAGED_KINDS, RISK_KINDS
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 
@@ -33,9 +34,6 @@ __all__ = ["assess", "build_assessment"]
 Engine = Literal["durable", "bitset", "compiled"]
 #: the engines ``assess`` runs; "compiled" is the bitset engine's former name
 ENGINES = ("durable", "bitset", "compiled")
-
-RISK_KINDS = ("threat", "weakness", "rivalry", "consequence")
-ENGAGED_KINDS = ("strength", "opportunity")
 
 
 def assess(

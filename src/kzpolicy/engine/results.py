@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from kzpolicy.errors import InputError, UnknownIdError, expect
+from kzpolicy.kb.kinds import NODE_NOUNS
 from kzpolicy.kb.loading import knowledge_base_of
 from kzpolicy.kb.schema import Locator
 
@@ -282,7 +283,6 @@ _ALL_FIELD_ORDER = tuple(Assessment.model_fields)
 # a tie for runner-up is named as a tie. Lines are wrapped at 100 columns.
 WIDTH = 100
 _SIDE = {"us_nato": "the US and NATO", "none": "no side", "russia": "Russia"}
-_KIND = {"consequence": "scenario outcome", "rivalry": "rivalry effect"}
 
 
 def labeller(a: Assessment) -> Callable[[str], str]:
@@ -353,7 +353,7 @@ def _items(title: str, flagged: tuple[Flagged, ...], label: Callable[[str], str]
             groups.append([f])
     for group in groups:
         first = group[0]
-        kind = _KIND.get(first.kind, first.kind)
+        kind = NODE_NOUNS.get(first.kind, first.kind)
         if len(group) == 1:
             lines += _wrap(f"- {first.id} [{kind}, {first.stance}] {first.label} "
                            f"({first.locator})", "", "    ")

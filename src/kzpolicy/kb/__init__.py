@@ -2,7 +2,8 @@
 
 ``schema`` (the pydantic models of rules/ entries), ``expr`` (the ``when``
 language), ``strict_yaml`` (YAML with line marks and no duplicate keys),
-``loader`` (a folder into raw entries), ``knowledge`` (``KnowledgeBase`` and
+``kinds`` (the item kinds and their roles), ``loader`` (a folder into raw entries),
+``knowledge`` (``KnowledgeBase`` and
 ``load``), ``checks`` (the whole-base checks), ``limits`` (what the engines can
 hold), ``listing`` (entries as rows). Imports nothing above it.
 """

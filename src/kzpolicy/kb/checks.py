@@ -16,7 +16,8 @@ from pydantic import BaseModel
 
 from kzpolicy.errors import Problem, closest
 from kzpolicy.kb import expr, schema
-from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.kb.kinds import FLAGGABLE
+from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_PRODUCTIONS
 from kzpolicy.kb.loader import Origin, Sourced
 

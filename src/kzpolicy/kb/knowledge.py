@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar, cast
 
 from kzpolicy.errors import UnknownConditionError, UnknownIdError, expect
 from kzpolicy.kb import expr, schema
+from kzpolicy.kb.kinds import ITEM_COLLECTIONS, ItemKind
 from kzpolicy.kb.loader import Origin, RawKB
 
 __all__ = [
@@ -40,23 +41,6 @@ def _expect_id(where: str, value: object, expected: str = "an ID (see 'kzpolicy 
 
 def _id(entry: Any) -> str:
     return str(entry.id)
-
-ItemKind = Literal[
-    "strength", "weakness", "opportunity", "threat", "rivalry", "consequence", "stimulus"
-]
-ITEM_COLLECTIONS: dict[str, ItemKind] = {
-    "strengths": "strength",
-    "weaknesses": "weakness",
-    "opportunities": "opportunity",
-    "threats": "threat",
-    "rivalry_consequences": "rivalry",
-    "stimuli": "stimulus",
-}
-#: kinds the engine can flag; stimuli are background facts
-FLAGGABLE: frozenset[str] = frozenset(
-    {"strength", "weakness", "opportunity", "threat", "rivalry", "consequence"}
-)
-
 
 @dataclass(frozen=True, slots=True)
 class ItemInfo:

@@ -19,7 +19,8 @@ from typing import Literal
 from kzpolicy.engine.results import Assessment
 from kzpolicy.kb import expr
 from kzpolicy.kb.expr import render_when
-from kzpolicy.kb.knowledge import FLAGGABLE, KnowledgeBase
+from kzpolicy.kb.kinds import FLAGGABLE, KINDS
+from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = [
     "KIND_COLOURS",
@@ -38,10 +39,8 @@ __all__ = [
 EdgeKind = Literal["when", "then", "factor"]
 
 #: the order kinds are listed in legends and exports
-KIND_ORDER = (
-    "factor", "condition", "rule", "scenario",
-    "threat", "weakness", "rivalry", "consequence", "strength", "opportunity",
-)
+KIND_ORDER = ("factor", "condition", "rule", "scenario",
+              *(k.id for k in KINDS if k.id in FLAGGABLE))
 
 
 #: fill and line colour of each kind, shared by DOT, Mermaid and the HTML report

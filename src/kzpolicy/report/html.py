@@ -55,6 +55,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kzpolicy.engine.results import Assessment, Flagged, ScenarioResult
+from kzpolicy.kb.kinds import NODE_NOUNS
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report import svg as _svg
 from kzpolicy.report.graph import KIND_COLOURS, Activity, Edge, Network, activity, network
@@ -65,12 +66,7 @@ from kzpolicy.report.templating import render
 
 __all__ = ["TornadoBar", "analysis_page", "comparison_page", "page", "tornado_chart"]
 
-_KIND_NAMES = {
-    "factor": "scenario factor", "condition": "condition", "rule": "rule",
-    "scenario": "scenario", "threat": "threat", "weakness": "weakness",
-    "rivalry": "rivalry effect", "consequence": "scenario outcome",
-    "strength": "strength", "opportunity": "opportunity",
-}
+_KIND_NAMES = NODE_NOUNS
 
 
 def _version() -> str:
