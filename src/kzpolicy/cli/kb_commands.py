@@ -36,8 +36,8 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.kb.checks import durable_limits, statistics, validate
+    from kzpolicy.kb.folder import read_folder
     from kzpolicy.kb.knowledge import KnowledgeBase
-    from kzpolicy.kb.loader import read_folder
     from kzpolicy.kb.loading import stock_rules_path
     from kzpolicy.report.table import table
 

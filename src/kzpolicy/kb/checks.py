@@ -16,10 +16,10 @@ from pydantic import BaseModel
 
 from kzpolicy.errors import Problem, closest
 from kzpolicy.kb import expr, schema
+from kzpolicy.kb.folder import Origin, Sourced
 from kzpolicy.kb.kinds import FLAGGABLE
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_PRODUCTIONS
-from kzpolicy.kb.loader import Origin, Sourced
 
 __all__ = ["Statistics", "durable_limits", "statistics", "validate"]
 
@@ -156,11 +156,16 @@ def _check_list_sizes(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
-def _check_references(kb: KnowledgeBase) -> list[Problem]:
+def _flaggable(kb: KnowledgeBase) -> set[str]:
+    return {i for i, info in kb.items.items() if info.kind in FLAGGABLE}
+
+
+def _check_rule_references(kb: KnowledgeBase) -> list[Problem]:
+    """A rule's `when` names defined facts, negates only conditions; its `then` flags items."""
     out: list[Problem] = []
     whenable = set(kb.ids())
     conditions = set(kb.condition_ids)
-    flaggable = {i for i, info in kb.items.items() if info.kind in FLAGGABLE}
+    flaggable = _flaggable(kb)
     for rule in kb.rules:
         origin = kb.origins.get("rule:" + rule.id)
         for ref in sorted(expr.refs(rule.when)):
@@ -177,6 +182,12 @@ def _check_references(kb: KnowledgeBase) -> list[Problem]:
                 what = f"a {kind}, which rules cannot flag" if kind else "defined nowhere"
                 out.append(_problem("reference", f"rule {rule.id}: `then` names {target!r}, "
                                     f"{what}{_hint(target, flaggable)}", origin))
+    return out
+
+
+def _check_bears_on(kb: KnowledgeBase) -> list[Problem]:
+    """A condition bears on items that exist."""
+    out: list[Problem] = []
     for cond in kb.conditions.values():
         origin = kb.origins.get("condition:" + cond.id)
         for target in cond.bears_on:
@@ -184,7 +195,13 @@ def _check_references(kb: KnowledgeBase) -> list[Problem]:
                 out.append(_problem("reference", f"condition {cond.id}: bears_on names "
                                     f"{target!r}, which is defined nowhere"
                                     f"{_hint(target, kb.items)}", origin))
-    concernable = flaggable | set(kb.scenarios) | conditions
+    return out
+
+
+def _check_finding_concerns(kb: KnowledgeBase) -> list[Problem]:
+    """A finding concerns something an assessment can show: an item, scenario or condition."""
+    out: list[Problem] = []
+    concernable = _flaggable(kb) | set(kb.scenarios) | set(kb.condition_ids)
     for e in kb.raw.lists.get("findings", []):
         for target in e.value.concerns:
             if target not in concernable:
@@ -193,6 +210,13 @@ def _check_references(kb: KnowledgeBase) -> list[Problem]:
                         if kind else "defined nowhere")
                 out.append(_problem("reference", f"finding {e.value.id}: concerns names "
                                     f"{target!r}, {what}{_hint(target, concernable)}", e.origin))
+    return out
+
+
+def _check_presets(kb: KnowledgeBase) -> list[Problem]:
+    """A preset takes factors of real scenarios and sets real conditions, each one way."""
+    out: list[Problem] = []
+    conditions = set(kb.condition_ids)
     for e in kb.raw.lists.get("presets", []):
         p = e.value
         seen: dict[str, bool] = {}
@@ -211,6 +235,12 @@ def _check_references(kb: KnowledgeBase) -> list[Problem]:
                 out.append(_problem("reference", f"preset {p.id}: {entry.condition!r} is set "
                                     "both true and false", e.origin))
             seen[entry.condition] = entry.value
+    return out
+
+
+def _check_table(kb: KnowledgeBase) -> list[Problem]:
+    """The partnership table: a row's programme exists; a cell's state and row exist."""
+    out: list[Problem] = []
     for e in kb.raw.lists.get("rows", []):
         prog = e.value.programme
         if prog is not None and prog not in kb.programmes:
@@ -224,11 +254,23 @@ def _check_references(kb: KnowledgeBase) -> list[Problem]:
         if c.row not in kb.rows:
             out.append(_problem("reference", f"cell {c.state}/{c.row}: no table row {c.row!r}"
                                 f"{_hint(c.row, kb.rows)}", e.origin))
+    return out
+
+
+def _check_doctrines(kb: KnowledgeBase) -> list[Problem]:
+    """A doctrine belongs to a stage that exists."""
+    out: list[Problem] = []
     stage_ids = {s.id for s in kb.stages}
     for e in kb.raw.lists.get("doctrines", []):
         if e.value.stage not in stage_ids:
             out.append(_problem("reference", f"doctrine {e.value.id}: no stage "
                                 f"{e.value.stage!r}{_hint(e.value.stage, stage_ids)}", e.origin))
+    return out
+
+
+def _check_decision(kb: KnowledgeBase) -> list[Problem]:
+    """The decision rule's poles and default are scenarios, and the default is no pole."""
+    out: list[Problem] = []
     dec = kb.raw.singletons["decision"]
     for sid in [*dec.value.poles, dec.value.default]:
         if sid not in kb.scenarios:
@@ -371,7 +413,13 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         *_check_duplicates(kb),
         *_check_locators(kb),
         *_check_list_sizes(kb),
-        *_check_references(kb),
+        *_check_rule_references(kb),
+        *_check_bears_on(kb),
+        *_check_finding_concerns(kb),
+        *_check_presets(kb),
+        *_check_table(kb),
+        *_check_doctrines(kb),
+        *_check_decision(kb),
         *_check_reachability(kb),
         *_check_stages(kb),
     ]

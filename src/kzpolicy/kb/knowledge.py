@@ -18,8 +18,8 @@ from typing import Any, Literal, TypeVar, cast
 
 from kzpolicy.errors import UnknownConditionError, UnknownIdError, expect
 from kzpolicy.kb import expr, schema
+from kzpolicy.kb.folder import Origin, RawKB
 from kzpolicy.kb.kinds import ITEM_COLLECTIONS, ItemKind
-from kzpolicy.kb.loader import Origin, RawKB
 
 __all__ = [
     "CellStatus",
@@ -226,31 +226,28 @@ class KnowledgeBase:
         info = self.items.get(ident)
         return info.kind if info else None
 
+    def _entry(self, ident: str) -> schema.Factor | schema.Condition | schema.Scenario | ItemInfo:
+        """The entry of any condition, factor, item or scenario (each has a label and a
+        locator)."""
+        if ident in self.factors:
+            return self.factors[ident].factor
+        if ident in self.conditions:
+            return self.conditions[ident]
+        if ident in self.scenarios:
+            return self.scenarios[ident]
+        if ident in self.items:
+            return self.items[ident]
+        raise UnknownIdError("ID", ident, [*self.condition_ids, *self.items, *self.scenarios])
+
     def label_of(self, ident: str) -> str:
         """The short label of any condition, factor, item or scenario."""
         _expect_id("label_of", ident)
-        if ident in self.factors:
-            return self.factors[ident].factor.label
-        if ident in self.conditions:
-            return self.conditions[ident].label
-        if ident in self.scenarios:
-            return self.scenarios[ident].label
-        if ident in self.items:
-            return self.items[ident].label
-        raise UnknownIdError("ID", ident, [*self.condition_ids, *self.items, *self.scenarios])
+        return self._entry(ident).label
 
     def locator_of(self, ident: str) -> schema.Locator:
         """The locator of any condition, factor, item or scenario."""
         _expect_id("locator_of", ident)
-        if ident in self.factors:
-            return self.factors[ident].factor.locator
-        if ident in self.conditions:
-            return self.conditions[ident].locator
-        if ident in self.scenarios:
-            return self.scenarios[ident].locator
-        if ident in self.items:
-            return self.items[ident].locator
-        raise UnknownIdError("ID", ident, [*self.condition_ids, *self.items, *self.scenarios])
+        return self._entry(ident).locator
 
     def scenario(self, ident: str) -> schema.Scenario:
         """A scenario by ID."""

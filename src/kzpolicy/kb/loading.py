@@ -13,9 +13,9 @@ from pathlib import Path
 
 from kzpolicy.errors import InputError, Problem, ValidationError, expect
 from kzpolicy.kb.checks import validate
+from kzpolicy.kb.folder import read_folder
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.limits import DEFAULT_LIMITS, ReadingLimits, using
-from kzpolicy.kb.loader import read_folder
 
 __all__ = ["check", "knowledge_base", "knowledge_base_of", "load", "stock_rules_path"]
 

@@ -152,12 +152,91 @@ def _files(root: Path) -> tuple[list[Path], list[RulesFileError]]:
     return files, refused
 
 
-def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Problem]]:
-    """Read and schema-check every YAML file of ``root``; return the data and the problems.
+@dataclass
+class _Collected:
+    """What the files of a folder have given so far: entries by key, and the problems."""
 
-    A file that is not valid YAML raises RulesFileError, unless ``collect`` is set:
-    then it becomes a problem of check ``yaml`` and the other files are still read.
-    """
+    problems: list[Problem]
+    singletons: dict[str, Sourced[Any]] = field(default_factory=dict)
+    lists: dict[str, list[Sourced[Any]]] = field(default_factory=dict)
+
+    def add_file(self, name: str, data: object, index: LineIndex) -> None:
+        """Every top-level entry of one parsed file (``data``, read from ``name``)."""
+        for where, char in _control_characters(data):
+            self.problems.append(Problem(
+                "text", f"{'.'.join(map(str, where)) or 'a key'}: a control character "
+                f"({char}) in the text; remove it", file=name, line=index.line(where)))
+        if not isinstance(data, dict):
+            self.problems.append(
+                Problem(
+                    "schema", "the top level must be a mapping of known keys", file=name, line=1
+                )
+            )
+            return
+        for key, value in data.items():
+            self.add_entry(name, index, key, value)
+
+    def add_entry(self, name: str, index: LineIndex, key: Any, value: object) -> None:
+        """One top-level key of a file (any YAML scalar): a singleton, a list, or a key
+        nobody knows."""
+        if key in SINGLETONS:
+            self._add_singleton(name, index, str(key), value)
+        elif key in LISTS:
+            self._add_list(name, index, str(key), value)
+        else:
+            hint = closest(str(key), [*SINGLETONS, *LISTS])
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            self.problems.append(Problem("schema", f"unknown top-level key {key!r}{extra}",
+                                         file=name, line=index.line((key,))))
+
+    def _add_singleton(self, name: str, index: LineIndex, key: str, value: object) -> None:
+        line = index.line((key,))
+        if key in self.singletons:
+            first = self.singletons[key].origin
+            self.problems.append(
+                Problem(
+                    "duplicate-id",
+                    f"{key!r} is defined twice (first at {first})",
+                    file=name,
+                    line=line,
+                )
+            )
+            return
+        try:
+            entry = SINGLETONS[key].model_validate(value)
+        except PydanticValidationError as exc:
+            self.problems += _pydantic_problems(exc, file=name, index=index, prefix=(key,))
+            return
+        self.singletons[key] = Sourced(entry, Origin(name, line))
+
+    def _add_list(self, name: str, index: LineIndex, key: str, value: object) -> None:
+        if not isinstance(value, list):
+            self.problems.append(
+                Problem("schema", f"{key}: must be a list", file=name, line=index.line((key,)))
+            )
+            return
+        bucket = self.lists.setdefault(key, [])
+        for i, item in enumerate(value):
+            try:
+                entry = LISTS[key].model_validate(item)
+            except PydanticValidationError as exc:
+                self.problems += _pydantic_problems(exc, file=name, index=index, prefix=(key, i))
+                continue
+            bucket.append(Sourced(entry, Origin(name, index.line((key, i)))))
+
+    def raw(self, root: Path, digest: str) -> RawKB:
+        """The entries read, frozen; a singleton no file defines is a problem."""
+        for key in SINGLETONS:
+            if key not in self.singletons:
+                self.problems.append(
+                    Problem("schema", f"no file defines {key!r}", file=str(root)))
+        frozen = MappingProxyType({k: tuple(v) for k, v in self.lists.items()})
+        return RawKB(root, digest, MappingProxyType(self.singletons), frozen)
+
+
+def _rules_files(root: Path, *, collect: bool) -> tuple[list[Path], list[Problem]]:
+    """The rules files of folder ``root`` and the problems of the entries refused; raises
+    when ``root`` is not a folder, holds no rules file, or (unless ``collect``) refuses one."""
     if not root.is_dir():
         raise RulesFileError(
             "not a folder; pass the path of a rules/ folder (a copy of kzpolicy's own)",
@@ -168,11 +247,18 @@ def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Probl
         raise refused[0]
     if not files and not refused:
         raise RulesFileError("no .yaml files here; is this a rules/ folder?", file=str(root))
+    return files, [Problem("file", e.reason, file=e.file) for e in refused]
+
+
+def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Problem]]:
+    """Read and schema-check every YAML file of ``root``; return the data and the problems.
+
+    A file that is not valid YAML raises RulesFileError, unless ``collect`` is set:
+    then it becomes a problem of check ``yaml`` and the other files are still read.
+    """
+    files, refused = _rules_files(root, collect=collect)
     digest = hashlib.sha256()
-    singletons: dict[str, Sourced[Any]] = {}
-    lists: dict[str, list[Sourced[Any]]] = {}
-    problems: list[Problem] = [Problem("file", e.reason, file=e.file) for e in refused]
-    known_keys = [*SINGLETONS, *LISTS]
+    collected = _Collected(refused)
     for path in files:
         name = path.name
         try:
@@ -182,63 +268,9 @@ def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Probl
         except RulesFileError as exc:
             if not collect:
                 raise
-            problems.append(Problem("yaml", exc.reason, file=exc.file, line=exc.line))
+            collected.problems.append(
+                Problem("yaml", exc.reason, file=exc.file, line=exc.line))
             continue
-        if data is None:
-            continue
-        for where, char in _control_characters(data):
-            problems.append(Problem(
-                "text", f"{'.'.join(map(str, where)) or 'a key'}: a control character "
-                f"({char}) in the text; remove it", file=name, line=index.line(where)))
-        if not isinstance(data, dict):
-            problems.append(
-                Problem(
-                    "schema", "the top level must be a mapping of known keys", file=name, line=1
-                )
-            )
-            continue
-        for key, value in data.items():
-            line = index.line((key,))
-            if key in SINGLETONS:
-                if key in singletons:
-                    first = singletons[key].origin
-                    problems.append(
-                        Problem(
-                            "duplicate-id",
-                            f"{key!r} is defined twice (first at {first})",
-                            file=name,
-                            line=line,
-                        )
-                    )
-                    continue
-                try:
-                    entry = SINGLETONS[key].model_validate(value)
-                except PydanticValidationError as exc:
-                    problems += _pydantic_problems(exc, file=name, index=index, prefix=(key,))
-                    continue
-                singletons[key] = Sourced(entry, Origin(name, line))
-            elif key in LISTS:
-                if not isinstance(value, list):
-                    problems.append(
-                        Problem("schema", f"{key}: must be a list", file=name, line=line)
-                    )
-                    continue
-                bucket = lists.setdefault(key, [])
-                for i, item in enumerate(value):
-                    try:
-                        entry = LISTS[key].model_validate(item)
-                    except PydanticValidationError as exc:
-                        problems += _pydantic_problems(exc, file=name, index=index, prefix=(key, i))
-                        continue
-                    bucket.append(Sourced(entry, Origin(name, index.line((key, i)))))
-            else:
-                hint = closest(str(key), known_keys)
-                extra = f"; did you mean {hint[0]!r}?" if hint else ""
-                problems.append(
-                    Problem("schema", f"unknown top-level key {key!r}{extra}", file=name, line=line)
-                )
-    for key in SINGLETONS:
-        if key not in singletons:
-            problems.append(Problem("schema", f"no file defines {key!r}", file=str(root)))
-    frozen = MappingProxyType({k: tuple(v) for k, v in lists.items()})
-    return RawKB(root, digest.hexdigest(), MappingProxyType(singletons), frozen), problems
+        if data is not None:
+            collected.add_file(name, data, index)
+    return collected.raw(root, digest.hexdigest()), collected.problems
