@@ -27,19 +27,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
 from gherkin.token_scanner import TokenScanner
 
-from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef, nearest_steps
+from kzpolicy.bdd.registry import StepDef, nearest_steps
+from kzpolicy.bdd.steps import STEP_LIBRARY  # imported from steps: they fill it
 from kzpolicy.bdd.world import Check, World
 from kzpolicy.errors import InputError
 from kzpolicy.kb import expr
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.table import table
+
+if TYPE_CHECKING:
+    from kzpolicy.engine.results import Assessment
 
 __all__ = [
     "Entry",
@@ -339,6 +343,35 @@ def _replay(steps: list[_Step], kb: KnowledgeBase) -> tuple[list[Check], tuple[s
 
 
 # --------------------------------------------------------------------------- report
+def _feature_files(features: Path | None) -> tuple[Path, list[Path]]:
+    """The features folder (``features`` or ./features) and its ``.feature`` files."""
+    root = (features or default_features_dir()).resolve()
+    if not root.is_dir():
+        raise InputError(f"{root}: no such features folder")
+    paths = sorted(root.rglob("*.feature"))
+    if not paths:
+        raise InputError(f"{root}: no .feature files")
+    return root, paths
+
+
+def _flaggers(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Each item and the rules that can flag it."""
+    reached: dict[str, list[str]] = defaultdict(list)
+    for rule in kb.rules:
+        for target in rule.then:
+            reached[target].append(rule.id)
+    return reached
+
+
+def _readers(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Each fact and the rules whose ``when`` names it."""
+    users: dict[str, list[str]] = defaultdict(list)
+    for rule in kb.rules:
+        for ref in sorted(expr.refs(rule.when)):
+            users[ref].append(rule.id)
+    return users
+
+
 def _item_section(kb: KnowledgeBase, key: str, title: str, kinds: Sequence[str],
                   reached: dict[str, list[str]]) -> Section:
     entries = [
@@ -350,25 +383,11 @@ def _item_section(kb: KnowledgeBase, key: str, title: str, kinds: Sequence[str],
     return Section(key, title, "reached by", "flagged in", "not flagged in", entries)
 
 
-def feature_coverage(kb: KnowledgeBase, features: Path | None = None) -> FeatureCoverage:
-    """Replay every feature file under ``features`` and report what it exercises."""
-    root = (features or default_features_dir()).resolve()
-    if not root.is_dir():
-        raise InputError(f"{root}: no such features folder")
-    paths = sorted(root.rglob("*.feature"))
-    if not paths:
-        raise InputError(f"{root}: no .feature files")
-
-    reached: dict[str, list[str]] = defaultdict(list)
-    for rule in kb.rules:
-        for target in rule.then:
-            reached[target].append(rule.id)
-    users: dict[str, list[str]] = defaultdict(list)
-    for rule in kb.rules:
-        for ref in sorted(expr.refs(rule.when)):
-            users[ref].append(rule.id)
-
-    sections = [
+def _rule_sections(kb: KnowledgeBase) -> list[Section]:
+    """The sections rules reach: the three of items, then factors and the rules themselves."""
+    reached = _flaggers(kb)
+    users = _readers(kb)
+    return [
         _item_section(kb, "swot", "SWOT items", ["strength", "weakness", "opportunity", "threat"],
                       reached),
         _item_section(kb, "rivalry", "Rivalry effects", ["rivalry"], reached),
@@ -381,30 +400,90 @@ def feature_coverage(kb: KnowledgeBase, features: Path | None = None) -> Feature
             Entry(r.id, str(r.stance), r.label, (*r.then,), needs_negative=True)
             for r in kb.rules
         ], rule_driven=False),
-        Section("stages", "Stages of relations", "", "checked in", "", [
-            Entry(s.id, "stage", s.label) for s in kb.stages
-        ], rule_driven=False),
-        Section("doctrines", "Military doctrines", "", "checked in", "", [
-            Entry(d.id, "doctrine", d.label) for d in kb.doctrines
-        ], rule_driven=False),
-        Section("programmes", "Programmes", "", "checked in", "", [
-            Entry(p.id, "programme", p.name) for p in kb.programmes.values()
-        ], rule_driven=False),
-        Section("milestones", "Milestones", "", "checked in", "", [
-            Entry(m.id, "milestone", m.label) for m in kb.milestones
-        ], rule_driven=False),
-        Section("findings", "The authors' findings", "", "checked in", "", [
-            Entry(f.id, str(f.stance), f.label) for f in kb.findings.values()
-        ], rule_driven=False),
-        Section("cells", "Known table cells", "", "checked in", "", [
-            Entry(f"{c.state}/{c.row}", c.value, kb.rows[c.row].label)
-            for c in kb.cells.values()
-        ], rule_driven=False),
     ]
-    index = {(s.key, e.id): e for s in sections for e in s.entries}
-    item_keys = {e.id: s.key for s in sections[:3] for e in s.entries}
-    targets = {r.id: set(r.then) for r in kb.rules}
 
+
+def _checked_sections(kb: KnowledgeBase) -> list[Section]:
+    """The sections of article facts that a step checks directly (no rule reaches them)."""
+    def checked(key: str, title: str, entries: list[Entry]) -> Section:
+        return Section(key, title, "", "checked in", "", entries, rule_driven=False)
+
+    return [
+        checked("stages", "Stages of relations",
+                [Entry(s.id, "stage", s.label) for s in kb.stages]),
+        checked("doctrines", "Military doctrines",
+                [Entry(d.id, "doctrine", d.label) for d in kb.doctrines]),
+        checked("programmes", "Programmes",
+                [Entry(p.id, "programme", p.name) for p in kb.programmes.values()]),
+        checked("milestones", "Milestones",
+                [Entry(m.id, "milestone", m.label) for m in kb.milestones]),
+        checked("findings", "The authors' findings",
+                [Entry(f.id, str(f.stance), f.label) for f in kb.findings.values()]),
+        checked("cells", "Known table cells",
+                [Entry(f"{c.state}/{c.row}", c.value, kb.rows[c.row].label)
+                 for c in kb.cells.values()]),
+    ]
+
+
+#: the section credited when a step checks a rule or an article fact, by the check's ``what``
+_SECTION_OF_CHECK = {
+    "rule": "rules", "stage": "stages", "doctrine": "doctrines", "programme": "programmes",
+    "milestone": "milestones", "finding": "findings", "cell": "cells",
+}
+
+
+class _Ledger:
+    """The report's entries by (section, ID), credited with the runs whose checks pass."""
+
+    def __init__(self, kb: KnowledgeBase, sections: list[Section]) -> None:
+        self._factors = list(kb.factors)
+        self._index = {(s.key, e.id): e for s in sections for e in s.entries}
+        self._item_keys = {e.id: s.key for s in sections[:3] for e in s.entries}
+        self._targets = {r.id: set(r.then) for r in kb.rules}
+
+    def credit(self, c: Check, run: Run) -> None:
+        """Credit ``run`` to every entry its passing check ``c`` exercises."""
+        a = c.assessment
+        if c.what == "item":
+            if a is not None and c.subject in self._item_keys:
+                self._credit_item(c, run, a)
+        elif c.what == "scenario":
+            if a is not None:
+                self._credit_factors(run, a)
+        elif c.what in _SECTION_OF_CHECK:
+            entry = self._index.get((_SECTION_OF_CHECK[c.what], c.subject))
+            if entry is not None and (c.what != "cell" or entry.kind == c.expected):
+                entry.positive.add(run)
+
+    def _credit_item(self, c: Check, run: Run, a: Assessment) -> None:
+        """An item checked flagged (and the one rule that flagged it, if only one did), or
+        checked not flagged (and every rule that could flag it but did not fire)."""
+        item = self._index[(self._item_keys[c.subject], c.subject)]
+        if c.expected == "flagged":
+            item.positive.add(run)
+            direct = {t.rule for t in a.trace if c.subject in t.flagged}
+            if len(direct) == 1:
+                (only,) = direct
+                if ("rules", only) in self._index:
+                    self._index[("rules", only)].positive.add(run)
+        else:
+            item.negative.add(run)
+            fired = {t.rule for t in a.trace}
+            for rule, then in self._targets.items():
+                if c.subject in then and rule not in fired:
+                    self._index[("rules", rule)].negative.add(run)
+
+    def _credit_factors(self, run: Run, a: Assessment) -> None:
+        """A scenario checked: every factor the assessment asserted true decided in it."""
+        for f in self._factors:
+            if a.asserted.get(f) is True:
+                self._index[("factors", f)].positive.add(run)
+
+
+def _replay_files(root: Path, paths: list[Path], kb: KnowledgeBase,
+                  ledger: _Ledger) -> tuple[int, list[Failure]]:
+    """Replay every scenario run of ``paths``, crediting the passing ones; return how many
+    runs there were and the failures."""
     failures: list[Failure] = []
     count = 0
     for path in paths:
@@ -421,46 +500,13 @@ def feature_coverage(kb: KnowledgeBase, features: Path | None = None) -> Feature
                 continue
             for c in checks:
                 if c.passed:
-                    _credit(c, run, kb, index, item_keys, targets)
+                    ledger.credit(c, run)
+    return count, failures
 
+
+def feature_coverage(kb: KnowledgeBase, features: Path | None = None) -> FeatureCoverage:
+    """Replay every feature file under ``features`` and report what it exercises."""
+    root, paths = _feature_files(features)
+    sections = [*_rule_sections(kb), *_checked_sections(kb)]
+    count, failures = _replay_files(root, paths, kb, _Ledger(kb, sections))
     return FeatureCoverage(root, kb.version, len(paths), count, failures, sections)
-
-
-def _credit(
-    c: Check,
-    run: Run,
-    kb: KnowledgeBase,
-    index: dict[tuple[str, str], Entry],
-    item_keys: dict[str, str],
-    targets: dict[str, set[str]],
-) -> None:
-    a = c.assessment
-    if c.what == "item" and a is not None and c.subject in item_keys:
-        item = index[(item_keys[c.subject], c.subject)]
-        fired = {t.rule for t in a.trace}
-        if c.expected == "flagged":
-            item.positive.add(run)
-            direct = {t.rule for t in a.trace if c.subject in t.flagged}
-            if len(direct) == 1:
-                (only,) = direct
-                if ("rules", only) in index:
-                    index[("rules", only)].positive.add(run)
-        else:
-            item.negative.add(run)
-            for rule, then in targets.items():
-                if c.subject in then and rule not in fired:
-                    index[("rules", rule)].negative.add(run)
-    elif c.what == "rule" and ("rules", c.subject) in index:
-        index[("rules", c.subject)].positive.add(run)
-    elif c.what == "scenario" and a is not None:
-        for f in kb.factors:
-            if a.asserted.get(f) is True:
-                index[("factors", f)].positive.add(run)
-    elif c.what == "stage" and ("stages", c.subject) in index:
-        index[("stages", c.subject)].positive.add(run)
-    elif c.what in {"doctrine", "programme", "milestone", "finding", "cell"}:
-        key = {"doctrine": "doctrines", "programme": "programmes", "milestone": "milestones",
-               "finding": "findings", "cell": "cells"}[c.what]
-        entry = index.get((key, c.subject))
-        if entry is not None and (c.what != "cell" or entry.kind == c.expected):
-            entry.positive.add(run)

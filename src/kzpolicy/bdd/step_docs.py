@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from kzpolicy.bdd.fields import FIELDS
-from kzpolicy.bdd.steps import STEP_LIBRARY, StepDef
+from kzpolicy.bdd.registry import StepDef
+from kzpolicy.bdd.steps import STEP_LIBRARY  # imported from steps: they fill it
 from kzpolicy.bdd.tags import TAGS
 
 __all__ = ["readable", "render_step_list"]
@@ -27,7 +28,7 @@ def render_step_list() -> str:
     out = [
         "# The kzpolicy steps for feature files",
         "",
-        "<!-- generated from src/kzpolicy/steps.py by `kzpolicy steps`; do not edit by hand -->",
+        "<!-- generated from src/kzpolicy/bdd/steps.py by `kzpolicy steps`; do not edit by hand -->",
         "",
         "Any project that installs kzpolicy can use these steps in its Gherkin feature files:",
         "the `kzpolicy` pytest plugin provides them, with no `conftest.py`. A step with the",

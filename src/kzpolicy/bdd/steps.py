@@ -14,8 +14,9 @@ or the end of the scenario, fails with the refusal if no step examined it.
 
 Each check a step makes is recorded on the World, which is how
 ``kzpolicy coverage`` tells which parts of the article the features exercise.
-The typed fields are in ``kzpolicy.bdd.fields``. ``STEP_LIBRARY`` lists every
-step with its pattern, a one-line description and an example (``kzpolicy
+The typed fields are in ``kzpolicy.bdd.fields``. Each step is registered with
+``library_step`` (``kzpolicy.bdd.registry``), which adds it to ``STEP_LIBRARY``:
+every step with its pattern, a one-line description and an example (``kzpolicy
 steps`` renders it).
 
 No ``__all__`` here on purpose: pytest-bdd injects its step fixtures into this
@@ -24,14 +25,15 @@ module's namespace, and pytest must see them all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from pytest_bdd import given, parsers, then, when
 
-from kzpolicy.bdd.fields import CHANGE_STATES, FIELDS
+from kzpolicy.bdd.fields import CHANGE_STATES
+from kzpolicy.bdd.registry import STEP_LIBRARY as STEP_LIBRARY  # re-exported: filled here
+from kzpolicy.bdd.registry import StepDef as StepDef
+from kzpolicy.bdd.registry import library_step, nearest_steps
 from kzpolicy.bdd.world import World as World  # re-exported for users who write their own steps
 from kzpolicy.bdd.world import asserted_text, describe, fail
 from kzpolicy.errors import KzPolicyError, UnknownConditionError, UnknownIdError
@@ -41,60 +43,8 @@ if TYPE_CHECKING:  # the models load when a scenario first needs them
     from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
     from kzpolicy.kb.schema import Doctrine, Milestone, Programme, Stage
 
-StepFunc = Callable[..., None]
 
-
-# --------------------------------------------------------------------------- the registry
-@dataclass(frozen=True)
-class StepDef:
-    """One step of the library: keyword, pattern, description and a worked example."""
-
-    keyword: str
-    pattern: str
-    doc: str
-    example: str
-    func: StepFunc
-    parser: parsers.parse
-
-    def matches(self, keyword: str, text: str) -> bool:
-        """Whether this step reads the step text ``text`` (a Given/When/Then line body)."""
-        return keyword == self.keyword and self.parser.is_matching(text)
-
-    def arguments(self, text: str) -> dict[str, Any]:
-        """The typed fields of ``text``."""
-        return self.parser.parse_arguments(text)
-
-
-STEP_LIBRARY: list[StepDef] = []
-_DECORATORS = {"given": given, "when": when, "then": then}
-
-
-def _step(keyword: str, pattern: str, *, doc: str, example: str) -> Callable[[StepFunc], StepFunc]:
-    """Register a step with pytest-bdd (in this module) and in STEP_LIBRARY."""
-    parser = parsers.parse(pattern, extra_types=FIELDS)
-
-    def decorate(func: StepFunc) -> StepFunc:
-        STEP_LIBRARY.append(StepDef(keyword, pattern, doc, example, func, parser))
-        # stacklevel 2: pytest-bdd puts the step fixture into this module, not here
-        return _DECORATORS[keyword](parser, stacklevel=2)(func)
-
-    return decorate
-
-
-def nearest_steps(keyword: str, text: str, n: int = 2) -> list[StepDef]:
-    """The library's steps whose example or pattern reads most like ``text``."""
-    import difflib
-
-    def score(d: StepDef) -> float:
-        example = d.example.split(" ", 1)[1] if " " in d.example else d.example
-        return max(difflib.SequenceMatcher(None, text.lower(), candidate.lower()).ratio()
-                   for candidate in (example, d.pattern))
-
-    same = [d for d in STEP_LIBRARY if d.keyword == keyword] or STEP_LIBRARY
-    ranked = sorted(same, key=score, reverse=True)
-    return [d for d in ranked[:n] if score(d) >= 0.5]
-
-
+# --------------------------------------------------------------------------- lookup errors
 def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: object, scenario: object, step: Any,
     exception: Exception,
@@ -130,7 +80,7 @@ def kzpolicy_world(kzpolicy_kb: KnowledgeBase) -> Iterator[World]:
 
 
 # --------------------------------------------------------------------------- Given
-@_step(
+@library_step(
     "given",
     "nothing is asserted about the situation",
     doc="Start from nothing: every condition unknown, no preset.",
@@ -140,7 +90,7 @@ def start_from_nothing(kzpolicy_world: World) -> None:
     kzpolicy_world.start_over()
 
 
-@_step(
+@library_step(
     "given",
     'the situation described by the preset "{preset:Text}"',
     doc="Start from a named preset (`kzpolicy list presets`); conditions asserted in the "
@@ -151,7 +101,7 @@ def start_from_preset(kzpolicy_world: World, preset: str) -> None:
     kzpolicy_world.preset = preset
 
 
-@_step(
+@library_step(
     "given",
     'the condition "{condition:Id}" {truth:Truth}',
     doc="Assert one condition (a factor such as D2, or a context condition) true or false, "
@@ -162,7 +112,7 @@ def assert_condition(kzpolicy_world: World, condition: str, truth: bool | None) 
     kzpolicy_world.set_condition(condition, truth)
 
 
-@_step(
+@library_step(
     "given",
     'the conditions "{conditions:Ids}" {truth:Truths}',
     doc="Assert several conditions at once; handy in a Scenario Outline over subsets.",
@@ -178,7 +128,7 @@ def assert_conditions(
 _TABLE_VALUES = {"true": True, "false": False, "unknown": None}
 
 
-@_step(
+@library_step(
     "given",
     "these conditions:",
     doc="Assert conditions from a data table with the columns ID and value "
@@ -196,7 +146,7 @@ def assert_condition_table(kzpolicy_world: World, datatable: Sequence[Sequence[o
 
 
 # --------------------------------------------------------------------------- When
-@_step(
+@library_step(
     "when",
     "the situation is assessed",
     doc="Run kzpolicy.assess on what the scenario asserted (a refusal is kept for a Then step).",
@@ -206,7 +156,7 @@ def assess_situation(kzpolicy_world: World) -> None:
     kzpolicy_world.assess()
 
 
-@_step(
+@library_step(
     "when",
     'I ask what if the condition "{condition:Id}" {truth:Truth}',
     doc="A what-if: the last assessment's conditions with one change, assessed again; "
@@ -217,7 +167,7 @@ def what_if_condition(kzpolicy_world: World, condition: str, truth: bool | None)
     kzpolicy_world.what_if({condition: truth})
 
 
-@_step(
+@library_step(
     "when",
     'I ask what if the conditions "{conditions:Ids}" {truth:Truths}',
     doc="A what-if changing several conditions at once.",
@@ -229,7 +179,7 @@ def what_if_conditions(
     kzpolicy_world.what_if(dict.fromkeys(conditions, truth))
 
 
-@_step(
+@library_step(
     "when",
     "I look up the stage of the year {year:Year}",
     doc="Find the stage of Kazakhstan-NATO relations a year belongs to.",
@@ -239,7 +189,7 @@ def look_up_year(kzpolicy_world: World, year: int) -> None:
     kzpolicy_world.look_up_year(year)
 
 
-@_step(
+@library_step(
     "when",
     'I look up "{state:Text}" in the row "{row:Text}" of the partnership table',
     doc="Find one cell of the comparative partnership table (a state, and a row or programme).",
@@ -250,7 +200,7 @@ def look_up_cell(kzpolicy_world: World, state: str, row: str) -> None:
 
 
 # --------------------------------------------------------------------------- Then: scenario
-@_step(
+@library_step(
     "then",
     'the implied scenario is "{scenario:Id}"',
     doc="The scenario the decision rule implies (integration, balance or distancing).",
@@ -268,7 +218,7 @@ def implied_scenario(kzpolicy_world: World, scenario: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the implied scenario moves from "{before:Id}" to "{after:Id}"',
     doc="After a what-if: the scenario implied before and after the change.",
@@ -286,7 +236,7 @@ def scenario_moves(kzpolicy_world: World, before: str, after: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     "the scenario is decided {how:Decided}",
     doc="Whether a pole reached the threshold or the default (balance) held.",
@@ -302,7 +252,7 @@ def decided_by(kzpolicy_world: World, how: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the assessment warns "{text:Text}"',
     doc="One of the assessment's warnings contains the text (any case).",
@@ -318,7 +268,7 @@ def warns(kzpolicy_world: World, text: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     "the assessment gives no warning",
     doc="The assessment has no warnings.",
@@ -333,7 +283,7 @@ def no_warning(kzpolicy_world: World) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     "the objective advantage goes to {side:Side}",
     doc="The side the article says gains the objective advantage in the implied scenario.",
@@ -350,7 +300,7 @@ def advantage(kzpolicy_world: World, side: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     "the conclusion calls the implied scenario {verdict:Verdict}",
     doc="The conclusion's judgement of the implied scenario.",
@@ -388,7 +338,7 @@ def _check_item(w: World, a: Assessment, ident: str, want: bool) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the {kind:Kind} "{item:Id}" is {status:Status}',
     doc="A threat, weakness, outcome or rivalry effect is flagged or not; a strength or "
@@ -402,7 +352,7 @@ def item_status(kzpolicy_world: World, kind: str, item: str, status: str) -> Non
     _check_item(w, a, item, not status.startswith("not"))
 
 
-@_step(
+@library_step(
     "then",
     'the {kinds:Kinds} "{items:Ids}" are {status:Status}',
     doc="The same for several items of one kind.",
@@ -425,7 +375,7 @@ def items_status(
         fail("\n".join(failures))
 
 
-@_step(
+@library_step(
     "then",
     'compared with before, the {kind:Kind} "{item:Id}" is {change:Change}',
     doc="After a what-if: how one item changed (newly, no longer, still flagged or engaged).",
@@ -461,7 +411,7 @@ def _flagged(w: World, ident: str) -> tuple[Assessment, Flagged]:
     return a, found
 
 
-@_step(
+@library_step(
     "then",
     'the explanation of "{item:Id}" cites the section "{section:Text}"',
     doc="A step in the chain of reasons for the item points into the section (ID or title).",
@@ -479,7 +429,7 @@ def explanation_section(kzpolicy_world: World, item: str, section: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the explanation of "{item:Id}" cites "{locator:Text}"',
     doc="A step in the chain of reasons points exactly there (as `kzpolicy assess --explain` "
@@ -497,7 +447,7 @@ def explanation_locator(kzpolicy_world: World, item: str, locator: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the explanation of "{item:Id}" goes through the rule "{rule:Id}"',
     doc="The rule (`kzpolicy list rules`) is in the chain of reasons for the item.",
@@ -517,7 +467,7 @@ def explanation_rule(kzpolicy_world: World, item: str, rule: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the condition "{condition:Id}" is recorded as {value:Recorded}',
     doc="How the assessment holds a condition: true, false, or unknown (never asserted).",
@@ -552,7 +502,7 @@ def _looked_up_year(w: World) -> int:
     return w.year
 
 
-@_step(
+@library_step(
     "then",
     'the year falls in the stage "{stage:Text}"',
     doc="The year looked up belongs to this stage (its label or ID, `kzpolicy list stages`).",
@@ -570,7 +520,7 @@ def year_in_stage(kzpolicy_world: World, stage: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     "the year falls in no stage",
     doc="The year looked up lies outside the four stages the article gives.",
@@ -593,7 +543,7 @@ def _doctrine(w: World, year: int) -> Doctrine:
     raise UnknownIdError("doctrine year", str(year), [str(d.year) for d in w.kb.doctrines])
 
 
-@_step(
+@library_step(
     "then",
     'the military doctrine of {year:Year} gives NATO a "{role:Text}" role',
     doc="The place NATO has in one of Kazakhstan's military doctrines (`kzpolicy list doctrines`).",
@@ -609,7 +559,7 @@ def doctrine_role(kzpolicy_world: World, year: int, role: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the military doctrine of {year:Year} belongs to the stage "{stage:Text}"',
     doc="The stage of relations a doctrine was written in.",
@@ -633,7 +583,7 @@ def _programme(w: World, name: str) -> Programme:
     raise UnknownIdError("programme", name, [p.abbreviation for p in w.kb.programmes.values()])
 
 
-@_step(
+@library_step(
     "then",
     'the programme "{programme:Text}" dates from {year:Year}',
     doc="The year the article gives for a programme (abbreviation, ID or name).",
@@ -649,7 +599,7 @@ def programme_year(kzpolicy_world: World, programme: str, year: int) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the article gives no year for the programme "{programme:Text}"',
     doc="The article names the programme without a year.",
@@ -669,7 +619,7 @@ def _milestone(w: World, ident: str) -> Milestone:
     return w.kb.milestone(ident)
 
 
-@_step(
+@library_step(
     "then",
     'the milestone "{milestone:Id}" dates from {year:Year}',
     doc="The year the article gives for a milestone of relations (`kzpolicy list milestones`).",
@@ -685,7 +635,7 @@ def milestone_year(kzpolicy_world: World, milestone: str, year: int) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the article gives no year for the milestone "{milestone:Id}"',
     doc="The article records the milestone without a year.",
@@ -719,7 +669,7 @@ def _check_finding(w: World, finding: str, want: bool) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the assessment notes the finding "{finding:Id}"',
     doc="An assessment the authors make (`kzpolicy list findings`) bears on the result: "
@@ -730,7 +680,7 @@ def finding_noted(kzpolicy_world: World, finding: str) -> None:
     _check_finding(kzpolicy_world, finding, True)
 
 
-@_step(
+@library_step(
     "then",
     'the assessment does not note the finding "{finding:Id}"',
     doc="Nothing the finding concerns is flagged, implied or asserted true.",
@@ -740,7 +690,7 @@ def finding_not_noted(kzpolicy_world: World, finding: str) -> None:
     _check_finding(kzpolicy_world, finding, False)
 
 
-@_step(
+@library_step(
     "then",
     'the finding "{finding:Id}" concerns "{ident:Id}"',
     doc="What a finding bears on: an item, a scenario, a factor or a condition.",
@@ -766,7 +716,7 @@ def _looked_up_cell(w: World) -> CellStatus:
     return w.cell
 
 
-@_step(
+@library_step(
     "then",
     'the cell reads "{value:CellValue}"',
     doc="The cell looked up is yes, no or unknown (the article does not say).",
@@ -782,7 +732,7 @@ def cell_reads(kzpolicy_world: World, value: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the evidence for the cell cites the section "{section:Text}"',
     doc="Where the article makes a known cell known.",
@@ -802,7 +752,7 @@ def cell_evidence(kzpolicy_world: World, section: str) -> None:
 
 
 # --------------------------------------------------------------------------- Then: refusals
-@_step(
+@library_step(
     "then",
     "the request is refused as {refusal:Refusal}",
     doc="The last request (assessment, what-if or look-up) was refused, and how.",
@@ -818,7 +768,7 @@ def refused_as(kzpolicy_world: World, refusal: type[KzPolicyError]) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the refusal says "{text:Text}"',
     doc="The refusal's message contains the text (any case).",
@@ -834,7 +784,7 @@ def refusal_says(kzpolicy_world: World, text: str) -> None:
     )
 
 
-@_step(
+@library_step(
     "then",
     'the refusal suggests "{suggestion:Text}"',
     doc="The refusal names this ID among the closest valid ones.",
