@@ -20,16 +20,17 @@ VENV_STAMP := $(VENV)/.made-by-python-$(WANT_PY)
 PY_MINOR := $(word 2,$(subst ., ,$(WANT_PY)))
 INSTALL_ENV := $(if $(shell [ "$(PY_MINOR)" -ge 13 ] 2>/dev/null && echo yes),$(DURABLE_FIX),)
 
-.PHONY: help demo test lint typecheck layers pytest chromium bench fuzz clean
+.PHONY: help demo test lint typecheck layers complexity pytest chromium bench fuzz clean
 
 help:
 	@echo "make demo    create $(VENV) if missing, install kzpolicy, assess the article's situation of 2010"
 	@echo "make test    create $(VENV) if missing, install with dev extras, run ruff, mypy --strict,"
-	@echo "             the import-linter layer contracts and pytest"
+	@echo "             the import-linter layer contracts, radon (no function above cyclomatic"
+	@echo "             complexity 20) and pytest"
 	@echo "make bench   the benchmark (ratios against baselines measured in the same run)"
 	@echo "make fuzz    the long fuzz run (about 200,000 cases, then the hypothesis tests with"
 	@echo "             500 to 4,000 examples each); prints its counts"
-	@echo "make lint | typecheck | layers | pytest    one step of make test"
+	@echo "make lint | typecheck | layers | complexity | pytest    one step of make test"
 	@echo "make clean   remove $(VENV) and the tool caches"
 	@echo ""
 	@echo "PYTHON=...   the interpreter that makes $(VENV) (now: $(PYTHON)), e.g. make test PYTHON=python3.13;"
@@ -73,6 +74,15 @@ typecheck: $(VENV)/.installed-dev
 layers: $(VENV)/.installed-dev
 	$(BIN)/lint-imports --no-cache
 
+# No function in src/ above cyclomatic complexity 20 as radon counts it (boolean operators
+# included, which ruff's C901 leaves out): radon's rank D and worse. Lists every offender.
+complexity: $(VENV)/.installed-dev
+	@over="$$($(BIN)/radon cc --show-complexity --min D src/kzpolicy)"; \
+	if [ -n "$$over" ]; then \
+	  echo "above cyclomatic complexity 20 (radon cc); split these into named steps:"; \
+	  echo "$$over"; exit 1; \
+	fi
+
 # The browser tests (tests/report/test_browser.py) drive Debian's chromium through
 # Playwright, which is told never to download a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -89,7 +99,7 @@ chromium:
 pytest: $(VENV)/.installed-dev chromium
 	$(BIN)/pytest
 
-test: lint typecheck layers pytest
+test: lint typecheck layers complexity pytest
 
 # the benchmark's peer engine, CLIPS (clipspy), is installed for `make bench` only
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
