@@ -39,3 +39,11 @@ def test_another_python_plans_a_new_venv_without_touching_the_current_one(
     assert done.returncode == 0, done.stderr
     assert f"rm -rf {venv}" in done.stdout  # planned (make -n), not done
     assert (venv / ".made-by-python-3.0").exists()
+
+
+def test_make_test_runs_the_complexity_gate(tmp_path: Path) -> None:
+    done = _make("-n", "test", f"VENV={tmp_path / 'venv'}")  # planned, nothing is run
+    assert done.returncode == 0, done.stderr
+    gate = "radon cc --show-complexity --min D src/kzpolicy"
+    assert gate in done.stdout
+    assert done.stdout.index(gate) < done.stdout.index("/bin/pytest")
