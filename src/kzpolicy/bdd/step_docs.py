@@ -28,7 +28,8 @@ def render_step_list() -> str:
     out = [
         "# The kzpolicy steps for feature files",
         "",
-        "<!-- generated from src/kzpolicy/bdd/steps.py by `kzpolicy steps`; do not edit by hand -->",
+        "<!-- generated from src/kzpolicy/bdd/steps.py by `kzpolicy steps`; "
+        "do not edit by hand -->",
         "",
         "Any project that installs kzpolicy can use these steps in its Gherkin feature files:",
         "the `kzpolicy` pytest plugin provides them, with no `conftest.py`. A step with the",
