@@ -26,6 +26,7 @@ TREE: dict[str, tuple[type[BaseException], ...]] = {
     "ValidationError": (kzpolicy.KnowledgeBaseError,),
     "InputError": (kzpolicy.KzPolicyError, ValueError),
     "ArgumentTypeError": (kzpolicy.InputError, TypeError),
+    "ConeTooLargeError": (kzpolicy.InputError,),
     "UnknownIdError": (kzpolicy.KzPolicyError, KeyError),
     "UnknownConditionError": (kzpolicy.UnknownIdError, kzpolicy.InputError, KeyError),
     "EngineError": (kzpolicy.KzPolicyError,),

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from kzpolicy import errors as _errors
 from kzpolicy.errors import (
     ArgumentTypeError,
+    ConeTooLargeError,
     EngineError,
     InputError,
     KnowledgeBaseError,
@@ -49,16 +50,8 @@ from kzpolicy.errors import (
 )
 
 if TYPE_CHECKING:
-    from kzpolicy.analysis.landscape import (
-        Estimate,
-        FactorInfluence,
-        ItemEstimate,
-        ItemFrequency,
-        Landscape,
-        MonteCarlo,
-        landscape,
-        monte_carlo,
-    )
+    from kzpolicy.analysis.landscape import FactorInfluence, ItemFrequency, Landscape, landscape
+    from kzpolicy.analysis.montecarlo import Estimate, ItemEstimate, MonteCarlo, monte_carlo
     from kzpolicy.analysis.probabilities import (
         ItemProbability,
         Probabilities,
@@ -124,11 +117,10 @@ _LAZY: dict[str, str] = {
     "load": "kzpolicy.kb.loading",
     "ReadingLimits": "kzpolicy.kb.limits",
     "Locator": "kzpolicy.kb.schema",
-    **dict.fromkeys(
-        ["Estimate", "FactorInfluence", "ItemEstimate", "ItemFrequency", "Landscape",
-         "MonteCarlo", "landscape", "monte_carlo"],
-        "kzpolicy.analysis.landscape",
-    ),
+    **dict.fromkeys(["FactorInfluence", "ItemFrequency", "Landscape", "landscape"],
+                    "kzpolicy.analysis.landscape"),
+    **dict.fromkeys(["Estimate", "ItemEstimate", "MonteCarlo", "monte_carlo"],
+                    "kzpolicy.analysis.montecarlo"),
     **dict.fromkeys(["ItemProbability", "Probabilities", "ScenarioProbability", "probabilities"],
                     "kzpolicy.analysis.probabilities"),
     **dict.fromkeys(["BeliefSensitivity", "ScenarioChange", "Sensitivity", "Swing",
@@ -152,6 +144,7 @@ __all__ = [
     "CellStatus",
     "ConditionChange",
     "Conditions",
+    "ConeTooLargeError",
     "EngineError",
     "Estimate",
     "FactorInfluence",

@@ -7,6 +7,8 @@
     │   └── ValidationError         the files parse but break checks (.problems, all of them)
     ├── InputError                  bad caller input (also a ValueError)
     │   ├── ArgumentTypeError       an argument of the wrong type or shape (also a TypeError)
+    │   ├── ConeTooLargeError       an item depends on more uncertain conditions than
+    │   │                           exact counting handles (fix or leave some unknown)
     │   └── UnknownConditionError   a condition ID that does not exist (also an UnknownIdError)
     ├── UnknownIdError              an ID the knowledge base lacks: item, scenario, preset,
     │   │                           state, table row, programme (also a KeyError)
@@ -28,6 +30,7 @@ from difflib import get_close_matches
 
 __all__ = [
     "ArgumentTypeError",
+    "ConeTooLargeError",
     "EngineError",
     "InputError",
     "KnowledgeBaseError",
@@ -130,6 +133,12 @@ class ArgumentTypeError(InputError, TypeError):
         super().__init__(
             f"{where}: {name} must be {expected}, not {type(value).__name__} {shown(value)}"
         )
+
+
+class ConeTooLargeError(InputError):
+    """An item depends on more uncertain conditions than exact counting handles (its
+    cone of rules would be summed over too many assignments): fix some of them, or leave
+    them unknown. ``landscape(method="auto")`` enumerates instead."""
 
 
 def expect(where: str, name: str, value: object, types: type | tuple[type, ...],

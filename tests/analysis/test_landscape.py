@@ -16,13 +16,11 @@ import kzpolicy
 from conftest import CliRun
 from kzpolicy.analysis.landscape import (
     Landscape,
-    MonteCarlo,
     enumerate_factors,
     influence_counts,
     landscape,
-    monte_carlo,
-    wilson,
 )
+from kzpolicy.analysis.montecarlo import MonteCarlo, monte_carlo, wilson
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.decision import decide
 from kzpolicy.kb.kinds import FLAGGABLE

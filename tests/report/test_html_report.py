@@ -19,7 +19,7 @@ import pytest
 import kzpolicy
 from conftest import CliRun
 from kzpolicy import InputError
-from kzpolicy.cli.report_commands import emit
+from kzpolicy.cli.options import emit
 from kzpolicy.engine.results import Assessment
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.graph import network

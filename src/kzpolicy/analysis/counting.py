@@ -8,11 +8,11 @@ the others are fixed or unknown. Two facts of the rules make the weights cheap t
 * the scenario decision depends only on how many factors of each scenario are true, and
   the scenarios' factor groups are disjoint, so each group's count is an independent
   (Poisson-binomial) distribution and the scenario's weight is a sum over a small table
-  of counts (:meth:`Counter.scenarios`);
+  of counts (:meth:`FactorCounter.scenarios`);
 * an item depends only on the rules that can lead to it (its *cone*) and on the
   uncertain conditions those rules mention, so its weight is a sum over the assignments
   of those few conditions, each joined with the scenario's weight given them
-  (:meth:`Counter.items`).
+  (:meth:`FactorCounter.items`).
 
 Every sum is exact in the number type of the weights: floats, ``Fraction`` or ``int``.
 Nothing about the article is here; everything comes from the knowledge base.
@@ -32,17 +32,16 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.engine.bitset import BitsetRules, bitset
-from kzpolicy.errors import InputError
+from kzpolicy.errors import ConeTooLargeError, InputError
 from kzpolicy.kb import expr
 from kzpolicy.kb.kinds import FLAGGABLE
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["MAX_CONE", "MAX_TABLE", "ConeTooLargeError", "Counter", "Weights", "compiled",
-           "influence"]
+__all__ = ["MAX_CONE", "MAX_TABLE", "FactorCounter", "Weights", "counter_for", "influence"]
 
 Array: TypeAlias = npt.NDArray[Any]
 Weights: TypeAlias = tuple[Sequence[Any], Sequence[Any]]
-"""Per uncertain condition, in :attr:`Counter.uncertain` order: (true weights, false
+"""Per uncertain condition, in :attr:`FactorCounter.uncertain` order: (true weights, false
 weights)."""
 
 MAX_CONE = 20
@@ -53,10 +52,6 @@ MAX_TABLE = 1 << 24
 _NOT = expr.NEGATION_PREFIX
 _SPARSE_BITS = 6
 _SMALL_TABLE = 64
-
-
-class ConeTooLargeError(InputError):
-    """An item depends on more uncertain conditions than counting handles."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +103,7 @@ class _Table:
     """One item's truth table over its cone's uncertain conditions (and the scenario)."""
 
     variables: tuple[int, ...]
-    """Indices into :attr:`Counter.uncertain`; bit j of an assignment is variables[j]."""
+    """Indices into :attr:`FactorCounter.uncertain`; bit j of an assignment is variables[j]."""
     scenario: bool
     """Whether the table has a scenario axis (the item depends on the implied scenario)."""
     holds: npt.NDArray[np.bool_]
@@ -172,8 +167,9 @@ def _outer(vectors: Sequence[Array]) -> Array:
 
 
 @dataclass(frozen=True, slots=True)
-class _Batch:
-    """Items with the same variables and scenario axis, summed as one matrix."""
+class _TableStack:
+    """The tables of the items with the same variables and scenario axis, stacked into
+    one matrix and summed as one."""
 
     items: tuple[str, ...]
     variables: tuple[int, ...]
@@ -186,8 +182,69 @@ class _Batch:
     exact_holds: Array
     """``holds`` as Python ints, for exact sums."""
     sparse: tuple[tuple[int, ...], ...] | None
-    """Per item, the cells where it holds, when the batch is small enough to sum in
-    Python: assignments, or scenarios for a batch that reads only the scenario."""
+    """Per item, the cells where it holds, when the stack is small enough to sum in
+    Python: assignments, or scenarios for a stack that reads only the scenario."""
+
+
+def _stack(tables: Mapping[str, _Table], others: tuple[int, ...], n_uncertain: int
+           ) -> list[_TableStack]:
+    """The items' tables stacked by variables and scenario axis (``others``: the
+    uncertain conditions outside every factor group)."""
+    sig: dict[tuple[tuple[int, ...], bool], list[str]] = {}
+    for item, tab in tables.items():
+        sig.setdefault((tab.variables, tab.scenario), []).append(item)
+    stacks: list[_TableStack] = []
+    for (variables, scen), ids in sig.items():
+        holds = np.stack([tables[i].holds for i in ids]).reshape(len(ids), -1)
+        pool = others if scen else range(n_uncertain)
+        small = (not variables) if scen else len(variables) <= _SPARSE_BITS
+        sparse = (tuple(tuple(int(x) for x in np.flatnonzero(row)) for row in holds)
+                  if small else None)
+        stacks.append(_TableStack(
+            tuple(ids), variables, scen, holds.astype(np.float64),
+            tuple(i for i in pool if i not in variables),
+            holds.astype(np.int64).astype(object), sparse))
+    return stacks
+
+
+def _fire(facts: dict[str, int], productions: Sequence[tuple[Sequence[str], Sequence[str]]],
+          full: int) -> None:
+    """Fire ``productions`` (what each needs, what it concludes) over the cell bitsets
+    ``facts`` until nothing changes: monotone rules reach the fixpoint within
+    ``len(productions) + 1`` passes."""
+    for _ in range(len(productions) + 1):
+        changed = False
+        for needs, then in productions:
+            col = full
+            for need in needs:
+                col &= facts.get(need, 0)
+                if not col:
+                    break
+            if not col:
+                continue
+            for t in then:
+                old = facts.get(t, 0)
+                if old | col != old:
+                    facts[t] = old | col
+                    changed = True
+        if not changed:
+            break
+
+
+def _assignment_weights(variables: Sequence[int], weights: Weights, exact: bool) -> list[Any]:
+    """The weight of each assignment of ``variables`` (bit j of its index is
+    ``variables[j]``)."""
+    t, f = weights
+    w: list[Any] = [1 if exact else 1.0]
+    for v in variables:
+        w = [x * f[v] for x in w] + [x * t[v] for x in w]
+    return w
+
+
+def _sparse_sums(cells: Sequence[Sequence[int]], w: Sequence[Any], exact: bool) -> list[Any]:
+    """Per item, the sum of the weights ``w`` of the cells where it holds."""
+    zero: Any = 0 if exact else 0.0
+    return [sum((w[a] for a in ones), zero) for ones in cells]
 
 
 class _Runs:
@@ -261,33 +318,64 @@ class _Runs:
         return np.moveaxis(out, [0, 1], [g, g + 1]) if g else out
 
 
-class Counter:
-    """The rules of ``kb`` compiled for one split of the conditions: ``uncertain`` (each
+class FactorCounter:
+    """The rules of ``kb`` prepared for one split of the conditions: ``uncertain`` (each
     weighted true or false), ``fixed`` (asserted), the rest unknown. Evaluate it with
-    :meth:`scenarios` and :meth:`items` for any weights, in any number type."""
+    :meth:`scenarios` and :meth:`items` for any weights, in any number type.
+
+    Preparing takes four steps: the scenarios' factor groups (:meth:`_groups`), the
+    decision over their counts (:meth:`_decision_table`), each item's truth table over its
+    cone (:meth:`_item_tables`, stacked by :func:`_stack`), and the factor counts each
+    assignment of a cone shifts (:meth:`_cone_shifts`)."""
 
     def __init__(self, kb: KnowledgeBase, uncertain: Sequence[str], fixed: Mapping[str, bool],
                  *, max_cone: int | None = None, max_table: int | None = None) -> None:
-        max_cone = MAX_CONE if max_cone is None else max_cone
-        max_table = MAX_TABLE if max_table is None else max_table
         self.kb = kb
         self.engine: BitsetRules = bitset(kb)
         self.uncertain: tuple[str, ...] = tuple(uncertain)
         self.fixed = dict(fixed)
         self.scenario_ids: tuple[str, ...] = self.engine.scenario_ids
         position = {c: i for i, c in enumerate(self.uncertain)}
-        groups: list[list[int]] = []
-        base: list[int] = []
-        in_group: set[int] = set()
-        for sc in kb.scenarios.values():
-            ids = [f.id for f in sc.factors]
-            groups.append([position[f] for f in ids if f in position])
-            in_group.update(groups[-1])
-            base.append(sum(1 for f in ids if f not in position and self.fixed.get(f) is True))
-        self.groups: tuple[tuple[int, ...], ...] = tuple(tuple(g) for g in groups)
+        self.groups, base = self._groups(position)
+        in_group = {i for g in self.groups for i in g}
         self.others: tuple[int, ...] = tuple(i for i in range(len(self.uncertain))
                                              if i not in in_group)
-        dims = tuple(len(g) + 1 for g in groups)
+        self.decision: npt.NDArray[np.uint8] = self._decision_table(
+            base, MAX_TABLE if max_table is None else max_table)
+        # the groups with an uncertain factor; the others' counts are fixed
+        self.active: tuple[int, ...] = tuple(n for n, g in enumerate(self.groups) if g) or (0,)
+        squeezed = self.decision[tuple(slice(None) if n in self.active else 0
+                                       for n in range(len(self.groups)))]
+        self.runs = _Runs(squeezed, len(self.scenario_ids))
+        self.deciding: tuple[bool, ...] = tuple(
+            bool(np.any(np.diff(self.decision.astype(np.int16), axis=n) != 0))
+            for n in range(len(self.groups)))
+        """Per scenario: whether its count ever changes the decision."""
+        self.tables: dict[str, _Table] = self._item_tables(
+            position, MAX_CONE if max_cone is None else max_cone)
+        self._stacks = _stack(self.tables, self.others, len(self.uncertain))
+        self._shifts = self._cone_shifts()
+        self._depends: dict[str, tuple[str, ...]] = {}
+        self.memo: dict[str, object] = {}
+        """What callers derive from this counter and keep with it."""
+
+    # ------------------------------------------------------------------ preparing
+    def _groups(self, position: Mapping[str, int]
+                ) -> tuple[tuple[tuple[int, ...], ...], list[int]]:
+        """Per scenario, in the article's order: its uncertain factors (indices into
+        :attr:`uncertain`), and how many of its other factors are fixed true."""
+        groups: list[tuple[int, ...]] = []
+        base: list[int] = []
+        for sc in self.kb.scenarios.values():
+            ids = [f.id for f in sc.factors]
+            groups.append(tuple(position[f] for f in ids if f in position))
+            base.append(sum(1 for f in ids if f not in position and self.fixed.get(f) is True))
+        return tuple(groups), base
+
+    def _decision_table(self, base: Sequence[int], max_table: int) -> npt.NDArray[np.uint8]:
+        """The implied scenario for every combination of the groups' uncertain counts
+        (each axis from 0 to the group's size), the fixed counts ``base`` added."""
+        dims = tuple(len(g) + 1 for g in self.groups)
         cells = math.prod(dims)
         if cells > max_table:
             raise InputError(
@@ -295,56 +383,19 @@ class Counter:
                 f"factor counts (at most {max_table:,}); make fewer factors uncertain")
         counts = np.indices(dims, dtype=np.int64)
         counts += np.array(base, dtype=np.int64).reshape(-1, *(1,) * len(dims))
-        self.decision: npt.NDArray[np.uint8] = self.engine.decide_counts(counts)
-        # the groups with an uncertain factor; the others' counts are fixed
-        self.active: tuple[int, ...] = tuple(n for n, g in enumerate(groups) if g) or (0,)
-        squeezed = self.decision[tuple(slice(None) if n in self.active else 0
-                                       for n in range(len(dims)))]
-        self.runs = _Runs(squeezed, len(self.scenario_ids))
-        self._depends: dict[str, tuple[str, ...]] = {}
-        self.memo: dict[str, object] = {}
-        """What callers derive from this compilation and keep with it."""
-        self.tables: dict[str, _Table] = {}
-        reachable = set(np.flatnonzero(np.bincount(self.decision.reshape(-1))).tolist())
-        self.deciding: tuple[bool, ...] = tuple(
-            bool(np.any(np.diff(self.decision.astype(np.int16), axis=n) != 0))
-            for n in range(len(dims)))
-        """Per scenario: whether its count ever changes the decision."""
-        for item, cone in kb.derived(_cones).items():
-            self.tables[item] = self._table(item, cone, position, max_cone, reachable)
-        sig: dict[tuple[tuple[int, ...], bool], list[str]] = {}
-        for item, tab in self.tables.items():
-            sig.setdefault((tab.variables, tab.scenario), []).append(item)
-        self._batches: list[_Batch] = []
-        for (variables, scen), ids in sig.items():
-            holds = np.stack([self.tables[i].holds for i in ids]).reshape(len(ids), -1)
-            pool = self.others if scen else range(len(self.uncertain))
-            small = (not variables) if scen else len(variables) <= _SPARSE_BITS
-            sparse = (tuple(tuple(int(x) for x in np.flatnonzero(row)) for row in holds)
-                      if small else None)
-            self._batches.append(_Batch(
-                tuple(ids), variables, scen, holds.astype(np.float64),
-                tuple(i for i in pool if i not in variables),
-                holds.astype(np.int64).astype(object), sparse))
-        group_of = {i: k for k, n in enumerate(self.active) for i in self.groups[n]}
-        self._shifts: dict[tuple[int, ...], tuple[list[tuple[int, ...]], Array]] = {}
-        for b in self._batches:
-            if b.scenario and b.variables not in self._shifts:
-                # per assignment, how many of the cone's factors of each group are true
-                a = np.arange(1 << len(b.variables), dtype=np.int64)
-                per = np.zeros((len(a), len(self.active)), dtype=np.int64)
-                for j, v in enumerate(b.variables):
-                    if v in group_of:
-                        per[:, group_of[v]] += (a >> j) & 1
-                radix = np.cumprod([1, *(len(b.variables) + 1 for _ in self.active[1:])])
-                codes, rows = np.unique(per @ radix, return_inverse=True)
-                found = [tuple(int(c) // int(r) % (len(b.variables) + 1) for r in radix)
-                         for c in codes]
-                self._shifts[b.variables] = (found, rows.reshape(-1))
+        return self.engine.decide_counts(counts)
 
-    # ------------------------------------------------------------------ compiling
+    def _item_tables(self, position: Mapping[str, int], max_cone: int) -> dict[str, _Table]:
+        """Each flaggable item's truth table over its cone (:meth:`_table`)."""
+        reachable = sorted(np.flatnonzero(np.bincount(self.decision.reshape(-1))).tolist())
+        return {item: self._table(item, cone, position, max_cone, reachable)
+                for item, cone in self.kb.derived(_cones).items()}
+
     def _table(self, item: str, cone: _Cone, position: Mapping[str, int],
-               max_cone: int, reachable: set[int]) -> _Table:
+               max_cone: int, reachable: list[int]) -> _Table:
+        """One item's truth table: its cone's rules fired over every assignment of the
+        cone's uncertain conditions (and every scenario, when the cone reads one), then
+        cut to what the item depends on."""
         variables = sorted(position[c] for c in cone.conditions if c in position)
         k = len(variables)
         if k > max_cone:
@@ -355,6 +406,22 @@ class Counter:
         # columns as Python int bitsets over the cells (assignment a, scenario s) at
         # bit a * n_scen + s: the cones are small, and int operations are fast
         var_masks, scen_masks, full = _masks(k, n_scen)
+        facts = self._cone_facts(cone, position, variables, var_masks, full)
+        if cone.scenario:
+            for n, sid in enumerate(self.scenario_ids):
+                facts[sid] = scen_masks[n]
+        prods = [self.engine.productions[i] for i in cone.productions]
+        _fire(facts, [(p.needs, p.rule.then) for p in prods], full)
+        holds = _unpack(facts.get(item, 0), (1 << k) * n_scen).reshape(1 << k, n_scen)
+        if not cone.scenario:
+            holds = holds[:, 0]
+        table, kept, scen = _reduce(holds, variables, cone.scenario, reachable)
+        return _Table(kept, scen, np.ascontiguousarray(table))
+
+    def _cone_facts(self, cone: _Cone, position: Mapping[str, int], variables: list[int],
+                    var_masks: tuple[int, ...], full: int) -> dict[str, int]:
+        """The cells where each condition the cone reads (and its negation) holds: an
+        uncertain one where its variable is true, a fixed one everywhere or nowhere."""
         facts: dict[str, int] = {}
         for c in cone.conditions:
             if c in position:
@@ -362,32 +429,32 @@ class Counter:
                 facts[c], facts[_NOT + c] = bit, full ^ bit
             elif c in self.fixed:
                 facts[c], facts[_NOT + c] = (full, 0) if self.fixed[c] else (0, full)
-        if cone.scenario:
-            for n, sid in enumerate(self.scenario_ids):
-                facts[sid] = scen_masks[n]
-        prods = [self.engine.productions[i] for i in cone.productions]
-        for _ in range(len(prods) + 1):  # monotone rules: a fixpoint within len+1 passes
-            changed = False
-            for p in prods:
-                col = full
-                for need in p.needs:
-                    col &= facts.get(need, 0)
-                    if not col:
-                        break
-                if not col:
-                    continue
-                for t in p.rule.then:
-                    old = facts.get(t, 0)
-                    if old | col != old:
-                        facts[t] = old | col
-                        changed = True
-            if not changed:
-                break
-        holds = _unpack(facts.get(item, 0), (1 << k) * n_scen).reshape(1 << k, n_scen)
-        if not cone.scenario:
-            holds = holds[:, 0]
-        table, kept, scen = _reduce(holds, variables, cone.scenario, sorted(reachable))
-        return _Table(kept, scen, np.ascontiguousarray(table))
+        return facts
+
+    def _cone_shifts(self) -> dict[tuple[int, ...], tuple[list[tuple[int, ...]], Array]]:
+        """For each stack that reads the scenario, by its variables: the factor counts
+        its assignments add to the active groups (:meth:`_shifts_of`)."""
+        group_of = {i: k for k, n in enumerate(self.active) for i in self.groups[n]}
+        shifts: dict[tuple[int, ...], tuple[list[tuple[int, ...]], Array]] = {}
+        for b in self._stacks:
+            if b.scenario and b.variables not in shifts:
+                shifts[b.variables] = self._shifts_of(b.variables, group_of)
+        return shifts
+
+    def _shifts_of(self, variables: tuple[int, ...], group_of: Mapping[int, int]
+                   ) -> tuple[list[tuple[int, ...]], Array]:
+        """Per assignment of ``variables``, how many of the cone's factors of each active
+        group are true: the distinct count vectors, and each assignment's row among them."""
+        a = np.arange(1 << len(variables), dtype=np.int64)
+        per = np.zeros((len(a), len(self.active)), dtype=np.int64)
+        for j, v in enumerate(variables):
+            if v in group_of:
+                per[:, group_of[v]] += (a >> j) & 1
+        radix = np.cumprod([1, *(len(variables) + 1 for _ in self.active[1:])])
+        codes, rows = np.unique(per @ radix, return_inverse=True)
+        found = [tuple(int(c) // int(r) % (len(variables) + 1) for r in radix)
+                 for c in codes]
+        return found, rows.reshape(-1)
 
     # ------------------------------------------------------------------ evaluating
     def _mass(self, weights: Weights, indices: Sequence[int], exact: bool) -> Any:
@@ -437,40 +504,41 @@ class Counter:
               scenarios: Sequence[Any] | None = None) -> dict[str, Any]:
         """The weight of the inputs that flag each flaggable item (``scenarios``: what
         :meth:`scenarios` gives for the same weights, when already computed)."""
-        t, f = weights
-        zero: Any = 0 if exact else 0.0
         out: dict[str, Any] = {}
         conditional: dict[tuple[int, ...], Array] = {}
-        for b in self._batches:
-            if b.sparse is not None:  # few assignments: sum in Python
-                if b.scenario:
-                    if scenarios is None:
-                        scenarios = self.scenarios(weights, exact=exact, normalised=True)
-                    w: Sequence[Any] = scenarios
-                else:
-                    w = [1 if exact else 1.0]
-                    for v in b.variables:  # bit j of the index is variables[j]
-                        w = [x * f[v] for x in w] + [x * t[v] for x in w]
-                values: Any = [sum((w[a] for a in ones), zero) for ones in b.sparse]
-            else:
-                wa = np.ones(1, dtype=object if exact else np.float64)
-                for v in b.variables:
-                    wa = np.concatenate([wa * f[v], wa * t[v]])
-                h = b.exact_holds if exact else b.holds
-                if b.scenario:
-                    q = conditional.get(b.variables)
-                    if q is None:
-                        q = conditional[b.variables] = self._conditional(
-                            weights, b.variables, exact)
-                    values = h @ (wa[:, None] * q).reshape(-1)
-                else:
-                    values = h @ wa
+        for b in self._stacks:
+            values: Any
+            if b.sparse is None:
+                values = self._dense_values(b, weights, exact, conditional)
+            elif b.scenario:  # a small stack that reads only the scenario
+                if scenarios is None:
+                    scenarios = self.scenarios(weights, exact=exact, normalised=True)
+                values = _sparse_sums(b.sparse, scenarios, exact)
+            else:  # a small stack: sum in Python
+                values = _sparse_sums(b.sparse, _assignment_weights(b.variables, weights, exact),
+                                      exact)
             if not normalised and b.outside:
                 mass = self._mass(weights, b.outside, exact)
                 values = [v * mass for v in values]
             for item, v in zip(b.items, values, strict=True):
                 out[item] = v
         return {item: out[item] for item in self.tables}
+
+    def _dense_values(self, b: _TableStack, weights: Weights, exact: bool,
+                      conditional: dict[tuple[int, ...], Array]) -> Any:
+        """The items of a stack, summed as one matrix product over its assignments (and
+        scenarios: ``conditional`` keeps :meth:`_conditional` by variables)."""
+        t, f = weights
+        wa = np.ones(1, dtype=object if exact else np.float64)
+        for v in b.variables:
+            wa = np.concatenate([wa * f[v], wa * t[v]])
+        h = b.exact_holds if exact else b.holds
+        if not b.scenario:
+            return h @ wa
+        q = conditional.get(b.variables)
+        if q is None:
+            q = conditional[b.variables] = self._conditional(weights, b.variables, exact)
+        return h @ (wa[:, None] * q).reshape(-1)
 
     def depends_on(self, item: str) -> tuple[str, ...]:
         """The uncertain conditions an item's table reads (and, when it depends on the
@@ -491,7 +559,7 @@ class Counter:
                      for i in g)
 
 
-def influence(counter: Counter) -> list[Any]:
+def influence(counter: FactorCounter) -> list[Any]:
     """Per scenario (in ``scenario_ids`` order): the weight of the inputs in which one
     of its uncertain factors, switched alone from false to true, changes the implied
     scenario, counted once per direction (as in the enumerating landscape). The
@@ -514,8 +582,9 @@ def influence(counter: Counter) -> list[Any]:
     return out
 
 
-class _Compiled:
-    """The compilations of one knowledge base by split: the last ``SIZE`` made."""
+class _CounterCache:
+    """A cache of the counters (:class:`FactorCounter`) of one knowledge base, by split:
+    the last ``SIZE`` made."""
 
     SIZE = 32
 
@@ -523,14 +592,14 @@ class _Compiled:
         self.kb = kb
         self.lock = threading.Lock()
         self.found: OrderedDict[tuple[tuple[str, ...], frozenset[tuple[str, bool]]],
-                                Counter] = OrderedDict()
+                                FactorCounter] = OrderedDict()
 
-    def get(self, uncertain: tuple[str, ...], fixed: dict[str, bool]) -> Counter:
+    def get(self, uncertain: tuple[str, ...], fixed: dict[str, bool]) -> FactorCounter:
         key = (uncertain, frozenset(fixed.items()))
         hit = self.found.get(key)  # a read needs no lock; the order is of first use
         if hit is not None:
             return hit
-        counter = Counter(self.kb, uncertain, fixed)
+        counter = FactorCounter(self.kb, uncertain, fixed)
         with self.lock:
             self.found[key] = counter
             while len(self.found) > self.SIZE:
@@ -538,9 +607,9 @@ class _Compiled:
         return counter
 
 
-def compiled(kb: KnowledgeBase, uncertain: tuple[str, ...], fixed: dict[str, bool]
-             ) -> Counter:
-    """The :class:`Counter` of ``kb`` for a split, built once and kept among the last
-    ones made (a compilation depends only on which conditions are uncertain and
-    which fixed, not on the weights)."""
-    return kb.derived(_Compiled).get(uncertain, fixed)
+def counter_for(kb: KnowledgeBase, uncertain: tuple[str, ...], fixed: dict[str, bool]
+                ) -> FactorCounter:
+    """The :class:`FactorCounter` of ``kb`` for a split, built once and kept among the
+    last ones made (a counter depends only on which conditions are uncertain and which
+    fixed, not on the weights)."""
+    return kb.derived(_CounterCache).get(uncertain, fixed)

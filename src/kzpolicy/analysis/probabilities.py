@@ -1,11 +1,12 @@
 """Exact probabilities: each scenario's and each item's, when conditions hold with given
 probabilities.
 
-Each condition in ``beliefs`` is true with its probability and false otherwise,
-independently (the semantics of ``monte_carlo``, without sampling); ``fixed`` and the
-preset assert conditions; the rest stay unknown. The probabilities are sums over the
-factor counts and over each item's cone of rules (:mod:`kzpolicy.analysis.counting`),
-exact up to float rounding, or exactly as fractions with ``exact=True``.
+Each condition in ``beliefs`` (:mod:`kzpolicy.analysis.beliefs`) is true with its
+probability and false otherwise, independently (the semantics of ``monte_carlo``, without
+sampling); ``fixed`` and the preset assert conditions; the rest stay unknown. The
+probabilities are sums over the factor counts and over each item's cone of rules
+(:mod:`kzpolicy.analysis.counting`), exact up to float rounding, or exactly as fractions
+with ``exact=True``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from kzpolicy.analysis.counting import Counter, compiled
-from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
+from kzpolicy.analysis.beliefs import (
+    Belief,
+    Beliefs,
+    as_fraction,
+    check_beliefs,
+    fixed_beside,
+    in_condition_order,
+)
+from kzpolicy.analysis.counting import FactorCounter, counter_for
+from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.results import ResultModel, trusted
-from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, expect
+from kzpolicy.errors import expect
 from kzpolicy.kb.kinds import ENGAGED_KINDS, RISK_KINDS
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
@@ -33,8 +42,6 @@ __all__ = [
     "probabilities",
     "situation",
 ]
-
-Belief = float | int | Fraction
 
 
 class ScenarioProbability(ResultModel):
@@ -85,75 +92,34 @@ class Probabilities(ResultModel):
 
 
 # ---------------------------------------------------------------------- input
-def _belief(key: str, value: object) -> Belief:
-    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
-        raise InputError(f"the probability of {key!r} must be a number from 0 to 1, got "
-                         f"{value!r} ({type(value).__name__})")
-    if not 0 <= value <= 1:  # also rejects NaN
-        raise InputError(f"the probability of {key!r} must be from 0 to 1, got {value!r}")
-    return value
-
-
-def check_beliefs(where: str, kb: KnowledgeBase, beliefs: object) -> dict[str, Belief]:
-    """``beliefs`` checked: condition IDs of ``kb`` mapped to numbers from 0 to 1."""
-    if not isinstance(beliefs, Mapping):
-        raise ArgumentTypeError(where, "beliefs",
-                                "a mapping {condition ID: probability from 0 to 1}", beliefs)
-    out: dict[str, Belief] = {}
-    for key, value in beliefs.items():
-        if not isinstance(key, str):
-            raise InputError(f"a condition ID must be a string, got {key!r}")
-        if key not in kb.factors and key not in kb.conditions:
-            raise UnknownConditionError(key, kb.condition_ids)
-        out[key] = _belief(key, value)
-    return out
-
-
-def as_fraction(value: Belief) -> Fraction:
-    """A belief as a fraction: a float as the decimal it prints as (0.7 is 7/10)."""
-    if isinstance(value, float):
-        return Fraction(repr(value))
-    return Fraction(value)
-
-
 @dataclass(frozen=True)
 class Situation:
     """Checked input: the knowledge base, the beliefs in condition order, the fixed
-    conditions, and the rules compiled for that split (:class:`Counter`)."""
+    conditions, and the rules prepared for that split (:class:`FactorCounter`)."""
 
     kb: KnowledgeBase
     beliefs: dict[str, Belief]
     fixed: dict[str, bool]
-    counter: Counter
-
-
-def _positions(kb: KnowledgeBase) -> dict[str, int]:
-    """Each condition's place in ``kb.condition_ids``."""
-    return {c: n for n, c in enumerate(kb.condition_ids)}
+    counter: FactorCounter
 
 
 def situation(where: str, beliefs: object, fixed: ConditionInput, preset: str | None,
               kb: KnowledgeBase | None, exact: object) -> Situation:
-    """Check the arguments of ``where`` and compile the rules for them."""
+    """Check the arguments of ``where`` and prepare the rules for them."""
     expect(where, "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
     base_kb = knowledge_base(where, kb)
     expect(where, "exact", exact, bool, "True (fractions too) or False")
-    probs = check_beliefs(where, base_kb, beliefs)
-    own = normalise(fixed, base_kb)
-    clash = sorted(set(own) & set(probs))
-    if clash:
-        raise InputError(f"{clash[0]!r} is both fixed and given a probability; give one")
-    base = {c: v for c, v in resolve(base_kb, own, preset=preset).items() if c not in probs}
-    position = base_kb.derived(_positions)
-    order = tuple(sorted(probs, key=position.__getitem__))
-    counter = compiled(base_kb, order, base)
+    probs = check_beliefs(where, "beliefs", base_kb, beliefs)
+    base = fixed_beside(base_kb, probs, fixed, preset)
+    order = in_condition_order(base_kb, probs)
+    counter = counter_for(base_kb, order, base)
     return Situation(base_kb, {c: probs[c] for c in order}, base, counter)
 
 
 def _item_fields(s: Situation) -> list[tuple[dict[str, Any], bool]]:
     """Each flaggable item's fields that do not depend on the belief values, and whether
-    it is a risk (else engaged); kept with the compiled rules."""
+    it is a risk (else engaged); kept with the counter."""
     memo = s.counter.memo.get("item fields")
     if memo is not None:
         return memo  # type: ignore[return-value]
@@ -166,20 +132,6 @@ def _item_fields(s: Situation) -> list[tuple[dict[str, Any], bool]]:
                           info.kind in RISK_KINDS))
     s.counter.memo["item fields"] = found
     return found
-
-
-_M = TypeVar("_M", bound=ResultModel)
-
-
-def _model(cls: type[_M], fields: dict[str, Any]) -> _M:
-    """``trusted(cls, **fields)`` without copying ``fields`` (the hot path)."""
-    obj = cls.__new__(cls)
-    setattr_ = object.__setattr__
-    setattr_(obj, "__dict__", fields)
-    setattr_(obj, "__pydantic_fields_set__", set(fields))
-    setattr_(obj, "__pydantic_extra__", None)
-    setattr_(obj, "__pydantic_private__", None)
-    return obj
 
 
 # ---------------------------------------------------------------------- evaluation
@@ -209,7 +161,7 @@ def most_likely(ids: tuple[str, ...], values: list[Any]) -> str:
 
 
 def probabilities(
-    beliefs: Mapping[str, float | Fraction],
+    beliefs: Beliefs,
     *,
     fixed: ConditionInput = None,
     preset: str | None = None,
@@ -247,7 +199,7 @@ def build(s: Situation, exact: bool) -> Probabilities:
     for static, bucket in _item_fields(s):
         p = items[static["id"]]
         fields = {**static, "probability": float(p), "exact": Fraction(p) if exact else None}
-        (risks if bucket else engaged).append(_model(ItemProbability, fields))
+        (risks if bucket else engaged).append(trusted(ItemProbability, **fields))
 
     known = set(s.beliefs) | set(s.fixed)
     return trusted(

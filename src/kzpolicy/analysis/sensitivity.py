@@ -15,13 +15,8 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
-from kzpolicy.analysis.probabilities import (
-    Situation,
-    as_fraction,
-    evaluate,
-    most_likely,
-    situation,
-)
+from kzpolicy.analysis.beliefs import Beliefs, as_fraction
+from kzpolicy.analysis.probabilities import Situation, evaluate, most_likely, situation
 from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -164,7 +159,7 @@ def _belief(s: Situation, c: str, values: Mapping[str, Any], exact: bool
 
 
 def sensitivity(
-    beliefs: Mapping[str, float | Fraction],
+    beliefs: Beliefs,
     *,
     fixed: ConditionInput = None,
     preset: str | None = None,

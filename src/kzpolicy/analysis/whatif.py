@@ -9,7 +9,8 @@ implied scenario. Only scenario factors enter the decision rule, so only they ca
 it: a factor asserted true is switched to false (clearing it has the same effect on
 the scenario), any other factor is switched to true.
 
-Both use the compiled engine, which agrees with durable-rules on every result.
+Both use the bitset engine (:mod:`kzpolicy.engine.bitset`), which agrees with durable-rules
+on every result.
 """
 
 from __future__ import annotations

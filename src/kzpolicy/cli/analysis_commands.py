@@ -14,11 +14,14 @@ import time
 from typing import Any, TextIO
 
 from kzpolicy.cli.options import (
+    add_belief_arguments,
     add_input_arguments,
     gather,
+    gather_beliefs,
     knowledge_base,
+    merge,
     parse_set,
-    read_conditions_file,
+    parse_whole,
 )
 from kzpolicy.errors import InputError
 
@@ -37,16 +40,6 @@ def _emit(result: Any, fmt: str, out: TextIO) -> int:
     else:
         out.write(_whatif_report.text(result) + "\n")
     return 0
-
-
-def _whole(raw: str, option: str, *, low: int = 0) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InputError(f"{option} {raw}: expected a whole number") from None
-    if value < low:
-        raise InputError(f"{option} {raw}: must be at least {low}")
-    return value
 
 
 class _Bar:
@@ -75,11 +68,8 @@ def _cmd_what_if(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.analysis.whatif import what_if
 
     kb = knowledge_base(args)
-    base = gather(argparse.Namespace(file=args.file, set=args.base))
-    changes: dict[str, bool | None] = {}
-    for raw in args.set or []:
-        ident, value = parse_set(raw)
-        changes[ident] = value
+    base = gather(argparse.Namespace(file=args.file, set=args.base), kb)
+    changes: dict[str, bool | None] = {**merge(parse_set(raw) for raw in args.set or [])}
     for ident in args.clear or []:
         if ident in changes:
             raise InputError(f"condition {ident!r} is both set and cleared")
@@ -93,13 +83,13 @@ def _cmd_tipping(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.analysis.whatif import tipping_points
 
     kb = knowledge_base(args)
-    result = tipping_points(gather(args), preset=args.preset, kb=kb,
-                            max_size=_whole(args.max_size, "--max-size", low=1),
+    result = tipping_points(gather(args, kb), preset=args.preset, kb=kb,
+                            max_size=parse_whole(args.max_size, "--max-size", low=1),
                             all_minimal=args.all)
     if args.format == "text":
         from kzpolicy.report.analysis_text import TIPPING_LIMIT, tipping_text
 
-        given = None if args.limit is None else _whole(args.limit, "--limit")
+        given = None if args.limit is None else parse_whole(args.limit, "--limit")
         limit = (None if args.all else TIPPING_LIMIT) if given is None else (given or None)
         out.write(tipping_text(result, limit) + "\n")
         return 0
@@ -110,45 +100,25 @@ def _cmd_landscape(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.analysis.landscape import landscape
 
     kb = knowledge_base(args)
-    result = landscape(gather(args), preset=args.preset, kb=kb, progress=_Bar("landscape"),
+    result = landscape(gather(args, kb), preset=args.preset, kb=kb, progress=_Bar("landscape"),
                        method=args.method)
     return _emit(result, args.format, out)
 
 
-def _parse_prob(raw: str) -> tuple[str, Any]:
-    ident, sep, value = raw.partition("=")
-    if not sep:
-        raise InputError(f"--prob {raw}: write ID=P with P from 0 to 1, e.g. --prob D1=0.3")
-    try:
-        return ident, float(value)
-    except ValueError:
-        raise InputError(f"--prob {raw}: {value!r} is not a number from 0 to 1") from None
-
-
 def _cmd_monte_carlo(args: argparse.Namespace, out: TextIO) -> int:
-    from kzpolicy.analysis.landscape import monte_carlo
+    from kzpolicy.analysis.montecarlo import monte_carlo
 
     kb = knowledge_base(args)
-    pairs: list[tuple[str, Any]] = []
-    if args.probabilities:
-        pairs += read_conditions_file(args.probabilities)
-    pairs += [_parse_prob(p) for p in args.prob or []]
-    probs: dict[str, Any] = {}
-    for ident, value in pairs:
-        if ident in probs and probs[ident] != value:
-            raise InputError(f"condition {ident!r} is given two probabilities")
-        probs[ident] = value
-    if not probs:
-        raise InputError("give at least one probability: --prob ID=P or --probabilities FILE")
+    probs = gather_beliefs(args)
     try:
         confidence = float(args.confidence)
     except ValueError:
         raise InputError(f"--confidence {args.confidence}: expected a number such as 0.95") \
             from None
     result = monte_carlo(
-        probs, fixed=gather(args), preset=args.preset, kb=kb,
-        samples=_whole(args.samples, "--samples", low=1),
-        seed=None if args.seed is None else _whole(args.seed, "--seed"),
+        probs, fixed=gather(args, kb), preset=args.preset, kb=kb,
+        samples=parse_whole(args.samples, "--samples", low=1),
+        seed=None if args.seed is None else parse_whole(args.seed, "--seed"),
         confidence=confidence, progress=_Bar("monte-carlo"),
     )
     return _emit(result, args.format, out)
@@ -205,10 +175,7 @@ def register(subparsers: Any) -> None:
         "monte-carlo", help="scenario and risk probabilities by sampling",
         description="Draw each condition true with the given probability (false "
         "otherwise); estimate each scenario's and item's probability with intervals.")
-    p.add_argument("--prob", action="append", metavar="ID=P",
-                   help="the probability that a condition holds (repeatable)")
-    p.add_argument("--probabilities", metavar="FILE",
-                   help="probabilities from a .yaml or .json mapping of IDs to numbers")
+    add_belief_arguments(p)
     _common(p, conditions="fix a condition in every sample")
     p.add_argument("--samples", default="100000", metavar="N", help="default 100000")
     p.add_argument("--seed", metavar="N", help="make the run reproducible")

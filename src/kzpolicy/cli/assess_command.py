@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from kzpolicy.cli.options import add_engine_argument, add_input_arguments, gather, knowledge_base
-from kzpolicy.cli.report_commands import emit
+from kzpolicy.cli.options import (
+    add_engine_argument,
+    add_input_arguments,
+    emit,
+    gather,
+    knowledge_base,
+)
 from kzpolicy.errors import InputError
 
 __all__ = ["register"]
@@ -19,7 +24,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     if args.explain and args.format != "text":
         raise InputError(f"--explain goes with --format text, not --format {args.format}")
     kb = knowledge_base(args)
-    result = assess(gather(args), preset=args.preset, kb=kb, engine=args.engine)
+    result = assess(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine)
     if args.format == "json":
         text = result.model_dump_json(indent=2) + "\n"
     elif args.format == "text" and args.explain:

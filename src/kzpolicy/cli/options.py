@@ -1,5 +1,10 @@
-"""Command-line input shared by every command: --set, --file, --preset, --rules, JSON output.
+"""Command-line input and output shared by every command: one parser per kind of option
+(``--set ID[=true|false]``, ``--prob ID=P``, whole numbers, ``--file``), the one rule for
+an ID given twice (:func:`merge`), ``--preset``/``--rules``, and writing the output
+(:func:`emit`, :func:`dump`).
 
+Conditions from a file are read by the library's reader
+(:func:`kzpolicy.engine.conditions.normalise`), so a file says what an API body says.
 The command modules import from here; this module imports none of them.
 """
 
@@ -8,8 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
+from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from kzpolicy.errors import InputError
 
@@ -18,14 +25,22 @@ if TYPE_CHECKING:  # the knowledge base and the YAML reader load when a command 
 
 __all__ = [
     "Parser",
+    "add_belief_arguments",
     "add_engine_argument",
     "add_input_arguments",
     "dump",
+    "emit",
     "gather",
+    "gather_beliefs",
     "knowledge_base",
+    "merge",
+    "parse_prob",
     "parse_set",
-    "read_conditions_file",
+    "parse_whole",
+    "read_file",
 ]
+
+_V = TypeVar("_V")
 
 
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
@@ -38,6 +53,24 @@ def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
 def dump(data: Any, out: TextIO) -> None:
     """``data`` as indented JSON on ``out``."""
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def emit(text: str, path: str | None, out: TextIO) -> int:
+    """Write ``text`` to the file ``path`` (standard output for None or ``-``).
+
+    Exit status 0, or 1 with one line on standard error when the file cannot be written
+    (like a failed standard output: the input was fine, the output was not).
+    """
+    if path is None or path == "-":
+        out.write(text)
+        return 0
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"kzpolicy: error: -o {path}: cannot write the file "
+                         f"({exc.strerror or exc})\n")
+        return 1
+    return 0
 
 
 _TRUE = {"true", "yes", "1", "on"}
@@ -74,6 +107,7 @@ class _Once(argparse._StoreAction):
         super().__call__(parser, namespace, values, option_string)
 
 
+# ---------------------------------------------------------------------- one value
 def parse_set(raw: str, flag: str = "--set") -> tuple[str, bool]:
     """One ``ID[=true|false]`` value of ``flag`` (``--set``, ``--what-if``, ...) as
     ``(ID, bool)``."""
@@ -88,62 +122,126 @@ def parse_set(raw: str, flag: str = "--set") -> tuple[str, bool]:
     raise InputError(f"{flag} {raw}: the value must be true or false, not {value!r}")
 
 
-def read_conditions_file(path: str) -> list[tuple[str, Any]]:
-    """The ``(ID, value)`` pairs of a ``--file`` (YAML or JSON; ``-`` reads standard
+def parse_prob(raw: str) -> tuple[str, float | Fraction]:
+    """One ``ID=P`` of ``--prob``: P a decimal (0.7) or a fraction (7/10). Whether it is
+    from 0 to 1 the library checks (:mod:`kzpolicy.analysis.beliefs`)."""
+    ident, sep, value = raw.partition("=")
+    if not sep or not ident:
+        raise InputError(f"--prob {raw}: write ID=P with P from 0 to 1, e.g. --prob D1=0.3")
+    text = value.strip()
+    try:
+        return ident, float(text)
+    except ValueError:
+        pass
+    try:
+        return ident, Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"--prob {raw}: {value!r} is not a number from 0 to 1 "
+                         "(write 0.3 or 3/10)") from None
+
+
+def parse_whole(raw: str, option: str, *, low: int = 0) -> int:
+    """The whole number ``raw`` of ``option``, at least ``low``."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{option} {raw}: expected a whole number") from None
+    if value < low:
+        raise InputError(f"{option} {raw}: must be at least {low}")
+    return value
+
+
+# ---------------------------------------------------------------------- many values
+_CONDITION_TWICE = "twice, once true and once false"
+"""How :func:`merge` words a condition given both true and false."""
+
+
+def merge(pairs: Iterable[tuple[str, _V]], twice: str = _CONDITION_TWICE) -> dict[str, _V]:
+    """``(ID, value)`` pairs from every option and file of a command, as one mapping: the
+    one rule for an ID given twice. The same value again is fine; another value is an
+    error, worded "condition 'ID' is given {twice}"."""
+    out: dict[str, _V] = {}
+    for ident, value in pairs:
+        if ident in out and out[ident] != value:
+            raise InputError(f"condition {ident!r} is given {twice}")
+        out[ident] = value
+    return out
+
+
+def read_file(path: str, flag: str) -> object:
+    """The data of the YAML or JSON file ``path`` given to ``flag`` (``-`` reads standard
     input, as YAML, of which JSON is a subset)."""
     if path == "-":
-        data = _parse_stdin()
-    else:
-        file = Path(path)
-        if file.is_dir():
-            raise InputError(f"--file {path}: is a folder, not a file")
-        if not file.exists():
-            raise InputError(f"--file {path}: no such file")
-        if not file.is_file():
-            raise InputError(f"--file {path}: not a regular file (give a .yaml or .json file)")
-        if file.suffix == ".json":
-            try:
-                data = json.loads(file.read_text(encoding="utf-8"))
-            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-                raise InputError(f"--file {path}: invalid JSON ({exc})") from exc
-        else:
-            from kzpolicy.kb.strict_yaml import read_yaml
+        return _parse_stdin(flag)
+    file = Path(path)
+    if file.is_dir():
+        raise InputError(f"{flag} {path}: is a folder, not a file")
+    if not file.exists():
+        raise InputError(f"{flag} {path}: no such file")
+    if not file.is_file():
+        raise InputError(f"{flag} {path}: not a regular file (give a .yaml or .json file)")
+    if file.suffix == ".json":
+        try:
+            return json.loads(file.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            raise InputError(f"{flag} {path}: invalid JSON ({exc})") from exc
+    from kzpolicy.kb.strict_yaml import read_yaml
 
-            data, _ = read_yaml(file)
-    if isinstance(data, dict):
-        return list(data.items())
-    if isinstance(data, list) and all(isinstance(x, str) for x in data):
-        return [(x, True) for x in data]
-    raise InputError(
-        f"--file {path}: expected a mapping of condition IDs to true/false or a list of IDs"
-    )
+    data, _ = read_yaml(file)
+    return data
 
 
-def _parse_stdin() -> object:
+def _parse_stdin(flag: str) -> object:
     try:
         text = sys.stdin.read()
     except UnicodeDecodeError as exc:
-        raise InputError(f"--file -: standard input is not text ({exc})") from None
+        raise InputError(f"{flag} -: standard input is not text ({exc})") from None
     from kzpolicy.kb.strict_yaml import parse_yaml
 
     data, _ = parse_yaml(text, "standard input")
     return data
 
 
-def gather(args: argparse.Namespace) -> dict[str, Any]:
+def _file_conditions(path: str, kb: KnowledgeBase) -> dict[str, bool]:
+    """The conditions of ``--file``: a mapping of IDs to true/false or a list of IDs,
+    read as the library reads them."""
+    from kzpolicy.engine.conditions import normalise
+
+    data = read_file(path, "--file")
+    if isinstance(data, dict) or (
+        isinstance(data, list) and all(isinstance(x, str) for x in data)
+    ):
+        return normalise(data, kb)
+    raise InputError(
+        f"--file {path}: expected a mapping of condition IDs to true/false or a list of IDs"
+    )
+
+
+def gather(args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, bool]:
     """The conditions of ``--file`` and ``--set`` together; a contradiction is an error."""
-    pairs: list[tuple[str, Any]] = []
-    if args.file:
-        pairs += read_conditions_file(args.file)
+    pairs = list(_file_conditions(args.file, kb).items()) if args.file else []
     pairs += [parse_set(s) for s in args.set or []]
-    out: dict[str, Any] = {}
-    for ident, value in pairs:
-        if ident in out and out[ident] != value:
-            raise InputError(f"condition {ident!r} is given twice, once true and once false")
-        out[ident] = value
-    return out
+    return merge(pairs)
 
 
+def gather_beliefs(args: argparse.Namespace) -> dict[str, Any]:
+    """The probabilities of ``--probabilities FILE`` and ``--prob ID=P`` together (at
+    least one); the library checks them (:mod:`kzpolicy.analysis.beliefs`)."""
+    pairs: list[tuple[str, Any]] = []
+    if args.probabilities:
+        data = read_file(args.probabilities, "--probabilities")
+        if not isinstance(data, dict):
+            raise InputError(f"--probabilities {args.probabilities}: expected a mapping of "
+                             "condition IDs to probabilities from 0 to 1")
+        pairs += data.items()
+    pairs += [parse_prob(p) for p in args.prob or []]
+    beliefs = merge(pairs, "two probabilities; give one")
+    if not beliefs:
+        raise InputError("give at least one probability: --prob ID=P or --probabilities FILE")
+    return beliefs
+
+
+# ---------------------------------------------------------------------- arguments
 def add_engine_argument(p: argparse.ArgumentParser) -> None:
     """--engine: which rule engine assesses (``assess(engine=...)``)."""
     p.add_argument("--engine", choices=["durable", "bitset"], default="durable",
@@ -165,3 +263,12 @@ def add_input_arguments(
     p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
     p.add_argument("--rules", metavar="PATH",
                    help="a rules/ folder to use instead of the stock one")
+
+
+def add_belief_arguments(p: argparse.ArgumentParser) -> None:
+    """--prob and --probabilities: the beliefs of ``probabilities`` and ``monte-carlo``
+    (read by :func:`gather_beliefs`)."""
+    p.add_argument("--prob", action="append", metavar="ID=P",
+                   help="the probability that a condition holds, 0.3 or 3/10 (repeatable)")
+    p.add_argument("--probabilities", metavar="FILE",
+                   help="probabilities from a .yaml or .json mapping of IDs to numbers")

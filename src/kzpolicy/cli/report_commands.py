@@ -9,37 +9,19 @@ write to ``-o FILE`` or standard output. Bad input exits 2 like every command.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 from kzpolicy.cli.options import (
     add_engine_argument,
     add_input_arguments,
+    emit,
     gather,
     knowledge_base,
+    merge,
     parse_set,
 )
 
-__all__ = ["emit", "register"]
-
-
-def emit(text: str, path: str | None, out: TextIO) -> int:
-    """Write ``text`` to the file ``path`` (standard output for None or ``-``).
-
-    Exit status 0, or 1 with one line on standard error when the file cannot be written
-    (like a failed standard output: the input was fine, the output was not).
-    """
-    if path is None or path == "-":
-        out.write(text)
-        return 0
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        sys.stderr.write(f"kzpolicy: error: -o {path}: cannot write the file "
-                         f"({exc.strerror or exc})\n")
-        return 1
-    return 0
+__all__ = ["register"]
 
 
 def _inputs(p: argparse.ArgumentParser) -> None:
@@ -55,13 +37,13 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.report.html import comparison_page, page
 
     kb = knowledge_base(args)
-    given = gather(args)
+    given = gather(args, kb)
     before = assess(given, preset=args.preset, kb=kb, engine=args.engine)
     if not args.what_if:
         text = (page(before, kb=kb, title=args.title) if args.format == "html"
                 else _report.markdown(before, kb=kb))
         return emit(text, args.output, out)
-    changes = dict(parse_set(s, "--what-if") for s in args.what_if)
+    changes = merge(parse_set(s, "--what-if") for s in args.what_if)
     after = assess({**given, **changes}, preset=args.preset, kb=kb, engine=args.engine)
     text = (comparison_page(before, after, kb=kb, title=args.title) if args.format == "html"
             else _report.markdown_comparison(before, after, kb=kb))
@@ -76,7 +58,7 @@ def _cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
     if args.set or args.preset or args.file:
         from kzpolicy.engine.assess import assess
 
-        act = activity(assess(gather(args), preset=args.preset, kb=kb, engine=args.engine))
+        act = activity(assess(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine))
     net = network(kb)
     text = to_dot(net, act) if args.format == "dot" else to_mermaid(net, act)
     return emit(text, args.output, out)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from html import escape
 
-from kzpolicy.analysis.landscape import Estimate, ItemEstimate, Landscape, MonteCarlo
+from kzpolicy.analysis.landscape import Landscape
+from kzpolicy.analysis.montecarlo import Estimate, ItemEstimate, MonteCarlo
 from kzpolicy.analysis.probabilities import ItemProbability, Probabilities
 from kzpolicy.analysis.sensitivity import BeliefSensitivity, Sensitivity
 from kzpolicy.analysis.whatif import (

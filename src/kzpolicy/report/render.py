@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from kzpolicy.analysis.landscape import Landscape, MonteCarlo
+from kzpolicy.analysis.landscape import Landscape
+from kzpolicy.analysis.montecarlo import MonteCarlo
 from kzpolicy.analysis.probabilities import Probabilities
 from kzpolicy.analysis.sensitivity import Sensitivity
 from kzpolicy.analysis.whatif import TippingPoints, WhatIf

@@ -134,7 +134,7 @@ class Api:
         return text_response(await run_in_threadpool(self._monte_carlo, body))
 
     def _monte_carlo(self, body: MonteCarloBody) -> str:
-        from kzpolicy.analysis.landscape import monte_carlo
+        from kzpolicy.analysis.montecarlo import monte_carlo
 
         return _model_json(monte_carlo(
             dict(body.probabilities), fixed=conditions_of(body.fixed, "fixed"),

@@ -30,7 +30,7 @@ _POSTS: dict[str, tuple[str, type[BaseModel], str]] = {
     "/v1/tipping-points": ("The fewest factor changes that switch the scenario",
                            TippingPointsBody, "kzpolicy.analysis.whatif:TippingPoints"),
     "/v1/monte-carlo": ("Scenario and risk probabilities by sampling", MonteCarloBody,
-                        "kzpolicy.analysis.landscape:MonteCarlo"),
+                        "kzpolicy.analysis.montecarlo:MonteCarlo"),
     "/v1/probabilities": ("Exact scenario and risk probabilities from beliefs",
                           ProbabilitiesBody, "kzpolicy.analysis.probabilities:Probabilities"
                           "|kzpolicy.analysis.sensitivity:Sensitivity"),
