@@ -55,7 +55,7 @@ def _cycles(graph: grimp.ImportGraph = GRAPH) -> Iterator[list[str]]:
 
 
 def test_the_graph_sees_every_subpackage() -> None:
-    for sub in ("cli", "serve", "bdd", "report", "analysis", "engine", "kb"):
+    for sub in ("cli", "serve", "bdd", "report", "operations", "analysis", "engine", "kb"):
         assert f"kzpolicy.{sub}" in GRAPH.modules
     assert len(MODULES) > 40
 

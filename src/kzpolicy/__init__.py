@@ -23,8 +23,9 @@ Public API (everything else is internal)::
     schemas() -> dict[str, dict]                 the JSON Schema of every result type
 
 The package is layered (imports flow one way, checked by import-linter):
-``cli`` > ``serve`` | ``bdd`` > ``report`` > ``analysis`` > ``engine`` > ``kb`` >
-``errors`` (``kzpolicy.serve.create_app`` is the web application of ``kzpolicy serve``).
+``cli`` > ``serve`` | ``bdd`` > ``report`` > ``operations`` > ``analysis`` > ``engine`` >
+``kb`` > ``errors`` (``kzpolicy.serve.create_app`` is the web application of
+``kzpolicy serve``; ``kzpolicy.operations`` lists what it and the CLI offer).
 Every name here loads on first use, so ``import kzpolicy`` loads neither
 durable-rules nor numpy.
 """

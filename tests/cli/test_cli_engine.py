@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from conftest import CliRun
+from kzpolicy.cli.options import ENGINE_CHOICES
+from kzpolicy.engine.assess import ENGINES
+from kzpolicy.operations.bodies import AssessBody
 
 WIDE = Path(__file__).parents[1] / "engine" / "fixtures" / "too_wide_for_durable"
 SEVENTEEN = ["I1", "I2", "I3", "I4", "I5", "I6", "I7", "B1", "B2", "B3", "B4", "B5", "B6",
@@ -52,3 +56,9 @@ def test_an_unknown_engine_is_a_usage_error(
         cli_run("assess", "--engine", "rete")
     err = capsys.readouterr().err
     assert info.value.code == 2 and "'rete'" in err and "durable" in err
+
+
+def test_the_engine_choices_are_the_apis_from_the_engine_registry() -> None:
+    offered = get_args(AssessBody.model_fields["engine"].annotation)
+    assert offered == ENGINE_CHOICES
+    assert set(offered) <= set(ENGINES) and offered[0] == ENGINES[0]  # the default first

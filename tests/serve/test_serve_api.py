@@ -13,12 +13,16 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from kzpolicy.engine.results import Assessment
+from kzpolicy.errors import EngineError
 from kzpolicy.kb.checks import statistics
+from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.listing import LISTINGS
 from kzpolicy.kb.loading import load
+from kzpolicy.operations.bodies import AssessBody
+from kzpolicy.operations.table import OPERATIONS
 from kzpolicy.report.render import render
 from kzpolicy.serve import create_app
-from kzpolicy.serve.api import has_probabilities
 
 Cli = Callable[..., tuple[int, str, str]]  # the `cli` fixture of conftest.py
 
@@ -84,7 +88,6 @@ def test_monte_carlo_is_the_cli_json(client: TestClient, cli: Cli) -> None:
     assert answer.text == out
 
 
-@pytest.mark.skipif(not has_probabilities(), reason="no kzpolicy.probabilities yet")
 @pytest.mark.parametrize("sensitivity", [False, True])
 def test_probabilities_is_the_cli_json(client: TestClient, cli: Cli, sensitivity: bool) -> None:
     answer = client.post("/v1/probabilities", json={
@@ -139,9 +142,7 @@ def test_report_is_the_library_html(client: TestClient) -> None:
     ("/v1/tipping-points", {"base": ["Q1"]}, ["tipping-points", "--set", "Q1"]),
     ("/v1/monte-carlo", {"probabilities": {"D1": 1.5}}, ["monte-carlo", "--prob", "D1=1.5"]),
     ("/v1/monte-carlo", {"probabilities": {"DD1": 0.5}}, ["monte-carlo", "--prob", "DD1=0.5"]),
-    pytest.param("/v1/probabilities", {"beliefs": {"D1": 1.5}},
-                 ["probabilities", "--prob", "D1=1.5"],
-                 marks=pytest.mark.skipif(not has_probabilities(), reason="not there yet")),
+    ("/v1/probabilities", {"beliefs": {"D1": 1.5}}, ["probabilities", "--prob", "D1=1.5"]),
 ])
 def test_bad_input_is_422_with_the_cli_message(client: TestClient, cli: Cli, tmp_path: Path,
                                                 route: str, body: dict[str, Any],
@@ -155,6 +156,16 @@ def test_bad_input_is_422_with_the_cli_message(client: TestClient, cli: Cli, tmp
     assert status == 2
     assert err.strip() == f"kzpolicy: error: {data['message']}"
     assert "\n" not in data["message"]
+
+
+def test_an_engine_failure_is_500_in_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(body: AssessBody, kb: KnowledgeBase) -> Assessment:
+        raise EngineError("the engine stopped")
+
+    monkeypatch.setattr(AssessBody, "run", failing)
+    answer = TestClient(create_app()).post("/v1/report", json={})
+    assert answer.status_code == 500
+    assert answer.json() == {"error": "EngineError", "message": "the engine stopped"}
 
 
 def test_an_unknown_id_names_the_closest(client: TestClient) -> None:
@@ -253,6 +264,21 @@ def test_the_openapi_document_names_every_route(app: Starlette, client: TestClie
         for method in ops:
             route = next(r for r in app.routes if isinstance(r, Route) and r.path == path)
             assert route.methods is not None and method.upper() in route.methods
+
+
+def test_the_posts_are_the_operations_of_the_table(app: Starlette,
+                                                   client: TestClient) -> None:
+    served = [op for op in OPERATIONS if op.parts().body is not None]
+    posts = {r.path for r in app.routes
+             if isinstance(r, Route) and r.methods is not None and "POST" in r.methods}
+    assert posts == {op.path for op in served}
+    doc = client.get("/v1/openapi.json").json()
+    assert [p for p, entry in doc["paths"].items() if "post" in entry] == \
+        [op.path for op in served]
+    for op in served:
+        assert doc["paths"][op.path]["post"]["summary"] == op.summary
+        answer = doc["paths"][op.path]["post"]["responses"]["200"]["content"]
+        assert list(answer) == ["text/html" if op.answer == "html" else "application/json"]
 
 
 def test_every_ref_of_the_openapi_document_resolves(client: TestClient) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kzpolicy.cli.options import dump, knowledge_base
+from kzpolicy.operations.table import SCHEMA_NAMES  # the names only: no model loads
 
 __all__ = ["LIST_NAMES", "SCHEMA_NAMES", "register"]
 
@@ -15,9 +16,6 @@ __all__ = ["LIST_NAMES", "SCHEMA_NAMES", "register"]
 LIST_NAMES = ("conditions", "doctrines", "factors", "findings", "milestones", "outcomes",
               "partners", "presets", "programmes", "rivalry", "rules", "scenarios", "stages",
               "stimuli", "swot")
-#: the types `kzpolicy schema --which` knows (kzpolicy.report.render.RESULT_TYPES)
-SCHEMA_NAMES = ("conditions", "assessment", "what-if", "tipping-points", "landscape",
-                "monte-carlo", "probabilities", "sensitivity")
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:

@@ -11,37 +11,24 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
 from kzpolicy.analysis.landscape import Landscape
 from kzpolicy.analysis.montecarlo import MonteCarlo
 from kzpolicy.analysis.probabilities import Probabilities
 from kzpolicy.analysis.sensitivity import Sensitivity
 from kzpolicy.analysis.whatif import TippingPoints, WhatIf
-from kzpolicy.engine.conditions import Conditions
 from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import ArgumentTypeError, InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.operations.table import schema_models
 from kzpolicy.report import analysis_text, html, text
 from kzpolicy.report.graph import activity, network, to_dot, to_mermaid
 from kzpolicy.report.source_kb import source_kb
 
-__all__ = ["RESULT_TYPES", "graph", "render", "schemas"]
+__all__ = ["graph", "render", "schemas"]
 
 Format = Literal["text", "markdown", "html"]
 
-#: every top-level model a caller gets or gives, by the name ``kzpolicy schema`` uses
-RESULT_TYPES: dict[str, type[BaseModel]] = {
-    "conditions": Conditions,
-    "assessment": Assessment,
-    "what-if": WhatIf,
-    "tipping-points": TippingPoints,
-    "landscape": Landscape,
-    "monte-carlo": MonteCarlo,
-    "probabilities": Probabilities,
-    "sensitivity": Sensitivity,
-}
 _ANALYSIS = (WhatIf, TippingPoints, Landscape, MonteCarlo)
 
 
@@ -97,5 +84,6 @@ def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] 
 
 
 def schemas() -> dict[str, dict[str, Any]]:
-    """The JSON Schema of every input and result type (nested types in ``$defs``)."""
-    return {name: model.model_json_schema() for name, model in RESULT_TYPES.items()}
+    """The JSON Schema of every input and result type (nested types in ``$defs``), by the
+    names of the list of operations (:data:`kzpolicy.operations.table.SCHEMA_NAMES`)."""
+    return {name: model.model_json_schema() for name, model in schema_models().items()}

@@ -1,7 +1,10 @@
 """The application: :func:`create_app` builds the Starlette app over one knowledge base.
 
 It serves the JSON API (:mod:`kzpolicy.serve.api`), its OpenAPI document and the
-interactive page (:mod:`kzpolicy.serve.page`).
+interactive page (:mod:`kzpolicy.serve.page`), all from one route table
+(:mod:`kzpolicy.serve.routes`). Errors are answered once, by the app's exception
+handlers: kzpolicy's own and the API's as JSON (:func:`kzpolicy.serve.http.error_response`),
+Starlette's 404 and 405 likewise.
 """
 
 from __future__ import annotations
@@ -10,13 +13,14 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from kzpolicy.errors import KzPolicyError
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.serve import openapi
 from kzpolicy.serve.api import Api
 from kzpolicy.serve.http import MAX_BODY_BYTES, ApiError, error_response, json_text, text_response
-from kzpolicy.serve.openapi import openapi_document
 from kzpolicy.serve.page import page_response
+from kzpolicy.serve.routes import ApiRoute
 
 __all__ = ["create_app"]
 
@@ -30,6 +34,34 @@ def _version() -> str:
         return "0+unknown"
 
 
+async def _error(request: Request, exc: Exception) -> Response:
+    """An ``ApiError`` or a ``KzPolicyError`` as its JSON answer."""
+    assert isinstance(exc, ApiError | KzPolicyError)
+    return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no such route, a wrong method) as JSON."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = (f"no such route: {request.method} {request.url.path} "
+                   "(see /v1/openapi.json)")
+        return error_response(ApiError(404, "NotFound", message))
+    if exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}"
+        return error_response(ApiError(405, "MethodNotAllowed", message))
+    return error_response(ApiError(exc.status_code, "HTTPError", str(exc.detail)))
+
+
+async def _openapi(request: Request) -> Response:
+    """The OpenAPI document, built once by :func:`create_app` from the route table."""
+    return text_response(request.app.state.openapi)
+
+
+async def _page(request: Request) -> Response:
+    return page_response()
+
+
 def create_app(kb: KnowledgeBase | None = None, *,
                max_body: int = MAX_BODY_BYTES) -> Starlette:
     """The web application over ``kb`` (the stock knowledge base by default); request
@@ -38,30 +70,11 @@ def create_app(kb: KnowledgeBase | None = None, *,
         from kzpolicy.kb.loading import load
 
         kb = load()
-    api = Api(kb, max_body=max_body)
-    routes = api.routes()
-    paths = {r.path for r in routes}
-    document = json_text(openapi_document(paths, version=_version()))
-
-    async def openapi(request: Request) -> Response:
-        return text_response(document)
-
-    async def page(request: Request) -> Response:
-        return page_response()
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if exc.status_code == 404:
-            message = (f"no such route: {request.method} {request.url.path} "
-                       "(see /v1/openapi.json)")
-            return error_response(ApiError(404, "NotFound", message))
-        if exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}"
-            return error_response(ApiError(405, "MethodNotAllowed", message))
-        return error_response(ApiError(exc.status_code, "HTTPError", str(exc.detail)))
-
-    routes += [Route("/v1/openapi.json", openapi, methods=["GET"]),
-               Route("/", page, methods=["GET"])]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    table = [*Api(kb, max_body=max_body).routes(),
+             ApiRoute("/v1/openapi.json", "GET", _openapi, openapi.DOCUMENT),
+             ApiRoute("/", "GET", _page, openapi.PAGE)]
+    app = Starlette(routes=[r.route() for r in table], exception_handlers={
+        HTTPException: _http_error, ApiError: _error, KzPolicyError: _error})
     app.state.kb = kb
+    app.state.openapi = json_text(openapi.openapi_document(table, version=_version()))
     return app

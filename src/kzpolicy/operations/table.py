@@ -1,0 +1,142 @@
+"""The list of operations: one row per computation kzpolicy offers a caller.
+
+    OPERATIONS        name, summary, the schema names of its results, what the API
+                      answers (JSON or kzpolicy's HTML report) and its parts
+    SCHEMA_NAMES      the names of ``kzpolicy schema``: the conditions, then every result
+    schema_models()   those names -> their pydantic models
+
+Derived from it: the API's POST routes and their OpenAPI entries (``kzpolicy.serve``),
+the JSON Schemas of ``kzpolicy.schemas()``, ``kzpolicy schema`` and ``GET /v1/schema``
+(``kzpolicy.report.render``), and the choices of ``kzpolicy schema --which``. A new
+operation is a row here with its loader below, and its body in
+:mod:`kzpolicy.operations.bodies` if the API serves it.
+
+Reading the table imports nothing heavy: an operation's models and its library call
+load when :attr:`Operation.parts` is first called, so the command line can read the
+names without loading pydantic, numpy or an engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from kzpolicy.operations.bodies import Body
+
+__all__ = ["OPERATIONS", "SCHEMA_NAMES", "Operation", "Parts", "schema_models"]
+
+Answer = Literal["json", "html"]
+
+
+class Parts(NamedTuple):
+    """What an operation is made of, imported on first use."""
+
+    body: type[Body] | None
+    """Its request body, which makes the library call; None: the API does not serve it."""
+    results: tuple[type[BaseModel], ...]
+    """Its result models, in the order of :attr:`Operation.results`."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One computation: what the API, the schemas and the command line know of it."""
+
+    name: str
+    """The command (``kzpolicy NAME``) and the route (``POST /v1/NAME``)."""
+    summary: str
+    """One line: what it gives (the summary of its OpenAPI entry)."""
+    results: tuple[str, ...]
+    """The schema names of what it returns (``kzpolicy schema --which NAME``)."""
+    parts: Callable[[], Parts]
+    """Its request body and result models (the first call imports them)."""
+    answer: Answer = "json"
+    """How the API answers: the result as JSON, or kzpolicy's HTML report of it."""
+
+    @property
+    def path(self) -> str:
+        """Its route in the web API."""
+        return f"/v1/{self.name}"
+
+
+def _assess() -> Parts:
+    from kzpolicy.engine.results import Assessment
+    from kzpolicy.operations.bodies import AssessBody
+
+    return Parts(AssessBody, (Assessment,))
+
+
+def _what_if() -> Parts:
+    from kzpolicy.analysis.whatif import WhatIf
+    from kzpolicy.operations.bodies import WhatIfBody
+
+    return Parts(WhatIfBody, (WhatIf,))
+
+
+def _tipping_points() -> Parts:
+    from kzpolicy.analysis.whatif import TippingPoints
+    from kzpolicy.operations.bodies import TippingPointsBody
+
+    return Parts(TippingPointsBody, (TippingPoints,))
+
+
+def _landscape() -> Parts:
+    from kzpolicy.analysis.landscape import Landscape
+
+    return Parts(None, (Landscape,))
+
+
+def _monte_carlo() -> Parts:
+    from kzpolicy.analysis.montecarlo import MonteCarlo
+    from kzpolicy.operations.bodies import MonteCarloBody
+
+    return Parts(MonteCarloBody, (MonteCarlo,))
+
+
+def _probabilities() -> Parts:
+    from kzpolicy.analysis.probabilities import Probabilities
+    from kzpolicy.analysis.sensitivity import Sensitivity
+    from kzpolicy.operations.bodies import ProbabilitiesBody
+
+    return Parts(ProbabilitiesBody, (Probabilities, Sensitivity))
+
+
+def _report() -> Parts:
+    from kzpolicy.operations.bodies import AssessBody
+
+    return Parts(AssessBody, ())
+
+
+#: every operation, in the order of the OpenAPI document and of ``kzpolicy schema``
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("assess", "Assess conditions: the scenario, the risks and why",
+              ("assessment",), _assess),
+    Operation("what-if", "What changes when some conditions change", ("what-if",), _what_if),
+    Operation("tipping-points", "The fewest factor changes that switch the scenario",
+              ("tipping-points",), _tipping_points),
+    Operation("landscape", "Every combination of the scenario factors", ("landscape",),
+              _landscape),
+    Operation("monte-carlo", "Scenario and risk probabilities by sampling", ("monte-carlo",),
+              _monte_carlo),
+    Operation("probabilities", "Exact scenario and risk probabilities from beliefs",
+              ("probabilities", "sensitivity"), _probabilities),
+    Operation("report", "The self-contained HTML report of an assessment", (), _report,
+              answer="html"),
+)
+
+_CONDITIONS = "conditions"
+#: what ``kzpolicy schema`` names: the conditions a caller gives, then every result type
+SCHEMA_NAMES: tuple[str, ...] = (_CONDITIONS, *(n for op in OPERATIONS for n in op.results))
+
+
+def schema_models() -> dict[str, type[BaseModel]]:
+    """Each name of :data:`SCHEMA_NAMES` with its model (imports every result model)."""
+    from kzpolicy.engine.conditions import Conditions
+
+    models: dict[str, type[BaseModel]] = {_CONDITIONS: Conditions}
+    for op in OPERATIONS:
+        models.update(zip(op.results, op.parts().results, strict=True))
+    return models
