@@ -140,7 +140,7 @@ def test_list_nonsense_names_the_choices(capsys: pytest.CaptureFixture[str]) -> 
 def test_the_command_line_names_every_listing_and_schema() -> None:
     from kzpolicy.cli.kb_commands import LIST_NAMES, SCHEMA_NAMES
     from kzpolicy.kb.listing import LISTINGS
-    from kzpolicy.report.render import RESULT_TYPES
+    from kzpolicy.report.schemas import RESULT_TYPES
 
     assert list(LIST_NAMES) == sorted(LISTINGS)
     assert list(SCHEMA_NAMES) == list(RESULT_TYPES)

@@ -15,7 +15,7 @@ __all__ = ["LIST_NAMES", "SCHEMA_NAMES", "register"]
 LIST_NAMES = ("conditions", "doctrines", "factors", "findings", "milestones", "outcomes",
               "partners", "presets", "programmes", "rivalry", "rules", "scenarios", "stages",
               "stimuli", "swot")
-#: the types `kzpolicy schema --which` knows (kzpolicy.report.render.RESULT_TYPES)
+#: the types `kzpolicy schema --which` knows (kzpolicy.report.schemas.RESULT_TYPES)
 SCHEMA_NAMES = ("conditions", "assessment", "what-if", "tipping-points", "landscape",
                 "monte-carlo", "probabilities", "sensitivity")
 
@@ -94,7 +94,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    from kzpolicy.report.render import schemas
+    from kzpolicy.report.schemas import schemas
 
     found = schemas()
     dump(found if args.which == "all" else found[args.which], out)

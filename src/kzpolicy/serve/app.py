@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from kzpolicy._version import installed_version
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.serve.api import Api
 from kzpolicy.serve.http import MAX_BODY_BYTES, ApiError, error_response, json_text, text_response
@@ -19,15 +20,6 @@ from kzpolicy.serve.openapi import openapi_document
 from kzpolicy.serve.page import page_response
 
 __all__ = ["create_app"]
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("kzpolicy")
-    except PackageNotFoundError:  # pragma: no cover - a source tree never installed
-        return "0+unknown"
 
 
 def create_app(kb: KnowledgeBase | None = None, *,
@@ -41,7 +33,7 @@ def create_app(kb: KnowledgeBase | None = None, *,
     api = Api(kb, max_body=max_body)
     routes = api.routes()
     paths = {r.path for r in routes}
-    document = json_text(openapi_document(paths, version=_version()))
+    document = json_text(openapi_document(paths, version=installed_version()))
 
     async def openapi(request: Request) -> Response:
         return text_response(document)
