@@ -62,6 +62,7 @@ def _check_reason(what: str, stance: Stance, reason: str | None) -> None:
     if stance == "stated" and reason:
         raise ValueError("`reason` is for stance: interpretation; drop it or change the stance")
 
+
 def _parse_when(raw: Any) -> expr.Expr:
     """A `when` tree, refused when its disjunctive normal form would be too large."""
     parsed = expr.parse(raw)
