@@ -147,6 +147,8 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("render(None)", lambda: kzpolicy.render(None)),
     ("render(format=int)", lambda: kzpolicy.render(A, 3)),  # type: ignore[arg-type]
     ("render(kb=str)", lambda: kzpolicy.render(A, kb="rules")),  # type: ignore[arg-type]
+    ("explain(None)", lambda: kzpolicy.explain(None)),  # type: ignore[arg-type]
+    ("explain(kb=str)", lambda: kzpolicy.explain(A, kb="rules")),  # type: ignore[arg-type]
     ("graph(str)", lambda: kzpolicy.graph("rules")),  # type: ignore[arg-type]
     ("graph(assessment=dict)", lambda: kzpolicy.graph(assessment={})),  # type: ignore[arg-type]
     ("Conditions(str value)", lambda: kzpolicy.Conditions({"D1": "yes"})),
@@ -162,6 +164,7 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("kb.label_of(int)", lambda: KB.label_of(1)),  # type: ignore[arg-type]
     ("kb.locator_of(None)", lambda: KB.locator_of(None)),  # type: ignore[arg-type]
     ("kb.scenario(list)", lambda: KB.scenario([])),  # type: ignore[arg-type]
+    ("kb.side_named(None)", lambda: KB.side_named(None)),  # type: ignore[arg-type]
     ("kb.preset(int)", lambda: KB.preset(2010)),  # type: ignore[arg-type]
     ("kb.finding(int)", lambda: KB.finding(1)),  # type: ignore[arg-type]
     ("kb.findings_on(None)", lambda: KB.findings_on(None)),  # type: ignore[arg-type]

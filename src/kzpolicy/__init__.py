@@ -19,6 +19,7 @@ Public API (everything else is internal)::
     probabilities(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Probabilities
     sensitivity(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Sensitivity
     render(result, format="text", *, kb=None) -> str      text, markdown, html
+    explain(assessment, *, kb=None) -> str       the chain of reasons, as a.explain()
     graph(kb=None, *, format="dot", assessment=None) -> str   dot, mermaid
     schemas() -> dict[str, dict]                 the JSON Schema of every result type
 
@@ -96,7 +97,8 @@ if TYPE_CHECKING:
     from kzpolicy.kb.limits import ReadingLimits
     from kzpolicy.kb.loading import check, load
     from kzpolicy.kb.schema import Locator
-    from kzpolicy.report.render import graph, render, schemas
+    from kzpolicy.report.render import explain, graph, render
+    from kzpolicy.report.schemas import schemas
 
     __version__: str
 
@@ -131,7 +133,8 @@ _LAZY: dict[str, str] = {
          "TippingPoints", "WhatIf", "tipping_points", "what_if"],
         "kzpolicy.analysis.whatif",
     ),
-    **dict.fromkeys(["graph", "render", "schemas"], "kzpolicy.report.render"),
+    **dict.fromkeys(["explain", "graph", "render"], "kzpolicy.report.render"),
+    "schemas": "kzpolicy.report.schemas",
 }
 
 _ERRORS = [name for name in _errors.__all__ if name[0].isupper()]
@@ -189,6 +192,7 @@ __all__ = [
     "assess",
     "assess_many",
     "check",
+    "explain",
     "graph",
     "landscape",
     "load",
@@ -205,19 +209,11 @@ for _name in _ERRORS:
     globals()[_name].__module__ = "kzpolicy"
 
 
-def _version() -> str:
-    # the installed distribution's version, read on first use (it costs a metadata scan)
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("kzpolicy")
-    except PackageNotFoundError:  # pragma: no cover - a source tree never installed
-        return "0+unknown"
-
-
 def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        found = globals()["__version__"] = _version()
+    if name == "__version__":  # read on first use (it costs a metadata scan)
+        from kzpolicy._version import installed_version
+
+        found = globals()["__version__"] = installed_version()
         return found
     module = _LAZY.get(name)
     if module is None:

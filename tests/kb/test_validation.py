@@ -96,6 +96,12 @@ CASES: list[Case] = [
                                           "stage3 starts in 2001"), file="history.yaml"),
     Case("stages_in_another_file", "stages", ("stage stage2 ends in 2000",),
              file="timeline.yaml"),
+    # ---- sides
+    Case("side_undeclared", "sides", ("scenario distancing", "advantage goes to 'russia'",
+                                      "not a declared side", "declared: us_nato, none"),
+         file="scenarios.yaml"),
+    Case("duplicate_id_side", "duplicate-id", ("side ID 'russia' is declared twice",)),
+    Case("side_words_clash", "sides", ("side alliance", "'NATO' already names side 'us_nato'")),
 ]
 
 

@@ -2,17 +2,24 @@
 
 parse() reads ``pattern`` and ``regex_group_count`` off a converter, so a field
 never runs past its own text: an ID stops at a quote, a comma or a space, and
-the word fields accept exactly the words listed here.
+the word fields accept exactly the words listed here. The one field whose words are
+the knowledge base's, ``Side``, accepts what its ``sides`` declare (see
+:func:`name_sides_from`).
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from kzpolicy.errors import InputError, UnknownConditionError, UnknownIdError
 
-__all__ = ["CHANGE_STATES", "FIELDS", "KIND", "Field"]
+if TYPE_CHECKING:  # a knowledge base loads when a step first reads a side
+    from kzpolicy.kb.knowledge import KnowledgeBase
+
+__all__ = ["CHANGE_STATES", "FIELDS", "KIND", "Field", "name_sides_from"]
 
 
 class Field:
@@ -106,15 +113,34 @@ CHANGE_STATES = {
     "newly": (False, True), "no longer": (True, False), "still": (True, True),
     "still not": (False, False),
 }
-SIDE = {
-    "the United States and NATO": "us_nato",
-    "the US and NATO": "us_nato",
-    "the U.S. and NATO": "us_nato",
-    "NATO": "us_nato",
-    "the US": "us_nato",
-    "Russia": "russia",
-    "no side": "none",
-}
+
+#: the knowledge base whose sides the Side field reads (none, or gone: the stock one)
+_SIDES_FROM: list[weakref.ref[KnowledgeBase]] = []
+
+
+def name_sides_from(kb: KnowledgeBase) -> None:
+    """Read the words of the Side field against ``kb``'s ``sides`` from now on.
+
+    A :class:`~kzpolicy.bdd.world.World` calls it with the knowledge base it runs on,
+    so the steps of a scenario name the sides of that knowledge base; before any
+    World, the stock knowledge base's sides are read.
+    """
+    _SIDES_FROM[:] = [weakref.ref(kb)]
+
+
+def _side(text: str) -> str:
+    """The ID of the side ``text`` names; a ValueError (the step then does not read the
+    text) when it names none."""
+    kb = _SIDES_FROM[0]() if _SIDES_FROM else None
+    if kb is None:
+        from kzpolicy.kb.loading import load
+
+        kb = load()
+    found = kb.side_named(text)
+    if found is None:
+        raise ValueError(f"no side of the knowledge base is called {text!r}")
+    return found
+
 VERDICT = {
     "undesirable": "undesirable",
     "desirable": "desirable",
@@ -150,7 +176,9 @@ FIELDS: dict[str, Field] = {
         _enum("Kinds", KINDS, "the same, in the plural"),
         _enum("Status", STATUS, "flagged for risks, engaged for strengths and opportunities"),
         _enum("Change", CHANGE, "how a what-if changed an item"),
-        _enum("Side", SIDE, "the side that gains the objective advantage"),
+        Field("Side", r'[^"]+', _side, "<side>",
+              "a side that can gain the objective advantage: its ID, label or a synonym "
+              "from the knowledge base's `sides` (rules/parameters.yaml)"),
         _enum("Verdict", VERDICT, "the conclusion's verdict on a scenario"),
         _enum("Decided", DECIDED, "how the scenario decision rule reached its result"),
         _enum("Refusal", REFUSAL, "the kind of refusal"),

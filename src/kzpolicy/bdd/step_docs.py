@@ -7,11 +7,15 @@ two equal, so the documentation cannot drift from :mod:`kzpolicy.bdd.steps`.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from kzpolicy.bdd.fields import FIELDS
 from kzpolicy.bdd.registry import StepDef
 from kzpolicy.bdd.steps import STEP_LIBRARY  # imported from steps: they fill it
-from kzpolicy.bdd.tags import TAGS
+from kzpolicy.bdd.tags import feature_tags
+
+if TYPE_CHECKING:
+    from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["readable", "render_step_list"]
 
@@ -23,8 +27,22 @@ def readable(d: StepDef) -> str:
     return _FIELD.sub(lambda m: FIELDS[m.group(2)].placeholder, d.pattern)
 
 
-def render_step_list() -> str:
-    """The step list as Markdown: keyword, pattern, what it does, one example each."""
+def _sides(kb: KnowledgeBase) -> str:
+    """The words of each side of ``kb``, as a sentence for the field table."""
+    named = "; ".join(
+        ", ".join(f"`{w}`" for w in dict.fromkeys((side.label, *side.synonyms, side.id)))
+        for side in kb.sides.values())
+    return f"; in the stock knowledge base: {named}" if named else ""
+
+
+def render_step_list(kb: KnowledgeBase | None = None) -> str:
+    """The step list as Markdown: keyword, pattern, what it does, one example each; the
+    words of the sides and the tags are those of ``kb`` (the stock knowledge base by
+    default)."""
+    if kb is None:
+        from kzpolicy.kb.loading import load
+
+        kb = load()
     out = [
         "# The kzpolicy steps for feature files",
         "",
@@ -35,7 +53,8 @@ def render_step_list() -> str:
         "the `kzpolicy` pytest plugin provides them, with no `conftest.py`. A step with the",
         "same text in your own `conftest.py` overrides kzpolicy's; `pytest -p no:kzpolicy`",
         "switches the plugin off. `And` and `But` continue the keyword before them.",
-        "Fields in quotes are IDs or text; the others accept exactly the words shown.",
+        "Fields in quotes are IDs or text; the others accept exactly the words shown",
+        "(`<side>`: the words the knowledge base gives its sides).",
         "",
     ]
     for keyword in ("given", "when", "then"):
@@ -56,7 +75,7 @@ def render_step_list() -> str:
     out += ["## Fields", "", "| field | accepts |", "|---|---|"]
     for f in FIELDS.values():
         shown = f.placeholder.replace("|", "\\|")
-        out.append(f"| `{shown}` | {f.doc} |")
+        out.append(f"| `{shown}` | {f.doc}{_sides(kb) if f.name == 'Side' else ''} |")
     out += [
         "",
         "## Tags",
@@ -67,5 +86,5 @@ def render_step_list() -> str:
         "| tag | meaning |",
         "|---|---|",
     ]
-    out += [f"| `@{tag}` | {meaning} |" for tag, meaning in TAGS.items()]
+    out += [f"| `@{tag}` | {meaning} |" for tag, meaning in feature_tags(kb).items()]
     return "\n".join(out) + "\n"

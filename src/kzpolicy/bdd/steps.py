@@ -203,7 +203,7 @@ def look_up_cell(kzpolicy_world: World, state: str, row: str) -> None:
 @library_step(
     "then",
     'the implied scenario is "{scenario:Id}"',
-    doc="The scenario the decision rule implies (integration, balance or distancing).",
+    doc="The scenario the decision rule implies (a scenario ID of the knowledge base).",
     example='Then the implied scenario is "balance"',
 )
 def implied_scenario(kzpolicy_world: World, scenario: str) -> None:
@@ -239,7 +239,7 @@ def scenario_moves(kzpolicy_world: World, before: str, after: str) -> None:
 @library_step(
     "then",
     "the scenario is decided {how:Decided}",
-    doc="Whether a pole reached the threshold or the default (balance) held.",
+    doc="Whether a pole reached the threshold or the default scenario held.",
     example="Then the scenario is decided by default",
 )
 def decided_by(kzpolicy_world: World, how: str) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar, cast
 
 import pytest
 
-from kzpolicy.bdd.fields import KIND
+from kzpolicy.bdd.fields import KIND, name_sides_from
 from kzpolicy.errors import InputError, KzPolicyError, UnknownConditionError, UnknownIdError
 
 if TYPE_CHECKING:  # the engine and the models load when a scenario first needs them
@@ -58,6 +58,9 @@ class World:
     stage: Stage | None = None
     cell: CellStatus | None = None
     checks: list[Check] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        name_sides_from(self.kb)  # the steps of this scenario name this knowledge base's sides
 
     # ---------------------------------------------------------------- input
     def start_over(self) -> None:

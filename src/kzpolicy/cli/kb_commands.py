@@ -92,7 +92,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    from kzpolicy.report.render import schemas
+    from kzpolicy.report.schemas import schemas
 
     found = schemas()
     dump(found if args.which == "all" else found[args.which], out)

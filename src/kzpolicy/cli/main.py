@@ -39,13 +39,9 @@ class _Version(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: object, option_string: str | None = None) -> None:
-        from importlib.metadata import PackageNotFoundError, version
+        from kzpolicy._version import installed_version
 
-        try:
-            found = version("kzpolicy")
-        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-            found = "unknown"
-        sys.stdout.write(f"{parser.prog} {found}\n")
+        sys.stdout.write(f"{parser.prog} {installed_version()}\n")
         parser.exit()
 
 

@@ -407,6 +407,35 @@ def durable_limits(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
+def _check_sides(kb: KnowledgeBase) -> list[Problem]:
+    """Sides are declared once, each word names one side, and every scenario's
+    advantage goes to a declared side."""
+    out: list[Problem] = []
+    named: dict[str, str] = {}  # a side's words (lower case, single spaces) -> its ID
+    for e in kb.raw.lists.get("sides", []):
+        side = e.value
+        if side.id in named.values():
+            out.append(_problem("duplicate-id", f"side ID {side.id!r} is declared twice; "
+                                "IDs must be unique, rename one", e.origin))
+            continue
+        for words in (side.id, side.label, *side.synonyms):
+            key = " ".join(words.lower().split())
+            other = named.setdefault(key, side.id)
+            if other != side.id:
+                out.append(_problem("sides", f"side {side.id}: {words!r} already names side "
+                                    f"{other!r}; the words of each side must be its own",
+                                    e.origin))
+    for e in kb.raw.lists.get("scenarios", []):
+        sc = e.value
+        if sc.advantage.side not in kb.sides:
+            declared = ", ".join(kb.sides) or "none yet"
+            out.append(_problem("sides", f"scenario {sc.id}: the advantage goes to "
+                                f"{sc.advantage.side!r}, which is not a declared side"
+                                f"{_hint(sc.advantage.side, kb.sides)}; declare it under "
+                                f"`sides:` (declared: {declared})", e.origin))
+    return out
+
+
 def validate(kb: KnowledgeBase) -> list[Problem]:
     """Every cross-check; an empty list means the knowledge base is consistent."""
     return [
@@ -422,6 +451,7 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         *_check_decision(kb),
         *_check_reachability(kb),
         *_check_stages(kb),
+        *_check_sides(kb),
     ]
 
 

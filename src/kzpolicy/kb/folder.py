@@ -40,6 +40,7 @@ LISTS: dict[str, type[BaseModel]] = {
     "threats": schema.Item,
     "rivalry_consequences": schema.Item,
     "stimuli": schema.Item,
+    "sides": schema.Side,
     "scenarios": schema.Scenario,
     "conditions": schema.Condition,
     "rules": schema.Rule,

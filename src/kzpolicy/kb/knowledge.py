@@ -141,6 +141,7 @@ class KnowledgeBase:
         self.sections: Mapping[str, schema.Section] = index("sections", schema.Section, _id)
         self.items: Mapping[str, ItemInfo] = MappingProxyType(items)
         self.scenarios: Mapping[str, schema.Scenario] = index("scenarios", schema.Scenario, _id)
+        self.sides: Mapping[str, schema.Side] = index("sides", schema.Side, _id)
         self.factors: Mapping[str, FactorInfo] = MappingProxyType(factors)
         self.conditions: Mapping[str, schema.Condition] = index(
             "conditions", schema.Condition, _id)
@@ -256,6 +257,21 @@ class KnowledgeBase:
             return self.scenarios[ident]
         except KeyError:
             raise UnknownIdError("scenario", ident, self.scenarios) from None
+
+    def side_named(self, words: str) -> str | None:
+        """The ID of the side ``words`` name (its ID, its label or one of its synonyms,
+        in any case and spacing), or None when no side goes by them."""
+        expect("KnowledgeBase.side_named", "words", words, str,
+               "the words of a side (see rules/ `sides`)")
+        return self._side_words.get(" ".join(words.lower().split()))
+
+    @functools.cached_property
+    def _side_words(self) -> Mapping[str, str]:
+        found: dict[str, str] = {}
+        for side in self.sides.values():
+            for words in (side.id, side.label, *side.synonyms):
+                found.setdefault(" ".join(words.lower().split()), side.id)
+        return MappingProxyType(found)
 
     def finding(self, ident: str) -> schema.Finding:
         """A finding by ID."""

@@ -44,6 +44,7 @@ __all__ = [
     "Rule",
     "Scenario",
     "Section",
+    "Side",
     "Source",
     "Stage",
     "State",
@@ -51,6 +52,17 @@ __all__ = [
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
 Stance = Literal["stated", "interpretation"]
+
+
+def _check_reason(what: str, stance: Stance, reason: str | None) -> None:
+    """An entry of the project's reading (``interpretation``) says why in ``reason``; one
+    the article states has none."""
+    if stance == "interpretation" and not (reason or "").strip():
+        raise ValueError(f"a {what} with stance: interpretation needs a one-line `reason`")
+    if stance == "stated" and reason:
+        raise ValueError("`reason` is for stance: interpretation; drop it or change the stance")
+
+
 def _parse_when(raw: Any) -> expr.Expr:
     """A `when` tree, refused when its disjunctive normal form would be too large."""
     parsed = expr.parse(raw)
@@ -158,10 +170,31 @@ class Factor(Item):
     """A factor the article lists for a scenario; also a condition callers assert."""
 
 
+class Side(Entry):
+    """A side that can gain the objective advantage in a scenario (``sides``).
+
+    ``label`` names it in reports; ``synonyms`` are other words a feature file may
+    use for it ("the objective advantage goes to ..."). Scenarios name it by ``id``.
+    """
+
+    id: Id
+    label: str
+    synonyms: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    locator: Locator
+    stance: Stance
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _interpretation_needs_reason(self) -> Side:
+        _check_reason("side", self.stance, self.reason)
+        return self
+
+
 class Advantage(Entry):
     """Which side the article says gains the objective advantage in a scenario."""
 
-    side: Literal["us_nato", "none", "russia"]
+    side: Id
+    """A declared side's ID (checked at load against ``sides``)."""
     statement: str
     locator: Locator
 
@@ -213,10 +246,7 @@ class Rule(Entry):
 
     @model_validator(mode="after")
     def _interpretation_needs_reason(self) -> Rule:
-        if self.stance == "interpretation" and not (self.reason or "").strip():
-            raise ValueError("a rule with stance: interpretation needs a one-line `reason`")
-        if self.stance == "stated" and self.reason:
-            raise ValueError("`reason` is for stance: interpretation; drop it or change the stance")
+        _check_reason("rule", self.stance, self.reason)
         return self
 
 
@@ -240,10 +270,7 @@ class Finding(Entry):
 
     @model_validator(mode="after")
     def _interpretation_needs_reason(self) -> Finding:
-        if self.stance == "interpretation" and not (self.reason or "").strip():
-            raise ValueError("a finding with stance: interpretation needs a one-line `reason`")
-        if self.stance == "stated" and self.reason:
-            raise ValueError("`reason` is for stance: interpretation; drop it or change the stance")
+        _check_reason("finding", self.stance, self.reason)
         return self
 
 

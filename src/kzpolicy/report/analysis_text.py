@@ -1,11 +1,14 @@
 """Text and Markdown reports of what-if, tipping-point, landscape, Monte Carlo, exact
-probability and sensitivity results; HTML pages of the last two."""
+probability and sensitivity results.
+
+:func:`sections` gives the tables of the last two, which their HTML page
+(:func:`kzpolicy.report.html.probability_page`) shows too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from html import escape
 
 from kzpolicy.analysis.landscape import Landscape
 from kzpolicy.analysis.montecarlo import Estimate, ItemEstimate, MonteCarlo
@@ -19,21 +22,16 @@ from kzpolicy.analysis.whatif import (
     TippingPoints,
     WhatIf,
 )
-from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.report import html as _html
 from kzpolicy.report.table import md_escape, table
+from kzpolicy.report.words import truth
 
-__all__ = ["html", "markdown", "text"]
+__all__ = ["Section", "markdown", "sections", "text", "tipping_text"]
 
 Result = WhatIf | TippingPoints | Landscape | MonteCarlo | Probabilities | Sensitivity
 
 
-def _value(v: bool | None) -> str:
-    return "unknown" if v is None else ("true" if v else "false")
-
-
 def _change(c: ConditionChange) -> str:
-    return f"{c.id} {_value(c.before)} -> {_value(c.after)}"
+    return f"{c.id} {truth(c.before)} -> {truth(c.after)}"
 
 
 def _shares(shares: dict[str, float]) -> str:
@@ -220,41 +218,12 @@ def _sensitivity_sections(r: Sensitivity) -> list[Section]:
     ]
 
 
-def _sections(result: Probabilities | Sensitivity) -> tuple[list[str], list[Section]]:
+def sections(result: Probabilities | Sensitivity) -> tuple[list[str], list[Section]]:
+    """The head lines and the tables (title, headers, rows) of an exact-probability or
+    sensitivity result."""
     if isinstance(result, Probabilities):
         return _probability_head(result), _probability_sections(result)
     return _sensitivity_head(result), _sensitivity_sections(result)
-
-
-def html(result: Probabilities | Sensitivity, *, kb: KnowledgeBase | None = None) -> str:
-    """An exact-probability or sensitivity result as one self-contained HTML page (with a
-    tornado chart of the most likely scenario's probability, for a sensitivity)."""
-    head, sections = _sections(result)
-    body = [f'<section><p>{"<br>".join(escape(h) for h in head)}</p></section>']
-    if isinstance(result, Sensitivity) and result.ranked:
-        target = result.most_likely
-        bars = []
-        for b in result.ranked:
-            w = next(w for w in b.scenarios if w.id == target)
-            bars.append(_html.TornadoBar(b.id, w.low, w.high,
-                                         f"{b.id}: {target} {w.low:.4f} if false, "
-                                         f"{w.high:.4f} if true"))
-        bars.sort(key=lambda bar: -abs(bar.high - bar.low))
-        body.append("<section><h2>Tornado: what moves the most likely scenario</h2>"
-                    + _html.tornado_chart(bars, result.scenarios[target],
-                                          caption=f"Probability of {target} with each "
-                                          "belief false (left end) and true (right end)")
-                    + "</section>")
-    for title, headers, rows in sections:
-        cells = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
-                        for row in rows)
-        head_row = "".join(f"<th>{escape(h)}</th>" for h in headers)
-        body.append(f"<section><h2>{escape(title)}</h2>"
-                    + (f"<table><thead><tr>{head_row}</tr></thead><tbody>{cells}</tbody>"
-                       "</table>" if rows else "<p>None.</p>") + "</section>")
-    title = ("Exact probabilities" if isinstance(result, Probabilities)
-             else "Sensitivity of the probabilities")
-    return _html.analysis_page(title, "".join(body), kb_version=result.kb_version, kb=kb)
 
 
 # ---------------------------------------------------------------------- text
@@ -262,9 +231,9 @@ def text(result: Result) -> str:
     """A compact plain-text report of any what-if family result."""
     out: list[str] = []
     if isinstance(result, Probabilities | Sensitivity):
-        head, sections = _sections(result)
+        head, tables = sections(result)
         out += head
-        for title, headers, rows in sections:
+        for title, headers, rows in tables:
             out += ["", f"{title}:"]
             out.append(table(headers, rows) if rows else "None.")
     elif isinstance(result, WhatIf):
@@ -277,7 +246,7 @@ def text(result: Result) -> str:
         out.append(tipping_text(result))
     elif isinstance(result, Landscape):
         out += [f"{result.combinations} combinations of {result.factors} factors; context: "
-                + (", ".join(f"{k}={_value(v)}" for k, v in result.context.items()) or "none"),
+                + (", ".join(f"{k}={truth(v)}" for k, v in result.context.items()) or "none"),
                 "", table(["scenario", "combinations", "share"],
                           [[s, c, _pct(result.scenario_shares[s])]
                            for s, c in result.scenarios.items()]),
@@ -309,9 +278,9 @@ def markdown(result: Result) -> str:
     """The same reports as Markdown, for notes and issues."""
     out: list[str] = []
     if isinstance(result, Probabilities | Sensitivity):
-        head, sections = _sections(result)
+        head, tables = sections(result)
         out += [f"## {head[0]}", "", *(f"- {h}" for h in head[1:])]
-        for title, headers, rows in sections:
+        for title, headers, rows in tables:
             out += ["", f"### {title}", ""]
             out += _md(rows, headers) if rows else ["None."]
     elif isinstance(result, WhatIf):

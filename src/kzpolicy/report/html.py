@@ -5,9 +5,9 @@ margin and runner-up, the flagged risks and engaged items as a table (kind,
 locator, stance, because), the rule network as a diagram with what fired
 highlighted and a key of every box's label, the conditions given and the
 knowledge-base version. :func:`comparison_page` shows two assessments (a what-if's
-before and after) as one before/after view; :func:`analysis_page` wraps results
-beyond one assessment (exact probabilities, sensitivity with its
-:func:`tornado_chart`).
+before and after) as one before/after view; :func:`probability_page` shows an
+exact-probability or sensitivity result (the tables of
+:mod:`kzpolicy.report.analysis_text`, and a sensitivity's :func:`tornado_chart`).
 
 The markup comes from Jinja2 templates in ``templates/`` (``page.html``,
 ``comparison.html``, ``analysis.html``, the shared ``base.html`` and
@@ -15,8 +15,8 @@ The markup comes from Jinja2 templates in ``templates/`` (``page.html``,
 with autoescaping on (:mod:`kzpolicy.report.templating`): every text is escaped by
 default. Two things are passed through as :class:`~markupsafe.Markup`, because a
 template cannot escape them: the package's own stylesheet (raw text inside
-``<style>``, where entities would not be decoded) and :func:`analysis_page`'s
-``body`` (HTML its caller built and escaped).
+``<style>``, where entities would not be decoded) and the tornado chart of
+:func:`probability_page` (an SVG its own autoescaping template drew).
 
 Stable element ids, for a program that fetches a report and picks a part of it
 (another page embedding the network, a test):
@@ -49,11 +49,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from kzpolicy._version import installed_version
 from kzpolicy.engine.results import Assessment, Flagged, ScenarioResult
 from kzpolicy.kb.kinds import NODE_NOUNS
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -63,17 +63,15 @@ from kzpolicy.report.layout import layout
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.svg import TornadoBar, tornado_chart
 from kzpolicy.report.templating import render
+from kzpolicy.report.words import truth
 
-__all__ = ["TornadoBar", "analysis_page", "comparison_page", "page", "tornado_chart"]
+if TYPE_CHECKING:  # the analysis models (and numpy) load only for a page of theirs
+    from kzpolicy.analysis.probabilities import Probabilities
+    from kzpolicy.analysis.sensitivity import Sensitivity
+
+__all__ = ["TornadoBar", "comparison_page", "page", "probability_page", "tornado_chart"]
 
 _KIND_NAMES = NODE_NOUNS
-
-
-def _version() -> str:
-    try:
-        return version("kzpolicy")
-    except PackageNotFoundError:  # pragma: no cover - a bare checkout
-        return "unknown"
 
 
 # --------------------------------------------------------------------------- pieces
@@ -86,9 +84,6 @@ def _bars(sc: ScenarioResult, series: str) -> list[_svg.Bar]:
 
 def _conditions(kb: KnowledgeBase, a: Assessment, before: Assessment | None = None
                 ) -> dict[str, Any]:
-    def value(x: bool | None) -> str:
-        return "unknown" if x is None else ("true" if x else "false")
-
     keys = list(a.asserted)
     if before is not None:
         keys = list(dict.fromkeys([*before.asserted, *a.asserted]))
@@ -100,7 +95,7 @@ def _conditions(kb: KnowledgeBase, a: Assessment, before: Assessment | None = No
             "ident": ident,
             "label": kb.label_of(ident) if ident in kb.condition_ids else ident,
             "kind": "scenario factor" if ident in kb.factors else "condition",
-            "now": value(now), "was": value(was), "changed": was != now,
+            "now": truth(now), "was": truth(was), "changed": was != now,
         })
     return {"rows": rows, "compare": before is not None, "unknown": list(a.unknown)}
 
@@ -144,7 +139,7 @@ def _diff_states(
 def _document(template: str, title: str, kb: KnowledgeBase, kb_version: str,
               **context: Any) -> str:
     return render(template, title=title, css=Markup(_css()), source=kb.source,
-                  kb_version=kb_version, version=_version(), **context)
+                  kb_version=kb_version, version=installed_version(), **context)
 
 
 # --------------------------------------------------------------------------- pages
@@ -205,16 +200,40 @@ def comparison_page(
                          legend))
 
 
-# --------------------------------------------------------------------------- sensitivity
-def analysis_page(title: str, body: str, *, kb_version: str,
-                  kb: KnowledgeBase | None = None) -> str:
-    """A self-contained page around ``body`` (HTML the caller has escaped), for results
-    beyond one assessment (exact probabilities, sensitivity)."""
-    from kzpolicy.kb.loading import knowledge_base_of
+# --------------------------------------------------------------------------- probabilities
+def probability_page(result: Probabilities | Sensitivity, *, kb: KnowledgeBase | None = None
+                     ) -> str:
+    """An exact-probability or sensitivity result as one self-contained HTML page: the
+    tables of its text report, and for a sensitivity a tornado chart of the most likely
+    scenario's probability. ``kb`` must be the knowledge base it was made with (by
+    default the one loaded in this process)."""
+    from kzpolicy.analysis.sensitivity import Sensitivity
+    from kzpolicy.report.analysis_text import sections
 
-    return _document("analysis.html", title,
-                     kb if kb is not None else knowledge_base_of(kb_version), kb_version,
-                     body=Markup(body))  # the caller's escaped HTML
+    base = source_kb("probability_page", kb, result)
+    head, tables = sections(result)
+    chart = None
+    if isinstance(result, Sensitivity) and result.ranked:
+        chart = Markup(_tornado(result))  # an SVG the autoescaping tornado.svg drew
+    title = ("Sensitivity of the probabilities" if isinstance(result, Sensitivity)
+             else "Exact probabilities")
+    return _document("analysis.html", title, base, result.kb_version, head=head, chart=chart,
+                     tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
+
+
+def _tornado(result: Sensitivity) -> str:
+    """The beliefs as bars from the most likely scenario's probability with each false to
+    it with each true, the widest first."""
+    target = result.most_likely
+    bars = []
+    for b in result.ranked:
+        w = next(w for w in b.scenarios if w.id == target)
+        bars.append(TornadoBar(b.id, w.low, w.high,
+                               f"{b.id}: {target} {w.low:.4f} if false, {w.high:.4f} if true"))
+    bars.sort(key=lambda bar: -abs(bar.high - bar.low))
+    return tornado_chart(bars, result.scenarios[target],
+                         caption=f"Probability of {target} with each belief false (left end) "
+                         "and true (right end)")
 
 
 @functools.cache

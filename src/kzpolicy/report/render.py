@@ -1,42 +1,40 @@
-"""The library calls behind the command line's output: render a result, draw the rule
-network, and give the JSON Schema of every result type.
+"""The library calls behind the command line's output: render a result, explain an
+assessment, draw the rule network.
 
 ``render(result, format)`` takes any public result (an ``Assessment``, ``WhatIf``,
-``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities`` or ``Sensitivity``);
-``graph(kb, format)`` gives
-the rule network as Graphviz DOT or Mermaid; ``schemas()`` maps a name to a schema.
+``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities`` or ``Sensitivity``)
+and loads only the module that writes the chosen format: an assessment as text or
+Markdown loads neither numpy nor Jinja2. A report that labels or draws resolves the
+knowledge base the result was made with once (:mod:`kzpolicy.report.source_kb`) and
+hands it down. ``explain(assessment)`` gives the chain of reasons; ``graph(kb, format)``
+the rule network as Graphviz DOT or Mermaid. The JSON Schemas of the results are in
+:mod:`kzpolicy.report.schemas`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from kzpolicy.analysis.landscape import Landscape
-from kzpolicy.analysis.montecarlo import MonteCarlo
-from kzpolicy.analysis.probabilities import Probabilities
-from kzpolicy.analysis.sensitivity import Sensitivity
-from kzpolicy.analysis.whatif import TippingPoints, WhatIf
 from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import ArgumentTypeError, InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
-from kzpolicy.operations.table import schema_models
-from kzpolicy.report import analysis_text, html, text
-from kzpolicy.report.graph import activity, network, to_dot, to_mermaid
 from kzpolicy.report.source_kb import source_kb
 
-__all__ = ["graph", "render", "schemas"]
+if TYPE_CHECKING:
+    from kzpolicy.report.explain import Labels
+
+__all__ = ["explain", "graph", "render"]
 
 Format = Literal["text", "markdown", "html"]
-
-_ANALYSIS = (WhatIf, TippingPoints, Landscape, MonteCarlo)
 
 
 def render(result: object, format: Format = "text", *, kb: KnowledgeBase | None = None) -> str:
     """A result as text, Markdown or (for an ``Assessment``) a self-contained HTML page.
 
-    ``kb`` is the knowledge base the result came from (the stock one by default); the
-    Markdown and HTML of an assessment draw its rule network from it.
+    ``kb`` is the knowledge base the result came from (by default the one loaded in this
+    process that made it); the Markdown and HTML of an assessment label its conditions
+    and draw its rule network from it.
     """
     expect("render", "format", format, str, "one of 'text', 'markdown', 'html'")
     expect("render", "kb", kb, KnowledgeBase, "a KnowledgeBase (from kzpolicy.load)",
@@ -44,34 +42,75 @@ def render(result: object, format: Format = "text", *, kb: KnowledgeBase | None 
     if format not in ("text", "markdown", "html"):
         raise InputError(f"render: unknown format {format!r}; use 'text', 'markdown' or 'html'")
     if isinstance(result, Assessment):
-        if format == "text":
-            return text.text(result) + "\n"
-        if format == "markdown":
-            return text.markdown(result, kb=kb)
-        return html.page(result, kb=kb)
+        return _assessment(result, format, kb)
+    return _analysis(result, format, kb)
+
+
+def _assessment(a: Assessment, format: Format, kb: KnowledgeBase | None) -> str:
+    if format == "text":  # needs no knowledge base
+        from kzpolicy.report.text import text
+
+        return text(a) + "\n"
+    base = source_kb("render", kb, a)
+    if format == "markdown":
+        from kzpolicy.report.text import markdown
+
+        return markdown(a, kb=base)
+    from kzpolicy.report.html import page
+
+    return page(a, kb=base)
+
+
+def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
+    # a result of these types exists only once their modules (and numpy) are loaded
+    from kzpolicy.analysis.landscape import Landscape
+    from kzpolicy.analysis.montecarlo import MonteCarlo
+    from kzpolicy.analysis.probabilities import Probabilities
+    from kzpolicy.analysis.sensitivity import Sensitivity
+    from kzpolicy.analysis.whatif import TippingPoints, WhatIf
+    from kzpolicy.report import analysis_text
+
+    if not isinstance(result, WhatIf | TippingPoints | Landscape | MonteCarlo | Probabilities
+                      | Sensitivity):
+        raise ArgumentTypeError(
+            "render", "result",
+            "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities or "
+            "Sensitivity", result)
+    if format == "text":
+        return analysis_text.text(result) + "\n"
+    if format == "markdown":
+        return analysis_text.markdown(result)
     if isinstance(result, Probabilities | Sensitivity):
-        if format == "html":
-            return analysis_text.html(result, kb=kb)
-        if format == "text":
-            return analysis_text.text(result) + "\n"
-        return analysis_text.markdown(result)
-    if isinstance(result, _ANALYSIS):
-        if format == "html":
-            raise InputError(f"render: {type(result).__name__} has no HTML form; "
-                             "use 'text' or 'markdown'")
-        if format == "text":
-            return analysis_text.text(result) + "\n"
-        return analysis_text.markdown(result)
-    raise ArgumentTypeError(
-        "render", "result",
-        "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities or "
-        "Sensitivity", result)
+        from kzpolicy.report.html import probability_page
+
+        return probability_page(result, kb=source_kb("render", kb, result))
+    raise InputError(f"render: {type(result).__name__} has no HTML form; "
+                     "use 'text' or 'markdown'")
+
+
+def explain(assessment: Assessment, *, kb: KnowledgeBase | None = None) -> str:
+    """The chain of reasons of an assessment as text, rule IDs included: what
+    ``assessment.explain()`` gives.
+
+    ``kb`` is the knowledge base it came from, which labels the IDs (by default the one
+    loaded in this process that made it; without one, the IDs stand bare).
+    """
+    expect("explain", "assessment", assessment, Assessment, "an Assessment (from assess)")
+    expect("explain", "kb", kb, KnowledgeBase, "a KnowledgeBase (from kzpolicy.load)",
+           optional=True)
+    from kzpolicy.report.explain import Labels
+    from kzpolicy.report.explain import explain as explanation
+
+    labels: Labels | None = None if kb is None else Labels(source_kb("explain", kb, assessment))
+    return explanation(assessment, labels)
 
 
 def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] = "dot",
           assessment: Assessment | None = None) -> str:
     """The whole rule network as Graphviz DOT or Mermaid; with ``assessment``, what it
     fired is marked."""
+    from kzpolicy.report.graph import activity, network, to_dot, to_mermaid
+
     expect("graph", "format", format, str, "'dot' or 'mermaid'")
     expect("graph", "assessment", assessment, Assessment, "an Assessment", optional=True)
     if format not in ("dot", "mermaid"):
@@ -81,9 +120,3 @@ def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] 
     net = network(source_kb("graph", kb, assessment))
     act = activity(assessment)
     return to_dot(net, act) if format == "dot" else to_mermaid(net, act)
-
-
-def schemas() -> dict[str, dict[str, Any]]:
-    """The JSON Schema of every input and result type (nested types in ``$defs``), by the
-    names of the list of operations (:data:`kzpolicy.operations.table.SCHEMA_NAMES`)."""
-    return {name: model.model_json_schema() for name, model in schema_models().items()}

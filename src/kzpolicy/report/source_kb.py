@@ -3,20 +3,29 @@
 A report labels conditions and draws the rule network from a knowledge base; drawing
 another one than the result came from would show rules that never ran. With ``kb``
 given it must match every result's ``kb_version``; without, the knowledge base that
-made the result is found among those loaded in this process.
+made the result is found among those loaded in this process. A report resolves it
+once (:func:`kzpolicy.render` does) and hands it, or its labels, down.
 """
 
 from __future__ import annotations
 
-from kzpolicy.engine.results import Assessment
+from typing import Protocol
+
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base_of
 
-__all__ = ["source_kb"]
+__all__ = ["Versioned", "made_with", "source_kb"]
 
 
-def source_kb(where: str, kb: object, *results: Assessment) -> KnowledgeBase:
+class Versioned(Protocol):
+    """A result that names the knowledge base it was made with (every result does)."""
+
+    @property
+    def kb_version(self) -> str: ...
+
+
+def source_kb(where: str, kb: object, *results: Versioned) -> KnowledgeBase:
     """The knowledge base ``results`` were made with; ``kb`` (when given) must be it."""
     expect(where, "kb", kb, KnowledgeBase, "a KnowledgeBase (from kzpolicy.load)",
            optional=True)
@@ -31,3 +40,12 @@ def source_kb(where: str, kb: object, *results: Assessment) -> KnowledgeBase:
                 "with (kb=...)"
             )
     return base
+
+
+def made_with(result: Versioned) -> KnowledgeBase | None:
+    """The knowledge base ``result`` was made with, or None when it is no longer loaded
+    in this process (a report then shows bare IDs)."""
+    try:
+        return knowledge_base_of(result.kb_version)
+    except InputError:
+        return None

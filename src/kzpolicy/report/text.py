@@ -8,25 +8,22 @@ base; :func:`markdown_comparison` does the same for a before/after pair.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from kzpolicy.engine.results import (
-    Assessment,
-    Flagged,
-    labeller,
-    runner_up_text,
-    step_conditions,
-)
+from kzpolicy.engine.results import Assessment, Flagged
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.report.explain import NO_LABELS, Labels, runner_up_text, step_conditions
+from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.table import md_escape as _md_escape
 from kzpolicy.report.table import table
+from kzpolicy.report.words import truth
 
 __all__ = ["markdown", "markdown_comparison", "text"]
 
 
-def _because(f: Flagged, label: Callable[[str], str] = lambda ident: "") -> str:
+def _because(f: Flagged, labels: Labels = NO_LABELS) -> str:
     """The reasons of a flagged item in words (rule IDs are in JSON and --explain)."""
-    return " | ".join(step_conditions(s, label) for s in f.because)
+    return " | ".join(step_conditions(s, labels) for s in f.because)
 
 
 def text(a: Assessment) -> str:
@@ -60,16 +57,14 @@ def _bar(share: float) -> str:
     return "█" * filled + "░" * (10 - filled)
 
 
-def _fired(a: Assessment, kb: KnowledgeBase | None) -> list[str]:
+def _fired(a: Assessment, base: KnowledgeBase) -> list[str]:
     from kzpolicy.report.graph import fired_network, to_mermaid
-    from kzpolicy.report.source_kb import source_kb
 
-    base = source_kb("markdown", kb, a)
     return ["```mermaid", to_mermaid(fired_network(a, base)).rstrip("\n"), "```"]
 
 
 def _item_table(rows: Sequence[tuple[Flagged, str | None]],
-                label: Callable[[str], str] = lambda ident: "") -> list[str]:
+                labels: Labels = NO_LABELS) -> list[str]:
     if not rows:
         return ["None."]
     change = rows[0][1] is not None
@@ -79,19 +74,22 @@ def _item_table(rows: Sequence[tuple[Flagged, str | None]],
     for f, what in rows:
         cell = f"| {what} " if change else ""
         lines.append(f"{cell}| {f.id} | {f.kind} | {_md_escape(f.label)} | "
-                     f"{_md_escape(f.locator)} | {f.stance} | {_md_escape(_because(f, label))} |")
+                     f"{_md_escape(f.locator)} | {f.stance} | {_md_escape(_because(f, labels))} |")
     return lines
 
 
 def _given(a: Assessment) -> str:
-    return ", ".join(f"`{k}={'true' if v else 'false'}`" for k, v in a.asserted.items())
+    return ", ".join(f"`{k}={truth(v)}`" for k, v in a.asserted.items())
 
 
 def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
     """The same content as the HTML report, as Markdown for notes and issues.
 
-    ``kb`` (default: the stock one) labels the conditions in the diagram of what fired.
+    ``kb`` (default: the one ``a`` was made with, among those loaded) labels the
+    conditions and draws the diagram of what fired.
     """
+    base = source_kb("markdown", kb, a)
+    labels = Labels(base)
     sc = a.scenario
     lines = [
         f"## Implied scenario: {_md_escape(sc.label)} (`{sc.id}`)",
@@ -113,14 +111,14 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
     for title, rows in (("Risks flagged", a.risks), ("Strengths and opportunities engaged",
                                                       a.engaged)):
         lines += ["", f"### {title} ({len(rows)})", ""]
-        lines += _item_table([(f, None) for f in rows], labeller(a))
+        lines += _item_table([(f, None) for f in rows], labels)
     if a.findings:
         lines += ["", f"### The authors' findings on this ({len(a.findings)})", "",
                   "| id | finding | locator | stance | noted for |", "|---|---|---|---|---|"]
         lines += [f"| {fd.id} | **{_md_escape(fd.label)}**: {_md_escape(fd.statement)} | "
                   f"{_md_escape(fd.locator)} | {fd.stance} | {', '.join(fd.noted_for)} |"
                   for fd in a.findings]
-    lines += ["", "### What fired", "", *_fired(a, kb)]
+    lines += ["", "### What fired", "", *_fired(a, base)]
     lines += ["", f"Conditions given: {_given(a) or 'none'}.",
               f"Not asserted (unknown): {len(a.unknown)}. Knowledge base `{a.kb_version}`."]
     return "\n".join(lines) + "\n"
@@ -139,6 +137,7 @@ def markdown_comparison(
 ) -> str:
     """A before/after pair (a what-if) as Markdown: shares side by side, the conditions
     that changed, the items added, kept and removed, and what fires after."""
+    base = source_kb("markdown", kb, after)
     b, a = before.scenario, after.scenario
     verdict = "unchanged" if a.id == b.id else "changed"
     lines = [
@@ -157,21 +156,18 @@ def markdown_comparison(
     if after.warnings:
         lines += ["", *(f"> **Warning:** {_md_escape(w)}" for w in after.warnings)]
 
-    def value(x: bool | None) -> str:
-        return "unknown" if x is None else ("true" if x else "false")
-
     keys = dict.fromkeys([*before.asserted, *after.asserted])
     changed = [k for k in keys if before.asserted.get(k) != after.asserted.get(k)]
     lines += ["", f"### Conditions changed ({len(changed)})", ""]
     lines += (["| id | before | after |", "|---|---|---|",
-               *(f"| {k} | {value(before.asserted.get(k))} | {value(after.asserted.get(k))} |"
+               *(f"| {k} | {truth(before.asserted.get(k))} | {truth(after.asserted.get(k))} |"
                  for k in changed)] if changed else ["None."])
     for title, was, now in (("Risks", before.risks, after.risks),
                             ("Strengths and opportunities", before.engaged, after.engaged)):
         rows = _changes(was, now)
         lines += ["", f"### {title} ({len(rows)})", "", *_item_table(rows)]
     lost = sorted({t.rule for t in before.trace} - {t.rule for t in after.trace})
-    lines += ["", "### What fires after", "", *_fired(after, kb), "",
+    lines += ["", "### What fires after", "", *_fired(after, base), "",
               "Rules that fired only before: "
               + (", ".join(f"`{r}`" for r in lost) or "none") + "."]
     lines += ["", f"Conditions given after: {_given(after) or 'none'}.",

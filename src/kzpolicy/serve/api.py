@@ -91,7 +91,7 @@ class Api:
         return text_response(json_text(records))
 
     async def schema(self, request: Request) -> Response:
-        from kzpolicy.report.render import schemas
+        from kzpolicy.report.schemas import schemas
 
         found = schemas()
         which = request.query_params.get("which", "all")

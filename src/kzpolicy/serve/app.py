@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kzpolicy._version import installed_version
 from kzpolicy.errors import KzPolicyError
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.serve import openapi
@@ -23,15 +24,6 @@ from kzpolicy.serve.page import page_response
 from kzpolicy.serve.routes import ApiRoute
 
 __all__ = ["create_app"]
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("kzpolicy")
-    except PackageNotFoundError:  # pragma: no cover - a source tree never installed
-        return "0+unknown"
 
 
 async def _error(request: Request, exc: Exception) -> Response:
@@ -76,5 +68,5 @@ def create_app(kb: KnowledgeBase | None = None, *,
     app = Starlette(routes=[r.route() for r in table], exception_handlers={
         HTTPException: _http_error, ApiError: _error, KzPolicyError: _error})
     app.state.kb = kb
-    app.state.openapi = json_text(openapi.openapi_document(table, version=_version()))
+    app.state.openapi = json_text(openapi.openapi_document(table, version=installed_version()))
     return app

@@ -1,0 +1,176 @@
+"""The explanation of an assessment: its chain of reasons as text (``Assessment.explain()``).
+
+Every ID comes with its label; each reason says in words which asserted conditions it
+rests on ("D2 holds (...)", "X does not hold (...)") before the rule that links them,
+whose ID, stance and locator stay for whoever checks the article; items that share one
+chain of reasons (a scenario's outcomes) are listed together with the chain said once;
+a tie for runner-up is named as a tie. Lines are wrapped at :data:`WIDTH` columns.
+
+The labels come from the knowledge base the assessment was made with, as
+:class:`Labels`: a report resolves that knowledge base once
+(:mod:`kzpolicy.report.source_kb`) and hands the labels down. The helpers the other
+text reports share (:func:`step_conditions`, :func:`runner_up_text`) live here too.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from kzpolicy.kb.kinds import NODE_NOUNS
+from kzpolicy.report.source_kb import made_with
+
+if TYPE_CHECKING:
+    from kzpolicy.engine.results import Assessment, Flagged, Step
+    from kzpolicy.kb.knowledge import KnowledgeBase
+
+__all__ = ["NO_LABELS", "WIDTH", "Labels", "explain", "runner_up_text", "step_conditions"]
+
+#: the width explanation lines are wrapped at
+WIDTH = 100
+
+
+class Labels:
+    """The words a report puts beside IDs, from one knowledge base (or none).
+
+    ``labels(ID)`` is the label of a condition, item or scenario; it is empty for an
+    ID the knowledge base lacks, and for every ID without a knowledge base (the one a
+    result was made with is no longer loaded). ``labels.side(ID)`` names a side that
+    can gain the objective advantage (rules/ ``sides``), or gives the ID back.
+    """
+
+    __slots__ = ("_kb",)
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self._kb = kb
+
+    @classmethod
+    def of(cls, a: Assessment) -> Labels:
+        """The labels of the knowledge base ``a`` was made with, when it is still loaded."""
+        return cls(made_with(a))
+
+    def __call__(self, ident: str) -> str:
+        kb = self._kb
+        return kb.label_of(ident) if kb is not None and kb.kind_or_none(ident) else ""
+
+    def side(self, ident: str) -> str:
+        """The label of side ``ident`` (``ident`` itself when the knowledge base lacks it)."""
+        found = self._kb.sides.get(ident) if self._kb is not None else None
+        return found.label if found is not None else ident
+
+    def named(self, ident: str) -> str:
+        """``ID (label)``, or the bare ID when there is no label."""
+        text = self(ident)
+        return f"{ident} ({text})" if text else ident
+
+
+#: labels without a knowledge base: every ID stands bare
+NO_LABELS = Labels()
+
+def step_conditions(step: Step, labels: Labels = NO_LABELS) -> str:
+    """The asserted conditions a step rests on, in words."""
+    parts = []
+    for root in step.conditions:
+        if root.endswith("=false"):
+            parts.append(f"{labels.named(root[: -len('=false')])} does not hold")
+        else:
+            parts.append(f"{labels.named(root)} holds")
+    return "; ".join(parts) or "nothing asserted"
+
+
+def runner_up_text(a: Assessment) -> str:
+    """The runner-up, or the tie for it, in words."""
+    sc = a.scenario
+    best = sc.shares[sc.runner_up]
+    tied = [s for s, v in sc.shares.items() if s != sc.id and v == best]
+    if len(tied) > 1:
+        return f"{' and '.join(tied)} tie for runner-up at {best:.2f}"
+    return f"runner-up {sc.runner_up} at {best:.2f}"
+
+
+def _wrap(text: str, indent: str, more: str | None = None) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent,
+                         subsequent_indent=more if more is not None else indent + "  ",
+                         break_on_hyphens=False) or [indent]
+
+
+def _because(steps: tuple[Step, ...], labels: Labels, item_locator: object) -> list[str]:
+    lines: list[str] = []
+    for step in steps:
+        see = "" if step.locator == item_locator else f"; see {step.locator}"
+        lines += _wrap(f"because {step_conditions(step, labels)}", "    ")
+        lines += _wrap(f"rule {step.rule} ({step.stance}): {step.label}{see}", "      ")
+    return lines
+
+
+def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str]:
+    lines = ["", f"{title} ({len(flagged)}):"]
+    groups: list[list[Flagged]] = []
+    for f in flagged:  # items with one same chain of reasons are said together
+        if groups and groups[-1][0].because == f.because and groups[-1][0].kind == f.kind:
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    for group in groups:
+        first = group[0]
+        kind = NODE_NOUNS.get(first.kind, first.kind)
+        if len(group) == 1:
+            lines += _wrap(f"- {first.id} [{kind}, {first.stance}] {first.label} "
+                           f"({first.locator})", "", "    ")
+        else:
+            lines.append(f"- {', '.join(f.id for f in group)} [{kind}s], for one same reason:")
+            for f in group:
+                lines += _wrap(f"{f.id} [{f.stance}] {f.label} ({f.locator})", "    ", "      ")
+        lines += _because(first.because, labels, first.locator if len(group) == 1 else None)
+    return lines
+
+
+def _scenario(a: Assessment, labels: Labels) -> list[str]:
+    sc = a.scenario
+    shares = ", ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
+    return [
+        f"Implied scenario: {sc.id} ({sc.label})",
+        f"  shares {shares}; threshold {sc.threshold:.2f}",
+        f"  {runner_up_text(a)}; margin {sc.margin:+.2f}",
+        *_wrap(f"decided by {sc.decided_by}: {sc.reason}", "  ", "    "),
+        *_wrap(f"advantage: {labels.side(sc.advantage.side)} ({sc.advantage.locator})",
+               "  ", "    "),
+        *_wrap(f"the article's judgement: {sc.judgement.statement} ({sc.judgement.locator})",
+               "  ", "    "),
+    ]
+
+
+def _asserted(a: Assessment, labels: Labels) -> list[str]:
+    lines = ["", f"Asserted ({len(a.asserted)}):" if a.asserted else "Asserted: nothing"]
+    for ident, value in a.asserted.items():
+        said = "holds" if value else "does not hold"
+        label = labels(ident)
+        lines += _wrap(f"{ident} {said}" + (f": {label}" if label else ""), "  ", "    ")
+    for w in a.warnings:
+        lines += _wrap(f"Warning: {w}", "", "  ")
+    return lines
+
+
+def explain(a: Assessment, labels: Labels | None = None) -> str:
+    """The chain of reasons of an assessment as text, rule IDs included.
+
+    ``labels`` come from the knowledge base ``a`` was made with; by default they are
+    looked up among the knowledge bases loaded in this process (none when it is gone).
+    """
+    labels = Labels.of(a) if labels is None else labels
+    lines = [*_scenario(a, labels), *_asserted(a, labels)]
+    lines += _items("Risks flagged", a.risks, labels)
+    lines += _items("Strengths and opportunities engaged", a.engaged, labels)
+    if a.findings:
+        lines += ["", f"The authors' findings on this ({len(a.findings)}):"]
+        for fd in a.findings:
+            lines += _wrap(f"- {fd.id} [{fd.stance}, noted for {', '.join(fd.noted_for)}] "
+                           f"{fd.label} ({fd.locator}): {fd.statement}", "", "    ")
+    lines += ["", "Firing order:"]
+    for t in a.trace:
+        lines += _wrap(f"{t.order}. {t.rule}: {t.label} -> {', '.join(t.flagged)}", "  ",
+                       "     ")
+    unknown = "; ".join(labels.named(c) for c in a.unknown) or "none"
+    lines += ["", *_wrap(f"Unknown (not asserted, {len(a.unknown)}): {unknown}", "", "  "),
+              f"Knowledge base {a.kb_version}"]
+    return "\n".join(lines)
