@@ -4,7 +4,8 @@ This is the only module of kzpolicy that touches ``durable_rules_engine``. It co
 conjunctive :class:`Production` objects into one durable ruleset and runs sessions on it
 through the C API directly (no ``durable.lang``, no ``engine.Host`` and its timer threads).
 
-The engine's sharp edges (ENGINE-NOTES.md) are neutralised here, once:
+The engine's sharp edges (measured; the tests in tests/engine/test_internal_durable_adapter.py
+and test_engine_limits.py show each) are neutralised here, once:
 
 * Durable never sees kzpolicy's names. Each fact some production needs becomes a token
   ``"0"``, ``"1"``, ... that is both the fact's ``id`` and what its pattern tests, and a
@@ -20,7 +21,7 @@ The engine's sharp edges (ENGINE-NOTES.md) are neutralised here, once:
   priority, so an action has always run before ``delete_state``, which otherwise frees
   uninitialised memory and crashes. A session that never sent a fact owns no durable state.
 * At most 1,024 sids can live in one ruleset: one sid per session, its state deleted on exit.
-* Durable's own size limits (below) are checked when a network is built, with a clear error:
+* Durable's own size limits (``limits``) are checked when a network is built, with a clear error:
   past them it fails, or with too many facts even loops forever.
 * One lock per network serialises the C calls, which hold the GIL anyway, and makes
   ``close()`` safe while other threads run sessions.
@@ -41,8 +42,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
+from kzpolicy.engine.durable.limits import (
+    MAX_CONSUMERS,
+    MAX_FACTS,
+    MAX_NEEDS,
+    MAX_PRODUCTIONS,
+    MAX_SESSIONS,
+    MAX_STRATUM,
+)
 from kzpolicy.errors import EngineError
-from kzpolicy.kb.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_PRODUCTIONS
 
 try:
     import durable_rules_engine as _c
@@ -66,10 +74,6 @@ __all__ = [
     "Production",
 ]
 
-MAX_STRATUM = 65534
-"""Highest stratum: durable's ``pri`` is an unsigned short and the sentinel takes one more."""
-MAX_SESSIONS = 1024
-"""Most sessions open at once on one network: durable's limit of live sids per ruleset."""
 
 _SENTINEL = "end"  # the no-op rule's name; a production's rule is "r<index>"
 _NAMES = itertools.count(1)  # makes ruleset names unique in the process
