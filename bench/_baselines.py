@@ -111,7 +111,7 @@ class StraightDurable:
     def __init__(self, kb: KnowledgeBase) -> None:
         import durable_rules_engine as c_engine
 
-        from kzpolicy.engine.durable_engine import DurableRules
+        from kzpolicy.engine.durable.rules import DurableRules
 
         self.c = c_engine
         self.kb = kb

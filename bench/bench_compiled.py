@@ -27,7 +27,7 @@ import kzpolicy
 from kzpolicy.analysis.landscape import landscape
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.decision import decide
-from kzpolicy.engine.durable_engine import durable_rules
+from kzpolicy.engine.durable.rules import durable_rules
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -35,10 +35,10 @@ from _baselines import Clips, HandBitmask, StraightDurable, interleaved, make_in
 from _synthetic import synthetic
 
 import kzpolicy
-from kzpolicy.engine.assess import _Builder
 from kzpolicy.engine.bitset import bitset
+from kzpolicy.engine.build import _Builder
 from kzpolicy.engine.decision import decide
-from kzpolicy.kb.checks import durable_limits
+from kzpolicy.engine.durable.limits import durable_limits
 from kzpolicy.kb.knowledge import KnowledgeBase
 
 _MEMOS = ("prep", "steps", "traces", "flags", "scenarios", "patterns", "noted")

@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 
 import fuzz
 import kzpolicy
-from kzpolicy.kb.limits import MAX_CONJUNCTIONS, MAX_NEEDS
+from kzpolicy.engine.durable.limits import MAX_NEEDS
+from kzpolicy.kb.limits import MAX_CONJUNCTIONS
 from kzpolicy.kb.loading import stock_rules_path
 
 settings.register_profile(
@@ -171,7 +172,7 @@ def _refusal(call: Callable[[], object], kind: type[Exception]) -> Exception | N
 
 
 def _beyond_durable(kb: kzpolicy.KnowledgeBase) -> bool:
-    from kzpolicy.kb.checks import durable_limits
+    from kzpolicy.engine.durable.limits import durable_limits
 
     return bool(durable_limits(kb))
 

@@ -79,8 +79,8 @@ if TYPE_CHECKING:
         what_if,
     )
     from kzpolicy.engine.assess import assess
-    from kzpolicy.engine.batch import assess_many
-    from kzpolicy.engine.columns import Batch
+    from kzpolicy.engine.batch.columns import Batch
+    from kzpolicy.engine.batch.many import assess_many
     from kzpolicy.engine.conditions import Conditions
     from kzpolicy.engine.results import (
         Advantage,
@@ -105,8 +105,8 @@ if TYPE_CHECKING:
 #: public name -> the module that defines it (loaded on first use)
 _LAZY: dict[str, str] = {
     "assess": "kzpolicy.engine.assess",
-    "assess_many": "kzpolicy.engine.batch",
-    "Batch": "kzpolicy.engine.columns",
+    "assess_many": "kzpolicy.engine.batch.many",
+    "Batch": "kzpolicy.engine.batch.columns",
     "Conditions": "kzpolicy.engine.conditions",
     **dict.fromkeys(
         ["Advantage", "Assessment", "FindingRef", "Flagged", "Judgement", "OutcomeRef",

@@ -13,7 +13,7 @@ import pytest
 import kzpolicy
 from conftest import CliRun
 from kzpolicy.analysis.whatif import TippingPoints, WhatIf, tipping_points, what_if
-from kzpolicy.engine.batch import assess_many
+from kzpolicy.engine.batch.many import assess_many
 from kzpolicy.engine.decision import decide
 from kzpolicy.engine.results import Assessment
 

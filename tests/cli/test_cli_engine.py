@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CliRun
 from kzpolicy.cli.options import ENGINE_CHOICES
-from kzpolicy.engine.assess import ENGINES
+from kzpolicy.engine.engines import ENGINES
 from kzpolicy.operations.bodies import AssessBody
 
 WIDE = Path(__file__).parents[1] / "engine" / "fixtures" / "too_wide_for_durable"

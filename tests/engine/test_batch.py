@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 
 import kzpolicy
-from kzpolicy.engine import batch as batch_module
-from kzpolicy.engine import batch_input
-from kzpolicy.engine.batch import assess_many
+from kzpolicy.engine.batch import inputs as batch_input
+from kzpolicy.engine.batch import many as batch_module
+from kzpolicy.engine.batch.many import assess_many
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.results import Assessment
 from kzpolicy.kb.knowledge import KnowledgeBase

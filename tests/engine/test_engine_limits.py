@@ -30,14 +30,19 @@ import yaml
 import fuzz
 import kzpolicy
 from conftest import CliRun
-from kzpolicy.engine import durable_engine
-from kzpolicy.engine.durable import MAX_SESSIONS, MAX_STRATUM
-from kzpolicy.engine.durable_engine import durable_rules
+from kzpolicy.engine.durable import rules as durable_engine
+from kzpolicy.engine.durable.adapter import MAX_SESSIONS, MAX_STRATUM
+from kzpolicy.engine.durable.limits import (
+    MAX_CONSUMERS,
+    MAX_FACTS,
+    MAX_NEEDS,
+    MAX_PRODUCTIONS,
+    durable_limits,
+)
+from kzpolicy.engine.durable.rules import durable_rules
 from kzpolicy.engine.network import strata
 from kzpolicy.kb import expr
-from kzpolicy.kb.checks import durable_limits
 from kzpolicy.kb.expr import dnf
-from kzpolicy.kb.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_PRODUCTIONS
 
 WIDE = Path(__file__).parent / "fixtures" / "too_wide_for_durable"
 SEVENTEEN = ["I1", "I2", "I3", "I4", "I5", "I6", "I7", "B1", "B2", "B3", "B4", "B5", "B6",

@@ -22,10 +22,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzpolicy
-from kzpolicy.engine.assess import build_assessment
 from kzpolicy.engine.bitset import BitsetRules, Column, bitset
+from kzpolicy.engine.build import build_assessment
 from kzpolicy.engine.decision import decide
-from kzpolicy.engine.durable_engine import durable_rules
+from kzpolicy.engine.durable.rules import durable_rules
 from kzpolicy.engine.network import EngineFiring
 from kzpolicy.engine.results import Assessment
 from kzpolicy.kb.knowledge import KnowledgeBase

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from kzpolicy.engine import durable as _durable
-from kzpolicy.engine.durable import (
+from kzpolicy.engine.durable import adapter as _durable
+from kzpolicy.engine.durable.adapter import (
     MAX_CONSUMERS,
     MAX_FACTS,
     MAX_NEEDS,
@@ -223,7 +223,7 @@ def test_sixteen_needs_work_seventeen_are_refused() -> None:
 
 
 LARGEST = """
-from kzpolicy.engine.durable import MAX_FACTS, DurableNetwork, Production as P
+from kzpolicy.engine.durable.adapter import MAX_FACTS, DurableNetwork, Production as P
 net = DurableNetwork([P(f"p{i}", (f"F{i}",), (f"T{i}",)) for i in range(MAX_FACTS)])
 with net.session() as s:
     print(len(s.assert_facts(["F0", f"F{MAX_FACTS - 1}", "unknown"])))
@@ -313,7 +313,7 @@ def test_random_networks_match_the_naive_fixpoint(seed: int) -> None:
 
 
 CRASH_CASES = """
-from kzpolicy.engine.durable import DurableNetwork, Production as P
+from kzpolicy.engine.durable.adapter import DurableNetwork, Production as P
 net = DurableNetwork([P("ab", ("A", "B"), ("C",)), P("c", ("C",), ("D",), 1)])
 for i in range(3000):
     with net.session():                 # nothing asserted at all
@@ -350,7 +350,7 @@ def test_more_sessions_than_durable_has_sids(chain: DurableNetwork) -> None:
 
 
 MANY_OPEN = """
-from kzpolicy.engine.durable import MAX_SESSIONS, DurableNetwork, Production as P
+from kzpolicy.engine.durable.adapter import MAX_SESSIONS, DurableNetwork, Production as P
 from kzpolicy.errors import EngineError
 net = DurableNetwork([P("r1", ("A",), ("B",)), P("r2", ("B", "X"), ("C",), 1)])
 sessions = [net.session() for _ in range(MAX_SESSIONS + 1)]
@@ -513,7 +513,7 @@ def test_threads_give_the_serial_results() -> None:
 
 MEMORY = """
 import test_internal_durable_adapter as t
-from kzpolicy.engine.durable import DurableNetwork
+from kzpolicy.engine.durable.adapter import DurableNetwork
 
 def rss_kb():
     with open("/proc/self/status") as f:

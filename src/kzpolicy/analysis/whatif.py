@@ -22,7 +22,7 @@ from typing import Literal, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from kzpolicy.engine.batch import assess_resolved
+from kzpolicy.engine.assess import assess_resolved
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.engine.results import Assessment, ResultModel

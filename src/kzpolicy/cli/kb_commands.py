@@ -33,7 +33,9 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from kzpolicy.kb.checks import durable_limits, statistics, validate
+    from kzpolicy.engine.durable.limits import durable_limits
+    from kzpolicy.engine.engines import engines_for
+    from kzpolicy.kb.checks import statistics, validate
     from kzpolicy.kb.folder import read_folder
     from kzpolicy.kb.knowledge import KnowledgeBase
     from kzpolicy.kb.loading import stock_rules_path
@@ -63,7 +65,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 "uncovered_items": cov.uncovered_items,
                 "factors_without_item_rule": cov.factors_without_item_rule,
                 "rule_stances": cov.stances,
-                "engines": ["durable", "bitset"] if not beyond else ["bitset"],
+                "engines": list(engines_for(kb)),
                 "durable_limits": [p.message for p in beyond],
             },
             out,

@@ -1,15 +1,16 @@
 """Assessment: asserted conditions in, the implied scenario and flagged items out.
 
 - ``conditions``: caller input, checked against the vocabulary;
-- ``decision``: the scenario decision rule;
-- ``network``: the rule network in strata, and what a firing is;
-- ``durable``: the adapter, the only module that touches durable-rules;
-- ``durable_engine``: a knowledge base's rules on it (the default engine);
+- ``decision``: the scenario decision rule, once, for one input or arrays of them;
+- ``network``: the rule network: productions (computed once), strata, firings;
+- ``engines``: the engine names and the engine that runs a knowledge base's rules;
+- ``durable/``: the durable-rules engine (the default): its limits, the adapter (the only
+  module that touches durable-rules) and a knowledge base's rules on it;
 - ``bitset``: the bitset engine (numpy; ``engine="bitset"``, alias ``"compiled"``);
-- ``assess`` and ``batch``: the entry points;
-- ``columns``, ``batch_input``, ``batch_export``: the columnar ``Batch`` of
-  ``assess_many``, its input as rows or columns, its Arrow / pandas export;
-- ``results``: the frozen result models and their explanation.
+- ``assess``: the entry point (resolve, decide, fire, build);
+- ``build`` and ``results``: the Assessment built from firings, and the frozen result
+  models with their deferred parts;
+- ``batch/``: ``assess_many`` and its columnar ``Batch`` (inputs, export).
 
 Imports only ``kzpolicy.kb`` and ``kzpolicy.errors``.
 """

@@ -1,39 +1,23 @@
-"""assess(): from asserted conditions to the implied scenario, the flagged items and why."""
+"""assess(): from asserted conditions to the implied scenario, the flagged items and why.
+
+The steps of the article's method, in order: resolve the caller's conditions, decide the
+implied scenario, fire the rules on the chosen engine, build the result.
+"""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping, Sequence
-from typing import Literal, NamedTuple
+from collections.abc import Mapping
 
+from kzpolicy.engine.build import build_assessment
 from kzpolicy.engine.conditions import ConditionInput, resolve
-from kzpolicy.engine.decision import ScenarioDecision, decide
-from kzpolicy.engine.durable_engine import durable_rules
-from kzpolicy.engine.network import EngineFiring
-from kzpolicy.engine.results import (
-    Advantage,
-    Assessment,
-    FindingRef,
-    Flagged,
-    Judgement,
-    OutcomeRef,
-    ScenarioResult,
-    Step,
-    TraceStep,
-    deferred,
-    trusted,
-)
-from kzpolicy.errors import InputError, expect
-from kzpolicy.kb import expr, schema
-from kzpolicy.kb.kinds import ENGAGED_KINDS, RISK_KINDS
+from kzpolicy.engine.decision import decide
+from kzpolicy.engine.engines import EngineName, engine_name, rule_engine
+from kzpolicy.engine.results import Assessment
+from kzpolicy.errors import expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 
-__all__ = ["assess", "build_assessment"]
-
-Engine = Literal["durable", "bitset", "compiled"]
-#: the engines ``assess`` runs; "compiled" is the bitset engine's former name
-ENGINES = ("durable", "bitset", "compiled")
+__all__ = ["assess", "assess_resolved"]
 
 
 def assess(
@@ -41,7 +25,7 @@ def assess(
     *,
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
-    engine: Engine = "durable",
+    engine: EngineName = "durable",
 ) -> Assessment:
     """Assess the conditions the caller believes hold.
 
@@ -56,286 +40,14 @@ def assess(
     expect("assess", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
     base = knowledge_base("assess", kb)
-    expect("assess", "engine", engine, str, "'durable' or 'bitset'")
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}; use 'durable' or 'bitset'")
-    asserted = resolve(base, conditions, preset=preset)
-    outcome = decide(base, asserted)
-    if engine == "durable":
-        firings = durable_rules(base).run(asserted, outcome.scenario)
-    else:
-        from kzpolicy.engine.bitset import bitset  # numpy: loaded on first use
-
-        firings = bitset(base).run(asserted, outcome.scenario)
-    return build_assessment(base, asserted, outcome, firings)
+    name = engine_name("assess", engine)
+    return assess_resolved(base, resolve(base, conditions, preset=preset), name)
 
 
-def _render_literal(lit: str) -> str:
-    if lit.startswith(expr.NEGATION_PREFIX):
-        return "not " + lit[len(expr.NEGATION_PREFIX):]
-    return lit
-
-
-def _root(lit: str) -> str:
-    if lit.startswith(expr.NEGATION_PREFIX):
-        return lit[len(expr.NEGATION_PREFIX):] + "=false"
-    return lit
-
-
-_CACHE_LIMIT = 4096
-
-
-class _Prepared(NamedTuple):
-    """The fixed part of a firing: rendered literals, root conditions, derived literals,
-    the step itself when it depends on no derived fact, and the targets."""
-
-    rendered: tuple[str, ...]
-    own: frozenset[str]
-    derived: tuple[str, ...]
-    static: Step | None
-    targets: tuple[str, ...]
-
-
-class _Builder:
-    """Builds Assessments for one knowledge base, reusing the immutable parts.
-
-    Steps, trace entries, flagged items, scenario results and the parts of a whole
-    firing pattern are frozen values that recur across assessments; they are memoised
-    in bounded dictionaries (cleared when full) so the hot path creates few objects.
-    Safe under threads: a lost race only builds an equal object twice.
-    """
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.conditions = frozenset(kb.condition_ids)
-        rank = {k: n for n, k in enumerate((*RISK_KINDS, *ENGAGED_KINDS))}
-        self.sort_key = {i: (rank.get(info.kind, 99), n)
-                         for n, (i, info) in enumerate(kb.items.items())}
-        self.prep: dict[tuple[str, frozenset[str]], _Prepared] = {}
-        self.steps: dict[tuple[str, frozenset[str], frozenset[str]], Step] = {}
-        self.traces: dict[tuple[int, int], TraceStep] = {}
-        self.flags: dict[tuple[str, tuple[int, ...]], Flagged] = {}
-        self.scenarios: dict[tuple[object, ...], ScenarioResult] = {}
-        self.patterns: dict[
-            tuple[object, ...],
-            tuple[tuple[TraceStep, ...], tuple[Flagged, ...], tuple[Flagged, ...]],
-        ] = {}
-        dec = kb.decision
-        self.decision_rule = dec
-        self.finding_index: dict[str, list[int]] = {}
-        self.finding_list = tuple(kb.findings.values())
-        for n, fd in enumerate(self.finding_list):
-            for ident in fd.concerns:
-                self.finding_index.setdefault(ident, []).append(n)
-        self.noted: dict[tuple[str, ...], tuple[FindingRef, ...]] = {}
-
-    def _prepared(self, rule: schema.Rule, matched: frozenset[str]) -> _Prepared:
-        """What a firing of ``rule`` on ``matched`` always contributes (memoised)."""
-        key = (rule.id, matched)
-        found = self.prep.get(key)
-        if found is None:
-            conditions = self.conditions
-            own = frozenset(_root(m) for m in matched
-                            if m.removeprefix(expr.NEGATION_PREFIX) in conditions)
-            derived = tuple(m for m in matched
-                            if m.removeprefix(expr.NEGATION_PREFIX) not in conditions)
-            rendered = tuple(sorted(_render_literal(m) for m in matched))
-            static = None if derived else self._step(rule, matched, rendered, own)
-            found = self.prep[key] = _Prepared(rendered, own, derived, static, tuple(rule.then))
-        return found
-
-    def _step(self, rule: schema.Rule | schema.Decision, matched: frozenset[str],
-              rendered: tuple[str, ...], roots: frozenset[str]) -> Step:
-        key = (rule.id, matched, roots)
-        step = self.steps.get(key)
-        if step is None:
-            if len(self.steps) >= _CACHE_LIMIT:
-                self.steps.clear()
-            step = self.steps[key] = trusted(
-                Step, rule=rule.id, label=rule.label, locator=rule.locator, stance=rule.stance,
-                matched=rendered, conditions=tuple(sorted(roots)))
-        return step
-
-    def _trace(self, order: int, step: Step, targets: tuple[str, ...]) -> TraceStep:
-        if len(self.traces) >= _CACHE_LIMIT:
-            self.traces.clear()
-        entry = self.traces[(order - 1, id(step))] = trusted(
-            TraceStep, order=order, rule=step.rule, label=step.label,
-            locator=step.locator, flagged=targets)
-        return entry
-
-    def _scenario(self, outcome: ScenarioDecision) -> ScenarioResult:
-        key = (outcome.scenario, tuple(outcome.shares.items()), outcome.runner_up,
-               outcome.margin, outcome.decided_by, outcome.evidence, outcome.reason)
-        found = self.scenarios.get(key)
-        if found is None:
-            if len(self.scenarios) >= _CACHE_LIMIT:
-                self.scenarios.clear()
-            sc = self.kb.scenarios[outcome.scenario]
-            found = self.scenarios[key] = trusted(
-                ScenarioResult, id=sc.id, label=sc.label, shares=dict(outcome.shares),
-                threshold=self.kb.decision.threshold, margin=outcome.margin,
-                runner_up=outcome.runner_up,
-                decided_by="threshold" if outcome.decided_by == "threshold" else "default",
-                reason=outcome.reason, evidence=outcome.evidence,
-                advantage=trusted(Advantage, side=sc.advantage.side,
-                                  statement=sc.advantage.statement,
-                                  locator=sc.advantage.locator),
-                judgement=trusted(Judgement, desirable=sc.judgement.desirable,
-                                  likelihood=sc.judgement.likelihood,
-                                  rational=sc.judgement.rational,
-                                  statement=sc.judgement.statement,
-                                  locator=sc.judgement.locator),
-                consequences=tuple(trusted(OutcomeRef, id=c.id, label=c.label,
-                                           statement=c.statement, locator=c.locator)
-                                   for c in sc.consequences))
-        return found
-
-    def build(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,
-              firings: Sequence[EngineFiring]) -> Assessment:
-        """The assessment; its explanation parts are built when first read (see
-        :class:`~kzpolicy.engine.results.Assessment`), from what is kept here."""
-        given = dict(asserted)
-        return deferred(
-            kb_version=self.kb.version,
-            asserted=given,
-            warnings=outcome.warnings,
-            rest=functools.partial(self.parts, given, outcome, tuple(firings)),
-        )
-
-    def parts(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,
-              firings: Sequence[EngineFiring]) -> dict[str, object]:
-        """The deferred fields of one assessment: scenario, items, trace, findings."""
-        # The trace and the flagged items depend only on the firing pattern (which
-        # production fired on which literals, in which phase, and the decision): memoised.
-        pattern = (outcome.scenario, outcome.evidence,
-                   tuple([(f.rule.id, f.matched, f.phase) for f in firings]))
-        parts = self.patterns.get(pattern)
-        if parts is None:
-            if len(self.patterns) >= _CACHE_LIMIT:
-                self.patterns.clear()
-            parts = self.patterns[pattern] = self._parts(outcome, firings)
-        trace, risks, engaged = parts
-        findings: tuple[FindingRef, ...] = ()
-        if self.finding_index:
-            findings = self._findings(asserted, outcome.scenario, risks, engaged)
-        return {
-            "scenario": self._scenario(outcome),
-            "risks": risks,
-            "engaged": engaged,
-            "unknown": tuple([c for c in self.kb.condition_ids if c not in asserted]),
-            "trace": trace,
-            "findings": findings,
-        }
-
-    def _findings(self, asserted: Mapping[str, bool], scenario: str,
-                  risks: tuple[Flagged, ...], engaged: tuple[Flagged, ...]
-                  ) -> tuple[FindingRef, ...]:
-        """The findings whose concerns this result flags, implies or asserts true."""
-        index = self.finding_index
-        present = [scenario] if scenario in index else []
-        present += [f.id for f in (*risks, *engaged) if f.id in index]
-        present += [c for c, v in asserted.items() if v and c in index]
-        key = tuple(sorted(present))
-        found = self.noted.get(key)
-        if found is None:
-            hits: dict[int, list[str]] = {}
-            for ident in present:
-                for n in index[ident]:
-                    hits.setdefault(n, []).append(ident)
-            refs = []
-            for n in sorted(hits):
-                fd = self.finding_list[n]
-                noted = tuple(c for c in fd.concerns if c in hits[n])
-                refs.append(trusted(
-                    FindingRef, id=fd.id, label=fd.label, statement=fd.statement,
-                    locator=fd.locator, stance=fd.stance, reason=fd.reason, noted_for=noted))
-            if len(self.noted) >= _CACHE_LIMIT:
-                self.noted.clear()
-            found = self.noted[key] = tuple(refs)
-        return found
-
-    def _parts(
-        self, outcome: ScenarioDecision, firings: Sequence[EngineFiring]
-    ) -> tuple[tuple[TraceStep, ...], tuple[Flagged, ...], tuple[Flagged, ...]]:
-        """Trace, risks and engaged items for one firing pattern."""
-        steps: list[Step] = []
-        upstream: list[frozenset[int]] = []
-        roots: list[frozenset[str]] = []
-        produced: dict[str, list[int]] = {}
-        stated: dict[str, bool] = {}
-        trace: list[TraceStep] = []
-        traces = self.traces
-        empty: frozenset[int] = frozenset()
-        evidence = frozenset(outcome.evidence)
-        decision: tuple[Step, tuple[str, ...], frozenset[int], frozenset[str]] = (
-            self._step(self.decision_rule, evidence, outcome.evidence, evidence),
-            (outcome.scenario,), empty, evidence)
-        ordered: list[EngineFiring | None] = [f for f in firings if f.phase == 1]
-        ordered.append(None)  # the scenario decision, between the two phases
-        ordered += [f for f in firings if f.phase == 2]
-        for f in ordered:
-            if f is None:
-                step, targets, closure, rts = decision
-            else:
-                prep = self._prepared(f.rule, f.matched)
-                targets = prep.targets
-                if prep.static is not None:
-                    step, closure, rts = prep.static, empty, prep.own
-                else:
-                    deps = {i for lit in prep.derived for i in produced.get(lit, ())}
-                    closure = frozenset(deps.union(*(upstream[d] for d in deps)))
-                    rts = prep.own.union(*(roots[d] for d in deps))
-                    step = self._step(f.rule, f.matched, prep.rendered, rts)
-            index = len(steps)
-            steps.append(step)
-            upstream.append(closure)
-            roots.append(rts)
-            is_stated = step.stance == "stated"
-            for t in targets:
-                if t in produced:
-                    produced[t].append(index)
-                    stated[t] = stated[t] or is_stated
-                else:
-                    produced[t] = [index]
-                    stated[t] = is_stated
-            entry = traces.get((index, id(step)))
-            if entry is None or entry.rule != step.rule or entry.flagged != targets:
-                entry = self._trace(index + 1, step, targets)
-            trace.append(entry)
-
-        items = self.kb.items
-        flags = self.flags
-        risks: list[Flagged] = []
-        engaged: list[Flagged] = []
-        for ident in sorted((i for i in produced if i in items), key=self.sort_key.__getitem__):
-            producers = produced[ident]
-            if len(producers) == 1 and not upstream[producers[0]]:
-                because: tuple[Step, ...] = (steps[producers[0]],)
-            else:
-                chain = set(producers)
-                for i in producers:
-                    chain |= upstream[i]
-                because = tuple(steps[i] for i in sorted(chain))
-            # a cached Flagged keeps its steps alive, so equal ids mean the same steps
-            key = (ident, tuple(map(id, because)))
-            flag = flags.get(key)
-            if flag is None:
-                if len(flags) >= _CACHE_LIMIT:
-                    flags.clear()
-                info = items[ident]
-                flag = flags[key] = trusted(
-                    Flagged, id=ident, kind=info.kind, label=info.label, locator=info.locator,
-                    stance="stated" if stated[ident] else "interpretation", because=because)
-            (engaged if flag.kind in ENGAGED_KINDS else risks).append(flag)
-        return tuple(trace), tuple(risks), tuple(engaged)
-
-
-def build_assessment(
-    kb: KnowledgeBase,
-    asserted: Mapping[str, bool],
-    outcome: ScenarioDecision,
-    firings: Sequence[EngineFiring],
-) -> Assessment:
-    """Assemble the result from the decision and the engine's firings (any engine)."""
-    return kb.derived(_Builder).build(asserted, outcome, firings)
+def assess_resolved(kb: KnowledgeBase, asserted: Mapping[str, bool],
+                    engine: str = "bitset") -> Assessment:
+    """Assess already-resolved conditions (``{id: bool}``, checked) on ``engine``: decide
+    the scenario, fire the rules, build the result."""
+    outcome = decide(kb, asserted)
+    firings = rule_engine(kb, engine).run(asserted, outcome.scenario)
+    return build_assessment(kb, asserted, outcome, firings)

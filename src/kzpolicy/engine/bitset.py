@@ -5,7 +5,7 @@ in disjunctive normal form, ``_engine``) are compiled two ways:
 
 * **bitsets over facts** (Python ints): a production fires when ``facts & need ==
   need``; :meth:`BitsetRules.run` returns the same firings as
-  ``durable_engine.DurableRules.run`` (rule, matched conjunction, phase), in an order
+  ``durable.rules.DurableRules.run`` (rule, matched conjunction, phase), in an order
   durable could have fired them (by stratum, so every producer comes before its
   consumers and explanations match);
 * **columns over inputs** (numpy): :meth:`BitsetRules.evaluate` takes, per
@@ -27,8 +27,8 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.engine.decision import decide
-from kzpolicy.engine.network import EngineFiring, strata
+from kzpolicy.engine.decision import decide, implied
+from kzpolicy.engine.network import EngineFiring, Production, productions
 from kzpolicy.kb import expr, schema
 from kzpolicy.kb.knowledge import KnowledgeBase
 
@@ -72,8 +72,9 @@ def count(column: Column, size: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _Production:
+    """A production of the rule network with its literals as bits."""
+
     rule: schema.Rule
-    matched: frozenset[str]
     needs: tuple[str, ...]
     need: int
     then: int
@@ -101,54 +102,62 @@ class BatchResult:
         return self.facts.get(fact, False)
 
 
+def _fact_names(kb: KnowledgeBase, ordered: list[Production]) -> tuple[str, ...]:
+    """Every fact the productions read or write, then the scenarios: one bit each."""
+    names: dict[str, None] = {}
+    for p in ordered:
+        for fact in (*p.needs, *p.rule.then):
+            names.setdefault(fact)
+    for sid in kb.scenarios:
+        names.setdefault(sid)
+    return tuple(names)
+
+
+def _single_pass(prods: list[_Production]) -> bool:
+    """Whether one pass in priority order reaches the fixpoint: every producer of a fact
+    comes before every production that needs it (always, unless rules form a cycle)."""
+    first_need: dict[str, int] = {}
+    for i, p in enumerate(prods):
+        for f in p.needs:
+            first_need.setdefault(f, i)
+    return all(
+        first_need.get(t, len(prods)) > i for i, p in enumerate(prods) for t in p.rule.then
+    )
+
+
+def _downstream(kb: KnowledgeBase, prods: list[_Production]) -> set[str]:
+    """The scenarios and every fact a production can derive from one of them."""
+    downstream = set(kb.scenarios)
+    changed = True
+    while changed:
+        changed = False
+        for p in prods:
+            if downstream.intersection(p.needs) and not downstream.issuperset(p.rule.then):
+                downstream.update(p.rule.then)
+                changed = True
+    return downstream
+
+
 class BitsetRules:
     """A knowledge base's rules compiled to bitsets; build it with :func:`bitset`."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        depth = strata(kb)
-        order = {r.id: n for n, r in enumerate(kb.rules)}
-        raw: list[tuple[int, int, int, schema.Rule, frozenset[str]]] = []
-        for rule in kb.rules:
-            for k, conj in enumerate(expr.dnf(rule.when)):
-                raw.append((depth[rule.id], order[rule.id], k, rule, conj))
-        raw.sort(key=lambda r: r[:3])  # durable's priority: stratum, then definition order
-        names: dict[str, int] = {}
-        for *_, rule, conj in raw:
-            for fact in (*sorted(conj), *rule.then):
-                names.setdefault(fact, len(names))
-        for sid in kb.scenarios:
-            names.setdefault(sid, len(names))
-        self.fact_names: tuple[str, ...] = tuple(names)
-        self.bit: dict[str, int] = {n: 1 << i for n, i in names.items()}
-        prods: list[_Production] = []
-        for *_, rule, conj in raw:
-            prods.append(_Production(
-                rule, conj, tuple(sorted(conj)),
-                sum(self.bit[f] for f in conj), sum(self.bit[f] for f in rule.then),
-                EngineFiring(rule, conj, 1), EngineFiring(rule, conj, 2)))
+        # durable's priority: stratum, then definition order (a stable sort keeps it)
+        ordered = sorted(productions(kb), key=lambda p: p.stratum)
+        self.fact_names: tuple[str, ...] = _fact_names(kb, ordered)
+        self.bit: dict[str, int] = {n: 1 << i for n, i in zip(
+            self.fact_names, range(len(self.fact_names)), strict=True)}
+        bit = self.bit
+        prods = [_Production(p.rule, p.needs, sum(bit[f] for f in p.needs),
+                             sum(bit[f] for f in p.rule.then), *p.firings) for p in ordered]
         self.productions: tuple[_Production, ...] = tuple(prods)
-        self._true = {c: self.bit.get(c, 0) for c in kb.condition_ids}
-        self._false = {c: self.bit.get(_NOT + c, 0) for c in kb.condition_ids}
-        self.scenario_bit = {s: self.bit[s] for s in kb.scenarios}
-        # One pass in priority order reaches the fixpoint when every producer of a fact
-        # comes before every production that needs it (always, unless rules form a cycle).
-        first_need: dict[str, int] = {}
-        for i, p in enumerate(prods):
-            for f in p.needs:
-                first_need.setdefault(f, i)
-        self.single_pass = all(
-            first_need.get(t, len(prods)) > i for i, p in enumerate(prods) for t in p.rule.then
-        )
+        self._true = {c: bit.get(c, 0) for c in kb.condition_ids}
+        self._false = {c: bit.get(_NOT + c, 0) for c in kb.condition_ids}
+        self.scenario_bit = {s: bit[s] for s in kb.scenarios}
+        self.single_pass = _single_pass(prods)
+        downstream = _downstream(kb, prods)
         # Productions whose firing can depend on the implied scenario (phase 2 candidates).
-        downstream = set(kb.scenarios)
-        changed = True
-        while changed:
-            changed = False
-            for p in prods:
-                if downstream.intersection(p.needs) and not downstream.issuperset(p.rule.then):
-                    downstream.update(p.rule.then)
-                    changed = True
         self._phase2 = tuple(p for p in prods if downstream.intersection(p.needs))
         self._index(prods, downstream)
         self.scenario_ids: tuple[str, ...] = tuple(kb.scenarios)
@@ -200,7 +209,7 @@ class BitsetRules:
     def run(self, asserted: Mapping[str, bool], scenario: str) -> list[EngineFiring]:
         """Fire the rules for the asserted conditions, then for the implied scenario.
 
-        The same firings as ``durable_engine.DurableRules.run``, producers before consumers.
+        The same firings as ``durable.rules.DurableRules.run``, producers before consumers.
         """
         facts = self.literals(asserted)
         out: list[EngineFiring] = []
@@ -270,21 +279,17 @@ class BitsetRules:
 
     # ------------------------------------------------------------------ many inputs
     def decide_counts(self, counts: npt.NDArray[np.integer]) -> npt.NDArray[np.uint8]:
-        """The decision rule over arrays: ``counts[s]`` is scenario s's true factors per
-        input (rows in ``scenario_ids`` order); returns the implied scenario indices."""
+        """The decision rule (:func:`~kzpolicy.engine.decision.implied`) over arrays:
+        ``counts[s]`` is scenario s's true factors per input (rows in ``scenario_ids``
+        order); returns the implied scenario indices."""
         dec = self.kb.decision
         index = {s: n for n, s in enumerate(self.scenario_ids)}
         shares = [counts[n].astype(np.float64) / size for n, size in enumerate(self._sizes)]
-        shape = counts.shape[1:]
-        winner = np.full(shape, index[dec.default], dtype=np.uint8)
-        for pole in dec.poles:
-            p = index[pole]
-            wins = shares[p] >= dec.threshold
-            for o in range(len(shares)):
-                if o != p:
-                    wins &= shares[p] > shares[o]
-            winner[wins] = p
-        return winner
+        winner: npt.NDArray[np.uint8] = np.asarray(implied(shares, [index[p] for p in dec.poles],
+                                    index[dec.default], dec.threshold, np.where),
+                            dtype=np.uint8)
+        out: npt.NDArray[np.uint8] = np.broadcast_to(winner, counts.shape[1:]).copy()
+        return out
 
     def evaluate(
         self, size: int, true: Mapping[str, Column], false: Mapping[str, Column]

@@ -1,20 +1,51 @@
 """The scenario decision rule: which scenario the asserted factors imply, and why.
 
-Each scenario's evidence is the share of its factors asserted true. A pole
-(integration or distancing, from parameters.yaml) is implied only when its share
-reaches the threshold and is strictly higher than every other share; otherwise
-the default scenario (balance) is implied. The outcome shows all shares, the
-margin and the runner-up.
+Each scenario's evidence is the share of its factors asserted true. A pole (from
+parameters.yaml) is implied only when its share reaches the threshold and is strictly
+higher than every other share; otherwise the default scenario is implied. The outcome
+shows all shares, the margin and the runner-up.
+
+The rule itself is written once, in :func:`implied`, over shares that are numbers (one
+input: :func:`decide`, with its reasons) or arrays (many inputs at once: the bitset
+engine's ``decide_counts``, which passes ``numpy.where``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["ScenarioDecision", "decide"]
+__all__ = ["ScenarioDecision", "decide", "implied", "leads"]
+
+S = TypeVar("S")
+
+
+def leads(shares: Sequence[Any], pole: int, threshold: float) -> Any:
+    """Whether scenario ``pole``'s share reaches ``threshold`` and is strictly higher than
+    every other share: a bool for numbers, a boolean array for arrays of shares."""
+    wins = shares[pole] >= threshold
+    for other, share in enumerate(shares):
+        if other != pole:
+            wins = wins & (shares[pole] > share)
+    return wins
+
+
+def _pick(cond: bool, then: int, otherwise: int) -> int:
+    return then if cond else otherwise
+
+
+def implied(shares: Sequence[Any], poles: Sequence[int], default: int, threshold: float,
+            where: Callable[[Any, int, Any], Any] = _pick) -> Any:
+    """The decision rule: the index of the implied scenario, given each scenario's share
+    (numbers, or arrays with ``where=numpy.where``): the pole that :func:`leads`, else
+    ``default``."""
+    winner: Any = default
+    for pole in poles:
+        winner = where(leads(shares, pole, threshold), pole, winner)
+    return winner
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +124,13 @@ def _decide_counts(
         sid: n / len(ids) for (sid, ids), n in zip(factors, counts, strict=True)
     }
     order = [sid for sid, _ in factors]
-    winner = dec.default
-    decided_by = "default"
+    values = list(shares.values())
+    poles = [order.index(p) for p in dec.poles]
+    chosen: int = implied(values, poles, order.index(dec.default), dec.threshold)
+    winner = order[chosen]
+    decided_by = ("threshold" if chosen in poles and leads(values, chosen, dec.threshold)
+                  else "default")
     qualified = [p for p in dec.poles if shares[p] >= dec.threshold]
-    for pole in qualified:
-        if all(shares[pole] > shares[o] for o in shares if o != pole):
-            winner, decided_by = pole, "threshold"
     others = [sid for sid in order if sid != winner]
     runner_up = max(others, key=lambda s: shares[s])  # first in article order on ties
     margin = round(shares[winner] - shares[runner_up], 10)

@@ -1,7 +1,10 @@
-"""The rule network of a knowledge base, as both engines see it: strata and firings.
+"""The rule network of a knowledge base, as both engines see it: productions, strata, firings.
 
-A rule's stratum is its depth in the network (0 over conditions only, else one
-more than what it reads); both engines fire producers before consumers by it.
+Each rule's `when` in disjunctive normal form gives one :class:`Production` per
+conjunction (``rule#0``, ``rule#1``, ...), computed once per knowledge base by
+:func:`productions`; the durable engine, the bitset engine and durable's limits all read
+that one list. A rule's stratum is its depth in the network (0 over conditions only, else
+one more than what it reads); both engines fire producers before consumers by it.
 ``EngineFiring`` is what either engine reports for a production that fired.
 """
 
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from kzpolicy.kb import expr, schema
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["EngineFiring", "strata"]
+__all__ = ["EngineFiring", "Production", "productions", "strata"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,40 @@ class EngineFiring:
     rule: schema.Rule
     matched: frozenset[str]
     phase: int
+
+
+@dataclass(frozen=True, slots=True)
+class Production:
+    """One conjunction of a rule's `when`: it fires when every literal it needs is present.
+
+    ``needs`` are the literals sorted (``X``, or ``not:X`` for X asserted false);
+    ``firings`` are its :class:`EngineFiring` in phase 1 and in phase 2, frozen and shared
+    by every run.
+    """
+
+    id: str
+    rule: schema.Rule
+    matched: frozenset[str]
+    needs: tuple[str, ...]
+    stratum: int
+    firings: tuple[EngineFiring, EngineFiring]
+
+
+def _expand(kb: KnowledgeBase) -> tuple[Production, ...]:
+    depth = strata(kb)
+    return tuple(
+        Production(f"{rule.id}#{k}", rule, conj, tuple(sorted(conj)), depth[rule.id],
+                   (EngineFiring(rule, conj, 1), EngineFiring(rule, conj, 2)))
+        for rule in kb.rules
+        for k, conj in enumerate(expr.dnf(rule.when))
+    )
+
+
+def productions(kb: KnowledgeBase) -> tuple[Production, ...]:
+    """Every production of ``kb``, in definition order (rule by rule, conjunction by
+    conjunction); built once per knowledge base. Durable's priority is the stratum, then
+    this order: ``sorted(productions(kb), key=lambda p: p.stratum)``."""
+    return kb.derived(_expand)
 
 
 def strata(kb: KnowledgeBase) -> dict[str, int]:

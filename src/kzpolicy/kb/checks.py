@@ -19,9 +19,8 @@ from kzpolicy.kb import expr, schema
 from kzpolicy.kb.folder import Origin, Sourced
 from kzpolicy.kb.kinds import FLAGGABLE
 from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_PRODUCTIONS
 
-__all__ = ["Statistics", "durable_limits", "statistics", "validate"]
+__all__ = ["Statistics", "statistics", "validate"]
 
 
 def _hint(value: str, choices: Iterable[str]) -> str:
@@ -376,34 +375,6 @@ def _check_stages(kb: KnowledgeBase) -> list[Problem]:
             out.append(_problem("stages", f"stage {a.id} ends in {a.end} but the next stage "
                                 f"{b.id} starts in {b.start}; stages must meet",
                                 origin.get(b.id)))
-    return out
-
-
-def durable_limits(kb: KnowledgeBase) -> list[Problem]:
-    """What keeps durable-rules from running ``kb`` correctly (its hard limits); empty
-    when it can. These are not load problems: the bitset engine runs such a knowledge
-    base, and ``assess(engine="durable")`` refuses it with these messages."""
-    out: list[Problem] = []
-    consumers: Counter[str] = Counter()
-    productions = 0
-    for rule in kb.rules:
-        for conj in expr.dnf(rule.when):
-            productions += 1
-            consumers.update(conj)
-            if len(conj) > MAX_NEEDS:
-                out.append(_problem("engine-limit", f"rule {rule.id}: one of its conjunctions "
-                                    f"needs {len(conj)} facts; the engine allows {MAX_NEEDS} "
-                                    "(split the rule)", kb.origins.get("rule:" + rule.id)))
-    if productions > MAX_PRODUCTIONS:
-        out.append(Problem("engine-limit", f"the rules expand to {productions} conjunctions; "
-                           f"the engine allows {MAX_PRODUCTIONS} (merge or drop rules)"))
-    if len(consumers) > MAX_FACTS:
-        out.append(Problem("engine-limit", f"the rules use {len(consumers)} distinct facts; "
-                           f"the engine allows {MAX_FACTS}"))
-    for fact, n in consumers.items():
-        if n > MAX_CONSUMERS:
-            out.append(Problem("engine-limit", f"{fact!r} is needed by {n} rule conjunctions; "
-                               f"the engine allows {MAX_CONSUMERS}"))
     return out
 
 

@@ -83,7 +83,7 @@ _ALIVE: weakref.WeakSet[KnowledgeBase] = weakref.WeakSet()
 def _after_fork_in_child() -> None:
     # a lock held by another thread at fork time would never be released in the child
     for kb in list(_ALIVE):
-        object.__setattr__(kb, "_derived_lock", threading.Lock())
+        object.__setattr__(kb, "_derived_lock", threading.RLock())
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -95,7 +95,7 @@ class KnowledgeBase:
     def __init__(self, raw: RawKB) -> None:
         self._raw = raw
         self._derived: dict[Callable[[KnowledgeBase], object], object] = {}
-        self._derived_lock = threading.Lock()
+        self._derived_lock = threading.RLock()  # a factory may use another
         _ALIVE.add(self)
         self.path: Path = raw.root
         self.version: str = "kb-" + raw.digest[:12]

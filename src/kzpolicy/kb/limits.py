@@ -1,12 +1,9 @@
-"""Limits on reading rules files, and what durable-rules can run correctly.
+"""Limits on reading rules files.
 
-The reading limits apply to every knowledge base; a caller changes them with a
-:class:`ReadingLimits` (``kzpolicy.load(path, limits=ReadingLimits(file_bytes=...))``),
-which the reader and the `when` schema see through :func:`reading_limits` while a folder
-is read. durable-rules 2.0.28 fails silently
-or loops past its limits (measured, see the durable adapter): a knowledge base beyond
-them still loads and runs on the bitset engine, ``kzpolicy.kb.checks.durable_limits``
-names what is exceeded, and the durable engine refuses it before any session.
+They apply to every knowledge base; a caller changes them with a :class:`ReadingLimits`
+(``kzpolicy.load(path, limits=ReadingLimits(file_bytes=...))``), which the reader and the
+`when` schema see through :func:`reading_limits` while a folder is read. What one engine
+can run (durable-rules' limits) is that engine's: ``kzpolicy.engine.durable.limits``.
 """
 
 from __future__ import annotations
@@ -21,12 +18,8 @@ from kzpolicy.errors import InputError, expect
 __all__ = [
     "DEFAULT_LIMITS",
     "MAX_CONJUNCTIONS",
-    "MAX_CONSUMERS",
     "MAX_DEPTH",
-    "MAX_FACTS",
     "MAX_FILE_BYTES",
-    "MAX_NEEDS",
-    "MAX_PRODUCTIONS",
     "ReadingLimits",
     "reading_limits",
     "using",
@@ -90,18 +83,3 @@ def using(limits: ReadingLimits | None) -> Iterator[ReadingLimits]:
         yield _CURRENT.get()
     finally:
         _CURRENT.reset(token)
-
-
-# ---------------------------------------------------------------- the durable engine
-
-MAX_NEEDS = 16
-"""Most distinct facts one production may need: durable holds 16 facts in one match."""
-MAX_FACTS = 510
-"""Most distinct facts one network may need: durable's root node has 512 slots, one of which
-the sentinel takes and one must stay free, or asserting a fact loops forever."""
-MAX_CONSUMERS = 255
-"""Most productions that may need one same fact. At 256 durable accepts the ruleset and then
-fires productions whose facts were never asserted (measured: 179 wrong answers in 1,000)."""
-MAX_PRODUCTIONS = 4095
-"""Most productions in one network: durable holds 4,096 rules per ruleset and the sentinel
-takes one; past it the first assertion fails with error 106."""

@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from kzpolicy.engine.assess import ENGINES
+from kzpolicy.engine.engines import ENGINES
 
 if TYPE_CHECKING:
     from kzpolicy.analysis.montecarlo import MonteCarlo
     from kzpolicy.analysis.probabilities import Probabilities
     from kzpolicy.analysis.sensitivity import Sensitivity
     from kzpolicy.analysis.whatif import TippingPoints, WhatIf
-    from kzpolicy.engine.assess import Engine as EngineName
+    from kzpolicy.engine.engines import EngineName
     from kzpolicy.engine.results import Assessment
     from kzpolicy.kb.knowledge import KnowledgeBase
 else:
-    #: the engines a request may name: the engine registry's, less "compiled" (the bitset
-    #: engine's former name, which only the library still accepts)
-    EngineName = Literal[tuple(e for e in ENGINES if e != "compiled")]
+    #: the engines a request may name: the engine registry's (the library alone still
+    #: accepts "compiled", the bitset engine's former name)
+    EngineName = Literal[ENGINES]
 
 __all__ = [
     "AssessBody",

@@ -33,25 +33,16 @@ from typing import Any, SupportsIndex, overload
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.engine.assess import build_assessment
-from kzpolicy.engine.bitset import bitset
-from kzpolicy.engine.decision import decide
+from kzpolicy.engine.assess import assess_resolved
 from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base_of
 
-__all__ = ["Batch", "assess_resolved", "preset_order"]
+__all__ = ["Batch", "preset_order"]
 
 Int8Array = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
-
-
-def assess_resolved(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> Assessment:
-    """Assess already-resolved conditions (``{id: bool}``, checked) on the bitset engine:
-    what ``assess(..., engine="bitset")`` gives for them."""
-    outcome = decide(kb, asserted)
-    return build_assessment(kb, asserted, outcome, bitset(kb).run(asserted, outcome.scenario))
 
 
 def preset_order(kb: KnowledgeBase, preset: Mapping[str, bool]) -> tuple[int, ...]:
@@ -261,15 +252,15 @@ class Batch(Sequence[Assessment]):
 
     def to_arrow(self) -> Any:
         """The batch as a ``pyarrow.Table``, one row per condition set (needs pyarrow;
-        columns: see :func:`kzpolicy.engine.batch_export.to_arrow`)."""
-        from kzpolicy.engine.batch_export import to_arrow
+        columns: see :func:`kzpolicy.engine.batch.export.to_arrow`)."""
+        from kzpolicy.engine.batch.export import to_arrow
 
         return to_arrow(self)
 
     def to_pandas(self) -> Any:
         """The batch as a ``pandas.DataFrame``, one row per condition set (needs pandas;
-        columns: see :func:`kzpolicy.engine.batch_export.to_pandas`)."""
-        from kzpolicy.engine.batch_export import to_pandas
+        columns: see :func:`kzpolicy.engine.batch.export.to_pandas`)."""
+        from kzpolicy.engine.batch.export import to_pandas
 
         return to_pandas(self)
 

@@ -4,7 +4,8 @@ This is the only module of kzpolicy that touches ``durable_rules_engine``. It co
 conjunctive :class:`Production` objects into one durable ruleset and runs sessions on it
 through the C API directly (no ``durable.lang``, no ``engine.Host`` and its timer threads).
 
-The engine's sharp edges (ENGINE-NOTES.md) are neutralised here, once:
+The engine's sharp edges (measured; the tests in tests/engine/test_internal_durable_adapter.py
+and test_engine_limits.py show each) are neutralised here, once:
 
 * Durable never sees kzpolicy's names. Each fact some production needs becomes a token
   ``"0"``, ``"1"``, ... that is both the fact's ``id`` and what its pattern tests, and a
@@ -20,7 +21,7 @@ The engine's sharp edges (ENGINE-NOTES.md) are neutralised here, once:
   priority, so an action has always run before ``delete_state``, which otherwise frees
   uninitialised memory and crashes. A session that never sent a fact owns no durable state.
 * At most 1,024 sids can live in one ruleset: one sid per session, its state deleted on exit.
-* Durable's own size limits (below) are checked when a network is built, with a clear error:
+* Durable's own size limits (``limits``) are checked when a network is built, with a clear error:
   past them it fails, or with too many facts even loops forever.
 * One lock per network serialises the C calls, which hold the GIL anyway, and makes
   ``close()`` safe while other threads run sessions.
@@ -41,8 +42,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
+from kzpolicy.engine.durable.limits import (
+    MAX_CONSUMERS,
+    MAX_FACTS,
+    MAX_NEEDS,
+    MAX_PRODUCTIONS,
+    MAX_SESSIONS,
+    MAX_STRATUM,
+)
 from kzpolicy.errors import EngineError
-from kzpolicy.kb.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_PRODUCTIONS
 
 try:
     import durable_rules_engine as _c
@@ -66,10 +74,6 @@ __all__ = [
     "Production",
 ]
 
-MAX_STRATUM = 65534
-"""Highest stratum: durable's ``pri`` is an unsigned short and the sentinel takes one more."""
-MAX_SESSIONS = 1024
-"""Most sessions open at once on one network: durable's limit of live sids per ruleset."""
 
 _SENTINEL = "end"  # the no-op rule's name; a production's rule is "r<index>"
 _NAMES = itertools.count(1)  # makes ruleset names unique in the process
@@ -314,8 +318,8 @@ class DurableSession:
 
     def _run(self, send: list[str]) -> list[Firing]:
         """Send a batch and run the agenda: each action asserts its production's new facts."""
-        rs, rules, tokens, p = self._net._rs, self._net._rules, self._net._tokens, self._prefix
-        present, fired, h = self._present, self._fired, rs.handle
+        rs, p = self._net._rs, self._prefix
+        h = rs.handle
         firings: list[Firing] = []
         with rs.lock:
             try:
@@ -333,28 +337,8 @@ class DurableSession:
                     rs.live.add(self._sid)
                 msg: str | None = started[1]
                 while msg is not None:  # msg is '{"<rule>":{<alias>:<fact>,...}}'
-                    name = msg[2 : msg.index('"', 2)]
-                    rule = rules[name]
-                    if rule is not None:
-                        if name in fired:
-                            raise EngineError(f"production {rule.id!r} fired twice")
-                        fired.add(name)
-                        then = rule.then
-                        if present.isdisjoint(then):  # the usual case: all of it is new
-                            firing, new = rule.all_new, rule.tokens
-                        else:
-                            derived = tuple(f for f in then if f not in present)
-                            firing = Firing(rule.id, derived) if derived else rule.none_new
-                            new = [tokens[f] for f in derived if f in tokens]
-                        present.update(firing.derived)
-                        if new:
-                            if len(new) == 1:
-                                code, _ = _c.assert_fact(h, p + new[0] + '"}')
-                            else:
-                                batch = ",".join([p + t + '"}' for t in new])
-                                code, _ = _c.assert_facts(h, "[" + batch + "]")
-                            if code:
-                                raise EngineError(f"durable refused facts {new} (code {code})")
+                    firing = self._act(msg[2 : msg.index('"', 2)])
+                    if firing is not None:
                         firings.append(firing)
                     msg = _c.complete_and_start_action(h, off)
             except BaseException as e:
@@ -363,6 +347,34 @@ class DurableSession:
                     raise EngineError(f"durable failed in session {self._sid}: {e}") from e
                 raise
         return firings
+
+    def _act(self, name: str) -> Firing | None:
+        """The action of rule ``name`` (under the lock): record the firing and assert the
+        production's new facts that some production needs; None for the sentinel."""
+        rule = self._net._rules[name]
+        if rule is None:
+            return None
+        if name in self._fired:
+            raise EngineError(f"production {rule.id!r} fired twice")
+        self._fired.add(name)
+        present, then = self._present, rule.then
+        if present.isdisjoint(then):  # the usual case: all of it is new
+            firing, new = rule.all_new, rule.tokens
+        else:
+            derived = tuple(f for f in then if f not in present)
+            firing = Firing(rule.id, derived) if derived else rule.none_new
+            tokens = self._net._tokens
+            new = [tokens[f] for f in derived if f in tokens]
+        present.update(firing.derived)
+        if new:
+            h, p = self._net._rs.handle, self._prefix
+            if len(new) == 1:
+                code, _ = _c.assert_fact(h, p + new[0] + '"}')
+            else:
+                code, _ = _c.assert_facts(h, "[" + ",".join([p + t + '"}' for t in new]) + "]")
+            if code:
+                raise EngineError(f"durable refused facts {new} (code {code})")
+        return firing
 
     def _close(self) -> None:
         """Delete the sid's state and free the sid (a state in which no action ran leaks)."""

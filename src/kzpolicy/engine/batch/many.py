@@ -1,6 +1,6 @@
 """Batch assessment: many condition sets assessed at once on the bitset engine.
 
-``assess_many`` reads its input (rows or columns, ``batch_input``) into one int8
+``assess_many`` reads its input (rows or columns, ``inputs``) into one int8
 matrix, evaluates it in chunks of columns with :meth:`BitsetRules.evaluate` (no Python
 object per row), and returns a :class:`~kzpolicy.Batch` whose row ``i`` equals
 ``assess(input_i, preset=..., kb=..., engine="bitset")``. Python's cyclic garbage
@@ -19,15 +19,15 @@ from collections.abc import Iterable, Iterator, Mapping
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.engine.batch_input import CHUNK, from_columns, from_rows
+from kzpolicy.engine.batch.columns import Batch, preset_order
+from kzpolicy.engine.batch.inputs import CHUNK, from_columns, from_rows
 from kzpolicy.engine.bitset import Column, bitset
-from kzpolicy.engine.columns import Batch, assess_resolved, preset_order
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 
-__all__ = ["Batch", "assess_many", "assess_resolved", "gc_paused"]
+__all__ = ["Batch", "assess_many", "gc_paused"]
 
 _NO_ROWS: tuple[()] = ()
 
