@@ -31,12 +31,13 @@ import fuzz
 import kzpolicy
 from conftest import CliRun
 from kzpolicy.engine.durable import rules as durable_engine
-from kzpolicy.engine.durable.adapter import MAX_SESSIONS, MAX_STRATUM
 from kzpolicy.engine.durable.limits import (
     MAX_CONSUMERS,
     MAX_FACTS,
     MAX_NEEDS,
     MAX_PRODUCTIONS,
+    MAX_SESSIONS,
+    MAX_STRATUM,
     durable_limits,
 )
 from kzpolicy.engine.durable.rules import durable_rules

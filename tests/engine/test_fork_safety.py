@@ -20,7 +20,8 @@ from contextlib import ExitStack, contextmanager
 import pytest
 
 import kzpolicy
-from kzpolicy.engine.durable.adapter import MAX_SESSIONS, DurableNetwork, Firing, Production
+from kzpolicy.engine.durable.adapter import DurableNetwork, Firing, Production
+from kzpolicy.engine.durable.limits import MAX_SESSIONS
 from kzpolicy.errors import EngineError
 
 # Forking a multi-threaded process is the point here (Python 3.12+ warns about it).

@@ -21,18 +21,11 @@ from typing import Any
 import pytest
 
 from kzpolicy.engine.durable import adapter as _durable
-from kzpolicy.engine.durable.adapter import (
-    MAX_CONSUMERS,
-    MAX_FACTS,
-    MAX_NEEDS,
-    MAX_SESSIONS,
-    DurableNetwork,
-    Firing,
-    Production,
-)
+from kzpolicy.engine.durable.adapter import DurableNetwork, Firing, Production
+from kzpolicy.engine.durable.limits import MAX_CONSUMERS, MAX_FACTS, MAX_NEEDS, MAX_SESSIONS
 from kzpolicy.errors import EngineError
 
-SRC = Path(_durable.__file__).resolve().parent.parent
+SRC = Path(_durable.__file__).resolve().parents[3]  # src/, holding kzpolicy/
 TESTS = Path(__file__).resolve().parent
 
 P = Production
@@ -223,7 +216,8 @@ def test_sixteen_needs_work_seventeen_are_refused() -> None:
 
 
 LARGEST = """
-from kzpolicy.engine.durable.adapter import MAX_FACTS, DurableNetwork, Production as P
+from kzpolicy.engine.durable.adapter import DurableNetwork, Production as P
+from kzpolicy.engine.durable.limits import MAX_FACTS
 net = DurableNetwork([P(f"p{i}", (f"F{i}",), (f"T{i}",)) for i in range(MAX_FACTS)])
 with net.session() as s:
     print(len(s.assert_facts(["F0", f"F{MAX_FACTS - 1}", "unknown"])))
@@ -350,7 +344,8 @@ def test_more_sessions_than_durable_has_sids(chain: DurableNetwork) -> None:
 
 
 MANY_OPEN = """
-from kzpolicy.engine.durable.adapter import MAX_SESSIONS, DurableNetwork, Production as P
+from kzpolicy.engine.durable.adapter import DurableNetwork, Production as P
+from kzpolicy.engine.durable.limits import MAX_SESSIONS
 from kzpolicy.errors import EngineError
 net = DurableNetwork([P("r1", ("A",), ("B",)), P("r2", ("B", "X"), ("C",), 1)])
 sessions = [net.session() for _ in range(MAX_SESSIONS + 1)]

@@ -32,7 +32,7 @@ from kzpolicy.engine.network import EngineFiring, Production, productions
 from kzpolicy.kb import expr, schema
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["BatchResult", "BitsetRules", "Column", "bitset", "count"]
+__all__ = ["BatchResult", "BitsetRules", "Column", "bitset", "both", "count", "either"]
 
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 Column: TypeAlias = "BoolArray | bool"
@@ -41,26 +41,26 @@ Column: TypeAlias = "BoolArray | bool"
 _NOT = expr.NEGATION_PREFIX
 
 
-def _and(a: Column, b: Column) -> Column:
-    if a is False or b is False:
-        return False
-    if a is True:
+def _join(a: Column, b: Column, absorbing: bool) -> Column:
+    """``a & b`` (``absorbing=False``) or ``a | b`` (``absorbing=True``) over columns, with
+    the constants short-cut: the absorbing one wins, the other leaves the column as is."""
+    if a is absorbing or b is absorbing:
+        return absorbing
+    if isinstance(a, bool):
         return b
-    if b is True:
+    if isinstance(b, bool):
         return a
-    assert not isinstance(a, bool) and not isinstance(b, bool)
-    return a & b
+    return a | b if absorbing else a & b
 
 
-def _or(a: Column, b: Column) -> Column:
-    if a is True or b is True:
-        return True
-    if a is False:
-        return b
-    if b is False:
-        return a
-    assert not isinstance(a, bool) and not isinstance(b, bool)
-    return a | b
+def both(a: Column, b: Column) -> Column:
+    """Where ``a`` and ``b`` both hold."""
+    return _join(a, b, False)
+
+
+def either(a: Column, b: Column) -> Column:
+    """Where ``a`` or ``b`` holds."""
+    return _join(a, b, True)
 
 
 def count(column: Column, size: int) -> int:
@@ -324,15 +324,15 @@ class BitsetRules:
             for p in self.productions:
                 col: Column = True
                 for need in p.needs:
-                    col = _and(col, facts.get(need, False))
+                    col = both(col, facts.get(need, False))
                     if col is False:
                         break
                 if col is False:
                     continue
-                fired[p.rule.id] = _or(fired.get(p.rule.id, False), col)
+                fired[p.rule.id] = either(fired.get(p.rule.id, False), col)
                 for target in p.rule.then:
                     old = facts.get(target, False)
-                    new = _or(old, col)
+                    new = either(old, col)
                     if not changed and not self.single_pass and not _same(old, new):
                         changed = True
                     facts[target] = new

@@ -12,21 +12,10 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from kzpolicy.engine import results
 from kzpolicy.engine.decision import ScenarioDecision
 from kzpolicy.engine.network import EngineFiring
-from kzpolicy.engine.results import (
-    Advantage,
-    Assessment,
-    FindingRef,
-    Flagged,
-    Judgement,
-    OutcomeRef,
-    ScenarioResult,
-    Step,
-    TraceStep,
-    deferred,
-    trusted,
-)
+from kzpolicy.engine.results import Assessment, FindingRef, Flagged, ScenarioResult, Step, TraceStep
 from kzpolicy.kb import expr, schema
 from kzpolicy.kb.kinds import ENGAGED_KINDS, RISK_KINDS
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -115,7 +104,7 @@ class _Builder:
         if step is None:
             if len(self.steps) >= _CACHE_LIMIT:
                 self.steps.clear()
-            step = self.steps[key] = trusted(
+            step = self.steps[key] = results.trusted(
                 Step, rule=rule.id, label=rule.label, locator=rule.locator, stance=rule.stance,
                 matched=rendered, conditions=tuple(sorted(roots)))
         return step
@@ -123,7 +112,7 @@ class _Builder:
     def _trace(self, order: int, step: Step, targets: tuple[str, ...]) -> TraceStep:
         if len(self.traces) >= _CACHE_LIMIT:
             self.traces.clear()
-        entry = self.traces[(order - 1, id(step))] = trusted(
+        entry = self.traces[(order - 1, id(step))] = results.trusted(
             TraceStep, order=order, rule=step.rule, label=step.label,
             locator=step.locator, flagged=targets)
         return entry
@@ -136,21 +125,21 @@ class _Builder:
             if len(self.scenarios) >= _CACHE_LIMIT:
                 self.scenarios.clear()
             sc = self.kb.scenarios[outcome.scenario]
-            found = self.scenarios[key] = trusted(
+            found = self.scenarios[key] = results.trusted(
                 ScenarioResult, id=sc.id, label=sc.label, shares=dict(outcome.shares),
                 threshold=self.kb.decision.threshold, margin=outcome.margin,
                 runner_up=outcome.runner_up,
                 decided_by="threshold" if outcome.decided_by == "threshold" else "default",
                 reason=outcome.reason, evidence=outcome.evidence,
-                advantage=trusted(Advantage, side=sc.advantage.side,
+                advantage=results.trusted(results.Advantage, side=sc.advantage.side,
                                   statement=sc.advantage.statement,
                                   locator=sc.advantage.locator),
-                judgement=trusted(Judgement, desirable=sc.judgement.desirable,
+                judgement=results.trusted(results.Judgement, desirable=sc.judgement.desirable,
                                   likelihood=sc.judgement.likelihood,
                                   rational=sc.judgement.rational,
                                   statement=sc.judgement.statement,
                                   locator=sc.judgement.locator),
-                consequences=tuple(trusted(OutcomeRef, id=c.id, label=c.label,
+                consequences=tuple(results.trusted(results.OutcomeRef, id=c.id, label=c.label,
                                            statement=c.statement, locator=c.locator)
                                    for c in sc.consequences))
         return found
@@ -160,7 +149,7 @@ class _Builder:
         """The assessment; its explanation parts are built when first read (see
         :class:`~kzpolicy.engine.results.Assessment`), from what is kept here."""
         given = dict(asserted)
-        return deferred(
+        return results.deferred(
             kb_version=self.kb.version,
             asserted=given,
             warnings=outcome.warnings,
@@ -169,7 +158,7 @@ class _Builder:
 
     def parts(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,
               firings: Sequence[EngineFiring]) -> dict[str, object]:
-        """The deferred fields of one assessment: scenario, items, trace, findings."""
+        """The results.deferred fields of one assessment: scenario, items, trace, findings."""
         # The trace and the flagged items depend only on the firing pattern (which
         # production fired on which literals, in which phase, and the decision): memoised.
         pattern = (outcome.scenario, outcome.evidence,
@@ -211,7 +200,7 @@ class _Builder:
             for n in sorted(hits):
                 fd = self.finding_list[n]
                 noted = tuple(c for c in fd.concerns if c in hits[n])
-                refs.append(trusted(
+                refs.append(results.trusted(
                     FindingRef, id=fd.id, label=fd.label, statement=fd.statement,
                     locator=fd.locator, stance=fd.stance, reason=fd.reason, noted_for=noted))
             if len(self.noted) >= _CACHE_LIMIT:
@@ -304,7 +293,7 @@ class _Builder:
             if len(self.flags) >= _CACHE_LIMIT:
                 self.flags.clear()
             info = self.kb.items[ident]
-            flag = self.flags[key] = trusted(
+            flag = self.flags[key] = results.trusted(
                 Flagged, id=ident, kind=info.kind, label=info.label, locator=info.locator,
                 stance="stated" if chain.stated[ident] else "interpretation",
                 because=because)

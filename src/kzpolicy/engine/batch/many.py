@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from kzpolicy.engine.batch.columns import Batch, preset_order
 from kzpolicy.engine.batch.inputs import CHUNK, from_columns, from_rows
-from kzpolicy.engine.bitset import Column, bitset
+from kzpolicy.engine.bitset import Column, bitset, either
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -151,21 +151,11 @@ def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
         for ids in producers:
             col: Column = False
             for rid in ids:
-                col = _or(col, result.fired.get(rid, False))
+                col = either(col, result.fired.get(rid, False))
             item_cols.append(col)
         _pack(item_cols, flagged[start:stop])
     return Batch(kb, order=order, asserted=asserted, scenario=scenario, counts=counts,
                  flagged_bits=flagged, fired_bits=fired)
-
-
-def _or(a: Column, b: Column) -> Column:
-    if a is False:
-        return b
-    if b is False:
-        return a
-    if a is True or b is True:
-        return True
-    return a | b
 
 
 def _pack(columns: list[Column], out: npt.NDArray[np.uint8]) -> None:

@@ -62,12 +62,6 @@ except ImportError as _exc:  # e.g. built on Python 3.13 without the define
     ) from None
 
 __all__ = [
-    "MAX_CONSUMERS",
-    "MAX_FACTS",
-    "MAX_NEEDS",
-    "MAX_PRODUCTIONS",
-    "MAX_SESSIONS",
-    "MAX_STRATUM",
     "DurableNetwork",
     "DurableSession",
     "Firing",
