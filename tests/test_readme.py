@@ -21,3 +21,28 @@ def test_readme_example_runs(index: int, capsys: pytest.CaptureFixture[str]) -> 
     for block in BLOCKS[: index + 1]:  # later blocks may use names from earlier ones
         exec(compile(block, f"README.md block {index + 1}", "exec"), namespace)
     capsys.readouterr()
+
+
+def _module_map() -> set[str]:
+    """The modules the README's module map lists, as paths under src/kzpolicy/."""
+    block = re.search(r"Every module, one concept each.*?```text\nkzpolicy/\n(.*?)```",
+                      README.read_text(encoding="utf-8"), re.S)
+    assert block, "the README has no module map"
+    listed: set[str] = set()
+    folders: list[str] = []
+    for line in block.group(1).splitlines():
+        indent = (len(line) - len(line.lstrip())) // 2 - 1
+        name = line.split()[0]
+        del folders[indent:]
+        if name.endswith("/"):
+            folders.append(name)
+        else:
+            listed.add("".join(folders) + name)
+    return listed
+
+
+def test_the_module_map_is_the_tree() -> None:
+    src = README.parent / "src" / "kzpolicy"
+    tree = {str(p.relative_to(src)) for p in src.rglob("*.py")
+            if p.name != "__init__.py" or p.parent == src}
+    assert _module_map() == tree

@@ -1,7 +1,7 @@
-"""The compiled evaluator: a knowledge base's rules as bitsets, for one input or millions.
+"""The bitset engine: a knowledge base's rules as bitsets, for one input or millions.
 
 The same productions as the durable engine (one per conjunction of a rule's `when`
-in disjunctive normal form, ``_engine``) are compiled two ways:
+in disjunctive normal form, ``network.productions``) are compiled two ways:
 
 * **bitsets over facts** (Python ints): a production fires when ``facts & need ==
   need``; :meth:`BitsetRules.run` returns the same firings as
@@ -11,7 +11,7 @@ in disjunctive normal form, ``_engine``) are compiled two ways:
 * **columns over inputs** (numpy): :meth:`BitsetRules.evaluate` takes, per
   condition, which of many inputs assert it true and which false, and computes the
   implied scenario and every fact for all of them at once. The scenario decision
-  (shares of factor counts, ``_decision``) is vectorised; the landscape, Monte Carlo
+  rule (``decision.implied``) runs on arrays of shares; the landscape, Monte Carlo
   and tipping points run on it.
 
 Nothing about the article is in this module: everything comes from the knowledge base.
@@ -348,5 +348,5 @@ def _same(a: Column, b: Column) -> bool:
 
 
 def bitset(kb: KnowledgeBase) -> BitsetRules:
-    """The bitset-compiled rules of ``kb`` (built once per knowledge base, thread-safe)."""
+    """The bitset engine's rules of ``kb`` (built once per knowledge base, thread-safe)."""
     return kb.derived(BitsetRules)
