@@ -39,6 +39,18 @@ def _expect_id(where: str, value: object, expected: str = "an ID (see 'kzpolicy 
     expect(f"KnowledgeBase.{where}", name, value, str, expected)
 
 
+def _look_up(kind: str, table: Mapping[str, E], ident: str, example: str | None = None) -> E:
+    """``table[ident]`` for ``KnowledgeBase.<kind>``. An ``ident`` that is not a string is
+    refused with ``example`` as the kind of ID expected (without one, the ``kzpolicy
+    list`` that shows them); an unknown one with the closest IDs of ``table``."""
+    hint = f"such as {example!r}" if example is not None else f"(see 'kzpolicy list {kind}s')"
+    _expect_id(kind, ident, f"a {kind} ID {hint}")
+    try:
+        return table[ident]
+    except KeyError:
+        raise UnknownIdError(kind, ident, table) from None
+
+
 def _id(entry: Any) -> str:
     return str(entry.id)
 
@@ -252,11 +264,7 @@ class KnowledgeBase:
 
     def scenario(self, ident: str) -> schema.Scenario:
         """A scenario by ID."""
-        _expect_id("scenario", ident, "a scenario ID such as 'balance'")
-        try:
-            return self.scenarios[ident]
-        except KeyError:
-            raise UnknownIdError("scenario", ident, self.scenarios) from None
+        return _look_up("scenario", self.scenarios, ident, self.decision.default)
 
     def side_named(self, words: str) -> str | None:
         """The ID of the side ``words`` name (its ID, its label or one of its synonyms,
@@ -275,11 +283,7 @@ class KnowledgeBase:
 
     def finding(self, ident: str) -> schema.Finding:
         """A finding by ID."""
-        _expect_id("finding", ident, "a finding ID (see 'kzpolicy list findings')")
-        try:
-            return self.findings[ident]
-        except KeyError:
-            raise UnknownIdError("finding", ident, self.findings) from None
+        return _look_up("finding", self.findings, ident)
 
     def findings_on(self, ident: str) -> list[schema.Finding]:
         """The findings that concern ``ident`` (an item, scenario, factor or condition),
@@ -291,19 +295,11 @@ class KnowledgeBase:
 
     def milestone(self, ident: str) -> schema.Milestone:
         """A milestone by ID."""
-        _expect_id("milestone", ident, "a milestone ID (see 'kzpolicy list milestones')")
-        for m in self.milestones:
-            if m.id == ident:
-                return m
-        raise UnknownIdError("milestone", ident, [m.id for m in self.milestones])
+        return _look_up("milestone", {m.id: m for m in self.milestones}, ident)
 
     def preset(self, ident: str) -> schema.Preset:
         """A preset by ID."""
-        _expect_id("preset", ident, "a preset ID such as 'article-2010'")
-        try:
-            return self.presets[ident]
-        except KeyError:
-            raise UnknownIdError("preset", ident, self.presets) from None
+        return _look_up("preset", self.presets, ident, next(iter(self.presets), None))
 
     # ------------------------------------------------------------------ queries
     def stage_of(self, year: int) -> schema.Stage | None:

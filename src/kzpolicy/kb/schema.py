@@ -6,7 +6,7 @@ typo in a YAML file is an error, never silently ignored. Entries are frozen.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -51,16 +51,9 @@ __all__ = [
 ]
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
+#: one or more IDs (what a rule sets, what a finding concerns, the decision's poles)
+Ids = Annotated[tuple[Id, ...], Field(min_length=1)]
 Stance = Literal["stated", "interpretation"]
-
-
-def _check_reason(what: str, stance: Stance, reason: str | None) -> None:
-    """An entry of the project's reading (``interpretation``) says why in ``reason``; one
-    the article states has none."""
-    if stance == "interpretation" and not (reason or "").strip():
-        raise ValueError(f"a {what} with stance: interpretation needs a one-line `reason`")
-    if stance == "stated" and reason:
-        raise ValueError("`reason` is for stance: interpretation; drop it or change the stance")
 
 
 def _parse_when(raw: Any) -> expr.Expr:
@@ -100,6 +93,30 @@ class Entry(BaseModel):
                 allowed = ", ".join(sorted(known))
                 raise ValueError(f"unknown key {key!r}{extra} (allowed: {allowed})")
         return data
+
+
+class Stanced(Entry):
+    """Base of the entries with a ``stance`` and, for the project's reading, a ``reason``
+    (sides, rules, findings): an ``interpretation`` says why in ``reason``, a ``stated``
+    entry has none.
+
+    Each subclass declares the two fields itself, where they stand among its own (the
+    order of its validation messages); declared here, pydantic would put them first.
+    """
+
+    if TYPE_CHECKING:
+        stance: Stance
+        reason: str | None
+
+    @model_validator(mode="after")
+    def _interpretation_needs_reason(self) -> Stanced:
+        if self.stance == "interpretation" and not (self.reason or "").strip():
+            what = type(self).__name__.lower()
+            raise ValueError(f"a {what} with stance: interpretation needs a one-line `reason`")
+        if self.stance == "stated" and self.reason:
+            raise ValueError("`reason` is for stance: interpretation; drop it or change the "
+                             "stance")
+        return self
 
 
 class Locator(Entry):
@@ -170,7 +187,7 @@ class Factor(Item):
     """A factor the article lists for a scenario; also a condition callers assert."""
 
 
-class Side(Entry):
+class Side(Stanced):
     """A side that can gain the objective advantage in a scenario (``sides``).
 
     ``label`` names it in reports; ``synonyms`` are other words a feature file may
@@ -183,11 +200,6 @@ class Side(Entry):
     locator: Locator
     stance: Stance
     reason: str | None = None
-
-    @model_validator(mode="after")
-    def _interpretation_needs_reason(self) -> Side:
-        _check_reason("side", self.stance, self.reason)
-        return self
 
 
 class Advantage(Entry):
@@ -233,24 +245,19 @@ class Condition(Entry):
     bears_on: tuple[Id, ...] = ()
 
 
-class Rule(Entry):
+class Rule(Stanced):
     """A link the article draws (or the project reads into it): when -> then."""
 
     id: Id
     label: str
     when: When
-    then: Annotated[tuple[Id, ...], Field(min_length=1)]
+    then: Ids
     stance: Stance
     reason: str | None = None
     locator: Locator
 
-    @model_validator(mode="after")
-    def _interpretation_needs_reason(self) -> Rule:
-        _check_reason("rule", self.stance, self.reason)
-        return self
 
-
-class Finding(Entry):
+class Finding(Stanced):
     """An assessment the authors make in their argument, beyond the article's lists.
 
     ``concerns`` names what the finding bears on: items, scenarios, factors or
@@ -264,14 +271,9 @@ class Finding(Entry):
     label: str
     statement: str
     locator: Locator
-    concerns: Annotated[tuple[Id, ...], Field(min_length=1)]
+    concerns: Ids
     stance: Stance
     reason: str | None = None
-
-    @model_validator(mode="after")
-    def _interpretation_needs_reason(self) -> Finding:
-        _check_reason("finding", self.stance, self.reason)
-        return self
 
 
 class Decision(Entry):
@@ -280,7 +282,7 @@ class Decision(Entry):
     id: Id
     label: str
     threshold: Annotated[float, Field(gt=0, le=1)]
-    poles: Annotated[tuple[Id, ...], Field(min_length=1)]
+    poles: Ids
     default: Id
     stance: Stance
     reason: str

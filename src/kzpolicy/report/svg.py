@@ -27,8 +27,8 @@ from kzpolicy.report.templating import render
 __all__ = [
     "Bar",
     "TornadoBar",
+    "Track",
     "diagram_context",
-    "network_diagram",
     "node_element_id",
     "node_key_id",
     "shares_chart",
@@ -38,10 +38,31 @@ __all__ = [
 ]
 
 CHART_WIDTH = 440.0
-LABEL_END = 112.0
-TRACK_START = 120.0
-TRACK_WIDTH = 262.0
-TOP = 26.0
+
+
+def _unit(value: float) -> float:
+    """``value`` clamped to the 0..1 axis the charts draw."""
+    return max(0.0, min(1.0, value))
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """A chart's horizontal 0..1 axis, in px: the labels end (right-aligned) at
+    ``label_end``, the axis runs ``width`` from ``start``, the first bar is ``top``
+    down."""
+
+    label_end: float
+    start: float
+    width: float
+    top: float = 26.0
+
+    def length(self, value: float) -> float:
+        """How far along the axis ``value`` lies (clamped to 0..1)."""
+        return _unit(value) * self.width
+
+
+SHARES_TRACK = Track(label_end=112.0, start=120.0, width=262.0)
+TORNADO_TRACK = Track(label_end=90.0, start=98.0, width=300.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,28 +82,28 @@ def shares_context(
     caption: str,
 ) -> dict[str, Any]:
     """What ``shares_chart.svg`` draws: every bar's place and the threshold line."""
+    track = SHARES_TRACK
     per_group = max((len(g) for g in groups), default=1)
     bar_h = 18.0 if per_group == 1 else 13.0
     group_h = per_group * bar_h + (per_group - 1) * 3 + 14
-    height = TOP + len(groups) * group_h + 18
+    height = track.top + len(groups) * group_h + 18
     drawn: list[dict[str, Any]] = []
-    y = TOP
+    y = track.top
     for group in groups:
         if not group:
             continue
         name_y = y + (len(group) * bar_h + (len(group) - 1) * 3) / 2 + 4.5
         bars = []
         for bar in group:
-            bars.append({"bar": bar, "y": y, "height": bar_h,
-                         "width": max(0.0, min(1.0, bar.share)) * TRACK_WIDTH})
+            bars.append({"bar": bar, "y": y, "height": bar_h, "width": track.length(bar.share)})
             y += bar_h + 3
         drawn.append({"name": group[0].scenario, "name_y": name_y, "bars": bars})
         y += 11
     return {
         "ident": ident, "caption": caption, "width": CHART_WIDTH, "height": height,
-        "label_end": LABEL_END, "track_start": TRACK_START, "track_width": TRACK_WIDTH,
-        "top": TOP, "bottom": y, "groups": drawn, "threshold": threshold,
-        "threshold_x": TRACK_START + threshold * TRACK_WIDTH,
+        "label_end": track.label_end, "track_start": track.start, "track_width": track.width,
+        "top": track.top, "bottom": y, "groups": drawn, "threshold": threshold,
+        "threshold_x": track.start + threshold * track.width,
     }
 
 
@@ -151,21 +172,6 @@ def diagram_context(
             "initial_crossings": lay.initial_crossings}
 
 
-def network_diagram(
-    net: Network,
-    lay: Layout,
-    node_state: Callable[[Node], str],
-    edge_state: Callable[[Edge], str],
-    *,
-    ident: str = "network-diagram",
-    caption: str,
-) -> str:
-    """The network as SVG; ``node_state`` and ``edge_state`` give each element's state
-    class (``on``, ``idle``, ``gained``, ``lost``, ``false``…)."""
-    return render("network.svg", diagram=diagram_context(
-        net, lay, node_state, edge_state, ident=ident, caption=caption))
-
-
 # --------------------------------------------------------------------------- sensitivity
 @dataclass(frozen=True, slots=True)
 class TornadoBar:
@@ -180,10 +186,11 @@ class TornadoBar:
 def tornado_context(bars: Sequence[TornadoBar], base: float, *, caption: str,
                     ident: str = "tornado-chart") -> dict[str, Any]:
     """What ``tornado.svg`` draws: each bar's span on the 0..1 axis and the base line."""
-    label_end, start, width, row, top = 90.0, 98.0, 300.0, 22.0, 26.0
+    track, row = TORNADO_TRACK, 22.0
+    top = track.top
 
     def x(v: float) -> float:
-        return round(start + max(0.0, min(1.0, v)) * width, 1)
+        return round(track.start + track.length(v), 1)
 
     drawn = []
     for n, bar in enumerate(bars):
@@ -192,10 +199,10 @@ def tornado_context(bars: Sequence[TornadoBar], base: float, *, caption: str,
         drawn.append({
             "bar": bar, "y": top + n * row, "up": up, "fill": "#2b6cb0" if up else "#c05621",
             "x": x(lo), "value_x": x(hi) + 4,
-            "span": max(0.5, (max(0.0, min(1.0, hi)) - max(0.0, min(1.0, lo))) * width),
+            "span": max(0.5, (_unit(hi) - _unit(lo)) * track.width),
         })
     return {"ident": ident, "caption": caption, "height": top + row * len(bars) + 24,
-            "label_end": label_end, "row": row, "top": top, "bottom": top + row * len(bars),
+            "label_end": track.label_end, "row": row, "top": top, "bottom": top + row * len(bars),
             "bars": drawn, "base": base, "base_x": x(base), "zero_x": x(0), "one_x": x(1)}
 
 
