@@ -15,6 +15,7 @@ from typing import Any
 
 import kbgen
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 import fuzz
@@ -137,7 +138,7 @@ def test_every_factor_uncertain_against_enumeration() -> None:
     sizes = [len(s.factors) for s in KB.scenarios.values()]
     dists = []
     for sc in KB.scenarios.values():
-        d = np.ones(1)
+        d: npt.NDArray[Any] = np.ones(1)
         for f in sc.factors:
             d = np.convolve(d, [1 - beliefs[f.id], beliefs[f.id]])
         dists.append(d)

@@ -412,7 +412,8 @@ class FactorCounter:
                 facts[sid] = scen_masks[n]
         prods = [self.engine.productions[i] for i in cone.productions]
         _fire(facts, [(p.needs, p.rule.then) for p in prods], full)
-        holds = _unpack(facts.get(item, 0), (1 << k) * n_scen).reshape(1 << k, n_scen)
+        holds: npt.NDArray[np.bool_] = _unpack(
+            facts.get(item, 0), (1 << k) * n_scen).reshape(1 << k, n_scen)
         if not cone.scenario:
             holds = holds[:, 0]
         table, kept, scen = _reduce(holds, variables, cone.scenario, reachable)
