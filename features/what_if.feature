@@ -59,7 +59,7 @@ Feature: What-if: one change on top of the last assessment
   Scenario: While balance factors all hold, distancing factors cannot win
     When I ask what if the conditions "D1, D2, D3, D4, D5, D6, D7, D8" hold
     Then the implied scenario moves from "balance" to "balance"
-    And the assessment warns "ties with another scenario"
+    And the assessment warns "distancing reaches the threshold at 1.00 but ties with balance at 1.00"
 
   @threats
   Scenario: False and unknown are not the same input, yet neither flags T1 alone

@@ -94,6 +94,8 @@ def _cones(kb: KnowledgeBase) -> dict[str, _Cone]:
                     elif need not in seen:
                         seen.add(need)
                         frontier.append(need)
+        # its presuppositions: asserted false, the item is contested, not flagged
+        read.update(kb.presupposed.get(item, ()))
         out[item] = _Cone(tuple(sorted(prods)), frozenset(read), scen)
     return out
 
@@ -412,8 +414,11 @@ class FactorCounter:
                 facts[sid] = scen_masks[n]
         prods = [self.engine.productions[i] for i in cone.productions]
         _fire(facts, [(p.needs, p.rule.then) for p in prods], full)
+        flagged = facts.get(item, 0)
+        for c in self.kb.presupposed.get(item, ()):  # denied: contested, not flagged
+            flagged &= full ^ facts.get(_NOT + c, 0)
         holds: npt.NDArray[np.bool_] = _unpack(
-            facts.get(item, 0), (1 << k) * n_scen).reshape(1 << k, n_scen)
+            flagged, (1 << k) * n_scen).reshape(1 << k, n_scen)
         if not cone.scenario:
             holds = holds[:, 0]
         table, kept, scen = _reduce(holds, variables, cone.scenario, reachable)

@@ -23,7 +23,7 @@ from kzpolicy.engine.bitset import BitsetRules, bitset, count
 from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.results import ResultModel
 from kzpolicy.errors import ArgumentTypeError, InputError, expect
-from kzpolicy.kb.kinds import ENGAGED_KINDS, FLAGGABLE, RISK_KINDS
+from kzpolicy.kb.kinds import ENGAGED_KINDS, FLAGGABLE, OUTCOME_KINDS, RISK_KINDS
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.schema import Locator
@@ -60,6 +60,8 @@ class MonteCarlo(ResultModel):
     probabilities: dict[str, float]
     fixed: dict[str, bool]
     scenarios: dict[str, Estimate]
+    outcomes: tuple[ItemEstimate, ...]
+    """The scenarios' outcomes: each is reached when its scenario is implied."""
     risks: tuple[ItemEstimate, ...]
     engaged: tuple[ItemEstimate, ...]
 
@@ -184,6 +186,7 @@ def monte_carlo(
         fixed=base,
         scenarios={s: _estimate(int(c), samples, confidence)
                    for s, c in zip(engine.scenario_ids, scen, strict=True)},
+        outcomes=_item_estimates(kb, hits, samples, confidence, OUTCOME_KINDS),
         risks=_item_estimates(kb, hits, samples, confidence, RISK_KINDS),
         engaged=_item_estimates(kb, hits, samples, confidence, ENGAGED_KINDS),
     )

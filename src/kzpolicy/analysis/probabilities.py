@@ -28,7 +28,7 @@ from kzpolicy.analysis.counting import FactorCounter, counter_for
 from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import expect
-from kzpolicy.kb.kinds import ENGAGED_KINDS, RISK_KINDS
+from kzpolicy.kb.kinds import GROUP_OF
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.schema import Locator
@@ -87,6 +87,8 @@ class Probabilities(ResultModel):
     """The scenario with the highest probability (the first in the article's order on a
     tie)."""
     scenarios: dict[str, ScenarioProbability]
+    outcomes: tuple[ItemProbability, ...]
+    """The scenarios' outcomes: each is reached when its scenario is implied."""
     risks: tuple[ItemProbability, ...]
     engaged: tuple[ItemProbability, ...]
 
@@ -117,19 +119,19 @@ def situation(where: str, beliefs: object, fixed: ConditionInput, preset: str | 
     return Situation(base_kb, {c: probs[c] for c in order}, base, counter)
 
 
-def _item_fields(s: Situation) -> list[tuple[dict[str, Any], bool]]:
-    """Each flaggable item's fields that do not depend on the belief values, and whether
-    it is a risk (else engaged); kept with the counter."""
+def _item_fields(s: Situation) -> list[tuple[dict[str, Any], str]]:
+    """Each flaggable item's fields that do not depend on the belief values, and its
+    group (outcomes, risks or engaged); kept with the counter."""
     memo = s.counter.memo.get("item fields")
     if memo is not None:
         return memo  # type: ignore[return-value]
-    found: list[tuple[dict[str, Any], bool]] = []
+    found: list[tuple[dict[str, Any], str]] = []
     for i in s.counter.tables:
         info = s.kb.items[i]
-        if info.kind in RISK_KINDS or info.kind in ENGAGED_KINDS:
+        if info.kind in GROUP_OF:
             found.append(({"id": i, "kind": info.kind, "label": info.label,
                            "locator": info.locator, "depends_on": s.counter.depends_on(i)},
-                          info.kind in RISK_KINDS))
+                          GROUP_OF[info.kind]))
     s.counter.memo["item fields"] = found
     return found
 
@@ -194,12 +196,11 @@ def build(s: Situation, exact: bool) -> Probabilities:
         for sid, p in zip(counter.scenario_ids, scen, strict=True)
     }
 
-    risks: list[ItemProbability] = []
-    engaged: list[ItemProbability] = []
-    for static, bucket in _item_fields(s):
+    groups: dict[str, list[ItemProbability]] = {"outcomes": [], "risks": [], "engaged": []}
+    for static, group in _item_fields(s):
         p = items[static["id"]]
         fields = {**static, "probability": float(p), "exact": Fraction(p) if exact else None}
-        (risks if bucket else engaged).append(trusted(ItemProbability, **fields))
+        groups[group].append(trusted(ItemProbability, **fields))
 
     known = set(s.beliefs) | set(s.fixed)
     return trusted(
@@ -212,6 +213,7 @@ def build(s: Situation, exact: bool) -> Probabilities:
         method="count",
         most_likely=most_likely(counter.scenario_ids, scen),
         scenarios=scenarios,
-        risks=tuple(risks),
-        engaged=tuple(engaged),
+        outcomes=tuple(groups["outcomes"]),
+        risks=tuple(groups["risks"]),
+        engaged=tuple(groups["engaged"]),
     )

@@ -1,8 +1,9 @@
 """What-if analysis: what changes when beliefs change, and how far a tipping point is.
 
 ``what_if(base, changes)`` assesses a base (conditions or a preset) before and after
-setting or clearing some conditions, and returns the difference: scenario and shares,
-risks and engaged items added and removed, rules that started or stopped firing.
+setting or clearing some conditions, and returns the difference: scenario and shares with
+the decision's reason and warnings on both sides, outcomes, risks, engaged and contested
+items added and removed, rules that started or stopped firing.
 
 ``tipping_points(base)`` finds the smallest sets of condition changes that switch the
 implied scenario. Only scenario factors enter the decision rule, so only they can tip
@@ -81,13 +82,18 @@ class RuleRef(ResultModel):
 
 
 class ScenarioShift(ResultModel):
-    """The implied scenario and the shares, before and after."""
+    """The implied scenario and the shares, before and after, and why on each side."""
 
     before: str
     after: str
     changed: bool
     shares_before: dict[str, float]
     shares_after: dict[str, float]
+    reason_before: str
+    """The decision rule's reason before the changes (why that scenario, or why no pole)."""
+    reason_after: str
+    warnings_before: tuple[str, ...]
+    warnings_after: tuple[str, ...]
 
 
 class WhatIf(ResultModel):
@@ -99,18 +105,25 @@ class WhatIf(ResultModel):
     changes: tuple[ConditionChange, ...]
     """Every change asked for; one that sets a condition to its current value is kept."""
     scenario: ScenarioShift
+    outcomes_added: tuple[ItemRef, ...]
+    outcomes_removed: tuple[ItemRef, ...]
     risks_added: tuple[ItemRef, ...]
     risks_removed: tuple[ItemRef, ...]
     engaged_added: tuple[ItemRef, ...]
     engaged_removed: tuple[ItemRef, ...]
+    contested_added: tuple[ItemRef, ...]
+    """Items the rules imply after the changes while the caller denies what they
+    presuppose, and did not before."""
+    contested_removed: tuple[ItemRef, ...]
     rules_started: tuple[RuleRef, ...]
     rules_stopped: tuple[RuleRef, ...]
 
     def unchanged(self) -> bool:
         """True when the changes leave scenario, items and firing rules as they were."""
-        return not (self.scenario.changed or self.risks_added or self.risks_removed
-                    or self.engaged_added or self.engaged_removed or self.rules_started
-                    or self.rules_stopped)
+        return not (self.scenario.changed or self.outcomes_added or self.outcomes_removed
+                    or self.risks_added or self.risks_removed or self.engaged_added
+                    or self.engaged_removed or self.contested_added
+                    or self.contested_removed or self.rules_started or self.rules_stopped)
 
 
 class TippingPoint(ResultModel):
@@ -232,9 +245,13 @@ def what_if(
         else:
             after[ident] = value
     a, b = assess_resolved(kb, before), assess_resolved(kb, after)
-    risks_a, risks_b = {f.id for f in a.risks}, {f.id for f in b.risks}
-    eng_a, eng_b = {f.id for f in a.engaged}, {f.id for f in b.engaged}
     rules_a, rules_b = _fired(kb, a), _fired(kb, b)
+    diff: dict[str, tuple[ItemRef, ...]] = {}
+    for group in ("outcomes", "risks", "engaged", "contested"):
+        ids_a = {f.id for f in getattr(a, group)}
+        ids_b = {f.id for f in getattr(b, group)}
+        diff[group + "_added"] = _items(kb, ids_b - ids_a)
+        diff[group + "_removed"] = _items(kb, ids_a - ids_b)
     return WhatIf(
         kb_version=kb.version,
         asserted_before=before,
@@ -242,11 +259,10 @@ def what_if(
         changes=tuple(_change(kb, i, before.get(i), v) for i, v in wanted.items()),
         scenario=ScenarioShift(before=a.scenario.id, after=b.scenario.id,
                                changed=a.scenario.id != b.scenario.id,
-                               shares_before=a.scenario.shares, shares_after=b.scenario.shares),
-        risks_added=_items(kb, risks_b - risks_a),
-        risks_removed=_items(kb, risks_a - risks_b),
-        engaged_added=_items(kb, eng_b - eng_a),
-        engaged_removed=_items(kb, eng_a - eng_b),
+                               shares_before=a.scenario.shares, shares_after=b.scenario.shares,
+                               reason_before=a.scenario.reason, reason_after=b.scenario.reason,
+                               warnings_before=a.warnings, warnings_after=b.warnings),
+        **diff,
         rules_started=_rules(kb, rules_b - rules_a),
         rules_stopped=_rules(kb, rules_a - rules_b),
     )

@@ -93,7 +93,8 @@ class BatchResult:
     counts: npt.NDArray[np.uint16]
     """Factors asserted true, per scenario (rows in ``scenario_ids`` order) and input."""
     facts: dict[str, Column]
-    """Every fact that holds for some input: literals, the scenario, flagged items."""
+    """Every fact that holds for some input: literals, the scenario, flagged items (an
+    item the caller contests, by denying what it presupposes, is not flagged)."""
     fired: dict[str, Column]
     """Per rule ID: the inputs for which at least one of its conjunctions fires."""
 
@@ -338,7 +339,18 @@ class BitsetRules:
                     facts[target] = new
             if not changed:
                 break
+        for item, conditions in self.kb.presupposed.items():  # denied: contested
+            if item not in facts:
+                continue
+            held = facts[item]
+            for c in conditions:
+                held = both(held, _negate(false.get(c, False)))
+            facts[item] = held
         return BatchResult(size, self.scenario_ids, scenario, counts, facts, fired)
+
+
+def _negate(a: Column) -> Column:
+    return (not a) if isinstance(a, bool) else ~a
 
 
 def _same(a: Column, b: Column) -> bool:

@@ -15,9 +15,17 @@ from typing import NamedTuple
 from kzpolicy.engine import results
 from kzpolicy.engine.decision import ScenarioDecision
 from kzpolicy.engine.network import EngineFiring
-from kzpolicy.engine.results import Assessment, FindingRef, Flagged, ScenarioResult, Step, TraceStep
+from kzpolicy.engine.results import (
+    Assessment,
+    Contested,
+    FindingRef,
+    Flagged,
+    ScenarioResult,
+    Step,
+    TraceStep,
+)
 from kzpolicy.kb import expr, schema
-from kzpolicy.kb.kinds import ENGAGED_KINDS, RISK_KINDS
+from kzpolicy.kb.kinds import GROUP_OF, KINDS
 from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["build_assessment"]
@@ -61,7 +69,7 @@ class _Builder:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.conditions = frozenset(kb.condition_ids)
-        rank = {k: n for n, k in enumerate((*RISK_KINDS, *ENGAGED_KINDS))}
+        rank = {k.id: n for n, k in enumerate(KINDS)}
         self.sort_key = {i: (rank.get(info.kind, 99), n)
                          for n, (i, info) in enumerate(kb.items.items())}
         self.prep: dict[tuple[str, frozenset[str]], _Prepared] = {}
@@ -69,10 +77,11 @@ class _Builder:
         self.traces: dict[tuple[int, int], TraceStep] = {}
         self.flags: dict[tuple[str, tuple[int, ...]], Flagged] = {}
         self.scenarios: dict[tuple[object, ...], ScenarioResult] = {}
-        self.patterns: dict[
-            tuple[object, ...],
-            tuple[tuple[TraceStep, ...], tuple[Flagged, ...], tuple[Flagged, ...]],
-        ] = {}
+        self.patterns: dict[tuple[object, ...], _Parts] = {}
+        #: every condition some item presupposes: whether the caller denies one decides
+        #: which items are contested
+        self.presupposed = kb.presupposed
+        self.denials = tuple(sorted({c for cs in kb.presupposed.values() for c in cs}))
         dec = kb.decision
         self.decision_rule = dec
         self.finding_index: dict[str, list[int]] = {}
@@ -131,6 +140,8 @@ class _Builder:
                 runner_up=outcome.runner_up,
                 decided_by="threshold" if outcome.decided_by == "threshold" else "default",
                 reason=outcome.reason, evidence=outcome.evidence,
+                stance=self.kb.decision.stance,
+                basis="asserted" if outcome.evidence else "default",
                 advantage=results.trusted(results.Advantage, side=sc.advantage.side,
                                   statement=sc.advantage.statement,
                                   locator=sc.advantage.locator),
@@ -158,36 +169,38 @@ class _Builder:
 
     def parts(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,
               firings: Sequence[EngineFiring]) -> dict[str, object]:
-        """The results.deferred fields of one assessment: scenario, items, trace, findings."""
-        # The trace and the flagged items depend only on the firing pattern (which
-        # production fired on which literals, in which phase, and the decision): memoised.
-        pattern = (outcome.scenario, outcome.evidence,
+        """The deferred fields of one assessment: scenario, items, trace, findings."""
+        # The trace and the items depend only on the firing pattern (which production
+        # fired on which literals, in which phase, and the decision) and on which
+        # presupposed conditions the caller denies: memoised.
+        denied = tuple([c for c in self.denials if asserted.get(c) is False])
+        pattern = (outcome.scenario, outcome.evidence, denied,
                    tuple([(f.rule.id, f.matched, f.phase) for f in firings]))
         parts = self.patterns.get(pattern)
         if parts is None:
             if len(self.patterns) >= _CACHE_LIMIT:
                 self.patterns.clear()
-            parts = self.patterns[pattern] = self._parts(outcome, firings)
-        trace, risks, engaged = parts
+            parts = self.patterns[pattern] = self._parts(outcome, firings, frozenset(denied))
         findings: tuple[FindingRef, ...] = ()
         if self.finding_index:
-            findings = self._findings(asserted, outcome.scenario, risks, engaged)
+            findings = self._findings(asserted, outcome.scenario, parts.reached)
         return {
             "scenario": self._scenario(outcome),
-            "risks": risks,
-            "engaged": engaged,
+            "outcomes": parts.groups["outcomes"],
+            "risks": parts.groups["risks"],
+            "engaged": parts.groups["engaged"],
+            "contested": parts.contested,
             "unknown": tuple([c for c in self.kb.condition_ids if c not in asserted]),
-            "trace": trace,
+            "trace": parts.trace,
             "findings": findings,
         }
 
     def _findings(self, asserted: Mapping[str, bool], scenario: str,
-                  risks: tuple[Flagged, ...], engaged: tuple[Flagged, ...]
-                  ) -> tuple[FindingRef, ...]:
+                  reached: tuple[Flagged, ...]) -> tuple[FindingRef, ...]:
         """The findings whose concerns this result flags, implies or asserts true."""
         index = self.finding_index
         present = [scenario] if scenario in index else []
-        present += [f.id for f in (*risks, *engaged) if f.id in index]
+        present += [f.id for f in reached if f.id in index]
         present += [c for c, v in asserted.items() if v and c in index]
         key = tuple(sorted(present))
         found = self.noted.get(key)
@@ -208,13 +221,34 @@ class _Builder:
             found = self.noted[key] = tuple(refs)
         return found
 
-    def _parts(
-        self, outcome: ScenarioDecision, firings: Sequence[EngineFiring]
-    ) -> tuple[tuple[TraceStep, ...], tuple[Flagged, ...], tuple[Flagged, ...]]:
-        """Trace, risks and engaged items for one firing pattern."""
+    def _parts(self, outcome: ScenarioDecision, firings: Sequence[EngineFiring],
+               denied: frozenset[str]) -> _Parts:
+        """Trace, items by group, and contested items for one firing pattern."""
         chain = self._chain(outcome, firings)
-        risks, engaged = self._flagged(chain)
-        return tuple(chain.trace), risks, engaged
+        groups: dict[str, list[Flagged]] = {"outcomes": [], "risks": [], "engaged": []}
+        contested: list[Contested] = []
+        for ident in sorted((i for i in chain.produced if i in self.kb.items),
+                            key=self.sort_key.__getitem__):
+            flag = self._flag(ident, chain)
+            against = [c for c in self.presupposed.get(ident, ()) if c in denied]
+            if against:
+                contested.append(self._contested(flag, against))
+            else:
+                groups[GROUP_OF[flag.kind]].append(flag)
+        frozen = {name: tuple(items) for name, items in groups.items()}
+        reached = (*frozen["outcomes"], *frozen["risks"], *frozen["engaged"])
+        return _Parts(tuple(chain.trace), frozen, tuple(contested), reached)
+
+    def _contested(self, flag: Flagged, denied: list[str]) -> Contested:
+        """``flag`` reported as contested by the caller's denial of ``denied``."""
+        kb = self.kb
+        refs = tuple(results.trusted(
+            results.ConditionRef, id=c, label=kb.label_of(c), locator=kb.locator_of(c),
+            value=False) for c in denied)
+        return results.trusted(
+            Contested, id=flag.id, kind=flag.kind, label=flag.label, locator=flag.locator,
+            stance=flag.stance, interpretations=flag.interpretations, basis=flag.basis,
+            because=flag.because, denied=refs)
 
     def _chain(self, outcome: ScenarioDecision, firings: Sequence[EngineFiring]) -> _Chain:
         """Walk the firings in order, the decision between the two phases: each step, the
@@ -251,29 +285,12 @@ class _Builder:
         chain.steps.append(step)
         chain.upstream.append(closure)
         chain.roots.append(rts)
-        is_stated = step.stance == "stated"
         for t in targets:
-            if t in chain.produced:
-                chain.produced[t].append(index)
-                chain.stated[t] = chain.stated[t] or is_stated
-            else:
-                chain.produced[t] = [index]
-                chain.stated[t] = is_stated
+            chain.produced.setdefault(t, []).append(index)
         entry = self.traces.get((index, id(step)))
         if entry is None or entry.rule != step.rule or entry.flagged != targets:
             entry = self._trace(index + 1, step, targets)
         chain.trace.append(entry)
-
-    def _flagged(self, chain: _Chain) -> tuple[tuple[Flagged, ...], tuple[Flagged, ...]]:
-        """The items the chain produced, as risks and engaged items, each with its steps."""
-        items = self.kb.items
-        risks: list[Flagged] = []
-        engaged: list[Flagged] = []
-        for ident in sorted((i for i in chain.produced if i in items),
-                            key=self.sort_key.__getitem__):
-            flag = self._flag(ident, chain)
-            (engaged if flag.kind in ENGAGED_KINDS else risks).append(flag)
-        return tuple(risks), tuple(engaged)
 
     def _flag(self, ident: str, chain: _Chain) -> Flagged:
         """One flagged item: the steps that produced it and every step they rest on."""
@@ -293,24 +310,39 @@ class _Builder:
             if len(self.flags) >= _CACHE_LIMIT:
                 self.flags.clear()
             info = self.kb.items[ident]
+            interpretations = tuple(dict.fromkeys(
+                s.rule for s in because if s.stance != "stated"))
+            default = self.decision_rule.id
+            basis = ("default" if any(s.rule == default and not s.conditions for s in because)
+                     else "asserted")
             flag = self.flags[key] = results.trusted(
                 Flagged, id=ident, kind=info.kind, label=info.label, locator=info.locator,
-                stance="stated" if chain.stated[ident] else "interpretation",
-                because=because)
+                stance="interpretation" if interpretations else "stated",
+                interpretations=interpretations, basis=basis, because=because)
         return flag
+
+
+class _Parts(NamedTuple):
+    """What one firing pattern (with the caller's denials) gives an assessment."""
+
+    trace: tuple[TraceStep, ...]
+    groups: dict[str, tuple[Flagged, ...]]
+    """``outcomes``, ``risks``, ``engaged``: the items reached, by group."""
+    contested: tuple[Contested, ...]
+    reached: tuple[Flagged, ...]
+    """Every item reached, in group order."""
 
 
 class _Chain:
     """The steps of one assessment in firing order, and what each rests on."""
 
-    __slots__ = ("produced", "roots", "stated", "steps", "trace", "upstream")
+    __slots__ = ("produced", "roots", "steps", "trace", "upstream")
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
         self.upstream: list[frozenset[int]] = []  # per step: the steps it rests on
         self.roots: list[frozenset[str]] = []  # per step: the conditions it rests on
         self.produced: dict[str, list[int]] = {}  # fact -> the steps that produced it
-        self.stated: dict[str, bool] = {}  # fact -> produced by a stated step
         self.trace: list[TraceStep] = []
 
 

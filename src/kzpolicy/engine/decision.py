@@ -114,6 +114,21 @@ def decide(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> ScenarioDecision:
     return kb.derived(_Table).decide(asserted)
 
 
+def _no_lead(pole: str, shares: Mapping[str, float], winner: str) -> str:
+    """Why a pole that reached the threshold is not implied: another share is higher
+    (it trails) or as high (it ties)."""
+    mine = shares[pole]
+    ahead = [s for s, v in shares.items() if s != pole and v > mine]
+    level = [s for s, v in shares.items() if s != pole and v == mine]
+    if ahead:
+        top = max(ahead, key=lambda s: shares[s])
+        why = f"trails {top} at {_fmt(shares[top])}"
+    else:
+        why = "ties with " + " and ".join(f"{s} at {_fmt(shares[s])}" for s in level)
+    return (f"{pole} reaches the threshold at {_fmt(mine)} but {why}, so the default "
+            f"{winner} is implied")
+
+
 def _decide_counts(
     kb: KnowledgeBase,
     factors: tuple[tuple[str, tuple[str, ...]], ...],
@@ -153,9 +168,5 @@ def _decide_counts(
             "directions"
         )
     elif qualified and decided_by == "default":
-        pole = qualified[0]
-        warnings.append(
-            f"{pole} reaches the threshold at {_fmt(shares[pole])} but ties with another "
-            f"scenario, so the default {winner} is implied"
-        )
+        warnings.append(_no_lead(qualified[0], shares, winner))
     return winner, shares, runner_up, margin, decided_by, reason, tuple(warnings)

@@ -1,18 +1,24 @@
 """The result of an assessment: frozen pydantic models, JSON-serialisable, with a JSON Schema.
 
     Assessment
-    ├── scenario: ScenarioResult   implied scenario, shares, margin, runner-up, advantage, judgement
-    ├── risks: [Flagged]           threats, weaknesses, rivalry effects, scenario outcomes
+    ├── scenario: ScenarioResult   implied scenario, shares, margin, runner-up, advantage,
+    │                              judgement, and how firmly it stands (stance, basis)
+    ├── outcomes: [Flagged]        the implied scenario's outcomes as the article describes them
+    ├── risks: [Flagged]           threats, weaknesses, rivalry effects
     ├── engaged: [Flagged]         strengths and opportunities
+    ├── contested: [Contested]     items the rules imply but the caller's own denial contradicts
     ├── unknown: [str]             conditions nobody asserted
     ├── warnings: [str]
     ├── trace: [TraceStep]         firing order, in the article's terms
     ├── findings: [FindingRef]     the authors' assessments that bear on what was found
-    └── kb_version, asserted
+    └── kb_version, asserted, schema_version
 
 Every ``Flagged`` item carries ``because``: the steps (rules, or the scenario
 decision) that led to it, in firing order, each with the asserted conditions
-behind it and a locator into the article.
+behind it and a locator into the article; and its standing: ``stance`` (``stated``
+only when every step of that chain is the article's own word), the chain's
+``interpretations``, and its ``basis`` (``asserted``, or ``default`` when the chain
+rests on the default scenario, implied with none of its factors asserted).
 """
 
 from __future__ import annotations
@@ -29,14 +35,19 @@ from kzpolicy.kb.loading import knowledge_base_of
 from kzpolicy.kb.schema import Locator
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Advantage",
     "Assessment",
+    "Basis",
+    "ConditionRef",
+    "Contested",
     "FindingRef",
     "Flagged",
     "Judgement",
     "OutcomeRef",
     "ResultModel",
     "ScenarioResult",
+    "Stance",
     "Step",
     "TraceStep",
     "deferred",
@@ -45,6 +56,12 @@ __all__ = [
 
 
 M = TypeVar("M", bound=BaseModel)
+
+SCHEMA_VERSION = 2
+"""The version of the result's JSON contract: 2 from kzpolicy 0.3 (outcomes apart from
+risks, contested items, standing on every conclusion); 0.2's results had none."""
+Stance = Literal["stated", "interpretation"]
+Basis = Literal["asserted", "default"]
 
 
 def trusted(cls: type[M], **values: Any) -> M:
@@ -68,7 +85,8 @@ def deferred(*, kb_version: str, asserted: dict[str, bool], warnings: tuple[str,
     """An Assessment whose other fields ``rest()`` builds when first read (once)."""
     obj = Assessment.__new__(Assessment)
     _INSTANCE_DICT.__set__(obj, {"kb_version": kb_version, "asserted": asserted,
-                                 "warnings": warnings, _REST: rest})
+                                 "warnings": warnings, "schema_version": SCHEMA_VERSION,
+                                 _REST: rest})
     object.__setattr__(obj, "__pydantic_fields_set__", set(_ALL_FIELD_ORDER))
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
@@ -87,7 +105,7 @@ class Step(ResultModel):
     rule: str
     label: str
     locator: Locator
-    stance: Literal["stated", "interpretation"]
+    stance: Stance
     matched: tuple[str, ...]
     """The facts the rule matched: condition IDs (``X`` true, ``not X`` false), items, scenarios."""
     conditions: tuple[str, ...]
@@ -95,15 +113,49 @@ class Step(ResultModel):
 
 
 class Flagged(ResultModel):
-    """An item the assessment flags (a risk) or engages (a strength or opportunity)."""
+    """An item the assessment reaches: an outcome of the implied scenario, a risk, or an
+    engaged item (a strength or opportunity), with the chain that reaches it."""
 
     id: str
     kind: str
     label: str
     locator: Locator
-    stance: Literal["stated", "interpretation"]
-    """``stated`` when at least one rule that flagged it directly is stated."""
+    stance: Stance
+    """``stated`` only when every step of ``because`` is stated, the scenario decision
+    included; one interpretation anywhere in the chain makes it an interpretation."""
+    interpretations: tuple[str, ...]
+    """The steps of ``because`` that are the project's interpretation (rule IDs, in order)."""
+    basis: Basis
+    """``asserted``: it follows from conditions the caller asserted; ``default``: its chain
+    rests on the default scenario, implied with none of that scenario's factors asserted."""
     because: tuple[Step, ...]
+
+
+class ConditionRef(ResultModel):
+    """A condition as the caller asserted it."""
+
+    id: str
+    label: str
+    locator: Locator
+    value: bool
+
+
+class Contested(ResultModel):
+    """An item the rules imply while the caller asserted false what its content amounts
+    to (rules/ ``presupposes``): neither flagged nor dropped, both sides named."""
+
+    id: str
+    kind: str
+    label: str
+    locator: Locator
+    stance: Stance
+    """The standing of the chain that implies it (as :attr:`Flagged.stance`)."""
+    interpretations: tuple[str, ...]
+    basis: Basis
+    because: tuple[Step, ...]
+    """The chain that implies it."""
+    denied: tuple[ConditionRef, ...]
+    """The caller's denials it contradicts, each with its locator."""
 
 
 class OutcomeRef(ResultModel):
@@ -147,6 +199,12 @@ class ScenarioResult(ResultModel):
     decided_by: Literal["threshold", "default"]
     reason: str
     evidence: tuple[str, ...]
+    stance: Stance
+    """The decision rule's stance (rules/parameters.yaml): the article lists the factors
+    but gives no way to weigh them, so the stock rule is an interpretation."""
+    basis: Basis
+    """``asserted`` when some of this scenario's factors are asserted true; ``default``
+    when it holds only as the decision rule's default."""
     advantage: Advantage
     judgement: Judgement
     consequences: tuple[OutcomeRef, ...]
@@ -159,7 +217,7 @@ class FindingRef(ResultModel):
     label: str
     statement: str
     locator: Locator
-    stance: Literal["stated", "interpretation"]
+    stance: Stance
     """``stated`` when the article itself ties the finding to what it concerns."""
     reason: str | None
     """Why the project ties it, for ``interpretation``."""
@@ -182,7 +240,8 @@ _INSTANCE_DICT: Any = BaseModel.__dict__["__dict__"]
 #: the key, in a deferred Assessment's instance dict, of what builds its other fields
 _REST = "\x00rest"
 #: fields of an Assessment built when first read
-_DEFERRED = frozenset({"scenario", "risks", "engaged", "unknown", "trace", "findings"})
+_DEFERRED = frozenset({"scenario", "outcomes", "risks", "engaged", "contested", "unknown",
+                       "trace", "findings"})
 _MATERIALISE = threading.Lock()
 os.register_at_fork(after_in_child=lambda: globals().update(_MATERIALISE=threading.Lock()))
 
@@ -201,14 +260,20 @@ class Assessment(ResultModel):
     kb_version: str
     asserted: dict[str, bool]
     scenario: ScenarioResult
+    outcomes: tuple[Flagged, ...]
+    """The implied scenario's outcomes, as the article describes that scenario."""
     risks: tuple[Flagged, ...]
     engaged: tuple[Flagged, ...]
+    contested: tuple[Contested, ...]
+    """Items the rules imply but a condition the caller asserted false contradicts."""
     unknown: tuple[str, ...]
     warnings: tuple[str, ...]
     trace: tuple[TraceStep, ...]
     findings: tuple[FindingRef, ...] = ()
     """The authors' findings on the flagged items, the implied scenario or the conditions
     asserted true, in the order of rules/."""
+    schema_version: int = SCHEMA_VERSION
+    """The version of this JSON contract (:data:`SCHEMA_VERSION`)."""
 
     # ------------------------------------------------------------- deferred fields
     # pydantic reads and writes a model's fields through ``__dict__`` (validation,
@@ -243,15 +308,15 @@ class Assessment(ResultModel):
             return super().__getattr__(name)
 
     def flagged_ids(self) -> set[str]:
-        """IDs of every risk and engaged item."""
-        return {f.id for f in (*self.risks, *self.engaged)}
+        """IDs of every outcome, risk and engaged item (not of the contested ones)."""
+        return {f.id for f in (*self.outcomes, *self.risks, *self.engaged)}
 
     def item(self, ident: str) -> Flagged | None:
-        """The flagged or engaged item ``ident``; None when the knowledge base has that
-        item but this assessment did not flag it. An ID the knowledge base lacks raises
-        :class:`~kzpolicy.UnknownIdError`."""
+        """The outcome, risk or engaged item ``ident``; None when the knowledge base has
+        that item but this assessment did not reach it (or reports it contested). An ID
+        the knowledge base lacks raises :class:`~kzpolicy.UnknownIdError`."""
         expect("Assessment.item", "ident", ident, str, "an item ID such as 'T1'")
-        for f in (*self.risks, *self.engaged):
+        for f in (*self.outcomes, *self.risks, *self.engaged):
             if f.id == ident:
                 return f
         try:

@@ -184,6 +184,29 @@ def _check_rule_references(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
+def _check_presuppositions(kb: KnowledgeBase) -> list[Problem]:
+    """What an item presupposes are conditions; only flaggable items presuppose, and no
+    rule reads an item that does (so a contested item never feeds another)."""
+    out: list[Problem] = []
+    conditions = set(kb.condition_ids)
+    read = {ref: rule.id for rule in kb.rules for ref in sorted(expr.refs(rule.when))}
+    flaggable = _flaggable(kb)
+    for info in kb.items.values():
+        for ref in info.presupposes:
+            if ref not in conditions:
+                out.append(_problem("reference", f"item {info.id}: `presupposes` names "
+                                    f"{ref!r}, which is no condition"
+                                    f"{_hint(ref, conditions)}", info.origin))
+        if info.presupposes and info.id not in flaggable:
+            out.append(_problem("reference", f"item {info.id}: only an item a rule can flag "
+                                "may presuppose conditions", info.origin))
+        if info.presupposes and info.id in read:
+            out.append(_problem("reference", f"item {info.id} presupposes conditions and rule "
+                                f"{read[info.id]} reads it: a contested item would feed "
+                                "another (drop one of the two)", info.origin))
+    return out
+
+
 def _check_bears_on(kb: KnowledgeBase) -> list[Problem]:
     """A condition bears on items that exist."""
     out: list[Problem] = []
@@ -415,6 +438,7 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         *_check_list_sizes(kb),
         *_check_rule_references(kb),
         *_check_bears_on(kb),
+        *_check_presuppositions(kb),
         *_check_finding_concerns(kb),
         *_check_presets(kb),
         *_check_table(kb),

@@ -65,6 +65,8 @@ class ItemInfo:
     locator: schema.Locator
     origin: Origin
     scenario: str | None = None
+    presupposes: tuple[str, ...] = ()
+    """The conditions the item's content amounts to (asserted false: it is contested)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +134,8 @@ class KnowledgeBase:
         for key, kind in ITEM_COLLECTIONS.items():
             for it, origin in first(key, schema.Item):
                 items.setdefault(
-                    it.id, ItemInfo(it.id, kind, it.label, it.statement, it.locator, origin)
+                    it.id, ItemInfo(it.id, kind, it.label, it.statement, it.locator, origin,
+                                    presupposes=it.presupposes)
                 )
         factors: dict[str, FactorInfo] = {}
         for sc, origin in first("scenarios", schema.Scenario):
@@ -141,7 +144,8 @@ class KnowledgeBase:
             for c in sc.consequences:
                 items.setdefault(
                     c.id,
-                    ItemInfo(c.id, "consequence", c.label, c.statement, c.locator, origin, sc.id),
+                    ItemInfo(c.id, "consequence", c.label, c.statement, c.locator, origin, sc.id,
+                             c.presupposes),
                 )
         for cond, origin in first("conditions", schema.Condition):
             origins.setdefault("condition:" + cond.id, origin)
@@ -208,6 +212,13 @@ class KnowledgeBase:
     def condition_ids(self) -> tuple[str, ...]:
         """Every ID a caller may assert: scenario factors, then context conditions."""
         return (*self.factors, *self.conditions)
+
+    @functools.cached_property
+    def presupposed(self) -> Mapping[str, tuple[str, ...]]:
+        """Item -> the conditions its content amounts to, for the items that have any
+        (asserted false, the item is contested rather than flagged)."""
+        return MappingProxyType({i: info.presupposes for i, info in self.items.items()
+                                 if info.presupposes})
 
     @functools.cached_property
     def condition_set(self) -> frozenset[str]:

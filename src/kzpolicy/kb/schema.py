@@ -175,12 +175,19 @@ class Section(Entry):
 
 
 class Item(Entry):
-    """A statement of the article: a SWOT item, rivalry consequence, outcome or stimulus."""
+    """A statement of the article: a SWOT item, rivalry consequence, outcome or stimulus.
+
+    ``presupposes`` names the conditions the item's own content amounts to (threat T7,
+    relations in the region cooling, is itself the condition that they cool): when the
+    caller asserts one of them false, an assessment reports the item *contested*
+    instead of flagging it.
+    """
 
     id: Id
     label: str
     statement: str
     locator: Locator
+    presupposes: tuple[Id, ...] = ()
 
 
 class Factor(Item):
