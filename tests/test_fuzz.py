@@ -34,7 +34,7 @@ def test_the_oracle_agrees_with_the_stock_rules_and_can_disagree() -> None:
     rng = random.Random(7)
     for given in fuzz.random_inputs(rng, 100):
         a = kzpolicy.assess(given)
-        assert fuzz.oracle(kzpolicy.load(), given, a.scenario.id) == a.flagged_ids()
+        assert fuzz.reported(kzpolicy.load(), given, a.scenario.id) == a.flagged_ids()
     # it is not the engine: a fact it is not given changes its answer
     assert fuzz.oracle(kzpolicy.load(), {"D2": True}, "balance") != \
         fuzz.oracle(kzpolicy.load(), {}, "balance")

@@ -187,7 +187,7 @@ def test_estimates_cover_the_exact_probabilities() -> None:
     for s, e in mc.scenarios.items():
         assert e.low <= scen[s] <= e.high, s
         assert e.count == round(e.probability * mc.samples)
-    for ref in (*mc.risks, *mc.engaged):
+    for ref in (*mc.outcomes, *mc.risks, *mc.engaged):
         assert ref.low <= items.get(ref.id, 0.0) <= ref.high, ref.id
 
 
@@ -202,7 +202,7 @@ def test_degenerate_probabilities_are_exact() -> None:
             truth = 1.0 if s == a.scenario.id else 0.0
             assert e.probability == truth and e.low <= truth <= e.high
         flagged = a.flagged_ids()
-        for ref in (*mc.risks, *mc.engaged):
+        for ref in (*mc.outcomes, *mc.risks, *mc.engaged):
             truth = 1.0 if ref.id in flagged else 0.0
             assert ref.probability == truth and ref.low <= truth <= ref.high
 

@@ -74,12 +74,12 @@ def check_exact(kb: KnowledgeBase, beliefs: dict[str, Fraction],
     scen, items = enumerate_weights(kb, beliefs, fixed, preset)
     got = probabilities(beliefs, fixed=fixed, preset=preset, kb=kb, exact=True)
     assert {s: p.exact for s, p in got.scenarios.items()} == scen
-    assert {i.id: i.exact for i in (*got.risks, *got.engaged)} == items
+    assert {i.id: i.exact for i in (*got.outcomes, *got.risks, *got.engaged)} == items
     floats = probabilities({c: float(v) for c, v in beliefs.items()}, fixed=fixed,
                            preset=preset, kb=kb)
     for s, p in floats.scenarios.items():
         assert p.probability == pytest.approx(float(scen[s]), abs=1e-12)
-    for i in (*floats.risks, *floats.engaged):
+    for i in (*floats.outcomes, *floats.risks, *floats.engaged):
         assert i.probability == pytest.approx(float(items[i.id]), abs=1e-12), i.id
     assert floats.most_likely == max(scen, key=lambda s: (scen[s], -list(scen).index(s)))
 
@@ -105,7 +105,7 @@ def test_readme_example_against_durable_assess() -> None:
     got = probabilities(README, exact=True)
     beliefs = {c: Fraction(str(v)) for c, v in README.items()}
     scen = dict.fromkeys(KB.scenarios, Fraction(0))
-    items = {i.id: Fraction(0) for i in (*got.risks, *got.engaged)}
+    items = {i.id: Fraction(0) for i in (*got.outcomes, *got.risks, *got.engaged)}
     for bits in itertools.product([False, True], repeat=len(beliefs)):
         given = dict(zip(beliefs, bits, strict=True))
         w = math.prod((beliefs[c] if v else 1 - beliefs[c] for c, v in given.items()),
@@ -115,7 +115,7 @@ def test_readme_example_against_durable_assess() -> None:
         for item in a.flagged_ids():
             items[item] += w
     assert {s: p.exact for s, p in got.scenarios.items()} == scen
-    assert {i.id: i.exact for i in (*got.risks, *got.engaged)} == items
+    assert {i.id: i.exact for i in (*got.outcomes, *got.risks, *got.engaged)} == items
     assert got.scenarios["distancing"].exact == Fraction(21, 500)
 
 
@@ -151,7 +151,7 @@ def test_every_factor_uncertain_against_enumeration() -> None:
     for s, p in got.scenarios.items():
         assert p.probability == pytest.approx(expected[s], abs=1e-12)
     # outcomes follow their scenario; T7 reads D4, I3 and integration
-    by_id = {i.id: i for i in (*got.risks, *got.engaged)}
+    by_id = {i.id: i for i in (*got.outcomes, *got.risks, *got.engaged)}
     assert by_id["BC1"].probability == pytest.approx(expected["balance"], abs=1e-12)
     assert set(by_id["T7"].depends_on) >= {"D4", "I3"}
 
@@ -205,8 +205,8 @@ def test_monte_carlo_covers_the_exact_probabilities() -> None:
                      confidence=0.999)
     for s, e in mc.scenarios.items():
         assert e.low <= exact.scenarios[s].probability <= e.high, s
-    got = {i.id: i.probability for i in (*exact.risks, *exact.engaged)}
-    for e in (*mc.risks, *mc.engaged):
+    got = {i.id: i.probability for i in (*exact.outcomes, *exact.risks, *exact.engaged)}
+    for e in (*mc.outcomes, *mc.risks, *mc.engaged):
         assert e.low <= got[e.id] <= e.high, e.id
     assert exact.fixed == mc.fixed and exact.beliefs == mc.probabilities
 
@@ -228,7 +228,7 @@ def test_swings_are_exact_and_the_probabilities_multilinear() -> None:
                                     exact=True).scenarios[w.id].exact
                 assert low is not None and w.exact is not None
                 assert moved.scenarios[w.id].exact == low + value * w.exact
-        items = {i.id: i for i in (*base.risks, *base.engaged)}
+        items = {i.id: i for i in (*base.outcomes, *base.risks, *base.engaged)}
         for w in b.items:
             assert b.id in items[w.id].depends_on
             assert w.exact != 0
@@ -356,7 +356,7 @@ def test_a_landscape_beyond_enumeration(tmp_path: Path) -> None:
     assert got.scenarios == expected
     half = probabilities(dict.fromkeys(kb.factors, Fraction(1, 2)), kb=kb, exact=True)
     for item in got.items:
-        exact = next(i for i in (*half.risks, *half.engaged) if i.id == item.id).exact
+        exact = next(i for i in (*half.outcomes, *half.risks, *half.engaged) if i.id == item.id).exact
         assert exact is not None and item.count == exact * 2**40, item.id
     assert {f.scenario for f in got.influence} == set(kb.scenarios)
 

@@ -84,9 +84,16 @@ rules:
     stance: interpretation
     reason: test rule
     locator: {section: scenarios, list: opportunities, item: 1}
+  - id: x_dc7_t6
+    label: Distancing's sharper competition brings Russia-West fallout (test)
+    when: DC7
+    then: [T6]
+    stance: interpretation
+    reason: test rule (a phase-2 item that presupposes nothing, for the deep chain)
+    locator: {section: scenarios, list: threats, item: 6}
   - id: x_deep_chain
     label: Two standards after distancing with O7 engaged (test)
-    when: {all: [DC7, C2, {any: [O7, W4]}]}
+    when: {all: [DC7, T6, {any: [O7, W4]}]}
     then: [T3]
     stance: interpretation
     reason: test rule
@@ -100,7 +107,7 @@ def firing_set(firings: list[EngineFiring]) -> set[tuple[str, frozenset[str], in
 
 def summary(a: Assessment) -> dict[str, Any]:
     """What the engines must agree on (orders of steps may differ; sets may not)."""
-    items = (*a.risks, *a.engaged)
+    items = (*a.outcomes, *a.risks, *a.engaged)
     return {
         "scenario": a.scenario.id,
         "shares": a.scenario.shares,

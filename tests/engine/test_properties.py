@@ -25,7 +25,7 @@ def test_never_crashes_and_is_deterministic(c: dict[str, bool]) -> None:
 def test_every_flag_has_a_reason_from_asserted_conditions(c: dict[str, bool]) -> None:
     a = kzpolicy.assess(c)
     given_ = {k if v else f"{k}=false" for k, v in c.items()}
-    for item in (*a.risks, *a.engaged):
+    for item in (*a.outcomes, *a.risks, *a.engaged):
         assert item.because, f"{item.id} has no reason"
         for step in item.because:
             assert set(step.conditions) <= given_

@@ -105,7 +105,7 @@ def test_fired_network_is_exactly_what_fired(kb: KnowledgeBase) -> None:
     assert facts <= a.flagged_ids() | {a.scenario.id} | set(a.asserted)
     assert fired.node("B1").kind == "factor"
     assert fired.node("cooperation_intensifies").label == kb.label_of("cooperation_intensifies")
-    for step in (s for f in (*a.risks, *a.engaged) for s in f.because):
+    for step in (s for f in (*a.outcomes, *a.risks, *a.engaged) for s in f.because):
         for lit in step.matched:
             ident = lit.removeprefix("not ")
             assert Edge(fact_key(ident), rule_key(step.rule), "when",

@@ -138,7 +138,7 @@ def test_page_structure(name: str, kb: KnowledgeBase) -> None:
     for n in net.nodes.values():
         tree.by_id(node_element_id(n))
     # flagged items: a row each, with kind, locator, stance and because
-    for f in (*a.risks, *a.engaged):
+    for f in (*a.outcomes, *a.risks, *a.engaged):
         _, _, _ = tree.by_id(f"item-{f.id}")
         assert f"<code>{f.id}</code>" in text and str(f.locator) in text
         assert all(f"<code>{s.rule}</code>" in text for s in f.because)

@@ -153,7 +153,7 @@ def enumerate_factors(
         result = engine.evaluate(chunk, true, false)
         scenario[start:start + chunk] = result.scenario
         for item in flaggable:
-            item_counts[item] += count(result.holds(item), chunk)
+            item_counts[item] += count(result.flagged(item), chunk)
         if progress is not None:
             progress(start + chunk, total)
     return scenario, item_counts

@@ -102,7 +102,7 @@ def _sample(engine: BitsetRules, fixed: Mapping[str, bool], probs: Mapping[str, 
         result = engine.evaluate(n, true, false)
         scen += np.bincount(result.scenario, minlength=len(scen))
         for item in flaggable:
-            hits[item] += count(result.holds(item), n)
+            hits[item] += count(result.flagged(item), n)
         if progress is not None:
             progress(start + n, samples)
     return scen, hits

@@ -93,14 +93,24 @@ class BatchResult:
     counts: npt.NDArray[np.uint16]
     """Factors asserted true, per scenario (rows in ``scenario_ids`` order) and input."""
     facts: dict[str, Column]
-    """Every fact that holds for some input: literals, the scenario, flagged items (an
-    item the caller contests, by denying what it presupposes, is not flagged)."""
+    """Every fact that holds for some input: literals, the scenario, the items the rules
+    flag."""
     fired: dict[str, Column]
     """Per rule ID: the inputs for which at least one of its conjunctions fires."""
+    contested: dict[str, Column]
+    """Per item the rules flag while the input asserts false a condition it presupposes:
+    those inputs (an assessment reports the item contested there, not flagged)."""
 
     def holds(self, fact: str) -> Column:
         """The inputs for which ``fact`` holds (``False`` when it never does)."""
         return self.facts.get(fact, False)
+
+    def flagged(self, item: str) -> Column:
+        """The inputs an assessment reports ``item`` for: where the rules flag it and it
+        is not contested."""
+        held = self.facts.get(item, False)
+        where = self.contested.get(item, False)
+        return held if where is False else both(held, _negate(where))
 
 
 def _fact_names(kb: KnowledgeBase, ordered: list[Production]) -> tuple[str, ...]:
@@ -339,14 +349,15 @@ class BitsetRules:
                     facts[target] = new
             if not changed:
                 break
-        for item, conditions in self.kb.presupposed.items():  # denied: contested
-            if item not in facts:
-                continue
-            held = facts[item]
+        contested: dict[str, Column] = {}
+        for item, conditions in self.kb.presupposed.items():
+            denied: Column = False
             for c in conditions:
-                held = both(held, _negate(false.get(c, False)))
-            facts[item] = held
-        return BatchResult(size, self.scenario_ids, scenario, counts, facts, fired)
+                denied = either(denied, false.get(c, False))
+            where = both(facts.get(item, False), denied)
+            if where is not False:
+                contested[item] = where
+        return BatchResult(size, self.scenario_ids, scenario, counts, facts, fired, contested)
 
 
 def _negate(a: Column) -> Column:

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from kzpolicy.engine.batch.columns import Batch, preset_order
 from kzpolicy.engine.batch.inputs import CHUNK, from_columns, from_rows
-from kzpolicy.engine.bitset import Column, bitset, either
+from kzpolicy.engine.bitset import Column, bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -129,12 +129,6 @@ def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
     counts = np.empty((size, len(kb.scenarios)), dtype=np.uint16)
     flagged = np.empty((size, (len(kb.items) + 7) // 8), dtype=np.uint8)
     fired = np.empty((size, (len(kb.rules) + 7) // 8), dtype=np.uint8)
-    item_column = {i: n for n, i in enumerate(kb.items)}
-    producers: list[list[str]] = [[] for _ in kb.items]
-    for rule in kb.rules:
-        for target in rule.then:
-            if target in item_column:
-                producers[item_column[target]].append(rule.id)
     for start in range(0, size, CHUNK):
         stop = min(start + CHUNK, size)
         rows = asserted[start:stop]
@@ -146,14 +140,8 @@ def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
         counts[start:stop] = result.counts.T
         rule_cols = [result.fired.get(r.id, False) for r in kb.rules]
         _pack(rule_cols, fired[start:stop])
-        # an item is flagged where a rule producing it fired (as assess reads firings)
-        item_cols: list[Column] = []
-        for ids in producers:
-            col: Column = False
-            for rid in ids:
-                col = either(col, result.fired.get(rid, False))
-            item_cols.append(col)
-        _pack(item_cols, flagged[start:stop])
+        # an item is flagged where a rule producing it fired, unless contested (as assess)
+        _pack([result.flagged(i) for i in kb.items], flagged[start:stop])
     return Batch(kb, order=order, asserted=asserted, scenario=scenario, counts=counts,
                  flagged_bits=flagged, fired_bits=fired)
 
