@@ -74,6 +74,6 @@ Feature: Bad input is refused with a message that says what to do
 
   @partnership_table
   Scenario: A programme the article names that is not a row of the table
-    When I look up "Kazakhstan" in the row "PWP" of the partnership table
+    When I look up "Kazakhstan" in the row "Partnership Work Programme" of the partnership table
     Then the request is refused as an unknown name
     And the refusal says "not a row of the partnership table"

@@ -6,6 +6,8 @@ Feature: History of relations: stages, military doctrines and programmes
   cooperation vectors (the programmes with their years). Consecutive stages
   share their boundary years in the article; the project gives such a year to
   the stage that starts in it (rules/history.yaml, an interpretation).
+  Programmes go by the article's own abbreviation where it gives one and by
+  the name it uses where it gives none: the project coins no abbreviation.
 
   Scenario Outline: Each year of relations falls in one stage
     When I look up the stage of the year <year>
@@ -55,25 +57,25 @@ Feature: History of relations: stages, military doctrines and programmes
     Then the programme "<programme>" dates from <year>
 
     Examples:
-      | programme | year |
-      | PfP       | 1994 |
-      | PARP      | 2002 |
-      | OCC       | 2004 |
-      | IPAP      | 2006 |
+      | programme                        | year |
+      | PfP                              | 1994 |
+      | PARP                             | 2002 |
+      | Operational Capabilities Concept | 2004 |
+      | IPAP                             | 2006 |
 
   @vectors
   Scenario Outline: The programmes the article names without a year
     Then the article gives no year for the programme "<programme>"
 
     Examples:
-      | programme |
-      | CEAP      |
-      | PWP       |
-      | PAP-T     |
-      | PAP-DIB   |
-      | IPP       |
-      | SfP       |
-      | VSR       |
+      | programme                                                       |
+      | CEAP                                                            |
+      | Partnership Work Programme                                      |
+      | PAP-T                                                           |
+      | Partnership Action Plan on the building of defence institutions |
+      | IPP                                                             |
+      | Science in the name of peace                                    |
+      | Virtual Silk Road                                               |
 
   @vectors
   Scenario Outline: The milestones the article dates
@@ -108,6 +110,7 @@ Feature: History of relations: stages, military doctrines and programmes
       | airborne_peacekeeping_battalion  |
       | french_military_agreement        |
       | pfp_learning_centre_planned      |
+      | military_cooperation_areas       |
       | caspian_naval_project            |
       | depository_libraries             |
       | rose_roth_seminar                |

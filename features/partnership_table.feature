@@ -39,7 +39,7 @@ Feature: The comparative table of NATO's partnership with the Central Asian stat
     Examples: read by the project from the prose (stance interpretation, with a note)
       | state      | row                      | value | section |
       | Kazakhstan | civil_emergency_planning | yes   | vectors |
-      | Kazakhstan | SfP                      | yes   | vectors |
+      | Kazakhstan | science_for_peace        | yes   | vectors |
       | Kyrgyzstan | military_education       | yes   | vectors |
       | Tajikistan | military_education       | yes   | vectors |
 

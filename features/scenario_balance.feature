@@ -2,7 +2,9 @@
 Feature: Second scenario, balanced and equidistant participation
   Source: section "Scenarios for the Development of Bilateral Cooperation",
   the second scenario (seven factors, then the paragraph on what would follow),
-  and the conclusion, which holds this course to be the only rational one.
+  and the conclusion, which holds this course to be the only rational one (it
+  never calls it desirable; the knowledge base's `desirable` is the project's
+  inference, and no scenario here checks it).
   Balance is also the project's default: it is implied whenever neither pole
   scenario wins under the decision rule.
 
@@ -15,7 +17,6 @@ Feature: Second scenario, balanced and equidistant participation
     And the scenario is decided by default
     And the objective advantage goes to no side
     And the conclusion calls the implied scenario the only rational course
-    And the conclusion calls the implied scenario desirable
 
     Examples:
       | factors                    |

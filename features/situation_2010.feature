@@ -3,12 +3,12 @@ Feature: The situation the article describes in 2010
   Source: the preset "article-2010" (rules/presets.yaml) gathers what the
   article reports as current: the second scenario's course, which its outcome
   paragraph says continues today (section "Scenarios for the Development of
-  Bilateral Cooperation"); the fourth stage of deepening partnership (section on
-  cooperation stimuli); NATO standards, Steppe Eagle and information
+  Bilateral Cooperation"); the fourth stage of deepening partnership and NATO's
+  much-criticised image (section on cooperation stimuli); NATO standards, Steppe Eagle and information
   programmes (section on the main cooperation vectors); activity in both the
   CSTO and NATO (section on the security of Central Asia); and scarce
   information, a weakness stated as a fact. The conclusion calls the balanced
-  course the only rational one.
+  course the only rational one (not, in so many words, a desirable one).
 
   Background:
     Given the situation described by the preset "article-2010"
@@ -21,7 +21,6 @@ Feature: The situation the article describes in 2010
     And the assessment gives no warning
     And the objective advantage goes to no side
     And the conclusion calls the implied scenario the only rational course
-    And the conclusion calls the implied scenario desirable
     And the outcomes "BC1, BC2, BC3, BC4, BC5, BC6" are flagged
     And the explanation of "BC1" cites the section "conclusion"
 

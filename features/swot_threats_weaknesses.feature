@@ -32,11 +32,9 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
       | cooperation_intensifies        | weakness | W3   | intensify_w3    | scenarios |
       | nato_standard_hardware         | threat   | T2   | hardware_t2     | scenarios |
       | nato_standard_hardware         | weakness | W4   | hardware_w4     | scenarios |
-      | nato_image_criticised          | threat   | T3   | image_t3        | stimuli   |
       | peacekeeping_participation     | threat   | T4   | peacekeeping_t4 | scenarios |
       | russia_west_worsen             | threat   | T6   | russia_west_t6  | scenarios |
       | nato_demonstrative_partnership | threat   | T7   | showcase_t7     | scenarios |
-      | region_relations_cool          | threat   | T7   | cooling_t7      | scenarios |
       | info_scarce                    | weakness | W5   | info_w5         | scenarios |
 
   @threats @weaknesses @interpretation
@@ -53,6 +51,7 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
       | I5                      | threat   | T5   | i5_t5        |
       | D4                      | threat   | T7   | d4_t7        |
       | I3                      | threat   | T7   | i3_t7        |
+      | region_relations_cool   | threat   | T7   | cooling_t7   |
       | cooperation_intensifies | weakness | W1   | intensify_w1 |
       | cooperation_intensifies | weakness | W2   | intensify_w2 |
 
@@ -85,6 +84,21 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
       | I3                             | threats    | T7                 |
       | I5                             | threats    | T5                 |
 
+  @threats @stated
+  Scenario: With close cooperation, NATO's criticised image rubs off (T3)
+    Given the conditions "cooperation_intensifies, nato_image_criticised" hold
+    When the situation is assessed
+    Then the threat "T3" is flagged
+    And the explanation of "T3" goes through the rule "image_t3"
+    And the explanation of "T3" cites the section "stimuli"
+
+  @threats
+  Scenario: NATO's criticised image alone, without close cooperation, is not T3
+    Given the condition "nato_image_criticised" holds
+    And the condition "cooperation_intensifies" does not hold
+    When the situation is assessed
+    Then the threat "T3" is not flagged
+
   @threats
   Scenario: With nothing asserted no threat or weakness is flagged
     Given nothing is asserted about the situation
@@ -111,14 +125,15 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
       | russia_uzbekistan_crisis |
       | china_suspicion_grows    |
 
-  @threats @interpretation
-  Scenario: Strain with Russia plus regional cooling, with China suspicious, is T8
+  @threats
+  Scenario: Strain with Russia plus regional cooling, with China suspicious, is not yet T8
+    T8 needs a crisis with Russia and Uzbekistan at the same time; the risk of
+    worse ties (T1) and a cooling (T7) are not that crisis.
+
     Given the conditions "cooperation_intensifies, region_relations_cool, china_suspicion_grows" hold
     When the situation is assessed
-    Then the threats "T1, T7, T8" are flagged
-    And the explanation of "T8" goes through the rule "strain_and_cooling_t8"
-    And the explanation of "T8" goes through the rule "intensify_t1"
-    And the explanation of "T8" goes through the rule "cooling_t7"
+    Then the threats "T1, T7" are flagged
+    But the threat "T8" is not flagged
 
   @threats
   Scenario: Strain and cooling without Chinese suspicion stop short of T8
@@ -135,16 +150,32 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
     And the threat "T7" is flagged
     And the explanation of "T7" goes through the rule "integration_t7"
 
-  @threats @integration @interpretation
-  Scenario: Integration with growing Chinese suspicion brings T8
-    Given the conditions "I1, I2, I4, I5" hold
+  @threats @integration
+  Scenario: Integration with growing Chinese suspicion is not T8 without the double crisis
+    Given the conditions "I1, I2, I3, I4, I5, I6, I7" hold
     And the condition "china_suspicion_grows" holds
     When the situation is assessed
     Then the implied scenario is "integration"
-    And the threat "T8" is flagged
-    And the explanation of "T8" goes through the rule "integration_t8"
+    And the threat "T8" is not flagged
 
-  @threats @integration @interpretation
+  @threats @integration
+  Scenario: Integration with Chinese suspicion and the double crisis denied is not T8
+    Given the conditions "I1, I2, I3, I4, I5, I6, I7, china_suspicion_grows" hold
+    And the condition "russia_uzbekistan_crisis" does not hold
+    When the situation is assessed
+    Then the implied scenario is "integration"
+    And the threat "T8" is not flagged
+    And the condition "russia_uzbekistan_crisis" is recorded as false
+
+  @threats @integration @stated
+  Scenario: Integration with the double crisis and Chinese suspicion is T8, through the crisis
+    Given the conditions "I1, I2, I4, I5, russia_uzbekistan_crisis, china_suspicion_grows" hold
+    When the situation is assessed
+    Then the implied scenario is "integration"
+    And the threat "T8" is flagged
+    And the explanation of "T8" goes through the rule "crisis_t8"
+
+  @threats @integration
   Scenario: Integration with the double crisis but no Chinese suspicion is not T8
     Given the conditions "I1, I2, I4, I5" hold
     And the condition "russia_uzbekistan_crisis" holds
@@ -157,3 +188,28 @@ Feature: SWOT analysis, challenges and threats (T1-T8) and weaknesses (W1-W5)
     Given the conditions "I1, I2, I4, I5" hold
     When the situation is assessed
     Then the threat "T8" is not flagged
+
+  @threats @integration @stated
+  Scenario: Integration strains ties with Russia and shrinks the CSTO and SCO role (T1)
+    Given the conditions "I1, I2, I3, I4, I5, I6, I7" hold
+    When the situation is assessed
+    Then the implied scenario is "integration"
+    And the threat "T1" is flagged
+    And the explanation of "T1" goes through the rule "integration_t1"
+    And the explanation of "T1" cites "scenarios / integration_outcome / item 1"
+
+  @threats @integration @interpretation
+  Scenario: Integration as the closest partnership brings the risks of close cooperation
+    Given the conditions "I1, I2, I3, I4" hold
+    When the situation is assessed
+    Then the implied scenario is "integration"
+    And the threats "T3, T4" are flagged
+    And the explanation of "T3" goes through the rule "integration_t3_t4"
+    And the explanation of "T4" goes through the rule "integration_t3_t4"
+
+  @threats @integration
+  Scenario: Integration factors short of the threshold bring none of those threats
+    Given the conditions "I1, I2, I4" hold
+    When the situation is assessed
+    Then the implied scenario is "balance"
+    And the threats "T1, T3, T4, T7" are not flagged

@@ -157,15 +157,20 @@ def test_every_factor_uncertain_against_enumeration() -> None:
 
 
 def test_negation_and_chains_in_the_stock_rules() -> None:
-    # T8 needs T1, T7 and china_suspicion_grows (a chain), or a crisis and suspicion
+    # T8 needs the double crisis and China's suspicion (a conjunction); C2 comes from
+    # tough rivalry or, by a chain, from the distancing outcome DC7 (DC7 -> C2)
     beliefs = {"china_suspicion_grows": Fraction(1, 2), "russia_uzbekistan_crisis":
-               Fraction(1, 3), "D1": Fraction(1, 4), "D4": Fraction(2, 5)}
+               Fraction(1, 3), "tough_rivalry": Fraction(1, 5), "D1": Fraction(1, 4),
+               "D2": Fraction(1, 2), "D3": Fraction(2, 3), "D4": Fraction(2, 5)}
     check_exact(KB, beliefs)
     got = probabilities(beliefs, exact=True)
     t8 = next(i for i in got.risks if i.id == "T8")
-    assert t8.exact == Fraction(1, 2) * (1 - (1 - Fraction(1, 3)) * (1 - Fraction(1, 4)
-                                                                       * Fraction(2, 5)))
-    assert t8.depends_on == ("D1", "D4", "china_suspicion_grows", "russia_uzbekistan_crisis")
+    assert t8.exact == Fraction(1, 2) * Fraction(1, 3)
+    assert t8.depends_on == ("china_suspicion_grows", "russia_uzbekistan_crisis")
+    c2 = next(i for i in got.risks if i.id == "C2")
+    distancing = Fraction(1, 4) * Fraction(1, 2) * Fraction(2, 3) * Fraction(2, 5)
+    assert c2.exact == 1 - (1 - Fraction(1, 5)) * (1 - distancing)
+    assert c2.depends_on == ("D1", "D2", "D3", "D4", "tough_rivalry")
 
 
 def test_fixed_false_and_unknown_differ() -> None:

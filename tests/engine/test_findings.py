@@ -37,7 +37,8 @@ def test_finding_and_findings_on() -> None:
     assert "tough_rivalry" in fd.concerns
     assert fd in KB.findings_on("C1")
     assert [f.id for f in KB.findings_on("integration")] == [
-        "region_sensitive_to_extremes", "no_sharp_turn_west", "scenarios_name_problems"]
+        "nato_draws_kazakhstan_west", "region_sensitive_to_extremes",
+        "scenarios_are_hypothetical", "no_sharp_turn_west", "scenarios_name_problems"]
     assert KB.findings_on("R1") == []
 
 
