@@ -46,13 +46,14 @@ def test_a_scenario_switch_shows_items_in_and_out() -> None:
     w = what_if(base, ["D4"])
     assert (w.scenario.before, w.scenario.after, w.scenario.changed) == (
         "balance", "distancing", True)
-    added = {r.id for r in w.risks_added}
-    removed = {r.id for r in w.risks_removed}
+    added = {r.id for r in (*w.outcomes_added, *w.risks_added)}
+    removed = {r.id for r in (*w.outcomes_removed, *w.risks_removed)}
     assert {f"DC{i}" for i in range(1, 8)} | {"T7", "C2"} <= added
     assert {f"BC{i}" for i in range(1, 7)} <= removed
+    assert {r.id for r in w.outcomes_added} == {f"DC{i}" for i in range(1, 8)}
     assert {"distancing_outcome", "d4_t7", "competition_c2"} <= {r.id for r in w.rules_started}
     assert "balance_outcome" in {r.id for r in w.rules_stopped}
-    for ref in (*w.risks_added, *w.risks_removed):
+    for ref in (*w.outcomes_added, *w.outcomes_removed, *w.risks_added, *w.risks_removed):
         assert ref.locator == KB.items[ref.id].locator and ref.kind == KB.items[ref.id].kind
 
 

@@ -451,7 +451,7 @@ def explanation_locator(kzpolicy_world: World, item: str, locator: str) -> None:
     "then",
     'the explanation of "{item:Id}" goes through the rule "{rule:Id}"',
     doc="The rule (`kzpolicy list rules`) is in the chain of reasons for the item.",
-    example='Then the explanation of "T8" goes through the rule "strain_and_cooling_t8"',
+    example='Then the explanation of "T8" goes through the rule "crisis_t8"',
 )
 def explanation_rule(kzpolicy_world: World, item: str, rule: str) -> None:
     w = kzpolicy_world

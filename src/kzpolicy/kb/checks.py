@@ -189,7 +189,8 @@ def _check_presuppositions(kb: KnowledgeBase) -> list[Problem]:
     rule reads an item that does (so a contested item never feeds another)."""
     out: list[Problem] = []
     conditions = set(kb.condition_ids)
-    read = {ref: rule.id for rule in kb.rules for ref in sorted(expr.refs(rule.when))}
+    read = {ref: rule.id for rule in kb.rules
+            for ref in sorted(expr.refs(rule.when) - expr.negated(rule.when))}
     flaggable = _flaggable(kb)
     for info in kb.items.values():
         for ref in info.presupposes:
