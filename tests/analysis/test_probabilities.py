@@ -361,7 +361,8 @@ def test_a_landscape_beyond_enumeration(tmp_path: Path) -> None:
     assert got.scenarios == expected
     half = probabilities(dict.fromkeys(kb.factors, Fraction(1, 2)), kb=kb, exact=True)
     for item in got.items:
-        exact = next(i for i in (*half.outcomes, *half.risks, *half.engaged) if i.id == item.id).exact
+        exact = next(i for i in (*half.outcomes, *half.risks, *half.engaged)
+                     if i.id == item.id).exact
         assert exact is not None and item.count == exact * 2**40, item.id
     assert {f.scenario for f in got.influence} == set(kb.scenarios)
 

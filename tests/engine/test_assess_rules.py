@@ -75,7 +75,8 @@ def test_rule_fires_on_exactly_its_when(rule: Rule, conj: frozenset[str]) -> Non
     result = kzpolicy.assess(full)
     assert rule.id in fired_rules(result), f"{rule.id} did not fire on {full}"
     assert fired_rules(result) == oracle(KB, full)
-    steps = [s for f in (*result.outcomes, *result.risks, *result.engaged) for s in f.because if s.rule == rule.id]
+    steps = [s for f in (*result.outcomes, *result.risks, *result.engaged) for s in f.because
+             if s.rule == rule.id]
     assert steps, f"{rule.id} fired but explains nothing"
     for target in rule.then:
         assert target in result.flagged_ids()
