@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from kzpolicy.engine.assess import assess_resolved
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
+from kzpolicy.engine.decision import decide
 from kzpolicy.engine.results import Assessment, ResultModel
 from kzpolicy.errors import InputError, UnknownConditionError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -141,6 +142,10 @@ class TippingPoints(ResultModel):
     asserted: dict[str, bool]
     scenario: str
     shares: dict[str, float]
+    reason: str
+    """Why the decision rule implies ``scenario`` now."""
+    warnings: tuple[str, ...]
+    """The decision's warnings now (a pole that reached the threshold without leading)."""
     max_size: int
     distance: int | None
     """The size of the smallest switching set; None when none has at most max_size changes."""
@@ -351,11 +356,14 @@ def tipping_points(
         return TippingPoint(changes=tuple(changes), scenario=sids[scenario],
                             shares=_shares(kb, counts))
 
+    decision = decide(kb, asserted)
     return TippingPoints(
         kb_version=kb.version,
         asserted=asserted,
         scenario=sids[now],
         shares=_shares(kb, current),
+        reason=decision.reason,
+        warnings=decision.warnings,
         max_size=max_size,
         distance=distance,
         points=tuple(point(members, s, c) for _, members, s, c in found),

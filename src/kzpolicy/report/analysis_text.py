@@ -60,10 +60,15 @@ def _whatif_sections(w: WhatIf) -> list[tuple[str, list[str], list[list[object]]
 
     ih, rh = ["id", "kind", "locator", "label"], ["rule", "stance", "locator", "label"]
     return [
+        ("Outcomes added", ih, items(w.outcomes_added)),
+        ("Outcomes removed", ih, items(w.outcomes_removed)),
         ("Risks added", ih, items(w.risks_added)),
         ("Risks removed", ih, items(w.risks_removed)),
         ("Engaged added", ih, items(w.engaged_added)),
         ("Engaged removed", ih, items(w.engaged_removed)),
+        ("Contested added (implied, but denied by a condition asserted false)", ih,
+         items(w.contested_added)),
+        ("Contested removed", ih, items(w.contested_removed)),
         ("Rules started firing", rh, rules(w.rules_started)),
         ("Rules stopped firing", rh, rules(w.rules_stopped)),
     ]
@@ -75,11 +80,19 @@ def _whatif_head(w: WhatIf) -> list[str]:
     shares = "   ".join(
         f"{k} {v:.2f} -> {sc.shares_after[k]:.2f}" for k, v in sc.shares_before.items()
     )
-    return [
+    lines = [
         "What if: " + (", ".join(_change(c) for c in w.changes) or "no change"),
         f"Scenario: {sc.before} -> {sc.after} ({moved})",
         f"Shares:   {shares}",
     ]
+    if sc.reason_before == sc.reason_after:
+        lines.append(f"Why:      {sc.reason_after}")
+    else:
+        lines += [f"Before:   {sc.reason_before}", f"After:    {sc.reason_after}"]
+    lines += [f"Warning (before): {x}" for x in sc.warnings_before
+              if x not in sc.warnings_after]
+    lines += [f"Warning:  {x}" for x in sc.warnings_after]
+    return lines
 
 
 def _tipping_rows(t: TippingPoints) -> list[list[object]]:
@@ -112,7 +125,8 @@ def tipping_text(t: TippingPoints, limit: int | None = TIPPING_LIMIT) -> str:
 
     points = sorted(t.points, key=lambda p: len(p.changes))
     shown = points if limit is None else points[:limit]
-    out = [f"Scenario: {t.scenario}   shares {_shares(t.shares)}", _tipping_head(t)]
+    out = [f"Scenario: {t.scenario}   shares {_shares(t.shares)}",
+           *textwrap.wrap(_tipping_head(t), 100, break_on_hyphens=False)]
     for n, p in enumerate(shown, 1):
         out += textwrap.wrap(f"{n}. to {p.scenario} ({len(p.changes)} changes): "
                              f"{_changes_in_words(p)}", 100, subsequent_indent="     ",
@@ -126,6 +140,11 @@ def tipping_text(t: TippingPoints, limit: int | None = TIPPING_LIMIT) -> str:
 
 
 def _tipping_head(t: TippingPoints) -> str:
+    why = f"Now: {t.reason}. " + "".join(f"Warning: {w}. " for w in t.warnings)
+    return why + _tipping_distance(t)
+
+
+def _tipping_distance(t: TippingPoints) -> str:
     if t.distance is None:
         return (f"No set of at most {t.max_size} factor change(s) switches the scenario "
                 f"({t.searched} sets searched).")
@@ -170,6 +189,8 @@ def _probability_sections(r: Probabilities) -> list[Section]:
         ("Scenarios", ["scenario", "probability", "depends on", "label"],
          [[s.id, _p(s.probability, s.exact), ", ".join(s.depends_on) or "-", s.label]
           for s in r.scenarios.values()]),
+        (f"Outcomes (possible: {len(items(r.outcomes))} of {len(r.outcomes)})", ih,
+         items(r.outcomes)),
         (f"Risks (possible: {len(items(r.risks))} of {len(r.risks)})", ih, items(r.risks)),
         (f"Engaged (possible: {len(items(r.engaged))} of {len(r.engaged)})", ih,
          items(r.engaged)),
@@ -264,7 +285,8 @@ def text(result: Result) -> str:
                 f"{_pct(result.confidence)} Wilson intervals",
                 "", table(["scenario", "probability", "interval", "samples"],
                           [_estimate_row(s, e) for s, e in result.scenarios.items()])]
-        for title, items in (("Risks", result.risks), ("Engaged", result.engaged)):
+        for title, items in (("Outcomes", result.outcomes), ("Risks", result.risks),
+                             ("Engaged", result.engaged)):
             rows = _item_rows(items)
             out += ["", f"{title} (flagged in some sample: {len(rows)} of {len(items)}):"]
             if rows:
@@ -285,7 +307,7 @@ def markdown(result: Result) -> str:
             out += _md(rows, headers) if rows else ["None."]
     elif isinstance(result, WhatIf):
         head = _whatif_head(result)
-        out += [f"## {head[0]}", "", f"- {head[1]}", f"- {head[2]}"]
+        out += [f"## {head[0]}", "", *(f"- {h}" for h in head[1:])]
         for title, headers, rows in _whatif_sections(result):
             out += ["", f"### {title} ({len(rows)})", ""]
             out += _md(rows, headers) if rows else ["None."]
@@ -313,7 +335,8 @@ def markdown(result: Result) -> str:
         out += [f"## Monte Carlo: {result.samples} samples, seed {result.seed}", "",
                 *_md([_estimate_row(s, e) for s, e in result.scenarios.items()],
                      ["scenario", "probability", "interval", "samples"])]
-        for title, items in (("Risks", result.risks), ("Engaged", result.engaged)):
+        for title, items in (("Outcomes", result.outcomes), ("Risks", result.risks),
+                             ("Engaged", result.engaged)):
             rows = _item_rows(items)
             out += ["", f"### {title}", ""]
             out += _md(rows, ["id", "probability", "interval", "samples", "kind", "label"]) \

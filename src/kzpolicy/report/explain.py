@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kzpolicy.kb.kinds import NODE_NOUNS
 from kzpolicy.report.source_kb import made_with
+from kzpolicy.report.words import basis_words, stance_words, standing
 
 if TYPE_CHECKING:
     from kzpolicy.engine.results import Assessment, Flagged, Step
@@ -115,13 +116,30 @@ def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str
         first = group[0]
         kind = NODE_NOUNS.get(first.kind, first.kind)
         if len(group) == 1:
-            lines += _wrap(f"- {first.id} [{kind}, {first.stance}] {first.label} "
+            lines += _wrap(f"- {first.id} [{kind}, {standing(first)}] {first.label} "
                            f"({first.locator})", "", "    ")
         else:
-            lines.append(f"- {', '.join(f.id for f in group)} [{kind}s], for one same reason:")
+            lines += _wrap(f"- {', '.join(f.id for f in group)} [{kind}s, {standing(first)}], "
+                           "for one same reason:", "", "    ")
             for f in group:
-                lines += _wrap(f"{f.id} [{f.stance}] {f.label} ({f.locator})", "    ", "      ")
+                lines += _wrap(f"{f.id} {f.label} ({f.locator})", "    ", "      ")
         lines += _because(first.because, labels, first.locator if len(group) == 1 else None)
+    return lines
+
+
+def _contested(a: Assessment, labels: Labels) -> list[str]:
+    if not a.contested:
+        return []
+    lines = ["", *_wrap(f"Contested ({len(a.contested)}): the rules imply these, but a "
+                        "condition asserted false denies what they amount to; neither flagged "
+                        "nor dropped:", "", "  ")]
+    for c in a.contested:
+        kind = NODE_NOUNS.get(c.kind, c.kind)
+        lines += _wrap(f"- {c.id} [{kind}, {standing(c)}] {c.label} ({c.locator})", "", "    ")
+        for d in c.denied:
+            lines += _wrap(f"denied: {d.id} does not hold: {d.label} ({d.locator})", "    ",
+                           "      ")
+        lines += _because(c.because, labels, c.locator)
     return lines
 
 
@@ -130,6 +148,7 @@ def _scenario(a: Assessment, labels: Labels) -> list[str]:
     shares = ", ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
     return [
         f"Implied scenario: {sc.id} ({sc.label})",
+        *_wrap(f"standing: {stance_words(sc)}; {basis_words(sc.basis, sc.id)}", "  ", "    "),
         f"  shares {shares}; threshold {sc.threshold:.2f}",
         f"  {runner_up_text(a)}; margin {sc.margin:+.2f}",
         *_wrap(f"decided by {sc.decided_by}: {sc.reason}", "  ", "    "),
@@ -159,8 +178,10 @@ def explain(a: Assessment, labels: Labels | None = None) -> str:
     """
     labels = Labels.of(a) if labels is None else labels
     lines = [*_scenario(a, labels), *_asserted(a, labels)]
+    lines += _items(f"Outcomes of the implied scenario, {a.scenario.id}", a.outcomes, labels)
     lines += _items("Risks flagged", a.risks, labels)
     lines += _items("Strengths and opportunities engaged", a.engaged, labels)
+    lines += _contested(a, labels)
     if a.findings:
         lines += ["", f"The authors' findings on this ({len(a.findings)}):"]
         for fd in a.findings:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kzpolicy.engine.results import Assessment, Flagged
+from kzpolicy.engine.results import Assessment, Contested, Flagged
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report.explain import NO_LABELS, Labels, runner_up_text, step_conditions
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.table import md_escape as _md_escape
 from kzpolicy.report.table import table
-from kzpolicy.report.words import truth
+from kzpolicy.report.words import basis_words, stance_words, standing, truth
 
 __all__ = ["markdown", "markdown_comparison", "text"]
 
@@ -26,22 +26,43 @@ def _because(f: Flagged, labels: Labels = NO_LABELS) -> str:
     return " | ".join(step_conditions(s, labels) for s in f.because)
 
 
+def _denied(c: Contested) -> str:
+    return "; ".join(f"{d.id}=false" for d in c.denied)
+
+
+def _groups(a: Assessment) -> tuple[tuple[str, tuple[Flagged, ...]], ...]:
+    """The item groups of a result with their titles, in the order every output uses."""
+    return ((f"Outcomes of {a.scenario.id}", a.outcomes), ("Risks", a.risks),
+            ("Engaged", a.engaged))
+
+
 def text(a: Assessment) -> str:
-    """A compact text summary: scenario, shares, risks and engaged items."""
+    """A compact text summary: scenario with its standing and reason, shares, outcomes,
+    risks, engaged and contested items."""
     sc = a.scenario
     shares = "  ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
     out = [
         f"Scenario: {sc.id} ({sc.label})",
+        f"Standing: {stance_words(sc)}; {basis_words(sc.basis, sc.id)}",
         f"Shares:   {shares}   threshold {sc.threshold:.2f}",
         f"Margin:   {sc.margin:+.2f}; {runner_up_text(a)}; decided by {sc.decided_by}",
+        f"Reason:   {sc.reason}",
         f"Advantage: {sc.advantage.side}",
     ]
     out += [f"Warning:  {w}" for w in a.warnings]
-    for title, rows in (("Risks", a.risks), ("Engaged", a.engaged)):
+    for title, rows in _groups(a):
         out += ["", f"{title} ({len(rows)}):"]
         if rows:
-            out.append(table(["id", "kind", "stance", "label", "because (asserted)"],
-                             [[f.id, f.kind, f.stance, f.label, _because(f)] for f in rows]))
+            out.append(table(["id", "kind", "standing", "label", "because (asserted)"],
+                             [[f.id, f.kind, standing(f), f.label, _because(f)]
+                              for f in rows]))
+    if a.contested:
+        out += ["", f"Contested ({len(a.contested)}): implied by the rules, denied by a "
+                "condition asserted false; not flagged:"]
+        out.append(table(["id", "kind", "label", "denied", "implied because (asserted)"],
+                         [[c.id, c.kind, c.label, _denied(c),
+                           " | ".join(step_conditions(s) for s in c.because)]
+                          for c in a.contested]))
     if a.findings:
         out += ["", f"Findings of the authors on this ({len(a.findings)}):"]
         out.append(table(["id", "stance", "noted for", "label"],
@@ -69,12 +90,27 @@ def _item_table(rows: Sequence[tuple[Flagged, str | None]],
         return ["None."]
     change = rows[0][1] is not None
     head = "| change " if change else ""
-    lines = [f"{head}| id | kind | label | locator | stance | because |",
+    lines = [f"{head}| id | kind | label | locator | standing | because |",
              "|---" * (7 if change else 6) + "|"]
     for f, what in rows:
         cell = f"| {what} " if change else ""
         lines.append(f"{cell}| {f.id} | {f.kind} | {_md_escape(f.label)} | "
-                     f"{_md_escape(f.locator)} | {f.stance} | {_md_escape(_because(f, labels))} |")
+                     f"{_md_escape(f.locator)} | {_md_escape(standing(f))} | "
+                     f"{_md_escape(_because(f, labels))} |")
+    return lines
+
+
+def _contested_table(contested: Sequence[Contested], labels: Labels = NO_LABELS
+                     ) -> list[str]:
+    """Each contested item with both sides: the rules' chain and the caller's denial."""
+    lines = ["| id | kind | label | locator | implied because | denied by the caller |",
+             "|---|---|---|---|---|---|"]
+    for c in contested:
+        denied = "; ".join(f"`{d.id}=false` {d.label} ({d.locator})" for d in c.denied)
+        implied = " | ".join(step_conditions(s, labels) for s in c.because)
+        lines.append(f"| {c.id} | {c.kind} | {_md_escape(c.label)} | {_md_escape(c.locator)} "
+                     f"| {_md_escape(implied)} ({_md_escape(standing(c))}) | "
+                     f"{_md_escape(denied)} |")
     return lines
 
 
@@ -103,15 +139,22 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
         f"(runner-up{'; ' + runner_up_text(a) if 'tie' in runner_up_text(a) else ''}); "
         f"decided by {sc.decided_by}: {_md_escape(sc.reason)}.",
         "",
+        f"Standing: {_md_escape(stance_words(sc))}; {basis_words(sc.basis, sc.id)}.",
+        "",
         f"Advantage: **{sc.advantage.side}** ({_md_escape(sc.advantage.locator)}). "
         f"Judgement: {_md_escape(sc.judgement.statement)} ({_md_escape(sc.judgement.locator)})",
     ]
     if a.warnings:
         lines += ["", *(f"> **Warning:** {_md_escape(w)}" for w in a.warnings)]
-    for title, rows in (("Risks flagged", a.risks), ("Strengths and opportunities engaged",
-                                                      a.engaged)):
+    for title, rows in ((f"Outcomes of {sc.id}", a.outcomes), ("Risks flagged", a.risks),
+                        ("Strengths and opportunities engaged", a.engaged)):
         lines += ["", f"### {title} ({len(rows)})", ""]
         lines += _item_table([(f, None) for f in rows], labels)
+    if a.contested:
+        lines += ["", f"### Contested ({len(a.contested)})", "",
+                  "The rules imply these, but a condition the caller asserted false denies "
+                  "what they amount to: neither flagged nor dropped.", ""]
+        lines += _contested_table(a.contested, labels)
     if a.findings:
         lines += ["", f"### The authors' findings on this ({len(a.findings)})", "",
                   "| id | finding | locator | stance | noted for |", "|---|---|---|---|---|"]
@@ -149,12 +192,13 @@ def markdown_comparison(
           f"{a.shares.get(k, 0.0):.2f} `{_bar(a.shares.get(k, 0.0))}` |" for k in b.shares),
         "",
         f"Before: {_md_escape(b.label)}, margin {b.margin:+.2f} over `{b.runner_up}`, "
-        f"decided by {b.decided_by}. After: {_md_escape(a.label)}, margin "
-        f"{a.margin:+.2f} over `{a.runner_up}`, decided by {a.decided_by}: "
-        f"{_md_escape(a.reason)}.",
+        f"decided by {b.decided_by}: {_md_escape(b.reason)}.",
+        "",
+        f"After: {_md_escape(a.label)}, margin {a.margin:+.2f} over `{a.runner_up}`, "
+        f"decided by {a.decided_by}: {_md_escape(a.reason)}.",
     ]
-    if after.warnings:
-        lines += ["", *(f"> **Warning:** {_md_escape(w)}" for w in after.warnings)]
+    for when, warned in (("before", before.warnings), ("after", after.warnings)):
+        lines += ["", *(f"> **Warning ({when}):** {_md_escape(w)}" for w in warned)]
 
     keys = dict.fromkeys([*before.asserted, *after.asserted])
     changed = [k for k in keys if before.asserted.get(k) != after.asserted.get(k)]
@@ -162,10 +206,15 @@ def markdown_comparison(
     lines += (["| id | before | after |", "|---|---|---|",
                *(f"| {k} | {truth(before.asserted.get(k))} | {truth(after.asserted.get(k))} |"
                  for k in changed)] if changed else ["None."])
-    for title, was, now in (("Risks", before.risks, after.risks),
+    for title, was, now in (("Outcomes", before.outcomes, after.outcomes),
+                            ("Risks", before.risks, after.risks),
                             ("Strengths and opportunities", before.engaged, after.engaged)):
         rows = _changes(was, now)
         lines += ["", f"### {title} ({len(rows)})", "", *_item_table(rows)]
+    if before.contested or after.contested:
+        lines += ["", "### Contested", "",
+                  f"Before: {', '.join(c.id for c in before.contested) or 'none'}. After:",
+                  "", *(_contested_table(after.contested) if after.contested else ["None."])]
     lost = sorted({t.rule for t in before.trace} - {t.rule for t in after.trace})
     lines += ["", "### What fires after", "", *_fired(after, base), "",
               "Rules that fired only before: "
