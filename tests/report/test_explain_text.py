@@ -21,7 +21,9 @@ def test_the_2010_explanation_reads_in_words() -> None:
         in text
     assert "rule intensify_t1 (stated)" in text  # rule IDs stay in --explain
     # the six balance outcomes share one chain of reasons: said once
-    assert "- BC1, BC2, BC3, BC4, BC5, BC6 [scenario outcomes], for one same reason:" in text
+    # (with their standing: the decision rule in their chain is an interpretation)
+    assert ("- BC1, BC2, BC3, BC4, BC5, BC6 [scenario outcomes, interpretation via "
+            "scenario_decision], for one same reason:") in " ".join(text.split())
     assert text.count("rule balance_outcome (stated)") == 1
     unknown = text[text.index("Unknown (not asserted, "):]
     assert f"D1 ({KB.label_of('D1')})" in " ".join(unknown.split())

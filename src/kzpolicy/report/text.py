@@ -54,7 +54,7 @@ def text(a: Assessment) -> str:
         out += ["", f"{title} ({len(rows)}):"]
         if rows:
             out.append(table(["id", "kind", "standing", "label", "because (asserted)"],
-                             [[f.id, f.kind, standing(f), f.label, _because(f)]
+                             [[f.id, f.kind, standing(f, named=False), f.label, _because(f)]
                               for f in rows]))
     if a.contested:
         out += ["", f"Contested ({len(a.contested)}): implied by the rules, denied by a "

@@ -25,17 +25,19 @@ def basis_words(basis: str, scenario: str) -> str:
     return "follows from what was asserted"
 
 
-def stance_words(result: Flagged | Contested | ScenarioResult) -> str:
-    """The stance, with the interpretations it rests on: ``stated``, ``interpretation
-    via r1, r2``; a scenario's is the decision rule's."""
+def stance_words(result: Flagged | Contested | ScenarioResult, *, named: bool = True) -> str:
+    """The stance, with the interpretations it rests on (rule IDs, unless ``named`` is
+    false): ``stated``, ``interpretation via r1, r2``; a scenario's is the decision
+    rule's."""
     if isinstance(result, ScenarioResult):
         return "stated" if result.stance == "stated" else "interpretation (decision rule)"
-    if not result.interpretations:
+    if not result.interpretations or not named:
         return result.stance
     return "interpretation via " + ", ".join(result.interpretations)
 
 
-def standing(result: Flagged | Contested | ScenarioResult) -> str:
+def standing(result: Flagged | Contested | ScenarioResult, *, named: bool = True) -> str:
     """:func:`stance_words`, and ``by default`` when it rests on the default scenario:
     ``interpretation via scenario_decision; by default``."""
-    return stance_words(result) + ("; by default" if result.basis == "default" else "")
+    return (stance_words(result, named=named)
+            + ("; by default" if result.basis == "default" else ""))
