@@ -110,10 +110,11 @@ def random_rules(rng: random.Random, n: int) -> list[dict[str, Any]]:
             when: Any = {"all": [parts[0], {"any": parts[1:]}]}
         else:
             when = parts[0] if len(parts) == 1 else {"all": parts}
+        stance = {"stance": "stated"} if rng.random() < 0.4 else {
+            "stance": "interpretation", "reason": "a random rule of the fuzz suite"}
         rules.append({
             "id": f"fuzz_{i}", "label": f"Fuzz rule {i}", "when": when,
-            "then": rng.sample(ITEMS, rng.randint(1, 2)), "stance": "interpretation",
-            "reason": "a random rule of the fuzz suite",
+            "then": rng.sample(ITEMS, rng.randint(1, 2)), **stance,
             "locator": {"section": "scenarios", "list": "threats", "item": 1},
         })
     return rules

@@ -75,7 +75,7 @@ class _Builder:
         self.prep: dict[tuple[str, frozenset[str]], _Prepared] = {}
         self.steps: dict[tuple[str, frozenset[str], frozenset[str]], Step] = {}
         self.traces: dict[tuple[int, int], TraceStep] = {}
-        self.flags: dict[tuple[str, tuple[int, ...]], Flagged] = {}
+        self.flags: dict[tuple[str, tuple[int, ...], bool, bool], Flagged] = {}
         self.scenarios: dict[tuple[object, ...], ScenarioResult] = {}
         self.patterns: dict[tuple[object, ...], _Parts] = {}
         #: every condition some item presupposes: whether the caller denies one decides
@@ -262,7 +262,10 @@ class _Builder:
         ordered: list[EngineFiring | None] = [f for f in firings if f.phase == 1]
         ordered.append(None)  # the scenario decision, between the two phases
         ordered += [f for f in firings if f.phase == 2]
+        # the decision alone, with no factor of its scenario asserted, is the default
+        by_default = not outcome.evidence
         for f in ordered:
+            derived: tuple[str, ...] = ()
             if f is None:
                 step, targets, closure, rts = decision
             else:
@@ -271,11 +274,21 @@ class _Builder:
                 if prep.static is not None:
                     step, closure, rts = prep.static, empty, prep.own
                 else:
-                    deps = {i for lit in prep.derived for i in chain.produced.get(lit, ())}
+                    derived = prep.derived
+                    deps = {i for lit in derived for i in chain.produced.get(lit, ())}
                     closure = frozenset(deps.union(*(chain.upstream[d] for d in deps)))
                     rts = prep.own.union(*(chain.roots[d] for d in deps))
                     step = self._step(f.rule, f.matched, prep.rendered, rts)
             self._record(chain, step, targets, closure, rts)
+            # the best support of what it produces: a chain stated from end to end, and
+            # one that rests on what was asserted rather than on the default
+            stated = step.stance == "stated" and all(chain.stated.get(x, False)
+                                                     for x in derived)
+            asserted = not (f is None and by_default) and all(
+                chain.asserted.get(x, False) for x in derived)
+            for t in targets:
+                chain.stated[t] = chain.stated.get(t, False) or stated
+                chain.asserted[t] = chain.asserted.get(t, False) or asserted
         return chain
 
     def _record(self, chain: _Chain, step: Step, targets: tuple[str, ...],
@@ -303,22 +316,20 @@ class _Builder:
             for i in producers:
                 closure |= upstream[i]
             because = tuple(steps[i] for i in sorted(closure))
+        stated, asserted = chain.stated[ident], chain.asserted[ident]
         # a cached Flagged keeps its steps alive, so equal ids mean the same steps
-        key = (ident, tuple(map(id, because)))
+        key = (ident, tuple(map(id, because)), stated, asserted)
         flag = self.flags.get(key)
         if flag is None:
             if len(self.flags) >= _CACHE_LIMIT:
                 self.flags.clear()
             info = self.kb.items[ident]
-            interpretations = tuple(dict.fromkeys(
-                s.rule for s in because if s.stance != "stated"))
-            default = self.decision_rule.id
-            basis = ("default" if any(s.rule == default and not s.conditions for s in because)
-                     else "asserted")
             flag = self.flags[key] = results.trusted(
                 Flagged, id=ident, kind=info.kind, label=info.label, locator=info.locator,
-                stance="interpretation" if interpretations else "stated",
-                interpretations=interpretations, basis=basis, because=because)
+                stance="stated" if stated else "interpretation",
+                interpretations=tuple(dict.fromkeys(
+                    s.rule for s in because if s.stance != "stated")),
+                basis="asserted" if asserted else "default", because=because)
         return flag
 
 
@@ -336,13 +347,17 @@ class _Parts(NamedTuple):
 class _Chain:
     """The steps of one assessment in firing order, and what each rests on."""
 
-    __slots__ = ("produced", "roots", "steps", "trace", "upstream")
+    __slots__ = ("asserted", "produced", "roots", "stated", "steps", "trace", "upstream")
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
         self.upstream: list[frozenset[int]] = []  # per step: the steps it rests on
         self.roots: list[frozenset[str]] = []  # per step: the conditions it rests on
         self.produced: dict[str, list[int]] = {}  # fact -> the steps that produced it
+        #: fact -> some chain reaches it with every step stated
+        self.stated: dict[str, bool] = {}
+        #: fact -> some chain reaches it without resting on the default scenario alone
+        self.asserted: dict[str, bool] = {}
         self.trace: list[TraceStep] = []
 
 

@@ -121,13 +121,15 @@ class Flagged(ResultModel):
     label: str
     locator: Locator
     stance: Stance
-    """``stated`` only when every step of ``because`` is stated, the scenario decision
-    included; one interpretation anywhere in the chain makes it an interpretation."""
+    """``stated`` when some chain of ``because`` reaches it with every step stated, the
+    scenario decision included; otherwise (an interpretation on every chain that reaches
+    it) an interpretation."""
     interpretations: tuple[str, ...]
     """The steps of ``because`` that are the project's interpretation (rule IDs, in order)."""
     basis: Basis
-    """``asserted``: it follows from conditions the caller asserted; ``default``: its chain
-    rests on the default scenario, implied with none of that scenario's factors asserted."""
+    """``asserted``: some chain reaches it from conditions the caller asserted;
+    ``default``: every chain rests on the default scenario, implied with none of its
+    factors asserted."""
     because: tuple[Step, ...]
 
 
