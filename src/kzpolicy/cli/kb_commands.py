@@ -19,7 +19,7 @@ LIST_NAMES = ("conditions", "doctrines", "factors", "findings", "milestones", "o
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
-    from kzpolicy.kb.listing import listing
+    from kzpolicy.kb.listing import READING_MARK, listing
     from kzpolicy.report.table import table
 
     kb = knowledge_base(args)
@@ -27,7 +27,11 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         dump(records, out)
     else:
-        out.write(table(columns, [[r.get(c) for c in columns] for r in records]) + "\n")
+        rows = [[r.get(c) for c in columns] for r in records]
+        out.write(table(columns, rows) + "\n")
+        if any(isinstance(v, str) and v.endswith(READING_MARK) for row in rows for v in row):
+            out.write(f"\n{READING_MARK} the project's reading (interpretation), not the "
+                      "article's word: --format json gives its note\n")
         out.write(f"\n{len(records)} {args.what} entries (knowledge base {kb.version})\n")
     return 0
 

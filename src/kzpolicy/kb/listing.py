@@ -125,6 +125,10 @@ def _programmes(kb: KnowledgeBase) -> Listing:
     return ["id", "abbreviation", "year_text", "name"], recs
 
 
+READING_MARK = "*"
+"""Marks a partnership-table cell that is the project's interpretation in the text view."""
+
+
 def _partners(kb: KnowledgeBase) -> Listing:
     recs: list[Record] = []
     for row in kb.rows.values():
@@ -136,7 +140,9 @@ def _partners(kb: KnowledgeBase) -> Listing:
                 "value": cell.value, "stance": cell.stance, "note": cell.note,
                 "evidence": cell.evidence.model_dump(exclude_none=True) if cell.evidence else None,
             }
-            rec[st] = {"yes": "yes", "no": "no"}.get(cell.value, "?")
+            shown = {"yes": "yes", "no": "no"}.get(cell.value, "?")
+            # a cell that is the project's reading, not the article's word, is marked
+            rec[st] = shown + READING_MARK if cell.stance == "interpretation" else shown
         recs.append(rec)
     return ["id", *kb.states, "label"], recs
 
