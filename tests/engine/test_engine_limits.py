@@ -49,9 +49,11 @@ WIDE = Path(__file__).parent / "fixtures" / "too_wide_for_durable"
 SEVENTEEN = ["I1", "I2", "I3", "I4", "I5", "I6", "I7", "B1", "B2", "B3", "B4", "B5", "B6",
              "B7", "D1", "D2", "D3"]
 #: items the generated rules flag and chain through (no scenario outcome: those need their
-#: scenario, which the reachability check would ask of every rule that reads them)
+#: scenario, which the reachability check would ask of every rule that reads them; no item
+#: that presupposes conditions: check refuses a rule that reads one)
 CHAIN = sorted(i for i, info in kzpolicy.load().items.items()
-               if info.kind in ("threat", "weakness", "strength", "opportunity", "rivalry"))
+               if info.kind in ("threat", "weakness", "strength", "opportunity", "rivalry")
+               and not info.presupposes)
 
 
 # ------------------------------------------------------------------ writing knowledge bases
