@@ -1,10 +1,43 @@
-"""The words reports print for values: a truth value as ``true``, ``false`` or ``unknown``."""
+"""The words reports print for values: a truth value, and how firmly a conclusion stands.
+
+``truth`` says ``true``, ``false`` or ``unknown``; ``standing`` says an item's or a
+scenario's stance and basis in one phrase ("interpretation via scenario_decision; holds
+by default"), so every output words them alike.
+"""
 
 from __future__ import annotations
 
-__all__ = ["truth"]
+from kzpolicy.engine.results import Contested, Flagged, ScenarioResult
+
+__all__ = ["basis_words", "stance_words", "standing", "truth"]
 
 
 def truth(value: bool | None) -> str:
     """``true``, ``false``, or ``unknown`` for a condition nobody asserted (None)."""
     return "unknown" if value is None else ("true" if value else "false")
+
+
+def basis_words(basis: str, scenario: str) -> str:
+    """What a basis means, said plainly, for a result whose implied scenario is
+    ``scenario``."""
+    if basis == "default":
+        return f"holds by default: no factor of {scenario} asserted"
+    return "follows from what was asserted"
+
+
+def stance_words(result: Flagged | Contested | ScenarioResult, *, named: bool = True) -> str:
+    """The stance, with the interpretations it rests on (rule IDs, unless ``named`` is
+    false): ``stated``, ``interpretation via r1, r2``; a scenario's is the decision
+    rule's."""
+    if isinstance(result, ScenarioResult):
+        return "stated" if result.stance == "stated" else "interpretation (decision rule)"
+    if not result.interpretations or not named:
+        return result.stance
+    return "interpretation via " + ", ".join(result.interpretations)
+
+
+def standing(result: Flagged | Contested | ScenarioResult, *, named: bool = True) -> str:
+    """:func:`stance_words`, and ``by default`` when it rests on the default scenario:
+    ``interpretation via scenario_decision; by default``."""
+    return (stance_words(result, named=named)
+            + ("; by default" if result.basis == "default" else ""))
