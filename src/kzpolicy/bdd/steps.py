@@ -470,8 +470,9 @@ def _reached(w: World, ident: str, kind: str = "any") -> tuple[Assessment, Flagg
 @library_step(
     "then",
     'the {kind:Kind} "{item:Id}" holds {basis:Basis}',
-    doc="What the item rests on: by default (a chain through the default scenario, implied "
-    "with none of its factors asserted) or on what was asserted.",
+    doc="What the item rests on: by default (every chain that reaches it goes through the "
+    "default scenario, implied with none of its factors asserted) or on what was asserted "
+    "(some chain does not).",
     example='Then the outcome "BC1" holds by default',
 )
 def item_basis(kzpolicy_world: World, kind: str, item: str, basis: str) -> None:
@@ -490,8 +491,8 @@ def item_basis(kzpolicy_world: World, kind: str, item: str, basis: str) -> None:
 @library_step(
     "then",
     'the {kind:Kind} "{item:Id}" is {stance:Stance}',
-    doc="The item's stance along its whole chain, the scenario decision included: stated "
-    "only when every step is the article's own word.",
+    doc="The item's stance along its chains, the scenario decision included: stated when "
+    "some chain reaches it with every step the article's own word, else an interpretation.",
     example='Then the strength "S4" is stated',
 )
 def item_stance(kzpolicy_world: World, kind: str, item: str, stance: str) -> None:
@@ -509,8 +510,8 @@ def item_stance(kzpolicy_world: World, kind: str, item: str, stance: str) -> Non
 @library_step(
     "then",
     'the {kind:Kind} "{item:Id}" is an interpretation via "{rule:Id}"',
-    doc="The rule (or the scenario decision rule) is one of the interpretations in the "
-    "item's chain, which makes the item an interpretation.",
+    doc="The item is an interpretation, and the rule (or the scenario decision rule) is "
+    "one of the interpretations its chains go through.",
     example='Then the threat "T7" is an interpretation via "scenario_decision"',
 )
 def item_interpretation(kzpolicy_world: World, kind: str, item: str, rule: str) -> None:

@@ -31,9 +31,12 @@ def stance_words(result: Flagged | Contested | ScenarioResult, *, named: bool = 
     rule's."""
     if isinstance(result, ScenarioResult):
         return "stated" if result.stance == "stated" else "interpretation (decision rule)"
-    if not result.interpretations or not named:
+    via = ", ".join(result.interpretations)
+    if not via or not named:
         return result.stance
-    return "interpretation via " + ", ".join(result.interpretations)
+    if result.stance == "stated":  # one chain is stated throughout; others are not
+        return f"stated (other chains via {via})"
+    return f"interpretation via {via}"
 
 
 def standing(result: Flagged | Contested | ScenarioResult, *, named: bool = True) -> str:

@@ -158,10 +158,14 @@
   // ------------------------------------------------------------------ the answers
   // How firmly a conclusion stands, in the words of kzpolicy's other outputs.
   function stanceWords(result) {
-    if (result.stance === "stated") return "stated";
-    if (result.interpretations === undefined) return "interpretation (decision rule)";
-    return result.interpretations.length
-      ? "interpretation via " + result.interpretations.join(", ") : "interpretation";
+    if (result.interpretations === undefined) { // the scenario: the decision rule's stance
+      return result.stance === "stated" ? "stated" : "interpretation (decision rule)";
+    }
+    const via = result.interpretations.join(", ");
+    if (!via) return result.stance;
+    // stated when one chain is stated throughout; the others may still be readings
+    return result.stance === "stated" ? "stated (other chains via " + via + ")"
+      : "interpretation via " + via;
   }
 
   function basisWords(basis, scenario) {
