@@ -53,6 +53,10 @@ Stable element ids, for a program that fetches a report and picks a part of it
 ``kb-version``
     the knowledge-base version in the header.
 
+On a comparison page the two sides of ``scenario`` are ``side-before`` and
+``side-after``, and their figures carry the side as a prefix (``before-margin``,
+``after-scenario-standing``, ...), so that no id repeats.
+
 The page has no script, no link and no font or image to fetch: styles are
 inline, drawings are inline SVG (see :mod:`kzpolicy.report.svg`). It reflows to a
 phone's width (the diagram pans inside its own box, with a cue saying so, or fits
