@@ -60,6 +60,9 @@ Feature: What-if: one change on top of the last assessment
     When I ask what if the conditions "D1, D2, D3, D4, D5, D6, D7, D8" hold
     Then the implied scenario moves from "balance" to "balance"
     And the assessment warns "distancing reaches the threshold at 1.00 but ties with balance at 1.00"
+    And the decision's reason after the change says "without a strict lead"
+    And the decision after the change warns "ties with balance at 1.00"
+    And the decision before the change gives no warning
 
   @threats
   Scenario: False and unknown are not the same input, yet neither flags T1 alone

@@ -232,7 +232,13 @@ def test_browser_renders_the_report(
     assert drawn["nodes"] == len(net.nodes) and drawn["edges"] == len(net.edges)
     assert drawn["textWidth"] > 0
     assert article.flagged_ids() <= set(drawn["on"])
-    assert drawn["rows"] == len(article.risks) + len(article.engaged)
+    assert drawn["rows"] == len(article.outcomes) + len(article.risks) + len(article.engaged)
+    # the authors' caveat on their scenarios: one note, on screen under the scenario
+    note = tab.page.locator("#scenario-notes")
+    assert note.is_visible() and note.get_attribute("role") == "note"
+    assert tab.page.locator("#note-scenarios_are_hypothetical").is_visible()
+    assert tab.js("document.querySelector('#scenario-notes').compareDocumentPosition("
+                  "document.getElementById('outcomes')) & Node.DOCUMENT_POSITION_FOLLOWING")
     assert drawn["pageWidth"] <= drawn["viewWidth"]
     # on a desktop the whole diagram fits its box: no pan cue
     assert not tab.page.locator("#pan-cue").is_visible()
@@ -373,6 +379,18 @@ def test_browser_renders_the_what_if(
     counts = tab.js("[document.querySelectorAll('#network-diagram .gained').length,"
                     " document.querySelectorAll('#network-diagram .lost').length]")
     assert counts[0] > 0 and counts[1] > 0
+    # a risk added is bad news: never painted in the green of good news
+    before, after = what_if
+    added = sorted({f.id for f in after.risks} - {f.id for f in before.risks})
+    removed = sorted({f.id for f in before.risks} - {f.id for f in after.risks})
+    assert added and removed
+    colour = "id => { const r = document.getElementById('item-' + id);" \
+        " return [getComputedStyle(r).backgroundColor," \
+        " getComputedStyle(r.querySelector('.chip')).color]; }"
+    green = tab.js(colour, removed[0])  # a risk removed is the good news
+    assert green[1] == "rgb(21, 128, 61)"
+    for ident in added:
+        assert tab.js(colour, ident)[0] != green[0] and tab.js(colour, ident)[1] != green[1]
     stats = ink(decoder, shot(tab, "what-if-desktop.png", tmp_path))
     assert stats["colours"] > 50 and stats["dark"] > 0.03, "the what-if screenshot is blank"
     stats = ink(decoder, shot(tab, "what-if-diagram.png", tmp_path,

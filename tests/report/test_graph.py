@@ -115,6 +115,46 @@ def test_fired_network_is_exactly_what_fired(kb: KnowledgeBase) -> None:
     assert bare.node("cooperation_intensifies").label == "cooperation_intensifies"
 
 
+#: I1-I7 imply integration, whose outcome T7 is; the caller denies the cooling T7 amounts to
+CONTESTED = {**{f"I{n}": True for n in range(1, 8)}, "region_relations_cool": False,
+             "nato_demonstrative_partnership": False}
+
+
+def test_a_contested_item_is_reached_but_does_not_hold(kb: KnowledgeBase, net: Network) -> None:
+    a = kzpolicy.assess(CONTESTED)
+    assert [c.id for c in a.contested] == ["T7"]
+    act = activity(a)
+    assert act.contested == {"T7"} and "T7" not in act.holds
+    node = net.node("T7")
+    assert not act.node_on(node)
+    # the rules that imply it fired, and their edges into it carry the assessment
+    implied = [e for e in net.edges if e.target == node.key and act.edge_on(e, net)]
+    assert {net.nodes[e.source].ident for e in implied} >= {"integration_t7", "i3_t7"}
+    # only what fired: the contested item is there, as the item it is, with its chain
+    fired = fired_network(a, kb)
+    assert fired.node("T7").kind == "threat" and fired.node("T7").label == kb.label_of("T7")
+    assert Edge(rule_key("integration_t7"), fact_key("T7"), "then") in fired.edges
+    for s in a.contested[0].because:
+        for lit in s.matched:
+            assert Edge(fact_key(lit.removeprefix("not ")), rule_key(s.rule), "when",
+                        lit.startswith("not ")) in fired.edges
+    # a picture says so: dashed in DOT, a class of its own in Mermaid
+    line = next(x for x in to_dot(net, act).splitlines() if x.startswith('  "fact:T7" ['))
+    assert 'style="filled,dashed"' in line
+    text = to_mermaid(net, act)
+    _mermaid_parts(text)
+    assert "  class n_T7 contested" in text.splitlines()
+    assert "contested" not in to_mermaid(net, activity(kzpolicy.assess(preset="article-2010")))
+
+
+def test_outcomes_are_in_the_fired_network_with_their_kind(kb: KnowledgeBase) -> None:
+    a = kzpolicy.assess({})
+    fired = fired_network(a, kb)
+    assert [o.id for o in a.outcomes] and not a.risks
+    for o in a.outcomes:
+        assert fired.node(o.id).kind == "consequence" and fired.node(o.id).label == o.label
+
+
 # --------------------------------------------------------------------------- DOT
 _DOT_QUOTED = r'"(?:[^"\\]|\\.)*"'
 _DOT_NODE = re.compile(rf"^  ({_DOT_QUOTED}) \[(.+)\];$")

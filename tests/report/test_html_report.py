@@ -5,6 +5,7 @@ The same pages in a real headless Chromium (Playwright) are in ``test_browser.py
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -15,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 import kzpolicy
 from conftest import CliRun
@@ -213,14 +215,171 @@ def test_comparison_page_structure(what_if: tuple[Assessment, Assessment]) -> No
     assert {b["class"].split()[1] for b in bars} == {"s-before", "s-after"}
     assert tree.with_class("gained", "g") and tree.with_class("lost", "g")
     assert tree.with_class("gained", "path") and tree.with_class("lost", "path")
-    changes = {a["id"][5:]: a.get("class", "") for t, a, _ in tree.elements
+    changes = {a["id"][5:]: a.get("class", "").split() for t, a, _ in tree.elements
                if t == "tr" and a.get("id", "").startswith("item-")}
     was, now = before.flagged_ids(), after.flagged_ids()
     assert set(changes) == was | now
-    assert {i for i, c in changes.items() if c == "added"} == now - was
-    assert {i for i, c in changes.items() if c == "removed"} == was - now
+    assert {i for i, c in changes.items() if "added" in c} == now - was
+    assert {i for i, c in changes.items() if "removed" in c} == was - now
     assert "changed" in tree.by_id("cond-cooperation_intensifies")[1]["class"]
     assert before.scenario.id in text and after.scenario.id in text
+    # ids stay unique with two scenario blocks on the page
+    ids = Counter(attrs["id"] for _, attrs, _ in tree.elements if "id" in attrs)
+    assert [i for i, n in ids.items() if n > 1] == []
+    # outcomes have their own table, apart from the risks
+    outcomes = _section(text, "outcomes")
+    assert {o.id for o in (*before.outcomes, *after.outcomes)} == set(
+        re.findall(r'<tr id="item-(\w+)"', outcomes))
+    assert not {o.id for o in (*before.outcomes, *after.outcomes)} & set(
+        re.findall(r'<tr id="item-(\w+)"', _section(text, "flagged")))
+
+
+def _esc(text: str) -> str:
+    """Text as the report's templates escape it."""
+    return str(escape(text))
+
+
+def _section(text: str, ident: str) -> str:
+    """The markup of the section ``ident`` of a page."""
+    start = text.index(f'<section id="{ident}"')
+    return text[start:text.index("</section>", start)]
+
+
+def _row(text: str, ident: str) -> str:
+    """The text of the table row ``ident``, tags dropped."""
+    start = text.index(f'<tr id="{ident}"')
+    row = text[start:text.index("</tr>", start)]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split())
+
+
+def test_outcomes_stand_apart_and_say_they_hold_by_default(kb: KnowledgeBase) -> None:
+    """With nothing asserted the balance outcomes are the scenario's outcomes, not risks;
+    each says it is an interpretation (through the decision rule) holding by default."""
+    a = kzpolicy.assess({})
+    text = page(a)
+    assert Tree(text).problems == []
+    outcomes = _section(text, "outcomes")
+    assert f"Outcomes of the scenario “{a.scenario.label}” ({len(a.outcomes)})" in outcomes
+    assert re.findall(r'<tr id="item-(\w+)"', outcomes) == [o.id for o in a.outcomes]
+    assert "Risks flagged (0)" in _section(text, "flagged")
+    for o in a.outcomes:
+        assert o.basis == "default" and o.stance == "interpretation"
+        row = _row(text, f"item-{o.id}")
+        assert f"interpretation via {kb.decision.id}" in row
+        assert f"holds by default: no factor of {a.scenario.id} asserted" in row
+    standing = " ".join(re.sub(r"<[^>]+>", " ", text[text.index('id="scenario-standing"'):
+                                                     text.index("</p>", text.index(
+                                                         'id="scenario-standing"'))]).split())
+    assert "interpretation" in standing
+    assert f"holds by default: no factor of {a.scenario.id} asserted" in standing
+
+
+def test_an_asserted_scenario_says_so(article: Assessment) -> None:
+    text = page(article)
+    assert 'class="standing"' in text and "follows from what was asserted" in text
+    assert "holds by default" not in text
+    assert 'id="contested"' not in text  # no contested item, no section
+
+
+def test_the_hypothetical_caveat_is_a_note_under_the_scenario_shown_once(
+    article: Assessment, what_if: tuple[Assessment, Assessment]
+) -> None:
+    kb = kzpolicy.load()
+    caveat = kb.findings["scenarios_are_hypothetical"]
+    for a in (kzpolicy.assess({}), article):
+        assert "scenarios_are_hypothetical" in {f.id for f in a.findings}
+        text = page(a)
+        note = text[text.index('id="scenario-notes"'):]
+        note = note[:note.index("</div>")]
+        assert 'role="note"' in text[text.index('id="scenario-notes"') - 60:][:120]
+        assert 'id="note-scenarios_are_hypothetical"' in note
+        assert _esc(caveat.statement) in note
+        assert text.count(_esc(caveat.statement)) == 1
+        assert text.index('id="scenario-notes"') < text.index('id="outcomes"')
+        if 'id="findings"' in text:
+            assert "scenarios_are_hypothetical" not in _section(text, "findings")
+    text = comparison_page(*what_if)
+    assert text.count(_esc(caveat.statement)) == 1
+    assert 'id="note-scenarios_are_hypothetical"' in _section(text, "scenario")
+
+
+CONTESTED = {**{f"I{n}": True for n in range(1, 8)}, "region_relations_cool": False,
+             "nato_demonstrative_partnership": False}
+
+
+def test_a_contested_item_names_both_sides(kb: KnowledgeBase) -> None:
+    a = kzpolicy.assess(CONTESTED)
+    (t7,) = a.contested
+    text = page(a)
+    tree = Tree(text)
+    assert tree.problems == []
+    assert 'id="item-T7"' not in text  # not flagged
+    section = _section(text, "contested")
+    assert 'id="contested-h"' in section and "Contested items (1)" in section
+    row = _row(text, "contested-T7")
+    assert t7.label in row and str(t7.locator) in row
+    # the rules' side: the chain that implies it, each step with its locator, and standing
+    for step in t7.because:
+        assert step.rule in row and str(step.locator) in row
+    assert "integration_t7" in row and "interpretation via" in row
+    # the caller's side: the condition denied, its label and locator
+    (denied,) = t7.denied
+    assert denied.id == "region_relations_cool"
+    assert f"{denied.id} {kb.label_of(denied.id)}: asserted false" in row
+    assert str(kb.locator_of(denied.id)) in row
+    # the diagram draws it as contested, with a key to say so
+    node = next(a for t, a, _ in tree.elements if a.get("data-id") == "T7" and t == "g")
+    assert "contested" in node["class"].split()
+    assert "contested by a condition asserted false" in text
+
+
+def test_the_comparison_gives_the_decision_s_reason_and_warnings_on_both_sides(
+    article: Assessment
+) -> None:
+    after = kzpolicy.assess({f"D{n}": True for n in range(1, 9)}, preset="article-2010")
+    assert after.scenario.id == article.scenario.id and after.warnings
+    text = comparison_page(article, after)
+    assert Tree(text).problems == []
+    assert 'class="chip unchanged"' in text
+    sides = {cls: text[text.index(f'id="side-{cls}"'):] for cls in ("before", "after")}
+    sides["before"] = sides["before"][:sides["before"].index('id="side-after"')]
+    assert _esc(article.scenario.reason) in sides["before"]
+    assert _esc(after.scenario.reason) in sides["after"]
+    assert "No decision warning before." in sides["before"]
+    for w in after.warnings:
+        assert _esc(w) in sides["after"] and _esc(w) not in sides["before"]
+    assert "Decision warnings after" in sides["after"]
+    assert 'id="before-scenario-standing"' in text and 'id="after-scenario-standing"' in text
+
+
+def test_a_risk_added_reads_as_bad_news_and_an_item_contested_is_listed() -> None:
+    before = kzpolicy.assess({f"I{n}": True for n in range(1, 8)})
+    after = kzpolicy.assess(CONTESTED)
+    text = comparison_page(before, after)
+    tree = Tree(text)
+    assert tree.problems == []
+    # T7 leaves the risks and becomes contested
+    assert "removed" in tree.by_id("item-T7")[1]["class"].split()
+    row = tree.by_id("contested-T7")[1]["class"].split()
+    assert "added" in row and "neutral" in row
+    assert "Contested items, before and after (1)" in _section(text, "contested")
+    # a risk removed is good news, one added bad news; an engaged item the reverse
+    assert "better" in tree.by_id("item-T7")[1]["class"].split()
+    again = comparison_page(after, before)
+    tree = Tree(again)
+    added = tree.by_id("item-T7")[1]["class"].split()
+    assert "added" in added and "worse" in added and "better" not in added
+    chips = [a["class"].split() for t, a, _ in tree.elements
+             if t == "span" and "chip" in a.get("class", "").split() and "added" in a["class"]]
+    assert chips and all("worse" in c or "neutral" in c or "better" in c for c in chips)
+    engaged = comparison_page(kzpolicy.assess({}), kzpolicy.assess(["I5"]))
+    assert "better" in Tree(engaged).by_id("item-O4")[1]["class"].split()
+    # the stylesheet paints bad news red, never the green of good news
+    css = re.sub(r"\s+", " ", text)
+    assert ".chip.worse { border-color: #b91c1c; color: #b91c1c; }" in css
+    assert "tr.worse { background: #fef2f2; }" in css
+    assert not re.search(r"\.chip\.(added|worse)[^{]*\{[^}]*var\(--gain\)", css)
+    assert not re.search(r"tr\.(added|worse)[^{]*\{[^}]*#f0fdf4", css)
 
 
 def test_markdown_carries_the_report(article: Assessment, kb: KnowledgeBase) -> None:

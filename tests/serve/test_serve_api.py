@@ -347,3 +347,26 @@ def test_the_page_is_self_contained_with_a_strict_policy(client: TestClient) -> 
     assert script is not None
     digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in policy
+
+
+def test_the_page_reads_fields_the_api_gives(client: TestClient) -> None:
+    """Every field of the standing, the outcomes, the contested items and the what-if's
+    reasons that the page's script reads is in the API's answers."""
+    page = client.get("/").text
+    conditions = {**{f"I{n}": True for n in range(1, 8)}, "region_relations_cool": False}
+    assessed = client.post("/v1/assess", json={"conditions": conditions}).json()
+    whatif = client.post("/v1/what-if", json={"preset": "article-2010",
+                                               "changes": {"D1": True}}).json()
+    item = assessed["outcomes"][0]
+    contested = assessed["contested"][0]
+    for name, where in [("outcomes", assessed), ("contested", assessed),
+                        ("basis", assessed["scenario"]), ("stance", assessed["scenario"]),
+                        ("interpretations", item), ("basis", item), ("denied", contested),
+                        ("reason_before", whatif["scenario"]),
+                        ("reason_after", whatif["scenario"]),
+                        ("warnings_before", whatif["scenario"]),
+                        ("warnings_after", whatif["scenario"]),
+                        ("outcomes_added", whatif), ("contested_removed", whatif)]:
+        assert name in where, name
+        assert name in page, name
+    assert {"id", "label", "locator", "value"} <= set(contested["denied"][0])

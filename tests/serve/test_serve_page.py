@@ -71,23 +71,39 @@ def _wait_for(page: Any, query: str) -> None:
     page.wait_for_function(READY_FOR, arg=query)
 
 
+def _ids(page: Any, selector: str, key: str) -> list[str]:
+    return list(page.eval_on_selector_all(selector, f"els => els.map(e => e.dataset.{key})"))
+
+
 def _shown(page: Any) -> dict[str, Any]:
     return {
         "scenario": page.text_content("#scenario-id"),
-        "risks": page.eval_on_selector_all("#risks [data-flagged-id]",
-                                           "els => els.map(e => e.dataset.flaggedId)"),
-        "engaged": page.eval_on_selector_all("#engaged [data-flagged-id]",
-                                             "els => els.map(e => e.dataset.flaggedId)"),
-        "findings": page.eval_on_selector_all("#findings [data-finding-id]",
-                                              "els => els.map(e => e.dataset.findingId)"),
+        "basis": page.get_attribute("#scenario-standing", "data-basis"),
+        "outcomes": _ids(page, "#outcomes [data-flagged-id]", "flaggedId"),
+        "risks": _ids(page, "#risks [data-flagged-id]", "flaggedId"),
+        "engaged": _ids(page, "#engaged [data-flagged-id]", "flaggedId"),
+        "contested": _ids(page, "#contested [data-contested-id]", "contestedId"),
+        "notes": _ids(page, "#notes [data-note-id]", "noteId"),
+        "findings": _ids(page, "#findings [data-finding-id]", "findingId"),
     }
 
 
+def _about_all_scenarios() -> set[str]:
+    """The findings that concern every scenario: shown once, as a note, not listed."""
+    kb = load()
+    return {f.id for f in kb.findings.values() if set(kb.scenarios) <= set(f.concerns)}
+
+
 def _expected(assessment: dict[str, Any]) -> dict[str, Any]:
+    notes = _about_all_scenarios()
     return {"scenario": assessment["scenario"]["id"],
+            "basis": assessment["scenario"]["basis"],
+            "outcomes": [f["id"] for f in assessment["outcomes"]],
             "risks": [f["id"] for f in assessment["risks"]],
             "engaged": [f["id"] for f in assessment["engaged"]],
-            "findings": [f["id"] for f in assessment["findings"]]}
+            "contested": [f["id"] for f in assessment["contested"]],
+            "notes": [f["id"] for f in assessment["findings"] if f["id"] in notes],
+            "findings": [f["id"] for f in assessment["findings"] if f["id"] not in notes]}
 
 
 def test_the_page_shows_what_the_api_answers(page: Any, base_url: str) -> None:
@@ -203,4 +219,71 @@ def test_starting_from_a_preset_adopts_its_conditions(page: Any, base_url: str) 
     expected = _expected(_post(base_url, "/v1/assess",
                                {"conditions": preset["asserted_before"]}))
     assert _shown(page) == expected
+    assert page.problems == []
+
+
+def test_the_page_states_the_standing_of_every_answer(page: Any, base_url: str) -> None:
+    """Nothing asserted: the outcomes stand apart, as interpretations holding by default,
+    under the authors' caveat that the scenarios are hypothetical."""
+    page.goto(base_url + "/")
+    _wait_for(page, "")
+    answer = _post(base_url, "/v1/assess", {})
+    assert _shown(page) == _expected(answer)
+    assert answer["outcomes"] and not answer["risks"]
+    standing = page.text_content("#scenario-standing")
+    assert "interpretation (decision rule)" in standing
+    assert f"holds by default: no factor of {answer['scenario']['id']} asserted" in standing
+    for o in answer["outcomes"]:
+        item = page.locator(f'#outcomes [data-flagged-id="{o["id"]}"] .standing')
+        assert item.get_attribute("data-basis") == "default"
+        text = item.text_content()
+        assert "interpretation via " + ", ".join(o["interpretations"]) in text
+        assert "holds by default" in text
+    assert page.is_visible("#scenario-notes")
+    note = page.text_content('#notes [data-note-id="scenarios_are_hypothetical"]')
+    assert load().findings["scenarios_are_hypothetical"].statement in note
+    assert page.locator('#findings [data-finding-id="scenarios_are_hypothetical"]').count() == 0
+    assert page.problems == []
+
+
+def test_a_contested_item_shows_both_sides(page: Any, base_url: str) -> None:
+    query = "?true=I1,I2,I3,I4,I5,I6,I7&false=region_relations_cool,nato_demonstrative_partnership"
+    page.goto(base_url + "/" + query)
+    _wait_for(page, query)
+    conditions = {**{f"I{n}": True for n in range(1, 8)}, "region_relations_cool": False,
+                  "nato_demonstrative_partnership": False}
+    answer = _post(base_url, "/v1/assess", {"conditions": conditions})
+    assert _shown(page) == _expected(answer)
+    assert "T7" in _shown(page)["contested"] and "T7" not in _shown(page)["risks"]
+    item = page.locator('#contested [data-contested-id="T7"]')
+    rules = item.locator(".side-rules").text_content()
+    assert "integration_t7" in rules and "interpretation via" in rules
+    assert "scenarios / integration_outcome / item 4" in rules
+    denied = item.locator('[data-denied-id="region_relations_cool"]').text_content()
+    assert load().label_of("region_relations_cool") in denied
+    assert str(load().locator_of("region_relations_cool")) in denied
+    assert page.problems == []
+
+
+def test_the_what_if_says_why_before_and_after(page: Any, base_url: str) -> None:
+    """With the preset of 2010 and every distancing factor, the scenario stays: the page
+    says why on both sides, and a risk added is not painted as good news."""
+    ids = ",".join(f"D{n}" for n in range(1, 9))
+    query = f"?true={ids}&vs=article-2010"
+    page.goto(base_url + "/" + query)
+    _wait_for(page, query)
+    whatif = _post(base_url, "/v1/what-if", {"preset": "article-2010",
+                                             "changes": {f"D{n}": True for n in range(1, 9)}})
+    s = whatif["scenario"]
+    assert not s["changed"] and s["warnings_after"]
+    before = page.text_content('[data-decision="before"]')
+    after = page.text_content('[data-decision="after"]')
+    assert s["reason_before"] in before and "no decision warning" in before
+    assert s["reason_after"] in after
+    assert all(w in after for w in s["warnings_after"])
+    colours = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        '#delta [data-delta]')].map(e => [e.dataset.delta, getComputedStyle(e).color]))""")
+    good = colours["engaged_added"]
+    assert colours["risks_added"] != good and colours["risks_removed"] == good
+    assert colours["outcomes_added"] not in (good, colours["risks_added"])
     assert page.problems == []

@@ -19,7 +19,7 @@ from kzpolicy.errors import InputError, UnknownConditionError, UnknownIdError
 if TYPE_CHECKING:  # a knowledge base loads when a step first reads a side
     from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["CHANGE_STATES", "FIELDS", "KIND", "Field", "name_sides_from"]
+__all__ = ["BASIS", "CHANGE_STATES", "FIELDS", "KIND", "STATUS_WORDS", "Field", "name_sides_from"]
 
 
 class Field:
@@ -100,14 +100,20 @@ KINDS = {
     "consequences": "consequence",
     "rivalry consequences": "rivalry",
 }
-STATUS = {w: w for w in ("flagged", "not flagged", "engaged", "not engaged")}
+STATUS = {w: w for w in ("flagged", "not flagged", "engaged", "not engaged", "reached",
+                         "not reached")}
 CHANGE = {
     w: w
     for w in (
         "newly flagged", "no longer flagged", "still flagged", "still not flagged",
         "newly engaged", "no longer engaged", "still engaged", "still not engaged",
+        "newly reached", "no longer reached", "still reached", "still not reached",
     )
 }
+#: the status word each group of items takes: a scenario's outcome is reached (or, as
+#: before outcomes stood apart, flagged), a risk flagged, a strength or opportunity engaged
+STATUS_WORDS = {"outcomes": ("reached", "flagged"), "risks": ("flagged",),
+                "engaged": ("engaged",)}
 #: a change word -> (present before, present after)
 CHANGE_STATES = {
     "newly": (False, True), "no longer": (True, False), "still": (True, True),
@@ -155,6 +161,9 @@ REFUSAL = {
     "invalid input": InputError,
 }
 RECORDED = {"true": True, "false": False, "unknown": None}
+BASIS = {"by default": "default", "on what was asserted": "asserted"}
+STANCE = {"stated": "stated", "an interpretation": "interpretation"}
+MOMENT = {"before the change": "before", "after the change": "after"}
 CELL = {"yes": "yes", "no": "no", "unknown": "unknown"}
 
 FIELDS: dict[str, Field] = {
@@ -174,8 +183,14 @@ FIELDS: dict[str, Field] = {
         _enum("Truths", TRUTHS, "the same for several conditions"),
         _enum("Kind", KIND, "what the item is in the article; risk means any risk"),
         _enum("Kinds", KINDS, "the same, in the plural"),
-        _enum("Status", STATUS, "flagged for risks, engaged for strengths and opportunities"),
+        _enum("Status", STATUS, "flagged for risks, engaged for strengths and opportunities, "
+              "reached (or flagged) for a scenario's outcomes"),
         _enum("Change", CHANGE, "how a what-if changed an item"),
+        _enum("Basis", BASIS, "what a conclusion rests on: by default (the default scenario, "
+              "none of its factors asserted) or on what was asserted"),
+        _enum("Stance", STANCE, "stated (every step of the chain is the article's word) or "
+              "an interpretation (one step at least is the project's reading)"),
+        _enum("Moment", MOMENT, "which side of a what-if"),
         Field("Side", r'[^"]+', _side, "<side>",
               "a side that can gain the objective advantage: its ID, label or a synonym "
               "from the knowledge base's `sides` (rules/parameters.yaml)"),

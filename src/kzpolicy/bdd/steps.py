@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kzpolicy.bdd.fields import CHANGE_STATES
+from kzpolicy.bdd.fields import BASIS, CHANGE_STATES
 from kzpolicy.bdd.registry import STEP_LIBRARY as STEP_LIBRARY  # re-exported: filled here
 from kzpolicy.bdd.registry import StepDef as StepDef
 from kzpolicy.bdd.registry import library_step, nearest_steps
@@ -39,7 +39,7 @@ from kzpolicy.bdd.world import asserted_text, describe, fail
 from kzpolicy.errors import KzPolicyError, UnknownConditionError, UnknownIdError
 
 if TYPE_CHECKING:  # the models load when a scenario first needs them
-    from kzpolicy.engine.results import Assessment, Flagged
+    from kzpolicy.engine.results import Assessment, Contested, Flagged
     from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
     from kzpolicy.kb.schema import Doctrine, Milestone, Programme, Stage
 
@@ -325,9 +325,12 @@ def verdict(kzpolicy_world: World, verdict: str) -> None:
 
 
 # --------------------------------------------------------------------------- Then: items
-def _check_item(w: World, a: Assessment, ident: str, want: bool) -> None:
+def _check_item(w: World, a: Assessment, ident: str, status: str) -> None:
+    """``status`` is one of the Status words: the item is (or is not) flagged, engaged or
+    reached. A contested item is none of them."""
+    want = not status.startswith("not")
+    verb = status.removeprefix("not ")
     present = ident in a.flagged_ids()
-    verb = "flagged" if w.kb.items[ident].kind not in {"strength", "opportunity"} else "engaged"
     if want:
         message = f"{ident} is not {verb}: {describe(a, ident)}; asserted: {asserted_text(a)}"
     else:
@@ -341,22 +344,23 @@ def _check_item(w: World, a: Assessment, ident: str, want: bool) -> None:
 @library_step(
     "then",
     'the {kind:Kind} "{item:Id}" is {status:Status}',
-    doc="A threat, weakness, outcome or rivalry effect is flagged or not; a strength or "
-    "opportunity is engaged or not.",
+    doc="A threat, weakness or rivalry effect is flagged or not; a strength or opportunity "
+    "is engaged or not; a scenario's outcome is reached (or flagged) or not. A contested "
+    "item is none of these.",
     example='Then the threat "T6" is flagged',
 )
 def item_status(kzpolicy_world: World, kind: str, item: str, status: str) -> None:
     w = kzpolicy_world
     a = w.result()
     w.item(item, kind, status)
-    _check_item(w, a, item, not status.startswith("not"))
+    _check_item(w, a, item, status)
 
 
 @library_step(
     "then",
     'the {kinds:Kinds} "{items:Ids}" are {status:Status}',
     doc="The same for several items of one kind.",
-    example='Then the outcomes "IC1, IC2, IC3, IC4, IC5" are not flagged',
+    example='Then the outcomes "IC1, IC2, IC3, IC4, IC5" are not reached',
 )
 def items_status(
     kzpolicy_world: World, kinds: str, items: tuple[str, ...], status: str
@@ -368,7 +372,7 @@ def items_status(
     failures: list[str] = []
     for ident in items:
         try:
-            _check_item(w, a, ident, not status.startswith("not"))
+            _check_item(w, a, ident, status)
         except pytest.fail.Exception as exc:
             failures.append(str(exc.msg))
     if failures:
@@ -378,7 +382,8 @@ def items_status(
 @library_step(
     "then",
     'compared with before, the {kind:Kind} "{item:Id}" is {change:Change}',
-    doc="After a what-if: how one item changed (newly, no longer, still flagged or engaged).",
+    doc="After a what-if: how one item changed (newly, no longer, still flagged, engaged "
+    "or reached).",
     example='Then compared with before, the threat "T6" is newly flagged',
 )
 def item_change(kzpolicy_world: World, kind: str, item: str, change: str) -> None:
@@ -401,20 +406,250 @@ def item_change(kzpolicy_world: World, kind: str, item: str, change: str) -> Non
         )
 
 
-# --------------------------------------------------------------------------- Then: why
-def _flagged(w: World, ident: str) -> tuple[Assessment, Flagged]:
+# --------------------------------------------------------------------------- Then: contested
+def _contested(a: Assessment, ident: str) -> Contested | None:
+    return next((c for c in a.contested if c.id == ident), None)
+
+
+@library_step(
+    "then",
+    'the {kind:Kind} "{item:Id}" is contested by "{condition:Id}"',
+    doc="The rules imply the item, but the condition its content amounts to was asserted "
+    "false: the item is reported contested, naming that denial, and is not flagged.",
+    example='Then the threat "T7" is contested by "region_relations_cool"',
+)
+def item_contested(kzpolicy_world: World, kind: str, item: str, condition: str) -> None:
+    w = kzpolicy_world
     a = w.result()
-    w.item(ident, "any")
-    found = a.item(ident)
+    w.item(item, kind)
+    if condition not in w.kb.condition_ids:
+        raise UnknownConditionError(condition, w.kb.condition_ids)
+    found = _contested(a, item)
+    denied = [d.id for d in found.denied] if found is not None else []
     if found is None:
-        fail(f"{ident} is neither flagged nor engaged, so nothing explains it")
+        message = f"{item} is not contested: {describe(a, item)}; asserted: {asserted_text(a)}"
+    else:
+        message = f"{item} is contested by {', '.join(denied)}, not by {condition}"
+    w.verify(
+        condition in denied and item not in a.flagged_ids(), message,
+        what="contested", subject=item, expected=condition, assessment=a,
+    )
+
+
+@library_step(
+    "then",
+    'the {kind:Kind} "{item:Id}" is not contested',
+    doc="No condition asserted false contradicts the item (whether or not it is flagged).",
+    example='Then the threat "T8" is not contested',
+)
+def item_not_contested(kzpolicy_world: World, kind: str, item: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.item(item, kind)
+    w.verify(
+        _contested(a, item) is None, describe(a, item),
+        what="contested", subject=item, expected="none", assessment=a,
+    )
+
+
+# --------------------------------------------------------------------------- Then: standing
+_BASIS_PHRASE = {value: phrase for phrase, value in BASIS.items()}
+
+
+def _reached(w: World, ident: str, kind: str = "any") -> tuple[Assessment, Flagged | Contested]:
+    """The item as the last assessment reached it: flagged, engaged, an outcome, or
+    contested (the chain that implies it)."""
+    a = w.result()
+    w.item(ident, kind)
+    found: Flagged | Contested | None = a.item(ident) or _contested(a, ident)
+    if found is None:
+        fail(f"{ident} is not reached: {describe(a, ident)}; asserted: {asserted_text(a)}")
     return a, found
 
 
 @library_step(
     "then",
+    'the {kind:Kind} "{item:Id}" holds {basis:Basis}',
+    doc="What the item rests on: by default (every chain that reaches it goes through the "
+    "default scenario, implied with none of its factors asserted) or on what was asserted "
+    "(some chain does not).",
+    example='Then the outcome "BC1" holds by default',
+)
+def item_basis(kzpolicy_world: World, kind: str, item: str, basis: str) -> None:
+    from kzpolicy.report.words import basis_words
+
+    w = kzpolicy_world
+    a, f = _reached(w, item, kind)
+    w.verify(
+        f.basis == basis,
+        f"{item} does not hold {_BASIS_PHRASE[basis]}: it "
+        f"{basis_words(f.basis, a.scenario.id)}",
+        what="basis", subject=item, expected=basis, assessment=a,
+    )
+
+
+@library_step(
+    "then",
+    'the {kind:Kind} "{item:Id}" is {stance:Stance}',
+    doc="The item's stance along its chains, the scenario decision included: stated when "
+    "some chain reaches it with every step the article's own word, else an interpretation.",
+    example='Then the strength "S4" is stated',
+)
+def item_stance(kzpolicy_world: World, kind: str, item: str, stance: str) -> None:
+    from kzpolicy.report.words import stance_words
+
+    w = kzpolicy_world
+    a, f = _reached(w, item, kind)
+    w.verify(
+        f.stance == stance,
+        f"{item} is {stance_words(f)} (its chain: {', '.join(s.rule for s in f.because)})",
+        what="stance", subject=item, expected=stance, assessment=a,
+    )
+
+
+@library_step(
+    "then",
+    'the {kind:Kind} "{item:Id}" is an interpretation via "{rule:Id}"',
+    doc="The item is an interpretation, and the rule (or the scenario decision rule) is "
+    "one of the interpretations its chains go through.",
+    example='Then the threat "T7" is an interpretation via "scenario_decision"',
+)
+def item_interpretation(kzpolicy_world: World, kind: str, item: str, rule: str) -> None:
+    from kzpolicy.report.words import stance_words
+
+    w = kzpolicy_world
+    a, f = _reached(w, item, kind)
+    _known_rule(w, rule)
+    w.verify(
+        f.stance == "interpretation" and rule in f.interpretations,
+        f"{item} is {stance_words(f)}, not an interpretation via {rule}",
+        what="stance", subject=item, expected=rule, assessment=a,
+    )
+
+
+@library_step(
+    "then",
+    "the implied scenario holds {basis:Basis}",
+    doc="Whether the implied scenario rests on some of its factors asserted, or only on "
+    "the decision rule's default.",
+    example="Then the implied scenario holds by default",
+)
+def scenario_basis(kzpolicy_world: World, basis: str) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    sc = a.scenario
+    w.verify(
+        sc.basis == basis,
+        f"the implied scenario {sc.id} does not hold {_BASIS_PHRASE[basis]}: {sc.reason}",
+        what="basis", subject=sc.id, expected=basis, assessment=a,
+    )
+
+
+@library_step(
+    "then",
+    "the implied scenario is {stance:Stance}",
+    doc="The implied scenario's stance: that of the scenario decision rule.",
+    example="Then the implied scenario is an interpretation",
+)
+def scenario_stance(kzpolicy_world: World, stance: str) -> None:
+    from kzpolicy.report.words import stance_words
+
+    w = kzpolicy_world
+    a = w.result()
+    sc = a.scenario
+    w.verify(
+        sc.stance == stance, f"the implied scenario {sc.id} is {stance_words(sc)}",
+        what="stance", subject=sc.id, expected=stance, assessment=a,
+    )
+
+
+# --------------------------------------------------------------------------- Then: decision
+def _says(w: World, a: Assessment, text: str, where: str) -> None:
+    reason = a.scenario.reason
+    w.verify(
+        text.lower() in reason.lower(),
+        f"the decision's reason{where} says {reason!r}",
+        what="reason", subject=a.scenario.id, expected=text, assessment=a,
+    )
+
+
+@library_step(
+    "then",
+    'the decision\'s reason says "{text:Text}"',
+    doc="The scenario decision rule's reason for the implied scenario contains the text "
+    "(any case).",
+    example='Then the decision\'s reason says "no pole reached the threshold"',
+)
+def reason_says(kzpolicy_world: World, text: str) -> None:
+    w = kzpolicy_world
+    _says(w, w.result(), text, "")
+
+
+def _side(w: World, moment: str) -> Assessment:
+    return w.before() if moment == "before" else w.result()
+
+
+@library_step(
+    "then",
+    'the decision\'s reason {moment:Moment} says "{text:Text}"',
+    doc="After a what-if: why the decision rule implies its scenario before or after the "
+    "change, which says why the scenario did or did not move.",
+    example='Then the decision\'s reason after the change says "without a strict lead"',
+)
+def reason_at(kzpolicy_world: World, moment: str, text: str) -> None:
+    w = kzpolicy_world
+    _says(w, _side(w, moment), text, f" {moment} the change")
+
+
+@library_step(
+    "then",
+    'the decision {moment:Moment} warns "{text:Text}"',
+    doc="After a what-if: one of the decision's warnings before or after the change "
+    "contains the text (any case).",
+    example='Then the decision after the change warns "ties with balance"',
+)
+def warns_at(kzpolicy_world: World, moment: str, text: str) -> None:
+    w = kzpolicy_world
+    a = _side(w, moment)
+    w.verify(
+        any(text.lower() in x.lower() for x in a.warnings),
+        f"no warning {moment} the change contains {text!r}; warnings: "
+        f"{list(a.warnings) or 'none'}",
+        what="warning", subject=text, expected=moment, assessment=a,
+    )
+
+
+@library_step(
+    "then",
+    "the decision {moment:Moment} gives no warning",
+    doc="After a what-if: the decision gave no warning on that side of the change.",
+    example="Then the decision before the change gives no warning",
+)
+def no_warning_at(kzpolicy_world: World, moment: str) -> None:
+    w = kzpolicy_world
+    a = _side(w, moment)
+    w.verify(
+        not a.warnings, f"{moment} the change the decision warns: {list(a.warnings)}",
+        what="warning", subject="", expected=f"none {moment}", assessment=a,
+    )
+
+
+# --------------------------------------------------------------------------- Then: why
+def _flagged(w: World, ident: str) -> tuple[Assessment, Flagged | Contested]:
+    return _reached(w, ident)
+
+
+def _known_rule(w: World, rule: str) -> None:
+    known = [*w.kb.rule_index, w.kb.decision.id]
+    if rule not in known:
+        raise UnknownIdError("rule", rule, known)
+
+
+@library_step(
+    "then",
     'the explanation of "{item:Id}" cites the section "{section:Text}"',
-    doc="A step in the chain of reasons for the item points into the section (ID or title).",
+    doc="A step in the chain of reasons for the item (for a contested item, the chain that "
+    "implies it) points into the section (ID or title).",
     example='Then the explanation of "T1" cites the section "scenarios"',
 )
 def explanation_section(kzpolicy_world: World, item: str, section: str) -> None:
@@ -456,9 +691,7 @@ def explanation_locator(kzpolicy_world: World, item: str, locator: str) -> None:
 def explanation_rule(kzpolicy_world: World, item: str, rule: str) -> None:
     w = kzpolicy_world
     a, f = _flagged(w, item)
-    known = [*w.kb.rule_index, w.kb.decision.id]
-    if rule not in known:
-        raise UnknownIdError("rule", rule, known)
+    _known_rule(w, rule)
     used = [s.rule for s in f.because]
     w.verify(
         rule in used,

@@ -49,6 +49,8 @@ _OTHER_TOPICS: dict[str, str] = {
     "findings": "checks the authors' findings an assessment notes (rules/findings.yaml)",
     "partnership_table": "checks the comparative partnership table",
     "what_if": "checks a what-if change on top of an assessment",
+    "standing": "checks how firmly an answer stands: stance along its chain, basis, "
+    "contested items, the decision's reason",
     "bad_input": "checks that bad input is refused with a helpful message",
 }
 

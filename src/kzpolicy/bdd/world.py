@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar, cast
 
 import pytest
 
-from kzpolicy.bdd.fields import KIND, name_sides_from
+from kzpolicy.bdd.fields import KIND, STATUS_WORDS, name_sides_from
 from kzpolicy.errors import InputError, KzPolicyError, UnknownConditionError, UnknownIdError
 
 if TYPE_CHECKING:  # the engine and the models load when a scenario first needs them
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the engine and the models load when a scenario first needs 
     from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
     from kzpolicy.kb.schema import Stage
 
-__all__ = ["Check", "World", "asserted_text", "describe", "fail", "kind_word"]
+__all__ = ["Check", "World", "a_noun", "asserted_text", "describe", "fail", "kind_word"]
 
 T = TypeVar("T")
 
@@ -209,22 +209,26 @@ class World:
 
     # ---------------------------------------------------------------- helpers
     def item(self, ident: str, kind: str, status_word: str | None = None) -> str:
-        """Validate that ``ident`` is an item of ``kind``; return its kb kind."""
+        """Validate that ``ident`` is an item of ``kind`` that takes ``status_word``
+        (flagged, engaged or reached, maybe after "not", "newly", ...); return its kb
+        kind."""
+        from kzpolicy.kb.kinds import GROUP_OF
+
         info = self.kb.items.get(ident)
-        if info is None or info.kind == "stimulus":
-            flaggable = [i for i, x in self.kb.items.items() if x.kind != "stimulus"]
+        if info is None or info.kind not in GROUP_OF:
+            flaggable = [i for i, x in self.kb.items.items() if x.kind in GROUP_OF]
             raise UnknownIdError("item", ident, flaggable)
-        risk = info.kind not in {"strength", "opportunity"}
+        group = GROUP_OF[info.kind]
         if kind == "any":
             return info.kind
-        if kind == "risk" and not risk:
-            fail(f"{ident} is a {info.kind}, not a risk: name it as a {info.kind}")
+        noun = a_noun(kind_word(info.kind))
+        if kind == "risk" and group != "risks":
+            fail(f"{ident} is {noun}, not a risk: name it as {noun}")
         if kind not in {"risk", info.kind}:
-            word = next(k for k, v in KIND.items() if v == info.kind)
-            fail(f"{ident} is a {word} in the article, not a {kind_word(kind)}")
-        if status_word is not None and status_word.endswith("engaged") == risk:
-            right = "flagged" if risk else "engaged"
-            fail(f"{ident} is a {info.kind}: write that it is {right} or not {right}")
+            fail(f"{ident} is {noun} in the article, not {a_noun(kind_word(kind))}")
+        words = STATUS_WORDS[group]
+        if status_word is not None and status_word.rsplit(" ", 1)[-1] not in words:
+            fail(f"{ident} is {noun}: write that it is {' or '.join(words)} or not {words[0]}")
         return info.kind
 
     def section(self, name: str) -> str:
@@ -239,11 +243,20 @@ def kind_word(kind: str) -> str:
     return next(k for k, v in KIND.items() if v == kind)
 
 
+def a_noun(word: str) -> str:
+    """The word with its indefinite article: ``a threat``, ``an outcome``."""
+    return ("an " if word[:1] in tuple("aeiou") else "a ") + word
+
+
 def describe(a: Assessment, ident: str) -> str:
+    for c in a.contested:
+        if c.id == ident:
+            denied = ", ".join(f"{d.id}=false" for d in c.denied)
+            return f"{ident} ({c.label}) is contested: the rules imply it, but {denied}"
     f = a.item(ident)
     if f is None:
         flagged = ", ".join(sorted(a.flagged_ids())) or "nothing"
-        return f"{ident} is not among the items flagged or engaged ({flagged})"
+        return f"{ident} is not among the items reached ({flagged})"
     reasons = "; ".join(f"{s.rule} from {', '.join(s.conditions) or 'nothing'}" for s in f.because)
     return f"{ident} ({f.label}) is there because of {reasons}"
 

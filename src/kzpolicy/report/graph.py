@@ -5,7 +5,8 @@ scenario of a knowledge base becomes a node; a rule's `when` gives edges into
 the rule (dashed for ``not X``), its `then` edges out of it, and each factor
 has an edge to the scenario whose share it counts towards (the scenario
 decision). :func:`activity` reads an :class:`~kzpolicy.engine.results.Assessment` to
-say which nodes and edges fired. The graph exports to Graphviz DOT and Mermaid;
+say which nodes and edges fired, and which items the rules implied but the caller's
+denial contests. The graph exports to Graphviz DOT and Mermaid;
 :mod:`kzpolicy.report.layout` places it for the HTML report's SVG diagram.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from kzpolicy.engine.results import Assessment
+from kzpolicy.engine.results import Assessment, Contested, Flagged
 from kzpolicy.kb import expr
 from kzpolicy.kb.expr import render_when
 from kzpolicy.kb.kinds import FLAGGABLE, KINDS
@@ -168,6 +169,9 @@ class Activity:
     """Rules that fired (the scenario decision included)."""
     evidence: frozenset[str]
     """Factors counted for the implied scenario."""
+    contested: frozenset[str] = frozenset()
+    """Items the rules implied while a condition the caller asserted false contradicts
+    them: reached by a fired rule, yet not holding."""
 
     def node_on(self, node: Node) -> bool:
         """Did this node take part (a fired rule, or a fact that holds)?"""
@@ -197,21 +201,25 @@ def activity(a: Assessment) -> Activity:
         false=frozenset(k for k, v in a.asserted.items() if not v),
         fired=frozenset(t.rule for t in a.trace),
         evidence=frozenset(a.scenario.evidence),
+        contested=frozenset(c.id for c in a.contested),
     )
 
 
 def fired_network(a: Assessment, kb: KnowledgeBase | None = None) -> Network:
     """Only what fired in ``a``: the matched premises, the rules (the scenario decision
-    among them) and their conclusions. Built from the assessment alone; ``kb``, when it
-    is the one ``a`` was made with, adds the conditions' labels and kinds."""
+    among them) and their conclusions (contested items included). Built from the
+    assessment alone; ``kb``, when it is the one ``a`` was made with, adds the conditions'
+    labels and kinds."""
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
-    labels = {f.id: (f.kind, f.label, str(f.locator)) for f in (*a.risks, *a.engaged)}
+    reached: tuple[Flagged | Contested, ...] = (*a.outcomes, *a.risks, *a.engaged,
+                                                *a.contested)
+    labels = {f.id: (f.kind, f.label, str(f.locator)) for f in reached}
     labels[a.scenario.id] = ("scenario", a.scenario.label, "implied scenario")
     evidence = set(a.scenario.evidence)
     matched: dict[str, dict[str, None]] = {}
     stance: dict[str, str] = {}
-    for f in (*a.risks, *a.engaged):
+    for f in reached:
         for s in f.because:
             matched.setdefault(s.rule, {}).update(dict.fromkeys(s.matched))
             stance[s.rule] = s.stance
@@ -252,7 +260,8 @@ def _dot_str(text: str) -> str:
 
 
 def to_dot(net: Network, act: Activity | None = None) -> str:
-    """Graphviz DOT of the network (``dot -Tsvg``); with ``act``, what fired is bold."""
+    """Graphviz DOT of the network (``dot -Tsvg``); with ``act``, what fired is bold and a
+    contested item dashed."""
     lines = [
         "// kzpolicy rule network, knowledge base " + net.kb_version,
         "digraph kzpolicy {",
@@ -267,6 +276,8 @@ def to_dot(net: Network, act: Activity | None = None) -> str:
                  f"tooltip={_dot_str(f'{node.kind}: {node.label} ({node.detail})')}"]
         if act is not None and act.node_on(node):
             attrs.append("penwidth=2.5")
+        elif act is not None and node.ident in act.contested and node.kind != "rule":
+            attrs += ['style="filled,dashed"', "penwidth=2.5"]
         lines.append(f"  {_dot_str(node.key)} [{', '.join(attrs)}];")
     for edge in net.edges:
         attrs = []
@@ -298,7 +309,8 @@ def _mermaid_text(text: str) -> str:
 
 
 def to_mermaid(net: Network, act: Activity | None = None) -> str:
-    """A Mermaid flowchart of the network; with ``act``, what fired is thick and outlined."""
+    """A Mermaid flowchart of the network; with ``act``, what fired is thick and outlined,
+    a contested item dashed."""
     nodes = _ordered(net)
     ids = _unique_ids(n.key for n in nodes)
     lines = ["flowchart LR"]
@@ -324,11 +336,22 @@ def to_mermaid(net: Network, act: Activity | None = None) -> str:
         members = ",".join(ids[n.key] for n in nodes if n.kind == kind)
         lines.append(f"  class {members} {kind}")
     if act is not None:
-        fired = [ids[n.key] for n in nodes if act.node_on(n)]
-        if fired:
-            lines.append("  classDef fired stroke-width:3px,stroke:#111827")
-            lines.append(f"  class {','.join(fired)} fired")
+        lines += _mermaid_activity(nodes, ids, act)
     return "\n".join(lines) + "\n"
+
+
+def _mermaid_activity(nodes: list[Node], ids: dict[str, str], act: Activity) -> list[str]:
+    """The classes that mark what fired (thick, outlined) and what is contested (dashed)."""
+    lines: list[str] = []
+    fired = [ids[n.key] for n in nodes if act.node_on(n)]
+    if fired:
+        lines.append("  classDef fired stroke-width:3px,stroke:#111827")
+        lines.append(f"  class {','.join(fired)} fired")
+    contested = [ids[n.key] for n in nodes if n.kind != "rule" and n.ident in act.contested]
+    if contested:
+        lines.append("  classDef contested stroke-width:3px,stroke:#b45309,stroke-dasharray:5")
+        lines.append(f"  class {','.join(contested)} contested")
+    return lines
 
 
 def _unique_ids(keys: Iterable[str]) -> dict[str, str]:

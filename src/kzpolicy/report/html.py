@@ -1,12 +1,19 @@
 """The HTML report: one self-contained page per assessment, or per before/after pair.
 
 :func:`page` shows the implied scenario with the three shares as a chart, the
-margin and runner-up, the flagged risks and engaged items as a table (kind,
-locator, stance, because), the rule network as a diagram with what fired
-highlighted and a key of every box's label, the conditions given and the
-knowledge-base version. :func:`comparison_page` shows two assessments (a what-if's
-before and after) as one before/after view; :func:`probability_page` shows an
-exact-probability or sensitivity result (the tables of
+margin and runner-up, how firmly the scenario stands (stance and basis) and, once, under
+it, what the authors say of their scenarios as a whole (the findings that concern every
+scenario: that they are hypothetical forecasts); then the scenario's outcomes, the
+flagged risks and the engaged items as tables (kind, locator, stance with the chain's
+interpretations named, basis, because), the contested items with both sides (the
+rules' chain that implies each, and the caller's denial, each with its locator), the
+other findings, the rule network as a diagram with what fired highlighted and a key of
+every box's label, the conditions given and the knowledge-base version.
+:func:`comparison_page` shows two assessments (a what-if's before and after) as one
+before/after view: each side's scenario with the decision's reason and warnings, and
+the outcomes, risks, engaged and contested items kept, added or removed (a risk added
+is marked as bad news, an engaged item added as good news); :func:`probability_page`
+shows an exact-probability or sensitivity result (the tables of
 :mod:`kzpolicy.report.analysis_text`, and a sensitivity's :func:`tornado_chart`).
 
 The markup comes from Jinja2 templates in ``templates/`` (``page.html``,
@@ -23,12 +30,20 @@ Stable element ids, for a program that fetches a report and picks a part of it
 
 ``scenario``
     the section with the implied scenario, its figures and the shares chart
-    (``shares-chart``, the SVG; ``margin``, ``runner-up``);
+    (``shares-chart``, the SVG; ``margin``, ``runner-up``; ``scenario-standing``, its
+    stance and basis), and the note ``scenario-notes`` with what the authors say of
+    their scenarios as a whole (when the knowledge base has such findings);
+``outcomes``
+    the implied scenario's outcomes: a table headed ``outcomes-h``, a row
+    ``item-<ID>`` per outcome;
 ``flagged``
-    the flagged items: tables headed ``risks-h`` and ``engaged-h``, a row
+    the risks and engaged items: tables headed ``risks-h`` and ``engaged-h``, a row
     ``item-<ID>`` per item;
+``contested``
+    the items the rules imply but the caller's own denial contradicts (only when there
+    are some; on a comparison page, always): a row ``contested-<ID>`` each;
 ``findings``
-    the authors' findings on the scenario (only when there are some);
+    the authors' other findings on the result (only when there are some);
 ``network``
     the rule network: the diagram ``network-diagram`` (SVG, a group
     ``node-<ID>`` or ``rule-<ID>`` per box) in its pan box ``network-box``, and the
@@ -37,6 +52,10 @@ Stable element ids, for a program that fetches a report and picks a part of it
     the conditions given, a row ``cond-<ID>`` each;
 ``kb-version``
     the knowledge-base version in the header.
+
+On a comparison page the two sides of ``scenario`` are ``side-before`` and
+``side-after``, and their figures carry the side as a prefix (``before-margin``,
+``after-scenario-standing``, ...), so that no id repeats.
 
 The page has no script, no link and no font or image to fetch: styles are
 inline, drawings are inline SVG (see :mod:`kzpolicy.report.svg`). It reflows to a
@@ -54,7 +73,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from kzpolicy._version import installed_version
-from kzpolicy.engine.results import Assessment, Flagged, ScenarioResult
+from kzpolicy.engine.results import Assessment, Contested, FindingRef, Flagged, ScenarioResult
 from kzpolicy.kb.kinds import NODE_NOUNS
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.report import svg as _svg
@@ -63,7 +82,7 @@ from kzpolicy.report.layout import layout
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.svg import TornadoBar, tornado_chart
 from kzpolicy.report.templating import render
-from kzpolicy.report.words import truth
+from kzpolicy.report.words import basis_words, stance_words, truth
 
 if TYPE_CHECKING:  # the analysis models (and numpy) load only for a page of theirs
     from kzpolicy.analysis.probabilities import Probabilities
@@ -80,6 +99,50 @@ def _bars(sc: ScenarioResult, series: str) -> list[_svg.Bar]:
                                                           else ""),
                      share, series, name == sc.id)
             for name, share in sc.shares.items()]
+
+
+def _scenario(a: Assessment) -> dict[str, Any]:
+    """The implied scenario of ``a``, with its standing and the decision's warnings."""
+    sc = a.scenario
+    return {"sc": sc, "stance": stance_words(sc), "basis": basis_words(sc.basis, sc.id),
+            "default": sc.basis == "default", "warnings": list(a.warnings)}
+
+
+def _scenario_notes(kb: KnowledgeBase, findings: Sequence[FindingRef]
+                    ) -> tuple[list[FindingRef], list[FindingRef]]:
+    """The findings that concern every scenario of ``kb`` (what the authors say of their
+    scenarios as a whole, such as that they are hypothetical forecasts: noted on every
+    assessment, so shown once, under the scenario), and the others."""
+    every = set(kb.scenarios)
+    notes: list[FindingRef] = []
+    rest: list[FindingRef] = []
+    for fd in findings:
+        info = kb.findings.get(fd.id)
+        (notes if info is not None and every <= set(info.concerns) else rest).append(fd)
+    return notes, rest
+
+
+#: how a change of an item reads, by the group it is in: a risk added is bad news, an
+#: engaged item added good news; an outcome or a contested item is neither
+_TONES = {"risks": {"added": "worse", "removed": "better"},
+          "engaged": {"added": "better", "removed": "worse"}}
+
+
+def _row(f: Flagged | Contested, scenario: str, change: str | None = None,
+         group: str = "") -> dict[str, Any]:
+    """One item as a table row: the item, its standing in words, and its change."""
+    row: dict[str, Any] = {
+        "f": f, "stance": stance_words(f),
+        "basis": basis_words(f.basis, scenario), "default": f.basis == "default",
+        "change": change, "tone": _TONES.get(group, {}).get(change or "", "neutral"),
+    }
+    if isinstance(f, Contested):
+        row["denied"] = f.denied
+    return row
+
+
+def _rows(a: Assessment, group: str) -> list[dict[str, Any]]:
+    return [_row(f, a.scenario.id) for f in getattr(a, group)]
 
 
 def _conditions(kb: KnowledgeBase, a: Assessment, before: Assessment | None = None
@@ -102,6 +165,7 @@ def _conditions(kb: KnowledgeBase, a: Assessment, before: Assessment | None = No
 
 def _network(net: Network, node_state: dict[str, str], edge_state: dict[Edge, str],
              caption: str, extra_legend: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """The context of the network section: the diagram, and the key of every box."""
     lay = layout(net)
     diagram = _svg.diagram_context(net, lay, lambda n: node_state[n.key],
                                    lambda e: edge_state[e], caption=caption, keyed=True)
@@ -111,7 +175,8 @@ def _network(net: Network, node_state: dict[str, str], edge_state: dict[Edge, st
              "key_id": _svg.node_key_id(net.nodes[b.key]), "state": node_state[b.key]}
             for b in order]
     return {"diagram": diagram, "key_rows": rows, "kind_names": _KIND_NAMES,
-            "extra_legend": list(extra_legend)}
+            "extra_legend": list(extra_legend),
+            "contested": any("contested" in s.split() for s in node_state.values())}
 
 
 def _states(net: Network, act: Activity) -> tuple[dict[str, str], dict[Edge, str]]:
@@ -120,6 +185,8 @@ def _states(net: Network, act: Activity) -> tuple[dict[str, str], dict[Edge, str
     nodes = {}
     for key, node in net.nodes.items():
         state = "on" if act.node_on(node) or key in used_false else "idle"
+        if node.kind != "rule" and node.ident in act.contested:
+            state = "contested"
         nodes[key] = f"false {state}" if node.ident in act.false else state
     return nodes, edges
 
@@ -156,22 +223,26 @@ def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = 
         [[b] for b in _bars(sc, "now")], sc.threshold,
         caption="Share of each scenario's factors asserted true, with the decision threshold")
     nodes, edges = _states(net, activity(a))
+    notes, findings = _scenario_notes(base, a.findings)
     return _document(
         "page.html", title or f"kzpolicy assessment: {sc.label}", base, a.kb_version,
-        sc=sc, chart=chart, warnings=list(a.warnings), kind_names=_KIND_NAMES,
-        risks=[(f, None) for f in a.risks], engaged=[(f, None) for f in a.engaged],
-        findings=list(a.findings),
+        scenario=_scenario(a), chart=chart, kind_names=_KIND_NAMES, notes=notes,
+        outcomes=_rows(a, "outcomes"), risks=_rows(a, "risks"), engaged=_rows(a, "engaged"),
+        contested=_rows(a, "contested"), findings=findings,
         network=_network(net, nodes, edges, "The rule network; what fired is highlighted"),
         conditions=_conditions(base, a))
 
 
-def _changes(before: Sequence[Flagged], after: Sequence[Flagged]
-             ) -> list[tuple[Flagged, str | None]]:
-    was = {f.id for f in before}
-    now = {f.id for f in after}
-    rows: list[tuple[Flagged, str | None]] = [
-        (f, "kept" if f.id in was else "added") for f in after]
-    rows += [(f, "removed") for f in before if f.id not in now]
+def _changes(before: Assessment, after: Assessment, group: str) -> list[dict[str, Any]]:
+    """The items of ``group`` before and after: those after (kept or added), then those
+    only before (removed), each with the standing it has on its side."""
+    was: Sequence[Flagged | Contested] = getattr(before, group)
+    now: Sequence[Flagged | Contested] = getattr(after, group)
+    old = {f.id for f in was}
+    new = {f.id for f in now}
+    rows = [_row(f, after.scenario.id, "kept" if f.id in old else "added", group)
+            for f in now]
+    rows += [_row(f, before.scenario.id, "removed", group) for f in was if f.id not in new]
     return rows
 
 
@@ -190,12 +261,16 @@ def comparison_page(
         caption="Share of each scenario's factors asserted true, before and after")
     nodes, edges = _diff_states(net, activity(before), activity(after))
     legend = [("gained", "fires only after"), ("lost", "fired only before")]
+    # what the authors say of all their scenarios holds on both sides: shown once
+    notes, _ = _scenario_notes(base, after.findings)
     return _document(
         "comparison.html", title or f"kzpolicy what-if: {b.label} → {a.label}", base,
-        after.kb_version, before=b, after=a, chart=chart, warnings=list(after.warnings),
-        kind_names=_KIND_NAMES, conditions=_conditions(base, after, before),
-        risks=_changes(before.risks, after.risks),
-        engaged=_changes(before.engaged, after.engaged),
+        after.kb_version, before=_scenario(before), after=_scenario(after),
+        chart=chart, kind_names=_KIND_NAMES, notes=notes,
+        conditions=_conditions(base, after, before),
+        outcomes=_changes(before, after, "outcomes"), risks=_changes(before, after, "risks"),
+        engaged=_changes(before, after, "engaged"),
+        contested=_changes(before, after, "contested"),
         network=_network(net, nodes, edges, "The rule network; what fires before and after",
                          legend))
 

@@ -26,6 +26,9 @@
   let conditions = []; // the records of /v1/list/conditions
   let known = new Set();
   const labels = new Map();
+  // the findings that concern every scenario: what the authors say of their scenarios as
+  // a whole (that they are hypothetical forecasts), shown once, under the scenario
+  let aboutAllScenarios = new Set();
   let serial = 0;
 
   async function api(method, path, body) {
@@ -153,11 +156,38 @@
   }
 
   // ------------------------------------------------------------------ the answers
+  // How firmly a conclusion stands, in the words of kzpolicy's other outputs.
+  function stanceWords(result) {
+    if (result.interpretations === undefined) { // the scenario: the decision rule's stance
+      return result.stance === "stated" ? "stated" : "interpretation (decision rule)";
+    }
+    const via = result.interpretations.join(", ");
+    if (!via) return result.stance;
+    // stated when one chain is stated throughout; the others may still be readings
+    return result.stance === "stated" ? "stated (other chains via " + via + ")"
+      : "interpretation via " + via;
+  }
+
+  function basisWords(basis, scenario) {
+    return basis === "default" ? "holds by default: no factor of " + scenario + " asserted"
+      : "follows from what was asserted";
+  }
+
+  function standing(result, scenario) {
+    return el("div", { class: result.basis === "default" ? "standing by-default" : "standing",
+                       "data-stance": result.stance, "data-basis": result.basis },
+              el("span", { class: "stance", text: stanceWords(result) }), "; ",
+              el("span", { class: "basis", text: basisWords(result.basis, scenario) }));
+  }
+
   function showScenario(a) {
     const s = a.scenario;
     $("scenario-id").textContent = s.id;
     $("scenario-label").textContent = s.label;
     $("scenario-reason").textContent = s.reason;
+    $("scenario-standing").replaceChildren("Stance: ", el("strong", { text: stanceWords(s) }),
+      ". Basis: ", el("strong", { text: basisWords(s.basis, s.id) }), ".");
+    $("scenario-standing").dataset.basis = s.basis;
     const chart = el("div", { class: "shares" });
     for (const [sid, share] of Object.entries(s.shares)) {
       const bar = el("div", { class: "bar" });
@@ -173,6 +203,11 @@
     }
     $("shares").replaceChildren(chart);
     $("warnings").replaceChildren(...a.warnings.map((w) => el("li", { text: w })));
+    const notes = a.findings.filter((f) => aboutAllScenarios.has(f.id));
+    $("notes").replaceChildren(...notes.map((f) => el("p", { "data-note-id": f.id },
+      el("strong", { text: f.label + ". " }), f.statement + " ",
+      el("span", { class: "locator", text: "(" + locator(f.locator) + "; " + f.stance + ")" }))));
+    $("scenario-notes").hidden = !notes.length;
   }
 
   function because(steps) {
@@ -180,29 +215,42 @@
       el("code", { text: step.rule }), " " + step.label,
       step.matched.length ? " (matched " + step.matched.join(", ") + ")" : "",
       step.conditions.length ? "; from " + step.conditions.join(", ") : "",
-      " ", el("span", { class: "locator", text: "see " + locator(step.locator) }))));
+      " ", el("span", { class: "locator", text: step.stance + "; see " + locator(step.locator) }))));
   }
 
-  function flaggedList(id, items, cls) {
+  function none(box, text) {
+    box.replaceChildren(el("li", { class: "none", text: text || "none" }));
+  }
+
+  function flaggedList(id, items, cls, scenario) {
     const box = $(id);
-    if (!items.length) {
-      box.replaceChildren(el("li", { class: "none", text: "none" }));
-      return;
-    }
+    if (!items.length) return none(box);
     box.replaceChildren(...items.map((f) => el("li", { class: cls, "data-flagged-id": f.id },
       el("div", {}, el("code", { text: f.id }), " " + f.label + " ",
-         el("span", { class: "locator", text: f.kind + ", " + f.stance + "; " +
-                      locator(f.locator) })),
-      because(f.because))));
+         el("span", { class: "locator", text: f.kind + "; " + locator(f.locator) })),
+      standing(f, scenario), because(f.because))));
+  }
+
+  function contestedList(items, scenario) {
+    const box = $("contested");
+    if (!items.length) return none(box);
+    box.replaceChildren(...items.map((c) => el("li", { class: "contested",
+                                                       "data-contested-id": c.id },
+      el("div", {}, el("code", { text: c.id }), " " + c.label + " ",
+         el("span", { class: "locator", text: c.kind + "; " + locator(c.locator) })),
+      el("div", { class: "side-rules" }, el("strong", { text: "The rules imply it: " }),
+         standing(c, scenario), because(c.because)),
+      el("div", { class: "side-you" }, el("strong", { text: "You asserted false: " }),
+         el("ul", { class: "denied" }, ...c.denied.map((d) => el("li",
+           { "data-denied-id": d.id }, el("code", { text: d.id }), " " + d.label + " ",
+           el("span", { class: "locator", text: "see " + locator(d.locator) }))))))));
   }
 
   function showFindings(findings) {
     const box = $("findings");
-    if (!findings.length) {
-      box.replaceChildren(el("li", { class: "none", text: "none on this input" }));
-      return;
-    }
-    box.replaceChildren(...findings.map((f) => el("li", { "data-finding-id": f.id },
+    const shown = findings.filter((f) => !aboutAllScenarios.has(f.id));
+    if (!shown.length) return none(box, "none on this input");
+    box.replaceChildren(...shown.map((f) => el("li", { "data-finding-id": f.id },
       el("div", {}, el("code", { text: f.id }), " " + f.label + " ",
          el("span", { class: "locator", text: f.stance + "; " + locator(f.locator) })),
       el("p", { text: f.statement }),
@@ -210,10 +258,21 @@
                                        text: "noted for " + f.noted_for.join(", ") }) : null)));
   }
 
-  function refs(title, items, cls) {
-    return el("div", { class: cls },
+  // a change reads as good or bad news by what changed: a risk added is bad news, an
+  // engaged item added good news; an outcome, a contested item or a rule is neither
+  function refs(title, items, tone, key) {
+    return el("div", { class: "change " + tone, "data-delta": key },
       el("strong", { text: title + ": " }),
       items.length ? items.map((i) => i.id + " " + i.label).join("; ") : "none");
+  }
+
+  function decision(when, scenario, reason, warnings) {
+    return el("div", { class: "decision", "data-decision": when },
+      el("h3", { text: when === "before" ? "Before (the preset)" : "After (with your beliefs)" }),
+      el("p", { class: "reason", text: scenario + ": " + reason }),
+      warnings.length ? el("ul", { class: "warnings" },
+                           ...warnings.map((w) => el("li", { text: w })))
+        : el("p", { class: "locator", text: "no decision warning" }));
   }
 
   function showDelta(w) {
@@ -229,13 +288,20 @@
       : "The preset implies " + s.before + "; your beliefs keep it.";
     box.replaceChildren(
       el("p", { "data-delta-scenario": s.after, text: head }),
+      el("div", { class: "delta decisions" },
+         decision("before", s.before, s.reason_before, s.warnings_before),
+         decision("after", s.after, s.reason_after, s.warnings_after)),
       el("div", { class: "delta" },
-         refs("Risks added", w.risks_added, "added"),
-         refs("Risks removed", w.risks_removed, "removed"),
-         refs("Engaged added", w.engaged_added, "added"),
-         refs("Engaged removed", w.engaged_removed, "removed"),
-         refs("Rules started", w.rules_started, "added"),
-         refs("Rules stopped", w.rules_stopped, "removed")));
+         refs("Outcomes added", w.outcomes_added, "neutral", "outcomes_added"),
+         refs("Outcomes removed", w.outcomes_removed, "neutral", "outcomes_removed"),
+         refs("Risks added", w.risks_added, "worse", "risks_added"),
+         refs("Risks removed", w.risks_removed, "better", "risks_removed"),
+         refs("Engaged added", w.engaged_added, "better", "engaged_added"),
+         refs("Engaged removed", w.engaged_removed, "worse", "engaged_removed"),
+         refs("Contested added", w.contested_added, "neutral", "contested_added"),
+         refs("Contested removed", w.contested_removed, "neutral", "contested_removed"),
+         refs("Rules started", w.rules_started, "neutral", "rules_started"),
+         refs("Rules stopped", w.rules_stopped, "neutral", "rules_stopped")));
   }
 
   function showNetwork(html) {
@@ -270,9 +336,12 @@
           : Promise.resolve(null),
       ]);
       if (mine !== serial) return; // a newer belief is already on its way
+      const implied = assessment.scenario.id;
       showScenario(assessment);
-      flaggedList("risks", assessment.risks, "risk");
-      flaggedList("engaged", assessment.engaged, "engaged");
+      flaggedList("outcomes", assessment.outcomes, "outcome", implied);
+      flaggedList("risks", assessment.risks, "risk", implied);
+      flaggedList("engaged", assessment.engaged, "engaged", implied);
+      contestedList(assessment.contested, implied);
       showFindings(assessment.findings);
       showDelta(whatIf);
       showNetwork(report);
@@ -300,8 +369,15 @@
       conditions = records;
       known = new Set(records.map((c) => c.id));
       for (const c of records) labels.set(c.id, c.label);
-      const scenarios = await api("GET", "/v1/list/scenarios");
+      const [scenarios, findings] = await Promise.all([
+        api("GET", "/v1/list/scenarios"), api("GET", "/v1/list/findings"),
+      ]);
       for (const s of scenarios) labels.set(s.id, s.label);
+      const every = scenarios.map((s) => s.id);
+      aboutAllScenarios = new Set(findings.filter((f) => {
+        const concerns = String(f.concerns).split(",").map((c) => c.trim());
+        return every.length && every.every((id) => concerns.includes(id));
+      }).map((f) => f.id));
       $("kb").textContent = "Knowledge base " + kb.version + ".";
       const select = $("vs");
       for (const p of presets) select.append(el("option", { value: p.id, text: p.id + ": " + p.label }));
