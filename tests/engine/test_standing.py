@@ -14,6 +14,7 @@ import pytest
 
 import fuzz
 import kzpolicy
+from kzpolicy.kb.expr import to_data
 from kzpolicy.kb.knowledge import KnowledgeBase
 
 
@@ -24,7 +25,7 @@ def _reach(kb: KnowledgeBase, asserted: Mapping[str, bool], scenario: str | None
     facts = {c if v else f"not:{c}" for c, v in asserted.items()}
     if scenario is not None:
         facts.add(scenario)
-    rules = [(fuzz.to_data(r.when), r.then) for r in kb.rules
+    rules = [(to_data(r.when), r.then) for r in kb.rules
              if not stated_only or r.stance == "stated"]
     changed = True
     while changed:

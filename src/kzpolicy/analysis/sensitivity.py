@@ -18,9 +18,8 @@ from typing import Any, Literal
 from kzpolicy.analysis.beliefs import Beliefs, as_fraction
 from kzpolicy.analysis.probabilities import Situation, evaluate, most_likely, situation
 from kzpolicy.engine.conditions import ConditionInput
-from kzpolicy.engine.results import ResultModel, trusted
+from kzpolicy.engine.results import Cited, ResultModel, trusted
 from kzpolicy.kb.knowledge import KnowledgeBase
-from kzpolicy.kb.schema import Locator
 
 __all__ = ["BeliefSensitivity", "ScenarioChange", "Sensitivity", "Swing", "sensitivity",
            "switches"]
@@ -57,12 +56,9 @@ class ScenarioChange(ResultModel):
     """The most likely scenario just above ``value``."""
 
 
-class BeliefSensitivity(ResultModel):
-    """Everything one belief moves."""
+class BeliefSensitivity(Cited):
+    """Everything one belief moves (``id``, ``label``, ``locator``: the belief's condition)."""
 
-    id: str
-    label: str
-    locator: Locator
     belief: float
     scenario_swing: float
     """The largest swing (in size) of a scenario's probability."""

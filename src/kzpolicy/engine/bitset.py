@@ -349,6 +349,13 @@ class BitsetRules:
                     facts[target] = new
             if not changed:
                 break
+        return BatchResult(size, self.scenario_ids, scenario, counts, facts, fired,
+                           self._contested(facts, false))
+
+    def _contested(self, facts: Mapping[str, Column], false: Mapping[str, Column]
+                   ) -> dict[str, Column]:
+        """Per item that presupposes conditions: the inputs where the rules flag it and
+        a condition it presupposes is asserted false."""
         contested: dict[str, Column] = {}
         for item, conditions in self.kb.presupposed.items():
             denied: Column = False
@@ -357,7 +364,7 @@ class BitsetRules:
             where = both(facts.get(item, False), denied)
             if where is not False:
                 contested[item] = where
-        return BatchResult(size, self.scenario_ids, scenario, counts, facts, fired, contested)
+        return contested
 
 
 def _negate(a: Column) -> Column:

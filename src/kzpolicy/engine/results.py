@@ -39,6 +39,7 @@ __all__ = [
     "Advantage",
     "Assessment",
     "Basis",
+    "Cited",
     "ConditionRef",
     "Contested",
     "FindingRef",
@@ -133,12 +134,17 @@ class Flagged(ResultModel):
     because: tuple[Step, ...]
 
 
-class ConditionRef(ResultModel):
-    """A condition as the caller asserted it."""
+class Cited(ResultModel):
+    """An entry of the knowledge base, named and located in the article."""
 
     id: str
     label: str
     locator: Locator
+
+
+class ConditionRef(Cited):
+    """A condition as the caller asserted it."""
+
     value: bool
 
 
