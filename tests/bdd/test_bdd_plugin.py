@@ -50,8 +50,10 @@ def _project(pytester: pytest.Pytester, feature: str, ini: str = STRICT) -> None
 
 
 def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    # in-process; hypothesis's plugin (unrelated here) adds seconds to every run
-    return pytester.runpytest("-p", "no:hypothesispytest", *args)
+    # in a subprocess: an in-process run drops the kzpolicy modules it imported, and the
+    # facade would then hand later tests objects of classes loaded a second time;
+    # hypothesis's plugin (unrelated here) adds seconds to every run
+    return pytester.runpytest_subprocess("-p", "no:hypothesispytest", *args)
 
 
 def test_the_plugin_and_its_steps_load_from_the_entry_point(pytester: pytest.Pytester) -> None:
