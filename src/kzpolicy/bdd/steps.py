@@ -292,6 +292,8 @@ def no_warning(kzpolicy_world: World) -> None:
 def advantage(kzpolicy_world: World, side: str) -> None:
     w = kzpolicy_world
     a = w.result()
+    if a.scenario.advantage is None:
+        fail(f"no scenario is implied, so no side gains an advantage: {a.scenario.reason}")
     got = a.scenario.advantage.side
     w.verify(
         got == side,
@@ -310,6 +312,8 @@ def verdict(kzpolicy_world: World, verdict: str) -> None:
     w = kzpolicy_world
     a = w.result()
     j = a.scenario.judgement
+    if j is None:
+        fail(f"no scenario is implied, so the conclusion judges none: {a.scenario.reason}")
     holds = {
         "desirable": j.desirable,
         "undesirable": not j.desirable,

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.loading import knowledge_base_of
-from kzpolicy.kb.schema import Locator
+from kzpolicy.kb.schema import ARTICLE, Locator
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -286,7 +286,7 @@ class Assessment(ResultModel):
     kb_version: str
     """The knowledge base it was made with: its content hash, and the reading's when a
     reading changed it (``kb-…+stated-only.…``)."""
-    reading: str = "article"
+    reading: str = ARTICLE
     """The reading it was made under: ``article`` (the knowledge base as written) or the
     names of the readings applied, in order, joined by ``+``."""
     asserted: dict[str, bool]

@@ -19,15 +19,18 @@ from kzpolicy.kb.folder import read_folder
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.limits import DEFAULT_LIMITS, ReadingLimits, using
 from kzpolicy.kb.reading import (
+    Reading,
+    ReadingCheck,
     ReadingSpec,
     apply,
     check_reading,
     readings_in,
     resolve_readings,
+    stock_names,
 )
 
-__all__ = ["check", "knowledge_base", "knowledge_base_of", "load", "read_as",
-           "reading_problems", "stock_rules_path"]
+__all__ = ["available_readings", "check", "check_readings", "knowledge_base",
+           "knowledge_base_of", "load", "read_as", "reading_problems", "stock_rules_path"]
 
 
 def stock_rules_path() -> Path:
@@ -76,6 +79,12 @@ def read_as(where: str, base: KnowledgeBase, reading: object) -> KnowledgeBase:
     return kb
 
 
+def available_readings(kb: KnowledgeBase) -> dict[str, Reading]:
+    """The readings a name can pick for ``kb``, by ID: its folder's ``readings/``, then
+    the stock ones."""
+    return stock_names(_reading_folders(kb))
+
+
 def _reading_folders(kb: KnowledgeBase) -> list[Path]:
     """Where reading names are looked up: the knowledge base's folder, then the stock one."""
     stock = stock_rules_path()
@@ -111,11 +120,17 @@ def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None
 def reading_problems(kb: KnowledgeBase, reading: ReadingSpec = None) -> list[Problem]:
     """The problems of the readings of ``kb``'s folder and of ``reading``, each reading
     checked against ``kb``."""
+    checked, problems = check_readings(kb, reading)
+    return [*problems, *(p for _, found in checked for p in found.problems)]
+
+
+def check_readings(kb: KnowledgeBase, reading: ReadingSpec = None
+                   ) -> tuple[list[tuple[Reading, ReadingCheck]], list[Problem]]:
+    """Each reading of ``kb``'s folder (then those ``reading`` names) checked against
+    ``kb``, and the problems of the reading files that do not read."""
     own, problems = readings_in(kb.path)
     more = resolve_readings("check", reading, _reading_folders(kb))
-    for r in [*own.values(), *more]:
-        problems += check_reading(kb, r).problems
-    return problems
+    return [(r, check_reading(kb, r)) for r in [*own.values(), *more]], list(problems)
 
 
 def _load(root: Path, limits: ReadingLimits | None = None) -> KnowledgeBase:

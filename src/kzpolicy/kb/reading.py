@@ -46,6 +46,7 @@ from kzpolicy.errors import (
 )
 from kzpolicy.kb import schema
 from kzpolicy.kb.checks import validate
+from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.kb.folder import Origin, RawKB, Sourced
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.strict_yaml import LineIndex, parse_yaml, read_text
@@ -67,8 +68,6 @@ __all__ = [
     "stock_names",
 ]
 
-#: the reading that changes nothing: a knowledge base as written
-ARTICLE = "article"
 #: the folder of a rules folder that holds its readings
 READINGS_FOLDER = "readings"
 #: the check of a problem a reading's own data has

@@ -23,6 +23,7 @@ from kzpolicy.kb import expr
 from kzpolicy.kb.limits import reading_limits
 
 __all__ = [
+    "ARTICLE",
     "UNDECIDED",
     "Advantage",
     "ArticleList",
@@ -285,6 +286,9 @@ class Finding(Stanced):
     reason: str | None = None
 
 
+#: the name of the reading that changes nothing: a knowledge base as written
+#: (:mod:`kzpolicy.kb.reading`)
+ARTICLE = "article"
 DecisionForm = Literal["share", "count", "none"]
 #: what a result names when the decision rule leaves the scenario undecided (``form:
 #: none``); no scenario may take this ID

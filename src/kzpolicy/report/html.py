@@ -82,7 +82,7 @@ from kzpolicy.report.layout import layout
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.svg import TornadoBar, tornado_chart
 from kzpolicy.report.templating import render
-from kzpolicy.report.words import basis_words, stance_words, truth
+from kzpolicy.report.words import basis_words, counts_words, rule_words, stance_words, truth
 
 if TYPE_CHECKING:  # the analysis models (and numpy) load only for a page of theirs
     from kzpolicy.analysis.probabilities import Probabilities
@@ -105,7 +105,8 @@ def _scenario(a: Assessment) -> dict[str, Any]:
     """The implied scenario of ``a``, with its standing and the decision's warnings."""
     sc = a.scenario
     return {"sc": sc, "stance": stance_words(sc), "basis": basis_words(sc.basis, sc.id),
-            "default": sc.basis == "default", "warnings": list(a.warnings)}
+            "default": sc.basis == "default", "warnings": list(a.warnings),
+            "rule": rule_words(sc), "counts": counts_words(sc)}
 
 
 def _scenario_notes(kb: KnowledgeBase, findings: Sequence[FindingRef]
@@ -206,7 +207,8 @@ def _diff_states(
 def _document(template: str, title: str, kb: KnowledgeBase, kb_version: str,
               **context: Any) -> str:
     return render(template, title=title, css=Markup(_css()), source=kb.source,
-                  kb_version=kb_version, version=installed_version(), **context)
+                  kb_version=kb_version, reading=kb.reading, version=installed_version(),
+                  **context)
 
 
 # --------------------------------------------------------------------------- pages
