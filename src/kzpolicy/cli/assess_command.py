@@ -23,6 +23,13 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.explain and args.format != "text":
         raise InputError(f"--explain goes with --format text, not --format {args.format}")
+    if args.robustness is not None:
+        from kzpolicy.cli.reading_commands import robustness_of, write
+
+        if args.explain:
+            raise InputError("--explain explains one assessment; --robustness compares "
+                             "readings: give one of them")
+        return write(robustness_of(args, args.robustness), args, out)
     kb = knowledge_base(args)
     result = assess(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine)
     if args.format == "json":
@@ -43,4 +50,7 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the output to FILE in any format (default: standard output)")
     p.add_argument("--explain", action="store_true", help="print the full chain of reasons")
+    p.add_argument("--robustness", nargs="?", const="", metavar="A,B,...",
+                   help="assess under every stock reading (or those named, separated by "
+                   "commas) and say under which readings each conclusion holds")
     p.set_defaults(handler=_cmd_assess)

@@ -46,9 +46,9 @@ from kzpolicy.errors import (
 )
 from kzpolicy.kb import schema
 from kzpolicy.kb.checks import validate
-from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.kb.folder import Origin, RawKB, Sourced
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.kb.strict_yaml import LineIndex, parse_yaml, read_text
 
 __all__ = [

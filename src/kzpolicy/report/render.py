@@ -2,7 +2,8 @@
 assessment, draw the rule network.
 
 ``render(result, format)`` takes any public result (an ``Assessment``, ``WhatIf``,
-``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities`` or ``Sensitivity``)
+``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities``, ``Sensitivity``,
+``Robustness`` or ``KnowledgeBaseDiff``)
 and loads only the module that writes the chosen format: an assessment as text or
 Markdown loads neither numpy nor Jinja2. A report that labels or draws resolves the
 knowledge base the result was made with once (:mod:`kzpolicy.report.source_kb`) and
@@ -63,19 +64,29 @@ def _assessment(a: Assessment, format: Format, kb: KnowledgeBase | None) -> str:
 
 def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
     # a result of these types exists only once their modules (and numpy) are loaded
+    from kzpolicy.analysis.diff import KnowledgeBaseDiff
     from kzpolicy.analysis.landscape import Landscape
     from kzpolicy.analysis.montecarlo import MonteCarlo
     from kzpolicy.analysis.probabilities import Probabilities
+    from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
     from kzpolicy.analysis.whatif import TippingPoints, WhatIf
-    from kzpolicy.report import analysis_text
+    from kzpolicy.report import analysis_text, reading_text
+
+    if isinstance(result, Robustness | KnowledgeBaseDiff):
+        if format == "html":
+            from kzpolicy.report.html import reading_page
+
+            return reading_page(result, kb=source_kb("render", kb, result))
+        writer = reading_text.text if format == "text" else reading_text.markdown
+        return writer(result) + ("\n" if format == "text" else "")
 
     if not isinstance(result, WhatIf | TippingPoints | Landscape | MonteCarlo | Probabilities
                       | Sensitivity):
         raise ArgumentTypeError(
             "render", "result",
-            "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities or "
-            "Sensitivity", result)
+            "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities, "
+            "Sensitivity, Robustness or KnowledgeBaseDiff", result)
     if format == "text":
         return analysis_text.text(result) + "\n"
     if format == "markdown":

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 from kzpolicy.engine.results import Assessment, Contested, Flagged, ScenarioResult
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.report.explain import NO_LABELS, Labels, runner_up_text, step_conditions
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.table import md_escape as _md_escape
 from kzpolicy.report.table import table
-from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.report.words import (
     basis_words,
     counts_words,
@@ -188,7 +188,7 @@ def _md_scenario(a: Assessment) -> list[str]:
              *(f"| {k}{' (implied)' if k == sc.id else ''} | {v:.2f} | {sc.counts[k]} | "
                f"`{_bar(v)}` |" for k, v in sc.shares.items()), ""]
     if sc.margin is None:
-        lines.append(f"Decided by {sc.decided_by}: {_md_escape(sc.reason)}.")
+        lines.append(f"{_md_escape(sc.reason[:1].upper() + sc.reason[1:])}.")
     else:
         tie = runner_up_text(a)
         lines.append(f"{rule_words(sc).capitalize()}; margin {sc.margin:+.2f} over "

@@ -10,6 +10,7 @@ the decision rule weighed the factors (shares, counts, or no rule: *undecided*),
 from __future__ import annotations
 
 from kzpolicy.engine.results import Contested, Flagged, ScenarioResult
+from kzpolicy.kb.schema import UNDECIDED
 
 __all__ = ["basis_words", "counts_words", "reading_words", "rule_words", "stance_words",
            "standing", "truth", "undecided"]
@@ -25,6 +26,8 @@ def basis_words(basis: str, scenario: str) -> str:
     ``scenario``."""
     if basis == "default":
         return f"holds by default: no factor of {scenario} asserted"
+    if scenario == UNDECIDED:
+        return "the factor counts are those asserted"
     return "follows from what was asserted"
 
 
