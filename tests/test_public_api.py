@@ -175,6 +175,15 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("assessment.item(None)", lambda: A.item(None)),  # type: ignore[arg-type]
     ("assessment.item(unhashable)", lambda: A.item(["T1"])),  # type: ignore[arg-type]
     ("odd object", lambda: kzpolicy.assess(_Odd())),  # type: ignore[arg-type]
+    ("assess(reading=int)", lambda: kzpolicy.assess(reading=3)),  # type: ignore[arg-type]
+    ("load(reading=dict)", lambda: kzpolicy.load(reading={})),  # type: ignore[arg-type]
+    ("robustness(int)", lambda: kzpolicy.robustness(3)),  # type: ignore[arg-type]
+    ("robustness(readings=str)",
+     lambda: kzpolicy.robustness(readings="stated-only")),
+    ("robustness(kb=str)", lambda: kzpolicy.robustness(kb="rules")),  # type: ignore[arg-type]
+    ("diff(int)", lambda: kzpolicy.diff(3)),  # type: ignore[arg-type]
+    ("diff(reading=int)", lambda: kzpolicy.diff(reading=3)),  # type: ignore[arg-type]
+    ("read_reading(int)", lambda: kzpolicy.read_reading(3)),  # type: ignore[arg-type]
 ]
 
 

@@ -13,64 +13,20 @@ or rewritten).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from kzpolicy.analysis.impact import impact
+from kzpolicy.analysis.impact import ItemImpact, ScenarioMove, impact
 from kzpolicy.analysis.landscape import landscape_context
 from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.results import ResultModel
 from kzpolicy.errors import InputError, expect
-from kzpolicy.kb.compare import compare
+from kzpolicy.kb.compare import EntryChange, FieldChange, compare
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base, load
 from kzpolicy.kb.reading import ReadingSpec
 
 __all__ = ["EntryChange", "FieldChange", "ItemImpact", "KnowledgeBaseDiff", "ScenarioMove",
            "diff"]
-
-
-class FieldChange(ResultModel):
-    """One field of an entry that differs, as written in rules/."""
-
-    path: str
-    before: Any
-    after: Any
-
-
-class EntryChange(ResultModel):
-    """An entry added, removed or changed."""
-
-    collection: str
-    id: str
-    change: Literal["added", "removed", "changed"]
-    fields: tuple[FieldChange, ...]
-
-
-class ScenarioMove(ResultModel):
-    """Combinations implying one scenario before and another (or the same) after."""
-
-    before: str
-    after: str
-    combinations: int
-
-
-class ItemImpact(ResultModel):
-    """An item whose flagging changes, and why."""
-
-    id: str
-    kind: str
-    label: str
-    before: int
-    """Factor combinations flagging it before."""
-    after: int
-    changed: int
-    """Combinations flagging it on one side only."""
-    rules_added: tuple[str, ...]
-    rules_removed: tuple[str, ...]
-    rules_changed: tuple[str, ...]
-    reads_scenario: bool
-    """Whether a rule leading to it reads the implied scenario (so a change of the
-    decision rule changes it)."""
 
 
 class KnowledgeBaseDiff(ResultModel):
@@ -122,27 +78,17 @@ def diff(
     if b is None and reading is None:
         raise InputError("diff: give a second knowledge base or a reading to compare with")
     ctx = landscape_context(before, context, None)
-    entries = tuple(
-        EntryChange(collection=e.collection, id=e.id, change=e.change,
-                    fields=tuple(FieldChange(path=f.path, before=f.before, after=f.after)
-                                 for f in e.fields))
-        for e in compare(before, after))
+    entries = tuple(compare(before, after))
     fields: dict[str, Any] = {
         "before": before.version, "after": after.version, "reading_before": before.reading,
         "reading_after": after.reading, "kb_version": after.version, "entries": entries,
         "context": ctx, "factors": len(before.factors)}
     try:
-        shifts, items = impact(before, after, ctx)
+        moves, items = impact(before, after, ctx)
     except InputError as exc:
         return KnowledgeBaseDiff(**fields, combinations=None, scenario_changed=None, moves=(),
                                  items=(), impact_note=str(exc))
-    info = {**before.items, **after.items}
     return KnowledgeBaseDiff(
-        **fields, combinations=shifts.combinations, scenario_changed=shifts.changed,
-        moves=tuple(ScenarioMove(before=x, after=y, combinations=n)
-                    for (x, y), n in shifts.transitions.items()),
-        items=tuple(ItemImpact(id=i.id, kind=info[i.id].kind, label=info[i.id].label,
-                               before=i.before, after=i.after, changed=i.changed,
-                               rules_added=i.rules_added, rules_removed=i.rules_removed,
-                               rules_changed=i.rules_changed, reads_scenario=i.reads_scenario)
-                    for i in items))
+        **fields, combinations=sum(m.combinations for m in moves),
+        scenario_changed=sum(m.combinations for m in moves if m.before != m.after),
+        moves=tuple(moves), items=tuple(items))

@@ -16,46 +16,44 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.analysis.counting import FactorCounter, cone_rules, counter_for
+from kzpolicy.engine.results import ResultModel
 from kzpolicy.errors import InputError
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["ItemShift", "ScenarioShifts", "factor_groups", "impact"]
+__all__ = ["ItemImpact", "ScenarioMove", "factor_groups", "impact"]
 
 
-@dataclass(frozen=True, slots=True)
-class ScenarioShifts:
-    """How the combinations' implied scenario moves from one knowledge base to another."""
+class ScenarioMove(ResultModel):
+    """The factor ``combinations`` that imply scenario ``before`` under the first
+    knowledge base and ``after`` under the second (the same one, or another)."""
 
+    before: str
+    after: str
     combinations: int
-    changed: int
-    transitions: dict[tuple[str, str], int]
-    """(scenario before, scenario after) -> combinations, every pair that occurs."""
 
 
-@dataclass(frozen=True, slots=True)
-class ItemShift:
-    """How one item's flagging changes: its rules, and the combinations it changes in."""
+class ItemImpact(ResultModel):
+    """An item whose flagging changes: in how many factor combinations it is flagged
+    ``before`` and ``after``, how many flag it on one side only (``changed``), which rules
+    that lead to it were added, removed or rewritten (by ID), and whether one of them reads
+    the implied scenario (so that a change of the decision rule changes it)."""
 
     id: str
-    before: int
-    """Combinations flagging it before."""
-    after: int
     changed: int
-    """Combinations flagged on one side only."""
-    rules_added: tuple[str, ...]
-    """Rules that can lead to it after, not before (by ID)."""
     rules_removed: tuple[str, ...]
+    before: int
+    rules_added: tuple[str, ...]
+    after: int
     rules_changed: tuple[str, ...]
-    """Rules that lead to it on both sides, written differently."""
     reads_scenario: bool
-    """Whether a rule that leads to it reads the implied scenario (on either side)."""
+    kind: str
+    label: str
 
 
 def factor_groups(kb: KnowledgeBase) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -90,14 +88,12 @@ class _Joint:
         found = np.bincount(grid.ravel(), weights=w.ravel(), minlength=self.pairs)
         return found.astype(np.float64)
 
-    def scenarios(self) -> ScenarioShifts:
+    def scenarios(self) -> list[ScenarioMove]:
         zero = [0] * len(self.sizes)
         w = self.weights(zero, zero)
         ids_a, ids_b = self.a.scenario_ids, self.b.scenario_ids
-        transitions = {(ids_a[k // self.n_b], ids_b[k % self.n_b]): round(float(v))
-                       for k, v in enumerate(w) if v}
-        changed = sum(v for (x, y), v in transitions.items() if x != y)
-        return ScenarioShifts(sum(transitions.values()), changed, transitions)
+        return [ScenarioMove(before=ids_a[k // self.n_b], after=ids_b[k % self.n_b],
+                             combinations=round(float(v))) for k, v in enumerate(w) if v]
 
     def item(self, item: str) -> tuple[int, int, int]:
         """Combinations flagging ``item`` before, after, and on one side only."""
@@ -145,7 +141,7 @@ def _rule_changes(a: KnowledgeBase, b: KnowledgeBase, item: str,
 
 
 def impact(a: KnowledgeBase, b: KnowledgeBase, context: Mapping[str, bool]
-           ) -> tuple[ScenarioShifts, list[ItemShift]]:
+           ) -> tuple[list[ScenarioMove], list[ItemImpact]]:
     """Over every combination of the factors (each true or false, ``context`` fixed): how
     the implied scenario moves from ``a`` to ``b``, and each item whose rules or flagging
     changes (by combinations, or by the rules that lead to it)."""
@@ -156,13 +152,15 @@ def impact(a: KnowledgeBase, b: KnowledgeBase, context: Mapping[str, bool]
     joint = _Joint(counter_for(a, factors, dict(context)),
                    counter_for(b, factors, dict(context)))
     cones = (cone_rules(a), cone_rules(b))
-    items: list[ItemShift] = []
-    for item in dict.fromkeys([*a.items, *b.items]):
+    items: list[ItemImpact] = []
+    for item, info in {**b.items, **a.items}.items():
         if item not in joint.a.tables and item not in joint.b.tables:
             continue  # not flaggable
         before, after, changed = joint.item(item)
         added, removed, rewritten, scen = _rule_changes(a, b, item, cones)
         if changed or added or removed or rewritten:
-            items.append(ItemShift(item, before, after, changed, added, removed, rewritten,
-                                   scen))
+            items.append(ItemImpact(
+                id=item, kind=info.kind, label=info.label, before=before, after=after,
+                changed=changed, rules_added=added, rules_removed=removed,
+                rules_changed=rewritten, reads_scenario=scen))
     return joint.scenarios(), items

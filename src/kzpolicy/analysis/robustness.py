@@ -32,55 +32,54 @@ __all__ = ["Holds", "ReadingOutcome", "Robustness", "holds_words", "robustness"]
 
 
 class ReadingOutcome(ResultModel):
-    """One reading's assessment of the situation, in brief."""
+    """One reading's assessment of the situation, in brief: the ``reading`` (names joined
+    by ``+`` when several were applied in order), the knowledge base it made
+    (``kb_version``), the ``scenario`` it implies (or ``undecided``), how and why, and the
+    items it ``reached`` (outcomes, risks and engaged, in the knowledge base's order) and
+    reports ``contested``."""
 
     reading: str
-    """The reading (names joined by ``+`` when several were applied in order)."""
-    kb_version: str
-    """The knowledge base it made."""
     scenario: str
-    """The scenario it implies, or ``undecided``."""
+    reached: tuple[str, ...]
+    contested: tuple[str, ...]
+    kb_version: str
     decided_by: str
     reason: str
-    reached: tuple[str, ...]
-    """The items it reaches: outcomes, risks and engaged, in the knowledge base's order."""
-    contested: tuple[str, ...]
 
 
 class Holds(ResultModel):
-    """Under which readings one conclusion (a scenario or an item) holds."""
+    """Under which readings one conclusion holds: a scenario (``kind`` ``scenario``) or an
+    item (its kind). ``holds_under`` and ``fails_under`` name the readings, in the order
+    they were given; ``contested_under`` those of ``fails_under`` whose rules imply the
+    item while the caller denies a condition it presupposes. ``summary`` says it in words:
+    "holds under 3 of 4 readings" ("under every reading", "under none")."""
 
     id: str
     kind: str
-    """``scenario``, or the item's kind."""
     label: str
     holds_under: tuple[str, ...]
-    """The readings under which it holds, in the order they were given."""
     fails_under: tuple[str, ...]
-    """The readings under which it does not."""
-    contested_under: tuple[str, ...] = ()
-    """Among ``fails_under``: the readings whose rules imply the item while the caller
-    denies a condition it presupposes."""
     summary: str
-    """"holds under 3 of 4 readings" (or "under every reading", "under none")."""
+    contested_under: tuple[str, ...] = ()
 
 
 class Robustness(ResultModel):
-    """A situation assessed under several readings: where each conclusion holds."""
+    """A situation assessed under several readings, and where each conclusion holds.
+
+    ``kb_version`` is the knowledge base the readings were applied to, ``reading`` the
+    reading beneath every one compared (``article``: none). ``readings`` are each
+    reading's assessment, the reference (the first) first; ``scenario`` is the scenario
+    the reference implies with the readings under which it holds; ``scenarios`` every
+    outcome of the decision some reading gives (a scenario or ``undecided``); ``items``
+    every item some reading reaches, in the knowledge base's order."""
 
     kb_version: str
-    """The knowledge base the readings were applied to."""
     reading: str
-    """The reading applied beneath every reading compared (``article``: none)."""
     asserted: dict[str, bool]
     readings: tuple[ReadingOutcome, ...]
-    """Each reading's assessment, the reference (the first) first."""
     scenario: Holds
-    """The scenario the first reading implies, and under which readings it holds."""
     scenarios: tuple[Holds, ...]
-    """Every outcome of the decision some reading gives (a scenario or ``undecided``)."""
     items: tuple[Holds, ...]
-    """Every item some reading reaches, in the knowledge base's order."""
 
 
 def holds_words(held: int, total: int) -> str:
@@ -140,7 +139,7 @@ def robustness(
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
     reading: ReadingSpec = None,
-    engine: EngineName = "bitset",
+    engine: EngineName = "durable",
 ) -> Robustness:
     """Assess ``conditions`` (over ``preset``) under each of ``readings`` and say, for the
     scenario and every item reached, under which readings it holds.
@@ -148,7 +147,8 @@ def robustness(
     ``readings`` is a list of readings (each a name, names joined by ``+``, a reading file,
     a :class:`~kzpolicy.Reading`, or a list of these applied in order); None means every
     stock reading, ``article`` first. The first is the reference: the result's
-    ``scenario`` is the one it implies. ``reading`` is applied beneath all of them.
+    ``scenario`` is the one it implies. ``reading`` is applied beneath all of them;
+    ``engine`` is :func:`kzpolicy.assess`'s.
     """
     expect("robustness", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)

@@ -9,8 +9,10 @@ from kzpolicy.cli.options import (
     add_engine_argument,
     add_input_arguments,
     emit,
+    emit_result,
     gather,
     knowledge_base,
+    reading_names,
 )
 from kzpolicy.errors import InputError
 
@@ -23,14 +25,16 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.explain and args.format != "text":
         raise InputError(f"--explain goes with --format text, not --format {args.format}")
+    kb = knowledge_base(args)
     if args.robustness is not None:
-        from kzpolicy.cli.reading_commands import robustness_of, write
+        from kzpolicy.analysis.robustness import robustness
 
         if args.explain:
             raise InputError("--explain explains one assessment; --robustness compares "
                              "readings: give one of them")
-        return write(robustness_of(args, args.robustness), args, out)
-    kb = knowledge_base(args)
+        found = robustness(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine,
+                           readings=reading_names(args.robustness, "--robustness"))
+        return emit_result(found, args, out)
     result = assess(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine)
     if args.format == "json":
         text = result.model_dump_json(indent=2) + "\n"

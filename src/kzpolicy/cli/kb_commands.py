@@ -36,25 +36,34 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _checked(root: Path, reading: str | None) -> tuple[Any, list[tuple[Any, Any]], list[Any]]:
+    """The knowledge base of folder ``root`` (None when it does not read), its readings and
+    ``reading`` each checked against it, and every problem found."""
+    from kzpolicy.kb.checks import validate
+    from kzpolicy.kb.folder import read_folder
+    from kzpolicy.kb.knowledge import KnowledgeBase
+    from kzpolicy.kb.loading import check_readings
+
+    raw, problems = read_folder(root, collect=True)
+    if problems:
+        return None, [], problems
+    kb = KnowledgeBase(raw)
+    problems = validate(kb)
+    if problems:
+        return kb, [], problems
+    readings, problems = check_readings(kb, reading)
+    return kb, readings, [*problems, *(p for _, found in readings for p in found.problems)]
+
+
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.engine.durable.limits import durable_limits
     from kzpolicy.engine.engines import engines_for
-    from kzpolicy.kb.checks import statistics, validate
-    from kzpolicy.kb.folder import read_folder
-    from kzpolicy.kb.knowledge import KnowledgeBase
-    from kzpolicy.kb.loading import check_readings, stock_rules_path
+    from kzpolicy.kb.checks import statistics
+    from kzpolicy.kb.loading import stock_rules_path
     from kzpolicy.report.table import table
 
     root = args.path or stock_rules_path()
-    raw, problems = read_folder(Path(root), collect=True)
-    kb = None
-    readings: list[tuple[Any, Any]] = []
-    if not problems:
-        kb = KnowledgeBase(raw)
-        problems = validate(kb)
-    if kb is not None and not problems:
-        readings, problems = check_readings(kb, args.reading)
-        problems += [p for _, found in readings for p in found.problems]
+    kb, readings, problems = _checked(Path(root), args.reading)
     if problems:
         for p in problems:
             out.write(f"{p}\n")

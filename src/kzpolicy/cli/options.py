@@ -31,6 +31,7 @@ __all__ = [
     "add_rules_arguments",
     "dump",
     "emit",
+    "emit_result",
     "gather",
     "gather_beliefs",
     "knowledge_base",
@@ -39,6 +40,7 @@ __all__ = [
     "parse_set",
     "parse_whole",
     "read_file",
+    "reading_names",
 ]
 
 _V = TypeVar("_V")
@@ -50,6 +52,28 @@ def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
     from kzpolicy.kb.loading import load
 
     return load(getattr(args, "rules", None) or None, reading=getattr(args, "reading", None))
+
+
+def emit_result(result: Any, args: argparse.Namespace, out: TextIO) -> int:
+    """A result in the format of ``--format`` (JSON, or :func:`kzpolicy.render`'s text,
+    Markdown or HTML), to ``-o FILE`` or standard output."""
+    if args.format == "json":
+        text = result.model_dump_json(indent=2) + "\n"
+    else:
+        from kzpolicy.report.render import render
+
+        text = render(result, args.format)
+    return emit(text, getattr(args, "output", None), out)
+
+
+def reading_names(raw: str | None, option: str) -> list[str] | None:
+    """The readings of ``option A,B,...`` (None for none given: every stock reading)."""
+    if raw is None or raw == "":
+        return None
+    names = [n.strip() for n in raw.split(",")]
+    if not all(names):
+        raise InputError(f"{option} {raw}: an empty name; write names separated by commas")
+    return names
 
 
 def dump(data: Any, out: TextIO) -> None:

@@ -14,49 +14,25 @@ from typing import Any, TextIO
 from kzpolicy.cli.options import (
     add_input_arguments,
     add_rules_arguments,
-    emit,
+    emit_result,
     gather,
     knowledge_base,
+    reading_names,
 )
 from kzpolicy.errors import InputError
 
-__all__ = ["FORMATS", "register", "robustness_of", "write"]
+__all__ = ["FORMATS", "register"]
 
 FORMATS = ["text", "json", "markdown", "html"]
 
 
-def write(result: Any, args: argparse.Namespace, out: TextIO) -> int:
-    """``result`` in the format of ``--format``, to ``-o`` or standard output."""
-    from kzpolicy.report.render import render
-
-    if args.format == "json":
-        text = result.model_dump_json(indent=2) + "\n"
-    else:
-        text = render(result, args.format)
-    return emit(text, getattr(args, "output", None), out)
-
-
-def _names(raw: str | None) -> list[str] | None:
-    """The readings of ``--readings A,B,...`` (None: every stock reading)."""
-    if raw is None or raw == "":
-        return None
-    names = [n.strip() for n in raw.split(",")]
-    if not all(names):
-        raise InputError(f"--readings {raw}: an empty name; write names separated by commas")
-    return names
-
-
-def robustness_of(args: argparse.Namespace, readings: str | None) -> Any:
-    """The robustness of the command's conditions across ``readings`` (commas between)."""
+def _cmd_robustness(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.analysis.robustness import robustness
 
     kb = knowledge_base(args)
-    return robustness(gather(args, kb), readings=_names(readings), preset=args.preset, kb=kb,
-                      engine=getattr(args, "engine", "bitset"))
-
-
-def _cmd_robustness(args: argparse.Namespace, out: TextIO) -> int:
-    return write(robustness_of(args, args.readings), args, out)
+    result = robustness(gather(args, kb), readings=reading_names(args.readings, "--readings"),
+                        preset=args.preset, kb=kb)
+    return emit_result(result, args, out)
 
 
 def _cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
@@ -68,7 +44,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
                          "the first with")
     before = load(args.before)
     result = diff(before, args.after, reading=args.reading, context=gather(args, before))
-    return write(result, args, out)
+    return emit_result(result, args, out)
 
 
 def register(subparsers: Any) -> None:

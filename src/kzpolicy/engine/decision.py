@@ -64,15 +64,15 @@ def implied(values: Sequence[Any], poles: Sequence[int], default: int, threshold
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One knowledge base's decision rule over scenario indices (of the order it was made
-    for): what :func:`implied` needs, and how counts become evidence."""
+    for): what :func:`implied` needs, and how counts become evidence (``sizes``: each
+    scenario's number of factors)."""
 
+    poles: tuple[int, ...]
+    sizes: tuple[int, ...]
+    default: int
     form: str
     threshold: float
     strict: bool
-    poles: tuple[int, ...]
-    default: int
-    sizes: tuple[int, ...]
-    """Each scenario's number of factors."""
 
     @property
     def undecided(self) -> int:
@@ -105,8 +105,9 @@ def rule_of(kb: KnowledgeBase, order: Sequence[str]) -> Rule:
     """The decision rule of ``kb`` with scenarios indexed in ``order``."""
     dec = kb.decision
     index = {sid: n for n, sid in enumerate(order)}
-    return Rule(dec.form, dec.threshold, dec.strict, tuple(index[p] for p in dec.poles),
-                index[dec.default], tuple(len(kb.scenarios[s].factors) for s in order))
+    return Rule(tuple(index[p] for p in dec.poles),
+                tuple(len(kb.scenarios[s].factors) for s in order), index[dec.default],
+                dec.form, dec.threshold, dec.strict)
 
 
 def decision_outcomes(kb: KnowledgeBase) -> tuple[str, ...]:

@@ -11,38 +11,39 @@ else as a whole. The paths name the field as it is written in YAML (``when``,
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from kzpolicy.kb.folder import LISTS, SINGLETONS
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["EntryDiff", "FieldDiff", "compare"]
+__all__ = ["EntryChange", "FieldChange", "compare"]
 
 Json = Any
 """A value as YAML or JSON holds it: a mapping, a list, a string, a number, a bool, None."""
 
 
-@dataclass(frozen=True, slots=True)
-class FieldDiff:
-    """One field that differs: its path in the entry, and its value on each side (None
-    when one side lacks it)."""
+class FieldChange(BaseModel):
+    """One field that differs: its ``path`` in the entry, and its value ``before`` and
+    ``after`` (None on the side that lacks it)."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
     path: str
     before: Json
     after: Json
 
 
-@dataclass(frozen=True, slots=True)
-class EntryDiff:
-    """An entry added, removed or changed, with its fields that differ."""
+class EntryChange(BaseModel):
+    """An entry added, removed or changed (``change``), under the rules/ key
+    ``collection`` (``rules``, ``decision``, ``scenarios``, ...), with its ``fields`` that
+    differ when it changed."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
     collection: str
-    """The rules/ key it is under: ``rules``, ``decision``, ``scenarios``, ..."""
     id: str
     change: Literal["added", "removed", "changed"]
-    fields: tuple[FieldDiff, ...] = ()
-    """For a change, the fields that differ."""
+    fields: tuple[FieldChange, ...] = ()
 
 
 def _key(collection: str, entry: Mapping[str, Json]) -> str:
@@ -74,7 +75,7 @@ def _by_id(values: list[Json]) -> dict[str, Json] | None:
     return found if len(found) == len(values) else None
 
 
-def _fields(before: Json, after: Json, path: str) -> Iterator[FieldDiff]:
+def _fields(before: Json, after: Json, path: str) -> Iterator[FieldChange]:
     """The fields in which ``before`` and ``after`` differ, each at its path."""
     if before == after:
         return
@@ -88,23 +89,23 @@ def _fields(before: Json, after: Json, path: str) -> Iterator[FieldDiff]:
             for k in dict.fromkeys([*old, *new]):
                 yield from _fields(old.get(k), new.get(k), f"{path}.{k}")
             return
-    yield FieldDiff(path, before, after)
+    yield FieldChange(path=path, before=before, after=after)
 
 
-def compare(a: KnowledgeBase, b: KnowledgeBase) -> list[EntryDiff]:
+def compare(a: KnowledgeBase, b: KnowledgeBase) -> list[EntryChange]:
     """What changes from ``a`` to ``b``: each entry added, removed or changed (with its
     fields), in the order of rules/ keys, then of ``a``'s entries, then of ``b``'s."""
     old, new = _entries(a), _entries(b)
     order = {key: n for n, key in enumerate([*SINGLETONS, *LISTS])}
     keys = sorted(dict.fromkeys([*old, *new]), key=lambda k: order[k[0]])
-    out: list[EntryDiff] = []
+    out: list[EntryChange] = []
     for collection, ident in keys:
         before, after = old.get((collection, ident)), new.get((collection, ident))
         if before is None:
-            out.append(EntryDiff(collection, ident, "added"))
+            out.append(EntryChange(collection=collection, id=ident, change="added"))
         elif after is None:
-            out.append(EntryDiff(collection, ident, "removed"))
+            out.append(EntryChange(collection=collection, id=ident, change="removed"))
         elif before != after:
-            out.append(EntryDiff(collection, ident, "changed",
-                                 tuple(_fields(before, after, ""))))
+            out.append(EntryChange(collection=collection, id=ident, change="changed",
+                                   fields=tuple(_fields(before, after, ""))))
     return out

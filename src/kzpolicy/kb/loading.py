@@ -111,10 +111,7 @@ def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None
     if problems:
         return list(problems)
     kb = KnowledgeBase(raw)
-    problems = validate(kb)
-    if problems:
-        return list(problems)
-    return reading_problems(kb, reading)
+    return list(validate(kb)) or reading_problems(kb, reading)
 
 
 def reading_problems(kb: KnowledgeBase, reading: ReadingSpec = None) -> list[Problem]:

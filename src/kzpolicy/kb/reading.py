@@ -43,6 +43,7 @@ from kzpolicy.errors import (
     UnknownIdError,
     ValidationError,
     closest,
+    expect,
 )
 from kzpolicy.kb import schema
 from kzpolicy.kb.checks import validate
@@ -188,6 +189,7 @@ def read_reading(path: str | Path) -> Reading:
     """The reading of a YAML file (``reading: {id: ..., changes: [...]}``); raises
     RulesFileError for a file that cannot be read and ValidationError for one whose
     reading breaks the schema."""
+    expect("read_reading", "path", path, (str, Path), "the path of a reading file (.yaml)")
     file = Path(path)
     if not file.is_file():
         raise RulesFileError("no such reading file; give a .yaml file or the name of a "

@@ -175,7 +175,7 @@ class RobustnessBody(Body):
     preset: str | None = None
     readings: list[ReadingName] | None = Field(
         default=None, description="the readings compared, by name (default: every one)")
-    engine: EngineName = "bitset"
+    engine: EngineName = "durable"
 
     def run(self, kb: KnowledgeBase) -> Robustness:
         from kzpolicy.analysis.robustness import robustness

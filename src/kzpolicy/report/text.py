@@ -13,20 +13,12 @@ from collections.abc import Sequence
 from kzpolicy.engine.results import Assessment, Contested, Flagged, ScenarioResult
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.schema import ARTICLE
+from kzpolicy.report import words
 from kzpolicy.report.explain import NO_LABELS, Labels, runner_up_text, step_conditions
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.table import md_escape as _md_escape
 from kzpolicy.report.table import table
-from kzpolicy.report.words import (
-    basis_words,
-    counts_words,
-    reading_words,
-    rule_words,
-    stance_words,
-    standing,
-    truth,
-    undecided,
-)
+from kzpolicy.report.words import basis_words, stance_words, standing, truth
 
 __all__ = ["markdown", "markdown_comparison", "text"]
 
@@ -47,7 +39,7 @@ def _groups(a: Assessment) -> tuple[tuple[str, tuple[Flagged, ...]], ...]:
 
 def _outcomes_title(a: Assessment) -> str:
     """The title of the outcomes: the implied scenario's, or none when undecided."""
-    if undecided(a.scenario):
+    if words.undecided(a.scenario):
         return "Outcomes (no scenario implied, so none)"
     return f"Outcomes of {a.scenario.id}"
 
@@ -59,9 +51,10 @@ def _scenario_lines(a: Assessment) -> list[str]:
     out = [f"Scenario: {sc.id} ({sc.label})",
            f"Standing: {stance_words(sc)}; {basis_words(sc.basis, sc.id)}"]
     if sc.form == "share":
-        out.append(f"Shares:   {shares}   {rule_words(sc)}")
+        out.append(f"Shares:   {shares}   {words.rule_words(sc)}")
     else:
-        out += [f"Counts:   {counts_words(sc, '  ')}   {rule_words(sc)}", f"Shares:   {shares}"]
+        out += [f"Counts:   {words.counts_words(sc, '  ')}   {words.rule_words(sc)}",
+                f"Shares:   {shares}"]
     if sc.margin is not None:
         out.append(f"Margin:   {sc.margin:+.2f}; {runner_up_text(a)}; decided by "
                    f"{sc.decided_by}")
@@ -69,7 +62,7 @@ def _scenario_lines(a: Assessment) -> list[str]:
     if sc.advantage is not None:
         out.append(f"Advantage: {sc.advantage.side}")
     if a.reading != ARTICLE:
-        out.append(f"Reading:  {reading_words(a.reading, a.kb_version)}")
+        out.append(f"Reading:  {words.reading_words(a.reading, a.kb_version)}")
     return out
 
 
@@ -182,16 +175,18 @@ def _md_scenario(a: Assessment) -> list[str]:
     """The scenario part of :func:`markdown`: the evidence of each scenario, the decision
     and its standing, what the article says of the scenario."""
     sc = a.scenario
-    head = (f"## No scenario implied: {_md_escape(sc.label)}" if undecided(sc)
+    head = (f"## No scenario implied: {_md_escape(sc.label)}" if words.undecided(sc)
             else f"## Implied scenario: {_md_escape(sc.label)} (`{sc.id}`)")
-    lines = [head, "", "| scenario | share | factors asserted true | |", "|---|---|---|---|",
-             *(f"| {k}{' (implied)' if k == sc.id else ''} | {v:.2f} | {sc.counts[k]} | "
-               f"`{_bar(v)}` |" for k, v in sc.shares.items()), ""]
+    lines = [head, "", "| scenario | share | |", "|---|---|---|",
+             *(f"| {k}{' (implied)' if k == sc.id else ''} | {v:.2f} | `{_bar(v)}` |"
+               for k, v in sc.shares.items()), ""]
+    if sc.form != "share":
+        lines += [f"Factors asserted true: {words.counts_words(sc)}.", ""]
     if sc.margin is None:
         lines.append(f"{_md_escape(sc.reason[:1].upper() + sc.reason[1:])}.")
     else:
         tie = runner_up_text(a)
-        lines.append(f"{rule_words(sc).capitalize()}; margin {sc.margin:+.2f} over "
+        lines.append(f"{words.rule_words(sc).capitalize()}; margin {sc.margin:+.2f} over "
                      f"`{sc.runner_up}` (runner-up{'; ' + tie if 'tie' in tie else ''}); "
                      f"decided by {sc.decided_by}: {_md_escape(sc.reason)}.")
     lines += ["", f"Standing: {_md_escape(stance_words(sc))}; {basis_words(sc.basis, sc.id)}."]
