@@ -321,15 +321,16 @@ def tipping_points(
     max_size = min(max_size, len(kb.factors))
     asserted = resolve_base(kb, base, preset)
     engine = bitset(kb)
-    sids = engine.scenario_ids
+    sids = engine.scenario_ids  # what the decision gives (maybe undecided too)
+    groups = list(kb.scenarios)  # the rows of the factor counts
     factors = list(kb.factors)
-    scen_of = {f: sids.index(info.scenario) for f, info in kb.factors.items()}
-    current = np.zeros(len(sids), dtype=np.int64)
+    scen_of = {f: groups.index(info.scenario) for f, info in kb.factors.items()}
+    current = np.zeros(len(groups), dtype=np.int64)
     for f in factors:
         if asserted.get(f) is True:
             current[scen_of[f]] += 1
     now = int(engine.decide_counts(current.reshape(-1, 1))[0])
-    delta = np.zeros((len(factors), len(sids)), dtype=np.int64)
+    delta = np.zeros((len(factors), len(groups)), dtype=np.int64)
     for n, f in enumerate(factors):
         delta[n, scen_of[f]] = -1 if asserted.get(f) is True else 1
     # mask, set, scenario, counts

@@ -365,10 +365,24 @@ def _made(base: KnowledgeBase, read: _Read) -> ReadingCheck:
     made = KnowledgeBase(RawKB(raw.root, raw.digest, MappingProxyType(singletons),
                                MappingProxyType(lists), reading=name,
                                version=f"{base.version}+{reading.id}.{reading.digest[:8]}"))
-    found = validate(made)
-    notes = tuple(p for p in found if p.check == "unreachable")
-    problems = (*edit.problems, *(p for p in found if p.check != "unreachable"))
-    return ReadingCheck(None if problems else made, problems, notes)
+    mine = {s.value.id for s in edit.rules if s.origin.file == read.file}
+    notes: list[Problem] = []
+    problems = list(edit.problems)
+    for p in validate(made):
+        (notes if _consequence(p, mine) else problems).append(p)
+    return ReadingCheck(None if problems else made, tuple(problems), tuple(notes))
+
+
+def _consequence(problem: Problem, mine: set[str]) -> bool:
+    """Whether ``problem`` of a knowledge base a reading made is what the reading means to
+    do rather than a mistake in it: an item or condition no rule reaches any more, or a
+    rule of the base (not one the reading adds or replaces) that can no longer hold,
+    since what it reads is gone."""
+    if problem.check == "unreachable":
+        return True
+    if problem.check != "never-holds" or not problem.message.startswith("rule "):
+        return False
+    return problem.message.removeprefix("rule ").split(":", 1)[0] not in mine
 
 
 def _read_of(reading: Reading) -> _Read:
