@@ -86,10 +86,10 @@ def bench_diff(quick: bool) -> None:
         counted = kzpolicy.diff(reading=name)
         moves, _ = brute_force(stock, kzpolicy.load(reading=name), {})
         assert {(m.before, m.after): m.combinations for m in counted.moves} == dict(moves)
-        ours = statistics.median(_timed(lambda kb=kb: kzpolicy.diff(kb, reading=name))
-                                 for kb in fresh)
+        ours = statistics.median(
+            _timed(lambda kb=kb, r=name: kzpolicy.diff(kb, reading=r)) for kb in fresh)
         theirs = statistics.median(
-            _timed(lambda: brute_force(stock, kzpolicy.load(reading=name), {}))
+            _timed(lambda r=name: brute_force(stock, kzpolicy.load(reading=r), {}))
             for _ in range(1 if quick else 2))
         print(f"  {name:16} {ours:8.3f}s {theirs:11.3f}s {theirs / ours:7.1f}x  "
               f"{'MET' if ours <= 1 else 'NOT MET'} ({counted.scenario_changed:,} "
