@@ -224,3 +224,27 @@ def test_a_reading_that_leaves_items_unreachable_says_so_without_failing() -> No
 
 def _stock_reading(name: str) -> kzpolicy.Reading:
     return kzpolicy.read_reading(stock_rules_path() / "readings" / f"{name}.yaml")
+
+
+def test_a_rule_a_reading_adds_that_never_holds_is_a_problem() -> None:
+    body = reading({"add": [{"id": "mine_never", "label": "x", "when": {
+        "all": ["D1", {"not": "D1"}]}, "then": ["T1"], "stance": "stated",
+        "locator": {"section": "scenarios"}}], "reason": "x"})
+    assert any("rule mine_never: its `when` can never hold" in m for m in problems(body))
+
+
+def test_a_rule_of_the_base_a_reading_starves_is_a_note(tmp_path: Path) -> None:
+    """A rule of the folder that reads an item only an interpretation flags can no longer
+    hold under stated-only: what the reading means, not a mistake in it."""
+    from kzpolicy.kb.reading import check_reading
+
+    folder = tmp_path / "rules"
+    shutil.copytree(stock_rules_path(), folder)
+    (folder / "extra.yaml").write_text(yaml.safe_dump({"rules": [{
+        "id": "s2_w1", "label": "x", "when": "S2", "then": ["W1"],
+        "stance": "stated",
+        "locator": {"section": "scenarios", "list": "weaknesses", "item": 1}}]}))
+    base = kzpolicy.load(folder)
+    checked = check_reading(base, _stock_reading("stated-only"))
+    assert checked.problems == () and checked.kb is not None
+    assert any("rule s2_w1: its `when` can never hold" in n.message for n in checked.notes)
