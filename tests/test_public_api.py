@@ -151,6 +151,7 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("explain(kb=str)", lambda: kzpolicy.explain(A, kb="rules")),  # type: ignore[arg-type]
     ("graph(str)", lambda: kzpolicy.graph("rules")),  # type: ignore[arg-type]
     ("graph(assessment=dict)", lambda: kzpolicy.graph(assessment={})),  # type: ignore[arg-type]
+    ("graph(reading=int)", lambda: kzpolicy.graph(reading=1)),  # type: ignore[arg-type]
     ("Conditions(str value)", lambda: kzpolicy.Conditions({"D1": "yes"})),
     ("Conditions(list)", lambda: kzpolicy.Conditions(["D1"])),
     ("kb.stage_of(str)", lambda: KB.stage_of("2004")),  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ Public API (everything else is internal)::
     sensitivity(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Sensitivity
     render(result, format="text", *, kb=None) -> str      text, markdown, html
     explain(assessment, *, kb=None) -> str       the chain of reasons, as a.explain()
-    graph(kb=None, *, format="dot", assessment=None) -> str   dot, mermaid
+    graph(kb=None, *, format="dot", assessment=None, reading=None) -> str   dot, mermaid
     schemas() -> dict[str, dict]                 the JSON Schema of every result type
     robustness(conditions=None, *, readings=None, preset=None, kb=None) -> Robustness
     diff(a=None, b=None, *, reading=None, context=None) -> KnowledgeBaseDiff

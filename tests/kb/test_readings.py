@@ -248,3 +248,9 @@ def test_a_rule_of_the_base_a_reading_starves_is_a_note(tmp_path: Path) -> None:
     checked = check_reading(base, _stock_reading("stated-only"))
     assert checked.problems == () and checked.kb is not None
     assert any("rule s2_w1: its `when` can never hold" in n.message for n in checked.notes)
+
+
+def test_the_rule_network_under_a_reading() -> None:
+    drawn = kzpolicy.graph(reading="stated-only")
+    assert "+stated-only." in drawn.splitlines()[0]
+    assert "d1_t1" not in drawn and "d2_t1" in drawn

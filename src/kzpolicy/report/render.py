@@ -20,6 +20,7 @@ from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import ArgumentTypeError, InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.report.source_kb import source_kb
 
 if TYPE_CHECKING:
@@ -117,9 +118,9 @@ def explain(assessment: Assessment, *, kb: KnowledgeBase | None = None) -> str:
 
 
 def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] = "dot",
-          assessment: Assessment | None = None) -> str:
-    """The whole rule network as Graphviz DOT or Mermaid; with ``assessment``, what it
-    fired is marked."""
+          assessment: Assessment | None = None, reading: ReadingSpec = None) -> str:
+    """The whole rule network as Graphviz DOT or Mermaid (of ``kb`` under ``reading``);
+    with ``assessment``, what it fired is marked (on the knowledge base it was made with)."""
     from kzpolicy.report.graph import activity, network, to_dot, to_mermaid
 
     expect("graph", "format", format, str, "'dot' or 'mermaid'")
@@ -127,7 +128,8 @@ def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] 
     if format not in ("dot", "mermaid"):
         raise InputError(f"graph: unknown format {format!r}; use 'dot' or 'mermaid'")
     if assessment is None:
-        return (to_dot if format == "dot" else to_mermaid)(network(knowledge_base("graph", kb)))
+        return (to_dot if format == "dot" else to_mermaid)(
+            network(knowledge_base("graph", kb, reading)))
     net = network(source_kb("graph", kb, assessment))
     act = activity(assessment)
     return to_dot(net, act) if format == "dot" else to_mermaid(net, act)
