@@ -68,7 +68,8 @@ def test_wheel_contains_the_rules_and_py_typed(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {n.removeprefix("kzpolicy/_rules/") for n in names
                if n.startswith("kzpolicy/_rules/")}
-    assert shipped == {p.name for p in (ROOT / "rules").glob("*.yaml")}
+    assert shipped == {str(p.relative_to(ROOT / "rules")) for p in (ROOT / "rules").rglob("*.yaml")}
+    assert "readings/stated-only.yaml" in shipped  # the stock readings travel with the rules
     assert "kzpolicy/py.typed" in names
     assert "kzpolicy/__init__.py" in names
 

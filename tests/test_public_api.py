@@ -151,6 +151,7 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("explain(kb=str)", lambda: kzpolicy.explain(A, kb="rules")),  # type: ignore[arg-type]
     ("graph(str)", lambda: kzpolicy.graph("rules")),  # type: ignore[arg-type]
     ("graph(assessment=dict)", lambda: kzpolicy.graph(assessment={})),  # type: ignore[arg-type]
+    ("graph(reading=int)", lambda: kzpolicy.graph(reading=1)),  # type: ignore[arg-type]
     ("Conditions(str value)", lambda: kzpolicy.Conditions({"D1": "yes"})),
     ("Conditions(list)", lambda: kzpolicy.Conditions(["D1"])),
     ("kb.stage_of(str)", lambda: KB.stage_of("2004")),  # type: ignore[arg-type]
@@ -175,6 +176,15 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("assessment.item(None)", lambda: A.item(None)),  # type: ignore[arg-type]
     ("assessment.item(unhashable)", lambda: A.item(["T1"])),  # type: ignore[arg-type]
     ("odd object", lambda: kzpolicy.assess(_Odd())),  # type: ignore[arg-type]
+    ("assess(reading=int)", lambda: kzpolicy.assess(reading=3)),  # type: ignore[arg-type]
+    ("load(reading=dict)", lambda: kzpolicy.load(reading={})),  # type: ignore[arg-type]
+    ("robustness(int)", lambda: kzpolicy.robustness(3)),  # type: ignore[arg-type]
+    ("robustness(readings=str)",
+     lambda: kzpolicy.robustness(readings="stated-only")),
+    ("robustness(kb=str)", lambda: kzpolicy.robustness(kb="rules")),  # type: ignore[arg-type]
+    ("diff(int)", lambda: kzpolicy.diff(3)),  # type: ignore[arg-type]
+    ("diff(reading=int)", lambda: kzpolicy.diff(reading=3)),  # type: ignore[arg-type]
+    ("read_reading(int)", lambda: kzpolicy.read_reading(3)),  # type: ignore[arg-type]
 ]
 
 

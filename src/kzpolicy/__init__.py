@@ -8,9 +8,9 @@ durable-rules engine, returning the implied scenario, the risks flagged and why.
 
 Public API (everything else is internal)::
 
-    load(path=None, *, limits=None) -> KnowledgeBase      ReadingLimits(file_bytes=...)
-    check(path=None, *, limits=None) -> list[Problem]
-    assess(conditions=None, *, preset=None, kb=None, engine="durable") -> Assessment
+    load(path=None, *, limits=None, reading=None) -> KnowledgeBase   ReadingLimits(...)
+    check(path=None, *, limits=None, reading=None) -> list[Problem]
+    assess(conditions=None, *, preset=None, kb=None, engine="durable", reading=None)
     assess_many(conditions_list=(), *, columns=None, preset=None, kb=None) -> Batch
     what_if(base=None, changes=None, *, preset=None, kb=None) -> WhatIf
     tipping_points(base=None, *, preset=None, max_size=3, kb=None) -> TippingPoints
@@ -20,8 +20,14 @@ Public API (everything else is internal)::
     sensitivity(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Sensitivity
     render(result, format="text", *, kb=None) -> str      text, markdown, html
     explain(assessment, *, kb=None) -> str       the chain of reasons, as a.explain()
-    graph(kb=None, *, format="dot", assessment=None) -> str   dot, mermaid
+    graph(kb=None, *, format="dot", assessment=None, reading=None) -> str   dot, mermaid
     schemas() -> dict[str, dict]                 the JSON Schema of every result type
+    robustness(conditions=None, *, readings=None, preset=None, kb=None) -> Robustness
+    diff(a=None, b=None, *, reading=None, context=None) -> KnowledgeBaseDiff
+    Reading(id=..., changes=[...])               a reading as data; read_reading(path)
+
+Every call that reads a knowledge base takes ``reading=`` too: a stock reading's name
+(``"stated-only"``), names joined by ``+``, a reading file, a ``Reading``, or a list.
 
 The package is layered (imports flow one way, checked by import-linter):
 ``cli`` > ``serve`` | ``bdd`` > ``report`` > ``operations`` > ``analysis`` > ``engine`` >
@@ -52,6 +58,14 @@ from kzpolicy.errors import (
 )
 
 if TYPE_CHECKING:
+    from kzpolicy.analysis.diff import (
+        EntryChange,
+        FieldChange,
+        ItemImpact,
+        KnowledgeBaseDiff,
+        ScenarioMove,
+        diff,
+    )
     from kzpolicy.analysis.landscape import FactorInfluence, ItemFrequency, Landscape, landscape
     from kzpolicy.analysis.montecarlo import Estimate, ItemEstimate, MonteCarlo, monte_carlo
     from kzpolicy.analysis.probabilities import (
@@ -60,6 +74,7 @@ if TYPE_CHECKING:
         ScenarioProbability,
         probabilities,
     )
+    from kzpolicy.analysis.robustness import Holds, ReadingOutcome, Robustness, robustness
     from kzpolicy.analysis.sensitivity import (
         BeliefSensitivity,
         ScenarioChange,
@@ -98,6 +113,7 @@ if TYPE_CHECKING:
     from kzpolicy.kb.knowledge import CellStatus, FactorInfo, ItemInfo, KnowledgeBase
     from kzpolicy.kb.limits import ReadingLimits
     from kzpolicy.kb.loading import check, load
+    from kzpolicy.kb.reading import Reading, read_reading
     from kzpolicy.kb.schema import Locator
     from kzpolicy.report.render import explain, graph, render
     from kzpolicy.report.schemas import schemas
@@ -118,6 +134,11 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["CellStatus", "FactorInfo", "ItemInfo", "KnowledgeBase"],
                     "kzpolicy.kb.knowledge"),
     "check": "kzpolicy.kb.loading",
+    **dict.fromkeys(["Reading", "read_reading"], "kzpolicy.kb.reading"),
+    **dict.fromkeys(["EntryChange", "FieldChange", "ItemImpact", "KnowledgeBaseDiff",
+                     "ScenarioMove", "diff"], "kzpolicy.analysis.diff"),
+    **dict.fromkeys(["Holds", "ReadingOutcome", "Robustness", "robustness"],
+                    "kzpolicy.analysis.robustness"),
     "load": "kzpolicy.kb.loading",
     "ReadingLimits": "kzpolicy.kb.limits",
     "Locator": "kzpolicy.kb.schema",
@@ -153,19 +174,24 @@ __all__ = [
     "ConeTooLargeError",
     "Contested",
     "EngineError",
+    "EntryChange",
     "Estimate",
     "FactorInfluence",
     "FactorInfo",
+    "FieldChange",
     "FindingRef",
     "Flagged",
+    "Holds",
     "InputError",
     "ItemEstimate",
     "ItemFrequency",
+    "ItemImpact",
     "ItemInfo",
     "ItemProbability",
     "ItemRef",
     "Judgement",
     "KnowledgeBase",
+    "KnowledgeBaseDiff",
     "KnowledgeBaseError",
     "KzPolicyError",
     "Landscape",
@@ -174,10 +200,14 @@ __all__ = [
     "OutcomeRef",
     "Probabilities",
     "Problem",
+    "Reading",
     "ReadingLimits",
+    "ReadingOutcome",
+    "Robustness",
     "RuleRef",
     "RulesFileError",
     "ScenarioChange",
+    "ScenarioMove",
     "ScenarioProbability",
     "ScenarioResult",
     "ScenarioShift",
@@ -195,13 +225,16 @@ __all__ = [
     "assess",
     "assess_many",
     "check",
+    "diff",
     "explain",
     "graph",
     "landscape",
     "load",
     "monte_carlo",
     "probabilities",
+    "read_reading",
     "render",
+    "robustness",
     "schemas",
     "sensitivity",
     "tipping_points",

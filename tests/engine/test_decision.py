@@ -42,7 +42,7 @@ def test_nothing_asserted_is_the_default_balance() -> None:
 def test_each_preset(preset: str, scenario: str, side: str) -> None:
     a = kzpolicy.assess(preset=preset)
     assert a.scenario.id == scenario
-    assert a.scenario.advantage.side == side
+    assert a.scenario.advantage and a.scenario.advantage.side == side
     assert a.scenario.shares[scenario] == 1.0
     assert {c.id for c in a.scenario.consequences} == {
         c.id for c in KB.scenario(scenario).consequences
@@ -51,6 +51,7 @@ def test_each_preset(preset: str, scenario: str, side: str) -> None:
 
 def test_article_2010_is_balance_with_the_conclusions_judgement() -> None:
     a = kzpolicy.assess(preset="article-2010")
+    assert a.scenario.judgement is not None
     assert a.scenario.judgement.rational is True
     assert a.scenario.judgement.locator.section == "conclusion"
     for pole in ("integration", "distancing"):

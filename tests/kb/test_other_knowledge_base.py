@@ -39,6 +39,7 @@ def test_both_engines_assess_it_alike(conditions: dict[str, bool], scenario: str
     durable = kzpolicy.assess(conditions, kb=KB, engine="durable")
     bitset = kzpolicy.assess(conditions, kb=KB, engine="bitset")
     assert durable == bitset
+    assert durable.scenario.advantage is not None
     assert (durable.scenario.id, durable.scenario.advantage.side) == (scenario, side)
     assert durable.flagged_ids() == flagged
 

@@ -287,3 +287,25 @@ def test_the_what_if_says_why_before_and_after(page: Any, base_url: str) -> None
     assert colours["risks_added"] != good and colours["risks_removed"] == good
     assert colours["outcomes_added"] not in (good, colours["risks_added"])
     assert page.problems == []
+
+
+def test_the_reading_selector_reads_the_rules_under_a_reading(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/?vs=article-2010")
+    _wait_for(page, "?vs=article-2010")
+    options = page.eval_on_selector_all("#reading option", "els => els.map(e => e.value)")
+    assert options[:2] == ["article", "count-4"] and "stated-only" in options
+    page.select_option("#reading", "stated-only")
+    _wait_for(page, "?vs=article-2010&reading=stated-only")
+    expected = _expected(_post(base_url, "/v1/assess", {"reading": "stated-only"}))
+    assert _shown(page) == expected
+    assert page.text_content("#scenario-id") == "undecided"
+    assert "not decided" in (page.text_content("#scenario-standing") or "")
+    assert "reading stated-only" in (page.text_content("#kb") or "")
+    assert "draws the link itself" in (page.text_content("#reading-about") or "")
+    page.reload()  # the reading is in the address
+    _wait_for(page, "?vs=article-2010&reading=stated-only")
+    assert page.input_value("#reading") == "stated-only"
+    page.goto(base_url + "/?reading=nothing")
+    _wait_for(page, "")
+    assert "reading=nothing" in (page.text_content("#status") or "")
+    assert page.problems == []

@@ -37,7 +37,8 @@ from kzpolicy.kb import expr
 from kzpolicy.kb.kinds import FLAGGABLE
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["MAX_CONE", "MAX_TABLE", "FactorCounter", "Weights", "counter_for", "influence"]
+__all__ = ["MAX_CONE", "MAX_TABLE", "FactorCounter", "Weights", "cone_rules", "counter_for",
+           "influence"]
 
 Array: TypeAlias = npt.NDArray[Any]
 Weights: TypeAlias = tuple[Sequence[Any], Sequence[Any]]
@@ -97,6 +98,18 @@ def _cones(kb: KnowledgeBase) -> dict[str, _Cone]:
         # its presuppositions: asserted false, the item is contested, not flagged
         read.update(kb.presupposed.get(item, ()))
         out[item] = _Cone(tuple(sorted(prods)), frozenset(read), scen)
+    return out
+
+
+def cone_rules(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Per flaggable item: the IDs of the rules that can lead to it (in the order of
+    rules/), and whether one of them reads the implied scenario."""
+    engine = bitset(kb)
+    order = {r.id: n for n, r in enumerate(kb.rules)}
+    out: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for item, cone in kb.derived(_cones).items():
+        ids = {engine.productions[i].rule.id for i in cone.productions}
+        out[item] = (tuple(sorted(ids, key=order.__getitem__)), cone.scenario)
     return out
 
 

@@ -30,6 +30,7 @@ from kzpolicy.errors import ArgumentTypeError, ConeTooLargeError, InputError, ex
 from kzpolicy.kb.kinds import FLAGGABLE
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.kb.schema import Locator
 
 __all__ = [
@@ -83,11 +84,14 @@ class Landscape(ResultModel):
     """Every combination of the scenario factors, with the context held fixed."""
 
     kb_version: str
+    reading: str
+    """The reading it was made under (``article``: the knowledge base as written)."""
     context: dict[str, bool]
     factors: int
     combinations: int
     scenarios: dict[str, int]
-    """Combinations implying each scenario."""
+    """Combinations implying each scenario (and ``undecided``, under a decision rule of
+    form none)."""
     scenario_shares: dict[str, float]
     influence: tuple[FactorInfluence, ...]
     items: tuple[ItemFrequency, ...]
@@ -202,6 +206,7 @@ def landscape(
     kb: KnowledgeBase | None = None,
     progress: Progress | None = None,
     method: Method = "auto",
+    reading: ReadingSpec = None,
 ) -> Landscape:
     """Account for every combination of the scenario factors (each true or false).
 
@@ -210,11 +215,11 @@ def landscape(
     (sum over factor counts and item cones), ``"enumerate"`` (evaluate each
     combination) or ``"auto"`` (count, enumerate only where counting cannot); both give
     the same numbers. ``progress(done, total)`` is called as combinations are
-    accounted for.
+    accounted for. ``reading`` applies readings to ``kb`` first.
     """
     expect("landscape", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
-    kb = knowledge_base("landscape", kb)
+    kb = knowledge_base("landscape", kb, reading)
     if progress is not None and not callable(progress):
         raise ArgumentTypeError("landscape", "progress", "a callable progress(done, total)",
                                 progress)
@@ -245,10 +250,11 @@ def landscape(
         influence_rows.append(trusted(FactorInfluence, id=f, scenario=info.scenario,
                                       label=info.factor.label, locator=info.factor.locator,
                                       changes=c, share=c / total))
-    ids = tuple(kb.scenarios)
+    ids = bitset(kb).scenario_ids
     return trusted(
         Landscape,
         kb_version=kb.version,
+        reading=kb.reading,
         context=dict(ctx),
         factors=n,
         combinations=total,

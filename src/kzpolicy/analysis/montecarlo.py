@@ -26,6 +26,7 @@ from kzpolicy.errors import ArgumentTypeError, InputError, expect
 from kzpolicy.kb.kinds import ENGAGED_KINDS, FLAGGABLE, OUTCOME_KINDS, RISK_KINDS
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.kb.schema import Locator
 
 __all__ = ["Estimate", "ItemEstimate", "MonteCarlo", "monte_carlo", "wilson"]
@@ -54,6 +55,8 @@ class MonteCarlo(ResultModel):
     """Scenario and item probabilities when conditions hold with given probabilities."""
 
     kb_version: str
+    reading: str
+    """The reading it was made under (``article``: the knowledge base as written)."""
     samples: int
     seed: int
     confidence: float
@@ -156,6 +159,7 @@ def monte_carlo(
     confidence: float = 0.95,
     kb: KnowledgeBase | None = None,
     progress: Progress | None = None,
+    reading: ReadingSpec = None,
 ) -> MonteCarlo:
     """Estimate scenario and item probabilities by sampling.
 
@@ -167,7 +171,7 @@ def monte_carlo(
     """
     expect("monte_carlo", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
-    kb = knowledge_base("monte_carlo", kb)
+    kb = knowledge_base("monte_carlo", kb, reading)
     _expect_run(samples, seed, confidence, progress)
     beliefs = check_beliefs("monte_carlo", "probabilities", kb, probabilities)
     base = fixed_beside(kb, beliefs, fixed, preset)
@@ -179,6 +183,7 @@ def monte_carlo(
                          progress)
     return MonteCarlo(
         kb_version=kb.version,
+        reading=kb.reading,
         samples=samples,
         seed=seed,
         confidence=float(confidence),

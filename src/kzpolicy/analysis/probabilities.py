@@ -26,11 +26,13 @@ from kzpolicy.analysis.beliefs import (
 )
 from kzpolicy.analysis.counting import FactorCounter, counter_for
 from kzpolicy.engine.conditions import ConditionInput
+from kzpolicy.engine.decision import outcome_label
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import expect
 from kzpolicy.kb.kinds import GROUP_OF
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.kb.schema import Locator
 
 __all__ = [
@@ -74,6 +76,8 @@ class Probabilities(ResultModel):
     """Scenario and item probabilities when conditions hold with given probabilities."""
 
     kb_version: str
+    reading: str
+    """The reading it was made under (``article``: the knowledge base as written)."""
     beliefs: dict[str, float]
     exact_beliefs: dict[str, Fraction] | None
     """The beliefs as fractions (with ``exact=True``; a float is read as the decimal it
@@ -106,11 +110,12 @@ class Situation:
 
 
 def situation(where: str, beliefs: object, fixed: ConditionInput, preset: str | None,
-              kb: KnowledgeBase | None, exact: object) -> Situation:
+              kb: KnowledgeBase | None, exact: object, reading: ReadingSpec = None
+              ) -> Situation:
     """Check the arguments of ``where`` and prepare the rules for them."""
     expect(where, "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
-    base_kb = knowledge_base(where, kb)
+    base_kb = knowledge_base(where, kb, reading)
     expect(where, "exact", exact, bool, "True (fractions too) or False")
     probs = check_beliefs(where, "beliefs", base_kb, beliefs)
     base = fixed_beside(base_kb, probs, fixed, preset)
@@ -169,6 +174,7 @@ def probabilities(
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
     exact: bool = False,
+    reading: ReadingSpec = None,
 ) -> Probabilities:
     """The exact probability of each scenario and of each item being flagged.
 
@@ -176,9 +182,9 @@ def probabilities(
     independently; ``fixed`` (overlaid on ``preset``) asserts conditions; a belief
     overrides a preset's value. Conditions in neither stay unknown. With ``exact=True``
     every probability also comes as a ``Fraction`` (``.exact``), a float belief read as
-    the decimal it prints as.
+    the decimal it prints as. ``reading`` applies readings to ``kb`` first.
     """
-    s = situation("probabilities", beliefs, fixed, preset, kb, exact)
+    s = situation("probabilities", beliefs, fixed, preset, kb, exact, reading)
     return build(s, exact)
 
 
@@ -190,7 +196,7 @@ def build(s: Situation, exact: bool) -> Probabilities:
     scen, items = evaluate(s, values, exact)
     deciding = tuple(counter.uncertain[i] for i in counter.deciding_factors())
     scenarios = {
-        sid: trusted(ScenarioProbability, id=sid, label=kb.scenarios[sid].label,
+        sid: trusted(ScenarioProbability, id=sid, label=outcome_label(kb, sid),
                      probability=float(p), exact=Fraction(p) if exact else None,
                      depends_on=deciding)
         for sid, p in zip(counter.scenario_ids, scen, strict=True)
@@ -206,6 +212,7 @@ def build(s: Situation, exact: bool) -> Probabilities:
     return trusted(
         Probabilities,
         kb_version=kb.version,
+        reading=kb.reading,
         beliefs={c: float(v) for c, v in s.beliefs.items()},
         exact_beliefs=values if exact else None,
         fixed=dict(s.fixed),

@@ -18,8 +18,10 @@ from typing import Any, Literal
 from kzpolicy.analysis.beliefs import Beliefs, as_fraction
 from kzpolicy.analysis.probabilities import Situation, evaluate, most_likely, situation
 from kzpolicy.engine.conditions import ConditionInput
+from kzpolicy.engine.decision import outcome_label
 from kzpolicy.engine.results import Cited, ResultModel, trusted
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.reading import ReadingSpec
 
 __all__ = ["BeliefSensitivity", "ScenarioChange", "Sensitivity", "Swing", "sensitivity",
            "switches"]
@@ -79,6 +81,8 @@ class Sensitivity(ResultModel):
     """How each belief moves the scenario and item probabilities, beliefs ranked."""
 
     kb_version: str
+    reading: str
+    """The reading it was made under (``article``: the knowledge base as written)."""
     beliefs: dict[str, float]
     exact_beliefs: dict[str, Fraction] | None
     fixed: dict[str, bool]
@@ -132,7 +136,7 @@ def _belief(s: Situation, c: str, values: Mapping[str, Any], exact: bool
     zero, one = (Fraction(0), Fraction(1)) if exact else (0.0, 1.0)
     low_s, low_i = evaluate(s, {**values, c: zero}, exact)
     high_s, high_i = evaluate(s, {**values, c: one}, exact)
-    scen_rows = [(sid, "scenario", kb.scenarios[sid].label) for sid in counter.scenario_ids]
+    scen_rows = [(sid, "scenario", outcome_label(kb, sid)) for sid in counter.scenario_ids]
     scenarios = _swings(scen_rows, low_s, high_s, exact)
     moved = [i for i in low_i if c in counter.depends_on(i)]
     items = [w for w in _swings([(i, kb.items[i].kind, kb.items[i].label) for i in moved],
@@ -161,6 +165,7 @@ def sensitivity(
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
     exact: bool = False,
+    reading: ReadingSpec = None,
 ) -> Sensitivity:
     """For every belief, the exact swing of each scenario's and item's probability
     between the condition false and true, and the belief values at which the most
@@ -168,7 +173,7 @@ def sensitivity(
 
     The arguments are those of :func:`kzpolicy.probabilities`.
     """
-    s = situation("sensitivity", beliefs, fixed, preset, kb, exact)
+    s = situation("sensitivity", beliefs, fixed, preset, kb, exact, reading)
     values: dict[str, Any] = ({c: as_fraction(v) for c, v in s.beliefs.items()} if exact
                               else {c: float(v) for c, v in s.beliefs.items()})
     scen, _ = evaluate(s, values, exact)
@@ -178,6 +183,7 @@ def sensitivity(
     return trusted(
         Sensitivity,
         kb_version=s.kb.version,
+        reading=s.kb.reading,
         beliefs={c: float(v) for c, v in s.beliefs.items()},
         exact_beliefs=values if exact else None,
         fixed=dict(s.fixed),

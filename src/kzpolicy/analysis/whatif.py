@@ -31,6 +31,7 @@ from kzpolicy.engine.results import Assessment, ResultModel
 from kzpolicy.errors import InputError, UnknownConditionError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.kb.schema import Locator
 
 __all__ = [
@@ -101,6 +102,8 @@ class WhatIf(ResultModel):
     """What changes in the assessment when some conditions change."""
 
     kb_version: str
+    reading: str
+    """The reading it was made under (``article``: the knowledge base as written)."""
     asserted_before: dict[str, bool]
     asserted_after: dict[str, bool]
     changes: tuple[ConditionChange, ...]
@@ -139,6 +142,8 @@ class TippingPoints(ResultModel):
     """The smallest sets of factor changes that switch the implied scenario."""
 
     kb_version: str
+    reading: str
+    """The reading it was made under (``article``: the knowledge base as written)."""
     asserted: dict[str, bool]
     scenario: str
     shares: dict[str, float]
@@ -231,6 +236,7 @@ def what_if(
     *,
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
+    reading: ReadingSpec = None,
 ) -> WhatIf:
     """Assess ``base`` before and after ``changes``; return what changed.
 
@@ -240,7 +246,7 @@ def what_if(
     """
     expect("what_if", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
-    kb = knowledge_base("what_if", kb)
+    kb = knowledge_base("what_if", kb, reading)
     before = resolve_base(kb, base, preset)
     wanted = normalise_changes(kb, changes)
     after = dict(before)
@@ -259,6 +265,7 @@ def what_if(
         diff[group + "_removed"] = _items(kb, ids_a - ids_b)
     return WhatIf(
         kb_version=kb.version,
+        reading=kb.reading,
         asserted_before=before,
         asserted_after=after,
         changes=tuple(_change(kb, i, before.get(i), v) for i, v in wanted.items()),
@@ -296,6 +303,7 @@ def tipping_points(
     max_size: int = 3,
     all_minimal: bool = False,
     kb: KnowledgeBase | None = None,
+    reading: ReadingSpec = None,
 ) -> TippingPoints:
     """The smallest sets of factor changes (at most ``max_size``) that switch the scenario.
 
@@ -305,7 +313,7 @@ def tipping_points(
     """
     expect("tipping_points", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
-    kb = knowledge_base("tipping_points", kb)
+    kb = knowledge_base("tipping_points", kb, reading)
     expect("tipping_points", "max_size", max_size, int, "a positive whole number")
     if max_size < 1:
         raise InputError(f"tipping_points: max_size must be a positive whole number, not "
@@ -313,15 +321,16 @@ def tipping_points(
     max_size = min(max_size, len(kb.factors))
     asserted = resolve_base(kb, base, preset)
     engine = bitset(kb)
-    sids = engine.scenario_ids
+    sids = engine.scenario_ids  # what the decision gives (maybe undecided too)
+    groups = list(kb.scenarios)  # the rows of the factor counts
     factors = list(kb.factors)
-    scen_of = {f: sids.index(info.scenario) for f, info in kb.factors.items()}
-    current = np.zeros(len(sids), dtype=np.int64)
+    scen_of = {f: groups.index(info.scenario) for f, info in kb.factors.items()}
+    current = np.zeros(len(groups), dtype=np.int64)
     for f in factors:
         if asserted.get(f) is True:
             current[scen_of[f]] += 1
     now = int(engine.decide_counts(current.reshape(-1, 1))[0])
-    delta = np.zeros((len(factors), len(sids)), dtype=np.int64)
+    delta = np.zeros((len(factors), len(groups)), dtype=np.int64)
     for n, f in enumerate(factors):
         delta[n, scen_of[f]] = -1 if asserted.get(f) is True else 1
     # mask, set, scenario, counts
@@ -359,6 +368,7 @@ def tipping_points(
     decision = decide(kb, asserted)
     return TippingPoints(
         kb_version=kb.version,
+        reading=kb.reading,
         asserted=asserted,
         scenario=sids[now],
         shares=_shares(kb, current),

@@ -39,6 +39,7 @@ from kzpolicy.bdd.world import asserted_text, describe, fail
 from kzpolicy.errors import KzPolicyError, UnknownConditionError, UnknownIdError
 
 if TYPE_CHECKING:  # the models load when a scenario first needs them
+    from kzpolicy.analysis.robustness import Holds
     from kzpolicy.engine.results import Assessment, Contested, Flagged
     from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
     from kzpolicy.kb.schema import Doctrine, Milestone, Programme, Stage
@@ -145,6 +146,18 @@ def assert_condition_table(kzpolicy_world: World, datatable: Sequence[Sequence[o
         kzpolicy_world.set_condition(ident, value)
 
 
+@library_step(
+    "given",
+    'the reading "{reading:Text}"',
+    doc="Read the rules under a reading for every assessment of the scenario: a name of "
+    "`kzpolicy list readings` (stated-only: the article's stated links only, no decision "
+    "rule), names joined by +, or a reading file.",
+    example='Given the reading "stated-only"',
+)
+def use_reading(kzpolicy_world: World, reading: str) -> None:
+    kzpolicy_world.reading = reading
+
+
 # --------------------------------------------------------------------------- When
 @library_step(
     "when",
@@ -215,6 +228,75 @@ def implied_scenario(kzpolicy_world: World, scenario: str) -> None:
         sc.id == scenario,
         f"the implied scenario is {sc.id!r}, not {scenario!r}: {sc.reason}",
         what="scenario", subject=scenario, expected="implied", assessment=a,
+    )
+
+
+@library_step(
+    "then",
+    "no scenario is implied",
+    doc="The decision rule decides nothing (a reading without one, such as stated-only): "
+    "the result says not decided, with the factor counts, and no scenario's outcomes.",
+    example="Then no scenario is implied",
+)
+def no_scenario(kzpolicy_world: World) -> None:
+    w = kzpolicy_world
+    a = w.result()
+    w.verify(
+        a.scenario.decided_by == "undecided",
+        f"the scenario {a.scenario.id!r} is implied: {a.scenario.reason}",
+        what="robustness", subject=a.scenario.id, expected="undecided", assessment=a,
+    )
+
+
+def _holding(w: World, ident: str) -> Holds:
+    """Where ``ident`` (a scenario or an item) holds across the stock readings."""
+    from kzpolicy.analysis.robustness import Holds, holds_words
+
+    r = w.robustness()
+    for h in (*r.scenarios, *r.items):
+        if h.id == ident:
+            return h
+    if ident not in w.kb.scenarios and ident not in w.kb.items:
+        raise UnknownIdError("scenario or item", ident, [*w.kb.scenarios, *w.kb.items])
+    return Holds(id=ident, kind="", label="", holds_under=(),
+                 fails_under=tuple(o.reading for o in r.readings),
+                 summary=holds_words(0, len(r.readings)))
+
+
+@library_step(
+    "then",
+    '"{ident:Id}" holds under every reading',
+    doc="Across every stock reading (`kzpolicy robustness`): the item is reached, or the "
+    "scenario implied, under each of them.",
+    example='Then "T1" holds under every reading',
+)
+def holds_everywhere(kzpolicy_world: World, ident: str) -> None:
+    w = kzpolicy_world
+    h = _holding(w, ident)
+    w.verify(
+        not h.fails_under,
+        f"{ident} {h.summary}; not under {', '.join(h.fails_under)}",
+        what="robustness", subject=ident, expected="every reading",
+    )
+
+
+@library_step(
+    "then",
+    '"{ident:Id}" does not hold under the reading "{reading:Text}"',
+    doc="Across the stock readings: the item is not reached, or the scenario not implied, "
+    "under one of them.",
+    example='Then "balance" does not hold under the reading "stated-only"',
+)
+def fails_under(kzpolicy_world: World, ident: str, reading: str) -> None:
+    w = kzpolicy_world
+    h = _holding(w, ident)
+    if reading not in (*h.holds_under, *h.fails_under):
+        fail(f"{reading!r} is none of the readings compared: "
+             f"{', '.join((*h.holds_under, *h.fails_under))}")
+    w.verify(
+        reading in h.fails_under,
+        f"{ident} holds under {reading} ({h.summary})",
+        what="robustness", subject=ident, expected=f"not under {reading}",
     )
 
 
@@ -292,6 +374,8 @@ def no_warning(kzpolicy_world: World) -> None:
 def advantage(kzpolicy_world: World, side: str) -> None:
     w = kzpolicy_world
     a = w.result()
+    if a.scenario.advantage is None:
+        fail(f"no scenario is implied, so no side gains an advantage: {a.scenario.reason}")
     got = a.scenario.advantage.side
     w.verify(
         got == side,
@@ -310,6 +394,8 @@ def verdict(kzpolicy_world: World, verdict: str) -> None:
     w = kzpolicy_world
     a = w.result()
     j = a.scenario.judgement
+    if j is None:
+        fail(f"no scenario is implied, so the conclusion judges none: {a.scenario.reason}")
     holds = {
         "desirable": j.desirable,
         "undesirable": not j.desirable,

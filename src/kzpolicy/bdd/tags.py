@@ -52,6 +52,8 @@ _OTHER_TOPICS: dict[str, str] = {
     "standing": "checks how firmly an answer stands: stance along its chain, basis, "
     "contested items, the decision's reason",
     "bad_input": "checks that bad input is refused with a helpful message",
+    "readings": "checks an answer under a reading of the rules (rules/readings/), or across "
+    "every reading",
 }
 
 #: every topic tag (a scenario's tag is its ID, from the knowledge base)

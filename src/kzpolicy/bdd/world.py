@@ -1,8 +1,9 @@
 """The state of one feature-file scenario for the kzpolicy steps: the World.
 
-A World holds what the scenario asserted, the last answers kzpolicy gave (an
-assessment, a what-if, a look-up) or the refusal it returned, and every check a
-step made (:class:`Check`), which ``kzpolicy coverage`` reads.
+A World holds what the scenario asserted (and the reading it reads the rules under), the
+last answers kzpolicy gave (an assessment, a what-if, a look-up) or the refusal it
+returned, and every check a step made (:class:`Check`), which ``kzpolicy coverage``
+reads.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kzpolicy.bdd.fields import KIND, STATUS_WORDS, name_sides_from
 from kzpolicy.errors import InputError, KzPolicyError, UnknownConditionError, UnknownIdError
 
 if TYPE_CHECKING:  # the engine and the models load when a scenario first needs them
+    from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.engine.results import Assessment
     from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
     from kzpolicy.kb.schema import Stage
@@ -46,6 +48,8 @@ class World:
     """The state of one scenario: what is asserted, the last answers, and the checks made."""
 
     kb: KnowledgeBase
+    reading: str | None = None
+    """The reading every assessment of the scenario is made under (None: as written)."""
     preset: str | None = None
     asserted: dict[str, object] = field(default_factory=dict)
     unasserted: set[str] = field(default_factory=set)
@@ -111,12 +115,12 @@ class World:
         # values that are not booleans go to kzpolicy as given, so that it refuses them
         given = cast("dict[str, bool]", self.asserted)
         if not self.unasserted:
-            return assess(given, preset=self.preset, kb=self.kb)
+            return assess(given, preset=self.preset, kb=self.kb, reading=self.reading)
         self._check_known(sorted(self.unasserted))
         base = resolve(self.kb, None, preset=self.preset) if self.preset else {}
         for ident in self.unasserted:
             base.pop(ident, None)
-        return assess({**base, **given}, kb=self.kb)
+        return assess({**base, **given}, kb=self.kb, reading=self.reading)
 
     def assess(self) -> None:
         """Assess what the scenario asserted so far."""
@@ -137,10 +141,18 @@ class World:
                     changed.pop(ident, None)
                 else:
                     changed[ident] = value
-            return assess(changed, kb=self.kb)
+            return assess(changed, kb=self.kb, reading=self.reading)
 
         self.previous = last
         self.assessment = self.attempt(request)
+
+    def robustness(self) -> Robustness:
+        """The last assessment's conditions under every stock reading (on top of the
+        scenario's reading, if it has one)."""
+        from kzpolicy.analysis.robustness import robustness
+
+        last = self.result("a check across readings")
+        return robustness(last.asserted, kb=self.kb, reading=self.reading)
 
     def look_up_year(self, year: int) -> None:
         """Find the stage of relations a year belongs to."""

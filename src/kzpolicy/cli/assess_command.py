@@ -9,8 +9,10 @@ from kzpolicy.cli.options import (
     add_engine_argument,
     add_input_arguments,
     emit,
+    emit_result,
     gather,
     knowledge_base,
+    reading_names,
 )
 from kzpolicy.errors import InputError
 
@@ -24,6 +26,15 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     if args.explain and args.format != "text":
         raise InputError(f"--explain goes with --format text, not --format {args.format}")
     kb = knowledge_base(args)
+    if args.robustness is not None:
+        from kzpolicy.analysis.robustness import robustness
+
+        if args.explain:
+            raise InputError("--explain explains one assessment; --robustness compares "
+                             "readings: give one of them")
+        found = robustness(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine,
+                           readings=reading_names(args.robustness, "--robustness"))
+        return emit_result(found, args, out)
     result = assess(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine)
     if args.format == "json":
         text = result.model_dump_json(indent=2) + "\n"
@@ -43,4 +54,7 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the output to FILE in any format (default: standard output)")
     p.add_argument("--explain", action="store_true", help="print the full chain of reasons")
+    p.add_argument("--robustness", nargs="?", const="", metavar="A,B,...",
+                   help="assess under every stock reading (or those named, separated by "
+                   "commas) and say under which readings each conclusion holds")
     p.set_defaults(handler=_cmd_assess)

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from kzpolicy.cli.options import add_rules_arguments, knowledge_base
 from kzpolicy.errors import InputError
 
 __all__ = ["register", "register_steps"]
@@ -32,9 +33,8 @@ def _need_bdd() -> None:
 def _cmd_coverage(args: argparse.Namespace, out: TextIO) -> int:
     _need_bdd()
     from kzpolicy.bdd.feature_coverage import feature_coverage
-    from kzpolicy.kb.loading import load
 
-    kb = load(args.rules) if args.rules else load()
+    kb = knowledge_base(args)
     report = feature_coverage(kb, Path(args.features) if args.features else None)
     if args.format == "json":
         out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -65,9 +65,7 @@ def register(subparsers: Any) -> None:
         help="the folder of .feature files (default: ./features of the current folder)",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument(
-        "--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one"
-    )
+    add_rules_arguments(p)
     p.set_defaults(handler=_cmd_coverage)
 
 

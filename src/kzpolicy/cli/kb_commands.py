@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from kzpolicy.cli.options import dump, knowledge_base
+from kzpolicy.cli.options import add_rules_arguments, dump, knowledge_base
 from kzpolicy.operations.table import SCHEMA_NAMES  # the names only: no model loads
 
 __all__ = ["LIST_NAMES", "SCHEMA_NAMES", "register"]
@@ -14,8 +14,8 @@ __all__ = ["LIST_NAMES", "SCHEMA_NAMES", "register"]
 #: what `kzpolicy list` shows (the keys of kzpolicy.kb.listing.LISTINGS; a test keeps
 #: them equal): named here so that building the command line loads no knowledge base
 LIST_NAMES = ("conditions", "doctrines", "factors", "findings", "milestones", "outcomes",
-              "partners", "presets", "programmes", "rivalry", "rules", "scenarios", "stages",
-              "stimuli", "swot")
+              "partners", "presets", "programmes", "readings", "rivalry", "rules", "scenarios",
+              "stages", "stimuli", "swot")
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
@@ -36,21 +36,34 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _checked(root: Path, reading: str | None) -> tuple[Any, list[tuple[Any, Any]], list[Any]]:
+    """The knowledge base of folder ``root`` (None when it does not read), its readings and
+    ``reading`` each checked against it, and every problem found."""
+    from kzpolicy.kb.checks import validate
+    from kzpolicy.kb.folder import read_folder
+    from kzpolicy.kb.knowledge import KnowledgeBase
+    from kzpolicy.kb.loading import check_readings
+
+    raw, problems = read_folder(root, collect=True)
+    if problems:
+        return None, [], problems
+    kb = KnowledgeBase(raw)
+    problems = validate(kb)
+    if problems:
+        return kb, [], problems
+    readings, problems = check_readings(kb, reading)
+    return kb, readings, [*problems, *(p for _, found in readings for p in found.problems)]
+
+
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.engine.durable.limits import durable_limits
     from kzpolicy.engine.engines import engines_for
-    from kzpolicy.kb.checks import statistics, validate
-    from kzpolicy.kb.folder import read_folder
-    from kzpolicy.kb.knowledge import KnowledgeBase
+    from kzpolicy.kb.checks import statistics
     from kzpolicy.kb.loading import stock_rules_path
     from kzpolicy.report.table import table
 
     root = args.path or stock_rules_path()
-    raw, problems = read_folder(Path(root), collect=True)
-    kb = None
-    if not problems:
-        kb = KnowledgeBase(raw)
-        problems = validate(kb)
+    kb, readings, problems = _checked(Path(root), args.reading)
     if problems:
         for p in problems:
             out.write(f"{p}\n")
@@ -71,6 +84,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 "rule_stances": cov.stances,
                 "engines": list(engines_for(kb)),
                 "durable_limits": [p.message for p in beyond],
+                "readings": [{"id": r.id, "version": found.kb.version if found.kb else None,
+                              "unreachable": [n.message for n in found.notes]}
+                             for r, found in readings],
             },
             out,
         )
@@ -94,7 +110,17 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         + (", ".join(cov.factors_without_item_rule) or "none")
         + "\n"
     )
+    out.writelines(_reading_line(r.id, found.kb) for r, found in readings)
     return 0
+
+
+def _reading_line(name: str, kb: Any) -> str:
+    """One reading that checks out, and what it leaves no rule to flag."""
+    from kzpolicy.kb.checks import statistics
+
+    left = statistics(kb).uncovered_items
+    return (f"reading {name}: OK ({kb.version})"
+            + (f"; no rule flags {', '.join(left)} under it" if left else "") + "\n")
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -115,9 +141,7 @@ def register(sub: Any) -> None:
         help="one of: " + ", ".join(LIST_NAMES),
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument(
-        "--rules", metavar="PATH", help="a rules/ folder to use instead of the stock one"
-    )
+    add_rules_arguments(p)
     p.set_defaults(handler=_cmd_list)
 
     p = sub.add_parser("schema", help="print the JSON Schema of conditions and results")
@@ -128,4 +152,5 @@ def register(sub: Any) -> None:
     p = sub.add_parser("check", help="validate a rules/ folder and report its statistics")
     p.add_argument("path", nargs="?", help="the folder (default: the stock rules)")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    add_rules_arguments(p, rules=False)
     p.set_defaults(handler=_cmd_check)

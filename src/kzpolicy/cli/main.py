@@ -17,6 +17,7 @@ from kzpolicy.cli import (
     coverage_commands,
     kb_commands,
     probability_commands,
+    reading_commands,
     report_commands,
     serve_command,
 )
@@ -67,6 +68,7 @@ def _extensions() -> list[Callable[[Any], None]]:
         report_commands.register,
         analysis_commands.register,
         probability_commands.register,
+        reading_commands.register,
         coverage_commands.register,
         coverage_commands.register_steps,
         serve_command.register,

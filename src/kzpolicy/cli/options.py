@@ -1,7 +1,7 @@
 """Command-line input and output shared by every command: one parser per kind of option
 (``--set ID[=true|false]``, ``--prob ID=P``, whole numbers, ``--file``), the one rule for
-an ID given twice (:func:`merge`), ``--preset``/``--rules``, and writing the output
-(:func:`emit`, :func:`dump`).
+an ID given twice (:func:`merge`), ``--preset``/``--rules``/``--reading``, and writing the
+output (:func:`emit`, :func:`dump`).
 
 Conditions from a file are read by the library's reader
 (:func:`kzpolicy.engine.conditions.normalise`), so a file says what an API body says.
@@ -28,8 +28,10 @@ __all__ = [
     "add_belief_arguments",
     "add_engine_argument",
     "add_input_arguments",
+    "add_rules_arguments",
     "dump",
     "emit",
+    "emit_result",
     "gather",
     "gather_beliefs",
     "knowledge_base",
@@ -38,16 +40,40 @@ __all__ = [
     "parse_set",
     "parse_whole",
     "read_file",
+    "reading_names",
 ]
 
 _V = TypeVar("_V")
 
 
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
-    """The knowledge base of ``--rules`` (the stock one when it is not given)."""
+    """The knowledge base of ``--rules`` (the stock one when it is not given) under the
+    reading of ``--reading`` (none when it is not given)."""
     from kzpolicy.kb.loading import load
 
-    return load(args.rules) if getattr(args, "rules", None) else load()
+    return load(getattr(args, "rules", None) or None, reading=getattr(args, "reading", None))
+
+
+def emit_result(result: Any, args: argparse.Namespace, out: TextIO) -> int:
+    """A result in the format of ``--format`` (JSON, or :func:`kzpolicy.render`'s text,
+    Markdown or HTML), to ``-o FILE`` or standard output."""
+    if args.format == "json":
+        text = result.model_dump_json(indent=2) + "\n"
+    else:
+        from kzpolicy.report.render import render
+
+        text = render(result, args.format)
+    return emit(text, getattr(args, "output", None), out)
+
+
+def reading_names(raw: str | None, option: str) -> list[str] | None:
+    """The readings of ``option A,B,...`` (None for none given: every stock reading)."""
+    if raw is None or raw == "":
+        return None
+    names = [n.strip() for n in raw.split(",")]
+    if not all(names):
+        raise InputError(f"{option} {raw}: an empty name; write names separated by commas")
+    return names
 
 
 def dump(data: Any, out: TextIO) -> None:
@@ -267,8 +293,18 @@ def add_input_arguments(
         p.add_argument("--file", metavar="FILE",
                        help=f"{conditions} from a .yaml or .json file")
     p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
-    p.add_argument("--rules", metavar="PATH",
-                   help="a rules/ folder to use instead of the stock one")
+    add_rules_arguments(p)
+
+
+def add_rules_arguments(p: argparse.ArgumentParser, *, rules: bool = True) -> None:
+    """--rules (unless ``rules`` is false) and --reading: the knowledge base a command uses
+    (read by :func:`knowledge_base`)."""
+    if rules:
+        p.add_argument("--rules", metavar="PATH",
+                       help="a rules/ folder to use instead of the stock one")
+    p.add_argument("--reading", metavar="NAME|FILE",
+                   help="read the rules under a reading: a name from 'list readings', "
+                   "names joined by + (applied in order), or a reading file (.yaml)")
 
 
 def add_belief_arguments(p: argparse.ArgumentParser) -> None:

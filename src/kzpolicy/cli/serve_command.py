@@ -12,7 +12,7 @@ import importlib.util
 import sys
 from typing import Any, TextIO
 
-from kzpolicy.cli.options import knowledge_base
+from kzpolicy.cli.options import add_rules_arguments, knowledge_base
 from kzpolicy.errors import InputError
 
 __all__ = ["register"]
@@ -62,6 +62,5 @@ def register(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", default="8000", help="the port (default 8000)")
-    p.add_argument("--rules", metavar="PATH",
-                   help="a rules/ folder to serve instead of the stock one")
+    add_rules_arguments(p)
     p.set_defaults(handler=_cmd_serve)

@@ -16,6 +16,7 @@ from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
 
 __all__ = ["assess", "assess_resolved"]
 
@@ -26,6 +27,7 @@ def assess(
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
     engine: EngineName = "durable",
+    reading: ReadingSpec = None,
 ) -> Assessment:
     """Assess the conditions the caller believes hold.
 
@@ -35,11 +37,13 @@ def assess(
     ``conditions`` on it. ``kb`` defaults to the stock knowledge base.
     ``engine`` picks the rule engine: ``"durable"`` (durable-rules, the Rete engine;
     the default) or ``"bitset"`` (the bitset engine; ``"compiled"`` is its old name,
-    kept as an alias). Both give the same result.
+    kept as an alias). Both give the same result. ``reading`` applies readings to ``kb``
+    first (a name such as ``"stated-only"``, names joined by ``+``, a reading file, a
+    :class:`~kzpolicy.Reading`, or a list of these; see ``kzpolicy list readings``).
     """
     expect("assess", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
-    base = knowledge_base("assess", kb)
+    base = knowledge_base("assess", kb, reading)
     name = engine_name("assess", engine)
     return assess_resolved(base, resolve(base, conditions, preset=preset), name)
 

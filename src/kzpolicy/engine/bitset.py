@@ -27,7 +27,7 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.engine.decision import decide, implied
+from kzpolicy.engine.decision import decide, decision_outcomes, rule_of
 from kzpolicy.engine.network import EngineFiring, Production, productions
 from kzpolicy.kb import expr, schema
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -91,7 +91,8 @@ class BatchResult:
     scenario: npt.NDArray[np.uint8]
     """Index into ``scenario_ids`` of each input's implied scenario."""
     counts: npt.NDArray[np.uint16]
-    """Factors asserted true, per scenario (rows in ``scenario_ids`` order) and input."""
+    """Factors asserted true, per scenario (rows in the knowledge base's order of scenarios,
+    the first ones of ``scenario_ids``) and input."""
     facts: dict[str, Column]
     """Every fact that holds for some input: literals, the scenario, the items the rules
     flag."""
@@ -171,8 +172,11 @@ class BitsetRules:
         # Productions whose firing can depend on the implied scenario (phase 2 candidates).
         self._phase2 = tuple(p for p in prods if downstream.intersection(p.needs))
         self._index(prods, downstream)
-        self.scenario_ids: tuple[str, ...] = tuple(kb.scenarios)
+        #: what the decision can give: the scenarios (the rows of the factor counts), then
+        #: UNDECIDED for a rule of form none
+        self.scenario_ids: tuple[str, ...] = decision_outcomes(kb)
         self._sizes = tuple(len(s.factors) for s in kb.scenarios.values())
+        self._rule = rule_of(kb, tuple(kb.scenarios))
         #: factor -> the index of its scenario (the vectorised factor counts)
         self._factor_of = {
             f.id: n for n, s in enumerate(kb.scenarios.values()) for f in s.factors
@@ -291,14 +295,11 @@ class BitsetRules:
     # ------------------------------------------------------------------ many inputs
     def decide_counts(self, counts: npt.NDArray[np.integer]) -> npt.NDArray[np.uint8]:
         """The decision rule (:func:`~kzpolicy.engine.decision.implied`) over arrays:
-        ``counts[s]`` is scenario s's true factors per input (rows in ``scenario_ids``
-        order); returns the implied scenario indices."""
-        dec = self.kb.decision
-        index = {s: n for n, s in enumerate(self.scenario_ids)}
-        shares = [counts[n].astype(np.float64) / size for n, size in enumerate(self._sizes)]
-        winner: npt.NDArray[np.uint8] = np.asarray(implied(shares, [index[p] for p in dec.poles],
-                                    index[dec.default], dec.threshold, np.where),
-                            dtype=np.uint8)
+        ``counts[s]`` is scenario s's true factors per input (rows in the knowledge base's
+        order of scenarios); returns indices into ``scenario_ids``."""
+        winner: npt.NDArray[np.uint8] = np.asarray(
+            self._rule.implied([counts[n] for n in range(len(self._sizes))], np.where),
+            dtype=np.uint8)
         out: npt.NDArray[np.uint8] = np.broadcast_to(winner, counts.shape[1:]).copy()
         return out
 

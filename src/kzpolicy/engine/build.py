@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from kzpolicy.engine import results
-from kzpolicy.engine.decision import ScenarioDecision
+from kzpolicy.engine.decision import ScenarioDecision, outcome_label
 from kzpolicy.engine.network import EngineFiring
 from kzpolicy.engine.results import (
     Assessment,
@@ -133,27 +133,37 @@ class _Builder:
         if found is None:
             if len(self.scenarios) >= _CACHE_LIMIT:
                 self.scenarios.clear()
-            sc = self.kb.scenarios[outcome.scenario]
+            dec = self.kb.decision
             found = self.scenarios[key] = results.trusted(
-                ScenarioResult, id=sc.id, label=sc.label, shares=dict(outcome.shares),
-                threshold=self.kb.decision.threshold, margin=outcome.margin,
-                runner_up=outcome.runner_up,
-                decided_by="threshold" if outcome.decided_by == "threshold" else "default",
-                reason=outcome.reason, evidence=outcome.evidence,
-                stance=self.kb.decision.stance,
-                basis="asserted" if outcome.evidence else "default",
-                advantage=results.trusted(results.Advantage, side=sc.advantage.side,
-                                  statement=sc.advantage.statement,
-                                  locator=sc.advantage.locator),
-                judgement=results.trusted(results.Judgement, desirable=sc.judgement.desirable,
-                                  likelihood=sc.judgement.likelihood,
-                                  rational=sc.judgement.rational,
-                                  statement=sc.judgement.statement,
-                                  locator=sc.judgement.locator),
-                consequences=tuple(results.trusted(results.OutcomeRef, id=c.id, label=c.label,
-                                           statement=c.statement, locator=c.locator)
-                                   for c in sc.consequences))
+                ScenarioResult, id=outcome.scenario,
+                label=outcome_label(self.kb, outcome.scenario), shares=dict(outcome.shares),
+                counts=dict(outcome.counts), form=dec.form, threshold=dec.threshold,
+                strict=dec.strict, margin=outcome.margin, runner_up=outcome.runner_up,
+                decided_by=outcome.decided_by, reason=outcome.reason,
+                evidence=outcome.evidence, stance=dec.stance,
+                basis="asserted" if outcome.evidence or outcome.decided_by == "undecided"
+                else "default",
+                **self._verdict(outcome.scenario))
         return found
+
+    def _verdict(self, scenario: str) -> dict[str, object]:
+        """What the article says of the implied scenario: advantage, judgement and
+        consequences (none when no scenario is implied)."""
+        sc = self.kb.scenarios.get(scenario)
+        if sc is None:
+            return {"advantage": None, "judgement": None, "consequences": ()}
+        return {
+            "advantage": results.trusted(results.Advantage, side=sc.advantage.side,
+                                         statement=sc.advantage.statement,
+                                         locator=sc.advantage.locator),
+            "judgement": results.trusted(results.Judgement, desirable=sc.judgement.desirable,
+                                         likelihood=sc.judgement.likelihood,
+                                         rational=sc.judgement.rational,
+                                         statement=sc.judgement.statement,
+                                         locator=sc.judgement.locator),
+            "consequences": tuple(results.trusted(results.OutcomeRef, id=c.id, label=c.label,
+                                                  statement=c.statement, locator=c.locator)
+                                  for c in sc.consequences)}
 
     def build(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,
               firings: Sequence[EngineFiring]) -> Assessment:
@@ -162,6 +172,7 @@ class _Builder:
         given = dict(asserted)
         return results.deferred(
             kb_version=self.kb.version,
+            reading=self.kb.reading,
             asserted=given,
             warnings=outcome.warnings,
             rest=functools.partial(self.parts, given, outcome, tuple(firings)),

@@ -11,7 +11,7 @@
     ├── warnings: [str]
     ├── trace: [TraceStep]         firing order, in the article's terms
     ├── findings: [FindingRef]     the authors' assessments that bear on what was found
-    └── kb_version, asserted, schema_version
+    └── kb_version, reading, asserted, schema_version
 
 Every ``Flagged`` item carries ``because``: the steps (rules, or the scenario
 decision) that led to it, in firing order, each with the asserted conditions
@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.loading import knowledge_base_of
-from kzpolicy.kb.schema import Locator
+from kzpolicy.kb.schema import ARTICLE, Locator
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -58,9 +58,11 @@ __all__ = [
 
 M = TypeVar("M", bound=BaseModel)
 
-SCHEMA_VERSION = 2
-"""The version of the result's JSON contract: 2 from kzpolicy 0.3 (outcomes apart from
-risks, contested items, standing on every conclusion); 0.2's results had none."""
+SCHEMA_VERSION = 3
+"""The version of the result's JSON contract: 3 adds the reading a result was made under
+and the decision rule's form (a scenario may be ``undecided``); 2, from kzpolicy 0.3,
+outcomes apart from risks, contested items, standing on every conclusion; 0.2's results
+had none."""
 Stance = Literal["stated", "interpretation"]
 Basis = Literal["asserted", "default"]
 
@@ -81,11 +83,12 @@ def trusted(cls: type[M], **values: Any) -> M:
     return obj
 
 
-def deferred(*, kb_version: str, asserted: dict[str, bool], warnings: tuple[str, ...],
-             rest: Callable[[], dict[str, object]]) -> Assessment:
+def deferred(*, kb_version: str, reading: str, asserted: dict[str, bool],
+             warnings: tuple[str, ...], rest: Callable[[], dict[str, object]]) -> Assessment:
     """An Assessment whose other fields ``rest()`` builds when first read (once)."""
     obj = Assessment.__new__(Assessment)
-    _INSTANCE_DICT.__set__(obj, {"kb_version": kb_version, "asserted": asserted,
+    _INSTANCE_DICT.__set__(obj, {"kb_version": kb_version, "reading": reading,
+                                 "asserted": asserted,
                                  "warnings": warnings, "schema_version": SCHEMA_VERSION,
                                  _REST: rest})
     object.__setattr__(obj, "__pydantic_fields_set__", set(_ALL_FIELD_ORDER))
@@ -195,16 +198,29 @@ class Judgement(ResultModel):
 
 
 class ScenarioResult(ResultModel):
-    """The implied scenario and how it was decided."""
+    """The implied scenario and how it was decided, or, when the decision rule decides
+    nothing (form ``none``, as in the reading ``stated-only``), that no scenario is implied:
+    ``id`` is then ``undecided``, ``decided_by`` is ``undecided``, and ``counts`` and
+    ``shares`` say how many factors of each scenario were asserted true."""
 
     id: str
+    """The implied scenario, or ``undecided``."""
     label: str
     shares: dict[str, float]
+    counts: dict[str, int]
+    """Each scenario's factors asserted true."""
+    form: Literal["share", "count", "none"]
+    """The decision rule's form: shares of factors, counts of factors, or no rule."""
     threshold: float
-    margin: float
-    """Implied scenario's share minus the runner-up's (negative when the default won)."""
-    runner_up: str
-    decided_by: Literal["threshold", "default"]
+    """The share (form ``share``) or number of factors (form ``count``) a pole must reach."""
+    strict: bool
+    """Whether a pole must lead every other scenario strictly (else a tie with the default
+    goes to the pole)."""
+    margin: float | None
+    """Implied scenario's evidence (share, or count with form ``count``) minus the
+    runner-up's (negative when the default won); None when undecided."""
+    runner_up: str | None
+    decided_by: Literal["threshold", "default", "undecided"]
     reason: str
     evidence: tuple[str, ...]
     stance: Stance
@@ -213,8 +229,10 @@ class ScenarioResult(ResultModel):
     basis: Basis
     """``asserted`` when some of this scenario's factors are asserted true; ``default``
     when it holds only as the decision rule's default."""
-    advantage: Advantage
-    judgement: Judgement
+    advantage: Advantage | None
+    """None when undecided."""
+    judgement: Judgement | None
+    """None when undecided."""
     consequences: tuple[OutcomeRef, ...]
 
 
@@ -266,6 +284,11 @@ class Assessment(ResultModel):
     """
 
     kb_version: str
+    """The knowledge base it was made with: its content hash, and the reading's when a
+    reading changed it (``kb-…+stated-only.…``)."""
+    reading: str = ARTICLE
+    """The reading it was made under: ``article`` (the knowledge base as written) or the
+    names of the readings applied, in order, joined by ``+``."""
     asserted: dict[str, bool]
     scenario: ScenarioResult
     outcomes: tuple[Flagged, ...]

@@ -302,6 +302,17 @@ def _check_decision(kb: KnowledgeBase) -> list[Problem]:
     if dec.value.default in dec.value.poles:
         out.append(_problem("reference", "decision: the default scenario cannot also be a pole",
                             dec.origin))
+    if schema.UNDECIDED in kb.scenarios:
+        out.append(_problem("reference", f"scenario ID {schema.UNDECIDED!r} is reserved: a "
+                            "result names it when no scenario is implied; rename the scenario",
+                            dec.origin))
+    if dec.value.form == "count":
+        for sid in dec.value.poles:
+            size = len(kb.scenarios[sid].factors) if sid in kb.scenarios else None
+            if size is not None and dec.value.threshold > size:
+                out.append(_problem("never-holds", f"decision: a threshold of "
+                                    f"{int(dec.value.threshold)} factors can never be reached "
+                                    f"by {sid!r}, which has {size}; lower it", dec.origin))
     return out
 
 

@@ -83,6 +83,12 @@ class RawKB:
     digest: str
     singletons: Mapping[str, Sourced[Any]] = field(default_factory=dict)
     lists: Mapping[str, Sequence[Sourced[Any]]] = field(default_factory=dict)
+    reading: str = "article"
+    """The reading that made these entries from a folder's (``kzpolicy.kb.reading``):
+    ``article`` for a folder as written."""
+    version: str | None = None
+    """The version of the knowledge base they make, when not the folder's content hash
+    (a reading's: the folder's hash, the reading's name and its content hash)."""
 
 
 def _pydantic_problems(

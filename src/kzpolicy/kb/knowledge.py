@@ -112,7 +112,10 @@ class KnowledgeBase:
         self._derived_lock = threading.RLock()  # a factory may use another
         _ALIVE.add(self)
         self.path: Path = raw.root
-        self.version: str = "kb-" + raw.digest[:12]
+        self.version: str = raw.version or "kb-" + raw.digest[:12]
+        #: the reading it was made under: ``article`` (its folder as written) or the names
+        #: of the readings applied, joined by ``+`` (:mod:`kzpolicy.kb.reading`)
+        self.reading: str = raw.reading
         s = raw.singletons
         self.source: schema.Source = s["source"].value
         self.decision: schema.Decision = s["decision"].value

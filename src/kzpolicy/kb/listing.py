@@ -12,6 +12,7 @@ from typing import Any
 from kzpolicy.kb import expr
 from kzpolicy.kb.expr import render_when
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.reading import Change
 
 __all__ = ["LISTINGS", "listing"]
 
@@ -192,6 +193,36 @@ def _presets(kb: KnowledgeBase) -> Listing:
     return ["id", "label", "asserts"], recs
 
 
+def _readings(kb: KnowledgeBase) -> Listing:
+    """The readings a name can pick for ``kb``: its folder's, then the stock ones."""
+    from kzpolicy.kb.loading import available_readings
+
+    recs: list[Record] = [
+        {"id": r.id, "label": r.label, "statement": r.statement, "reason": r.reason,
+         "locator": r.locator.model_dump(exclude_none=True),
+         "changes": "; ".join(_change_words(c) for c in r.changes) or "none",
+         "current": r.id == kb.reading}
+        for r in available_readings(kb).values()
+    ]
+    return ["id", "label", "changes"], recs
+
+
+def _change_words(change: Change) -> str:
+    """One change of a reading in a few words: ``drop stance interpretation``."""
+    if change.drop is not None:
+        what = [*change.drop.ids]
+        if change.drop.stance is not None:
+            what.append(f"every {change.drop.stance} rule")
+        return "drop " + ", ".join(what)
+    if change.decision is not None:
+        given = change.decision.model_dump(exclude_none=True, exclude={"label", "stance"})
+        return "decision " + ", ".join(
+            f"{k} {int(v) if isinstance(v, float) and v.is_integer() else v}"
+            for k, v in given.items())
+    rules = change.add or change.replace
+    return f"{change.action} " + ", ".join(r.id for r in rules)
+
+
 LISTINGS: dict[str, Callable[[KnowledgeBase], Listing]] = {
     "swot": _swot,
     "factors": _factors,
@@ -208,6 +239,7 @@ LISTINGS: dict[str, Callable[[KnowledgeBase], Listing]] = {
     "findings": _findings,
     "doctrines": _doctrines,
     "presets": _presets,
+    "readings": _readings,
 }
 
 

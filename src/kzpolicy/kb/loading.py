@@ -2,6 +2,8 @@
 
 ``load()`` returns the stock knowledge base (read once per process and shared);
 ``load(path)`` reads a user's folder, changed or extended. Both run every check.
+``reading=`` (here and in every public call, through :func:`knowledge_base`) applies
+readings to it (:mod:`kzpolicy.kb.reading`).
 """
 
 from __future__ import annotations
@@ -11,13 +13,24 @@ import weakref
 from importlib import resources
 from pathlib import Path
 
-from kzpolicy.errors import InputError, Problem, ValidationError, expect
+from kzpolicy.errors import InputError, KzPolicyError, Problem, ValidationError, expect
 from kzpolicy.kb.checks import validate
 from kzpolicy.kb.folder import read_folder
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.limits import DEFAULT_LIMITS, ReadingLimits, using
+from kzpolicy.kb.reading import (
+    Reading,
+    ReadingCheck,
+    ReadingSpec,
+    apply,
+    check_reading,
+    readings_in,
+    resolve_readings,
+    stock_names,
+)
 
-__all__ = ["check", "knowledge_base", "knowledge_base_of", "load", "stock_rules_path"]
+__all__ = ["available_readings", "check", "check_readings", "knowledge_base",
+           "knowledge_base_of", "load", "read_as", "reading_problems", "stock_rules_path"]
 
 
 def stock_rules_path() -> Path:
@@ -33,28 +46,57 @@ def stock_rules_path() -> Path:
     )
 
 
-def load(path: str | Path | None = None, *, limits: ReadingLimits | None = None
-         ) -> KnowledgeBase:
+def load(path: str | Path | None = None, *, limits: ReadingLimits | None = None,
+         reading: ReadingSpec = None) -> KnowledgeBase:
     """Load and validate a knowledge base; the stock one when ``path`` is None.
 
-    ``limits`` bounds the reading (file size, nesting depth, conjunctions per `when`);
-    None means the defaults of :class:`~kzpolicy.ReadingLimits`. Raises RulesFileError
-    for an unreadable or too large file and ValidationError listing every problem
-    otherwise.
+    ``limits`` bounds the reading of the files (file size, nesting depth, conjunctions per
+    `when`); None means the defaults of :class:`~kzpolicy.ReadingLimits`. ``reading``
+    applies readings to it (a name of its folder's ``readings/`` or the stock ones, names
+    joined by ``+``, a reading file, a :class:`~kzpolicy.Reading`, or a list of these).
+    Raises RulesFileError for an unreadable or too large file and ValidationError listing
+    every problem otherwise.
     """
     expect("load", "path", path, (str, Path), "a path to a rules/ folder (str or Path)",
            optional=True)
     expect("load", "limits", limits, ReadingLimits, "a kzpolicy.ReadingLimits",
            optional=True)
     if path is None and limits in (None, DEFAULT_LIMITS):
-        return _stock()  # read once per process, with the default limits
-    return _load(stock_rules_path() if path is None else Path(path), limits)
+        base = _stock()  # read once per process, with the default limits
+    else:
+        base = _load(stock_rules_path() if path is None else Path(path), limits)
+    return read_as("load", base, reading)
 
 
-def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None
-          ) -> list[Problem]:
-    """Every problem of a rules/ folder (the stock one when ``path`` is None), without
-    raising: an empty list means :func:`load` with the same ``limits`` would succeed.
+def read_as(where: str, base: KnowledgeBase, reading: object) -> KnowledgeBase:
+    """``base`` under the readings ``reading`` names (``where`` names the call in errors);
+    the result is made once per base and reading, and found again by its version."""
+    if reading is None:
+        return base
+    found = resolve_readings(where, reading, _reading_folders(base))
+    kb = apply(base, found)
+    _LOADED[kb.version] = kb
+    return kb
+
+
+def available_readings(kb: KnowledgeBase) -> dict[str, Reading]:
+    """The readings a name can pick for ``kb``, by ID: its folder's ``readings/``, then
+    the stock ones."""
+    return stock_names(_reading_folders(kb))
+
+
+def _reading_folders(kb: KnowledgeBase) -> list[Path]:
+    """Where reading names are looked up: the knowledge base's folder, then the stock one."""
+    stock = stock_rules_path()
+    return [kb.path] if kb.path.resolve() == stock.resolve() else [kb.path, stock]
+
+
+def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None,
+          reading: ReadingSpec = None) -> list[Problem]:
+    """Every problem of a rules/ folder (the stock one when ``path`` is None) and of the
+    readings of its ``readings/``, without raising: an empty list means :func:`load` with
+    the same ``limits`` would succeed, and so would each of its readings. ``reading``
+    checks other readings too (names, files or :class:`~kzpolicy.Reading`).
 
     Only a folder that cannot be read at all (missing, or with no YAML file) raises
     :class:`~kzpolicy.RulesFileError`.
@@ -68,7 +110,24 @@ def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None
         raw, problems = read_folder(root, collect=True)
     if problems:
         return list(problems)
-    return list(validate(KnowledgeBase(raw)))
+    kb = KnowledgeBase(raw)
+    return list(validate(kb)) or reading_problems(kb, reading)
+
+
+def reading_problems(kb: KnowledgeBase, reading: ReadingSpec = None) -> list[Problem]:
+    """The problems of the readings of ``kb``'s folder and of ``reading``, each reading
+    checked against ``kb``."""
+    checked, problems = check_readings(kb, reading)
+    return [*problems, *(p for _, found in checked for p in found.problems)]
+
+
+def check_readings(kb: KnowledgeBase, reading: ReadingSpec = None
+                   ) -> tuple[list[tuple[Reading, ReadingCheck]], list[Problem]]:
+    """Each reading of ``kb``'s folder (then those ``reading`` names) checked against
+    ``kb``, and the problems of the reading files that do not read."""
+    own, problems = readings_in(kb.path)
+    more = resolve_readings("check", reading, _reading_folders(kb))
+    return [(r, check_reading(kb, r)) for r in [*own.values(), *more]], list(problems)
 
 
 def _load(root: Path, limits: ReadingLimits | None = None) -> KnowledgeBase:
@@ -88,11 +147,12 @@ def _load(root: Path, limits: ReadingLimits | None = None) -> KnowledgeBase:
 _LOADED: weakref.WeakValueDictionary[str, KnowledgeBase] = weakref.WeakValueDictionary()
 
 
-def knowledge_base(where: str, kb: object) -> KnowledgeBase:
-    """The ``kb`` argument of a public call: a KnowledgeBase, or None for the stock one."""
+def knowledge_base(where: str, kb: object, reading: object = None) -> KnowledgeBase:
+    """The ``kb`` argument of a public call (a KnowledgeBase, or None for the stock one)
+    under its ``reading`` argument (None: as it is)."""
     expect(where, "kb", kb, KnowledgeBase, "a KnowledgeBase (from kzpolicy.load)",
            optional=True)
-    return kb if isinstance(kb, KnowledgeBase) else load()
+    return read_as(where, kb if isinstance(kb, KnowledgeBase) else load(), reading)
 
 
 def knowledge_base_of(version: str) -> KnowledgeBase:
@@ -103,11 +163,28 @@ def knowledge_base_of(version: str) -> KnowledgeBase:
     stock = load()
     if stock.version == version:
         return stock
+    again = _stock_reading(stock, version)
+    if again is not None:
+        return again
     raise InputError(
         f"this result came from knowledge base {version}, which is not loaded in this "
         f"process (the stock one is {stock.version}); load its rules folder with "
         "kzpolicy.load(path) first"
     )
+
+
+def _stock_reading(stock: KnowledgeBase, version: str) -> KnowledgeBase | None:
+    """The stock knowledge base under the stock readings ``version`` names, if that makes
+    ``version`` (a result made in another process travels by version)."""
+    base, *parts = version.split("+")
+    if base != stock.version or not parts:
+        return None
+    names = [p.split(".", 1)[0] for p in parts]
+    try:
+        kb = read_as("knowledge_base_of", stock, "+".join(names))
+    except KzPolicyError:
+        return None
+    return kb if kb.version == version else None
 
 
 @functools.lru_cache(maxsize=1)

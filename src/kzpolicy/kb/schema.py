@@ -23,12 +23,15 @@ from kzpolicy.kb import expr
 from kzpolicy.kb.limits import reading_limits
 
 __all__ = [
+    "ARTICLE",
+    "UNDECIDED",
     "Advantage",
     "ArticleList",
     "BoundaryRule",
     "Cell",
     "Condition",
     "Decision",
+    "DecisionForm",
     "Doctrine",
     "Factor",
     "Figure",
@@ -283,17 +286,47 @@ class Finding(Stanced):
     reason: str | None = None
 
 
+#: the name of the reading that changes nothing: a knowledge base as written
+#: (:mod:`kzpolicy.kb.reading`)
+ARTICLE = "article"
+DecisionForm = Literal["share", "count", "none"]
+#: what a result names when the decision rule leaves the scenario undecided (``form:
+#: none``); no scenario may take this ID
+UNDECIDED = "undecided"
+
+
 class Decision(Entry):
-    """Parameters of the scenario decision rule."""
+    """Parameters of the scenario decision rule.
+
+    ``form`` says what each scenario's evidence is: the ``share`` of its factors asserted
+    true (``threshold`` a fraction up to 1), their ``count`` (``threshold`` a whole number
+    of factors, the same for every pole), or ``none``: no rule at all, so no scenario is
+    implied (``threshold`` is then not used). A pole is implied when its evidence reaches
+    ``threshold`` and leads: higher than every other scenario's (``strict``), or, with
+    ``strict: false``, higher than the other poles' and at least as high as the rest (a
+    tie with the default goes to the pole).
+    """
 
     id: Id
     label: str
-    threshold: Annotated[float, Field(gt=0, le=1)]
+    form: DecisionForm = "share"
+    threshold: Annotated[float, Field(gt=0)]
+    strict: StrictBool = True
     poles: Ids
     default: Id
     stance: Stance
     reason: str
     locator: Locator
+
+    @model_validator(mode="after")
+    def _threshold_fits_the_form(self) -> Decision:
+        if self.form == "share" and self.threshold > 1:
+            raise ValueError(f"threshold {self.threshold}: a share is at most 1 (or write "
+                             "form: count for a number of factors)")
+        if self.form == "count" and self.threshold != int(self.threshold):
+            raise ValueError(f"threshold {self.threshold}: with form: count it is a whole "
+                             "number of factors")
+        return self
 
 
 class PresetEntry(Entry):

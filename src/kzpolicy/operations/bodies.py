@@ -2,7 +2,10 @@
 whose JSON Schema goes into the OpenAPI document), and the library call it makes.
 
 Conditions are given as the CLI's ``--file`` takes them: a mapping of condition IDs to
-true/false, or a list of IDs (all true). A body checks only that shape; the IDs and
+true/false, or a list of IDs (all true). Every body takes a ``reading`` (the base class's
+field): the name of a reading of the served knowledge base (``GET /v1/list/readings``),
+several names joined by ``+`` or listed, applied in order; never a file, so a request
+cannot make the server read one. A body checks only that shape; the IDs and
 values go as they are to the library's reader
 (:func:`kzpolicy.engine.conditions.normalise`), so that a bad one is answered with the
 very message the CLI prints.
@@ -19,8 +22,10 @@ from pydantic_core import PydanticCustomError
 from kzpolicy.engine.engines import ENGINES
 
 if TYPE_CHECKING:
+    from kzpolicy.analysis.diff import KnowledgeBaseDiff
     from kzpolicy.analysis.montecarlo import MonteCarlo
     from kzpolicy.analysis.probabilities import Probabilities
+    from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
     from kzpolicy.analysis.whatif import TippingPoints, WhatIf
     from kzpolicy.engine.engines import EngineName
@@ -34,8 +39,10 @@ else:
 __all__ = [
     "AssessBody",
     "Body",
+    "DiffBody",
     "MonteCarloBody",
     "ProbabilitiesBody",
+    "RobustnessBody",
     "TippingPointsBody",
     "WhatIfBody",
 ]
@@ -52,12 +59,22 @@ def _ids_or_mapping(value: dict[str, Any] | list[Any] | None
 
 #: a set of conditions: a mapping of IDs to true/false, or a list of IDs (all true)
 ConditionsField = Annotated[dict[str, Any] | list[Any] | None, AfterValidator(_ids_or_mapping)]
+#: a reading's name, or several joined by ``+`` (applied in order)
+_NAME = r"[A-Za-z][A-Za-z0-9_\-]*"
+ReadingName = Annotated[str, Field(pattern=rf"^{_NAME}(\+{_NAME})*$", max_length=400)]
+#: the readings of a request: names (each possibly joined by ``+``), applied in order
+ReadingField = Annotated[ReadingName | list[ReadingName] | None, Field(
+    default=None, description="a reading of the served knowledge base by name "
+    "(GET /v1/list/readings), names joined by +, or a list of names, applied in order")]
 
 
 class Body(BaseModel):
-    """The base of every request body: unknown fields are refused, types are strict."""
+    """The base of every request body: unknown fields are refused, types are strict; every
+    body names the reading it is run under (None: the knowledge base as served)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    reading: ReadingField = None
 
     @abstractmethod
     def run(self, kb: KnowledgeBase) -> BaseModel:
@@ -75,7 +92,8 @@ class AssessBody(Body):
     def run(self, kb: KnowledgeBase) -> Assessment:
         from kzpolicy.engine.assess import assess
 
-        return assess(self.conditions, preset=self.preset, kb=kb, engine=self.engine)
+        return assess(self.conditions, preset=self.preset, kb=kb, engine=self.engine,
+                      reading=self.reading)
 
 
 class WhatIfBody(Body):
@@ -90,7 +108,8 @@ class WhatIfBody(Body):
     def run(self, kb: KnowledgeBase) -> WhatIf:
         from kzpolicy.analysis.whatif import what_if
 
-        return what_if(self.base, dict(self.changes), preset=self.preset, kb=kb)
+        return what_if(self.base, dict(self.changes), preset=self.preset, kb=kb,
+                       reading=self.reading)
 
 
 class TippingPointsBody(Body):
@@ -105,7 +124,7 @@ class TippingPointsBody(Body):
         from kzpolicy.analysis.whatif import tipping_points
 
         return tipping_points(self.base, preset=self.preset, kb=kb, max_size=self.max_size,
-                              all_minimal=self.all)
+                              all_minimal=self.all, reading=self.reading)
 
 
 class MonteCarloBody(Body):
@@ -125,7 +144,7 @@ class MonteCarloBody(Body):
 
         return monte_carlo(dict(self.probabilities), fixed=self.fixed, preset=self.preset,
                            kb=kb, samples=self.samples, seed=self.seed,
-                           confidence=self.confidence)
+                           confidence=self.confidence, reading=self.reading)
 
 
 class ProbabilitiesBody(Body):
@@ -145,4 +164,37 @@ class ProbabilitiesBody(Body):
 
         call = sensitivity if self.sensitivity else probabilities
         return call(dict(self.beliefs), fixed=self.fixed, preset=self.preset, kb=kb,
-                    exact=self.exact)
+                    exact=self.exact, reading=self.reading)
+
+
+class RobustnessBody(Body):
+    """``POST /v1/robustness``: what ``kzpolicy robustness`` takes. ``readings`` are the
+    readings compared (each on top of ``reading``); none: every stock reading."""
+
+    conditions: ConditionsField = None
+    preset: str | None = None
+    readings: list[ReadingName] | None = Field(
+        default=None, description="the readings compared, by name (default: every one)")
+    engine: EngineName = "durable"
+
+    def run(self, kb: KnowledgeBase) -> Robustness:
+        from kzpolicy.analysis.robustness import robustness
+
+        return robustness(self.conditions, readings=self.readings, preset=self.preset, kb=kb,
+                          reading=self.reading, engine=self.engine)
+
+
+class DiffBody(Body):
+    """``POST /v1/diff``: the served knowledge base under ``base`` (default: as served)
+    against it under ``reading``."""
+
+    base: ReadingField = None
+    context: ConditionsField = Field(default=None,
+                                     description="context conditions fixed for the impact")
+
+    def run(self, kb: KnowledgeBase) -> KnowledgeBaseDiff:
+        from kzpolicy.analysis.diff import diff
+        from kzpolicy.kb.loading import knowledge_base
+
+        before = knowledge_base("diff", kb, self.base)
+        return diff(before, kb, reading=self.reading, context=self.context)

@@ -104,6 +104,20 @@ def _probabilities() -> Parts:
     return Parts(ProbabilitiesBody, (Probabilities, Sensitivity))
 
 
+def _robustness() -> Parts:
+    from kzpolicy.analysis.robustness import Robustness
+    from kzpolicy.operations.bodies import RobustnessBody
+
+    return Parts(RobustnessBody, (Robustness,))
+
+
+def _diff() -> Parts:
+    from kzpolicy.analysis.diff import KnowledgeBaseDiff
+    from kzpolicy.operations.bodies import DiffBody
+
+    return Parts(DiffBody, (KnowledgeBaseDiff,))
+
+
 def _report() -> Parts:
     from kzpolicy.operations.bodies import AssessBody
 
@@ -123,6 +137,10 @@ OPERATIONS: tuple[Operation, ...] = (
               _monte_carlo),
     Operation("probabilities", "Exact scenario and risk probabilities from beliefs",
               ("probabilities", "sensitivity"), _probabilities),
+    Operation("robustness", "Under which readings each conclusion holds", ("robustness",),
+              _robustness),
+    Operation("diff", "What changes between two readings of the knowledge base, and how "
+              "many situations it changes", ("diff",), _diff),
     Operation("report", "The self-contained HTML report of an assessment", (), _report,
               answer="html"),
 )

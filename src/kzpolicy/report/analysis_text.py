@@ -22,6 +22,7 @@ from kzpolicy.analysis.whatif import (
     TippingPoints,
     WhatIf,
 )
+from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.report.table import md_escape, table
 from kzpolicy.report.words import truth
 
@@ -281,18 +282,30 @@ def text(result: Result) -> str:
                       [[i.id, i.kind, i.count, _pct(i.share), i.label]
                        for i in result.items if i.count])]
     else:
-        out += [f"{result.samples} samples, seed {result.seed}, "
-                f"{_pct(result.confidence)} Wilson intervals",
-                "", table(["scenario", "probability", "interval", "samples"],
-                          [_estimate_row(s, e) for s, e in result.scenarios.items()])]
-        for title, items in (("Outcomes", result.outcomes), ("Risks", result.risks),
-                             ("Engaged", result.engaged)):
-            rows = _item_rows(items)
-            out += ["", f"{title} (flagged in some sample: {len(rows)} of {len(items)}):"]
-            if rows:
-                out.append(table(["id", "probability", "interval", "samples", "kind", "label"],
-                                 rows))
-    return "\n".join(out)
+        out += _monte_carlo_text(result)
+    return "\n".join(out + _reading(result))
+
+
+def _reading(result: Result) -> list[str]:
+    """The line naming the reading a result was made under (none for ``article``)."""
+    if result.reading == ARTICLE:
+        return []
+    return ["", f"Reading: {result.reading} (knowledge base {result.kb_version})"]
+
+
+def _monte_carlo_text(result: MonteCarlo) -> list[str]:
+    out = [f"{result.samples} samples, seed {result.seed}, "
+           f"{_pct(result.confidence)} Wilson intervals",
+           "", table(["scenario", "probability", "interval", "samples"],
+                     [_estimate_row(s, e) for s, e in result.scenarios.items()])]
+    for title, items in (("Outcomes", result.outcomes), ("Risks", result.risks),
+                         ("Engaged", result.engaged)):
+        rows = _item_rows(items)
+        out += ["", f"{title} (flagged in some sample: {len(rows)} of {len(items)}):"]
+        if rows:
+            out.append(table(["id", "probability", "interval", "samples", "kind", "label"],
+                             rows))
+    return out
 
 
 # ---------------------------------------------------------------------- markdown
@@ -341,4 +354,4 @@ def markdown(result: Result) -> str:
             out += ["", f"### {title}", ""]
             out += _md(rows, ["id", "probability", "interval", "samples", "kind", "label"]) \
                 if rows else ["None in any sample."]
-    return "\n".join(out) + "\n"
+    return "\n".join(out + _reading(result)) + "\n"

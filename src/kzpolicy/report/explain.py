@@ -18,8 +18,17 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from kzpolicy.kb.kinds import NODE_NOUNS
+from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.report.source_kb import made_with
-from kzpolicy.report.words import basis_words, stance_words, standing
+from kzpolicy.report.words import (
+    basis_words,
+    counts_words,
+    reading_words,
+    rule_words,
+    stance_words,
+    standing,
+    undecided,
+)
 
 if TYPE_CHECKING:
     from kzpolicy.engine.results import Assessment, Flagged, Step
@@ -80,13 +89,18 @@ def step_conditions(step: Step, labels: Labels = NO_LABELS) -> str:
 
 
 def runner_up_text(a: Assessment) -> str:
-    """The runner-up, or the tie for it, in words."""
+    """The runner-up, or the tie for it, in words (by the rule's evidence: shares, or
+    counts of factors)."""
     sc = a.scenario
-    best = sc.shares[sc.runner_up]
-    tied = [s for s, v in sc.shares.items() if s != sc.id and v == best]
+    if sc.runner_up is None:
+        return "no runner-up: no scenario implied"
+    values: dict[str, float] = dict(sc.counts) if sc.form == "count" else sc.shares
+    best = values[sc.runner_up]
+    shown = f"{best:.0f} factors" if sc.form == "count" else f"{best:.2f}"
+    tied = [s for s, v in values.items() if s != sc.id and v == best]
     if len(tied) > 1:
-        return f"{' and '.join(tied)} tie for runner-up at {best:.2f}"
-    return f"runner-up {sc.runner_up} at {best:.2f}"
+        return f"{' and '.join(tied)} tie for runner-up at {shown}"
+    return f"runner-up {sc.runner_up} at {shown}"
 
 
 def _wrap(text: str, indent: str, more: str | None = None) -> list[str]:
@@ -146,17 +160,27 @@ def _contested(a: Assessment, labels: Labels) -> list[str]:
 def _scenario(a: Assessment, labels: Labels) -> list[str]:
     sc = a.scenario
     shares = ", ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
-    return [
-        f"Implied scenario: {sc.id} ({sc.label})",
+    head = (f"No scenario implied: {sc.label}" if undecided(sc)
+            else f"Implied scenario: {sc.id} ({sc.label})")
+    lines = [
+        head,
         *_wrap(f"standing: {stance_words(sc)}; {basis_words(sc.basis, sc.id)}", "  ", "    "),
-        f"  shares {shares}; threshold {sc.threshold:.2f}",
-        f"  {runner_up_text(a)}; margin {sc.margin:+.2f}",
-        *_wrap(f"decided by {sc.decided_by}: {sc.reason}", "  ", "    "),
-        *_wrap(f"advantage: {labels.side(sc.advantage.side)} ({sc.advantage.locator})",
-               "  ", "    "),
-        *_wrap(f"the article's judgement: {sc.judgement.statement} ({sc.judgement.locator})",
-               "  ", "    "),
+        f"  shares {shares}; {rule_words(sc)}",
     ]
+    if sc.form != "share":
+        lines.append(f"  factors asserted true: {counts_words(sc)}")
+    if sc.margin is not None:
+        lines.append(f"  {runner_up_text(a)}; margin {sc.margin:+.2f}")
+    lines += _wrap(f"decided by {sc.decided_by}: {sc.reason}", "  ", "    ")
+    if sc.advantage is not None:
+        lines += _wrap(f"advantage: {labels.side(sc.advantage.side)} ({sc.advantage.locator})",
+                       "  ", "    ")
+    if sc.judgement is not None:
+        lines += _wrap(f"the article's judgement: {sc.judgement.statement} "
+                       f"({sc.judgement.locator})", "  ", "    ")
+    if a.reading != ARTICLE:
+        lines += _wrap(f"reading: {reading_words(a.reading, a.kb_version)}", "  ", "    ")
+    return lines
 
 
 def _asserted(a: Assessment, labels: Labels) -> list[str]:

@@ -82,13 +82,16 @@ from kzpolicy.report.layout import layout
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.svg import TornadoBar, tornado_chart
 from kzpolicy.report.templating import render
-from kzpolicy.report.words import basis_words, stance_words, truth
+from kzpolicy.report.words import basis_words, counts_words, rule_words, stance_words, truth
 
 if TYPE_CHECKING:  # the analysis models (and numpy) load only for a page of theirs
+    from kzpolicy.analysis.diff import KnowledgeBaseDiff
     from kzpolicy.analysis.probabilities import Probabilities
+    from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
 
-__all__ = ["TornadoBar", "comparison_page", "page", "probability_page", "tornado_chart"]
+__all__ = ["TornadoBar", "comparison_page", "page", "probability_page", "reading_page",
+           "tornado_chart"]
 
 _KIND_NAMES = NODE_NOUNS
 
@@ -105,7 +108,8 @@ def _scenario(a: Assessment) -> dict[str, Any]:
     """The implied scenario of ``a``, with its standing and the decision's warnings."""
     sc = a.scenario
     return {"sc": sc, "stance": stance_words(sc), "basis": basis_words(sc.basis, sc.id),
-            "default": sc.basis == "default", "warnings": list(a.warnings)}
+            "default": sc.basis == "default", "warnings": list(a.warnings),
+            "rule": rule_words(sc), "counts": counts_words(sc)}
 
 
 def _scenario_notes(kb: KnowledgeBase, findings: Sequence[FindingRef]
@@ -206,7 +210,8 @@ def _diff_states(
 def _document(template: str, title: str, kb: KnowledgeBase, kb_version: str,
               **context: Any) -> str:
     return render(template, title=title, css=Markup(_css()), source=kb.source,
-                  kb_version=kb_version, version=installed_version(), **context)
+                  kb_version=kb_version, reading=kb.reading, version=installed_version(),
+                  **context)
 
 
 # --------------------------------------------------------------------------- pages
@@ -293,6 +298,21 @@ def probability_page(result: Probabilities | Sensitivity, *, kb: KnowledgeBase |
     title = ("Sensitivity of the probabilities" if isinstance(result, Sensitivity)
              else "Exact probabilities")
     return _document("analysis.html", title, base, result.kb_version, head=head, chart=chart,
+                     tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
+
+
+def reading_page(result: Robustness | KnowledgeBaseDiff, *, kb: KnowledgeBase | None = None
+                 ) -> str:
+    """A robustness or a diff as one self-contained HTML page: the tables of its text
+    report. ``kb`` must be the knowledge base it names (by default the one loaded)."""
+    from kzpolicy.analysis.robustness import Robustness
+    from kzpolicy.report.reading_text import sections
+
+    base = source_kb("reading_page", kb, result)
+    head, tables = sections(result)
+    title = ("Robustness across readings" if isinstance(result, Robustness)
+             else "Diff of two knowledge bases")
+    return _document("analysis.html", title, base, result.kb_version, head=head, chart=None,
                      tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
 
 

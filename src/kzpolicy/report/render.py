@@ -2,7 +2,8 @@
 assessment, draw the rule network.
 
 ``render(result, format)`` takes any public result (an ``Assessment``, ``WhatIf``,
-``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities`` or ``Sensitivity``)
+``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities``, ``Sensitivity``,
+``Robustness`` or ``KnowledgeBaseDiff``)
 and loads only the module that writes the chosen format: an assessment as text or
 Markdown loads neither numpy nor Jinja2. A report that labels or draws resolves the
 knowledge base the result was made with once (:mod:`kzpolicy.report.source_kb`) and
@@ -19,6 +20,7 @@ from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import ArgumentTypeError, InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.report.source_kb import source_kb
 
 if TYPE_CHECKING:
@@ -63,19 +65,29 @@ def _assessment(a: Assessment, format: Format, kb: KnowledgeBase | None) -> str:
 
 def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
     # a result of these types exists only once their modules (and numpy) are loaded
+    from kzpolicy.analysis.diff import KnowledgeBaseDiff
     from kzpolicy.analysis.landscape import Landscape
     from kzpolicy.analysis.montecarlo import MonteCarlo
     from kzpolicy.analysis.probabilities import Probabilities
+    from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
     from kzpolicy.analysis.whatif import TippingPoints, WhatIf
-    from kzpolicy.report import analysis_text
+    from kzpolicy.report import analysis_text, reading_text
+
+    if isinstance(result, Robustness | KnowledgeBaseDiff):
+        if format == "html":
+            from kzpolicy.report.html import reading_page
+
+            return reading_page(result, kb=source_kb("render", kb, result))
+        writer = reading_text.text if format == "text" else reading_text.markdown
+        return writer(result) + ("\n" if format == "text" else "")
 
     if not isinstance(result, WhatIf | TippingPoints | Landscape | MonteCarlo | Probabilities
                       | Sensitivity):
         raise ArgumentTypeError(
             "render", "result",
-            "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities or "
-            "Sensitivity", result)
+            "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities, "
+            "Sensitivity, Robustness or KnowledgeBaseDiff", result)
     if format == "text":
         return analysis_text.text(result) + "\n"
     if format == "markdown":
@@ -106,9 +118,9 @@ def explain(assessment: Assessment, *, kb: KnowledgeBase | None = None) -> str:
 
 
 def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] = "dot",
-          assessment: Assessment | None = None) -> str:
-    """The whole rule network as Graphviz DOT or Mermaid; with ``assessment``, what it
-    fired is marked."""
+          assessment: Assessment | None = None, reading: ReadingSpec = None) -> str:
+    """The whole rule network as Graphviz DOT or Mermaid (of ``kb`` under ``reading``);
+    with ``assessment``, what it fired is marked (on the knowledge base it was made with)."""
     from kzpolicy.report.graph import activity, network, to_dot, to_mermaid
 
     expect("graph", "format", format, str, "'dot' or 'mermaid'")
@@ -116,7 +128,8 @@ def graph(kb: KnowledgeBase | None = None, *, format: Literal["dot", "mermaid"] 
     if format not in ("dot", "mermaid"):
         raise InputError(f"graph: unknown format {format!r}; use 'dot' or 'mermaid'")
     if assessment is None:
-        return (to_dot if format == "dot" else to_mermaid)(network(knowledge_base("graph", kb)))
+        return (to_dot if format == "dot" else to_mermaid)(
+            network(knowledge_base("graph", kb, reading)))
     net = network(source_kb("graph", kb, assessment))
     act = activity(assessment)
     return to_dot(net, act) if format == "dot" else to_mermaid(net, act)

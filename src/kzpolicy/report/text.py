@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kzpolicy.engine.results import Assessment, Contested, Flagged
+from kzpolicy.engine.results import Assessment, Contested, Flagged, ScenarioResult
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.schema import ARTICLE
+from kzpolicy.report import words
 from kzpolicy.report.explain import NO_LABELS, Labels, runner_up_text, step_conditions
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.table import md_escape as _md_escape
@@ -32,24 +34,42 @@ def _denied(c: Contested) -> str:
 
 def _groups(a: Assessment) -> tuple[tuple[str, tuple[Flagged, ...]], ...]:
     """The item groups of a result with their titles, in the order every output uses."""
-    return ((f"Outcomes of {a.scenario.id}", a.outcomes), ("Risks", a.risks),
-            ("Engaged", a.engaged))
+    return ((_outcomes_title(a), a.outcomes), ("Risks", a.risks), ("Engaged", a.engaged))
+
+
+def _outcomes_title(a: Assessment) -> str:
+    """The title of the outcomes: the implied scenario's, or none when undecided."""
+    if words.undecided(a.scenario):
+        return "Outcomes (no scenario implied, so none)"
+    return f"Outcomes of {a.scenario.id}"
+
+
+def _scenario_lines(a: Assessment) -> list[str]:
+    """The scenario part of :func:`text`: the decision, how it was reached, the reading."""
+    sc = a.scenario
+    shares = "  ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
+    out = [f"Scenario: {sc.id} ({sc.label})",
+           f"Standing: {stance_words(sc)}; {basis_words(sc.basis, sc.id)}"]
+    if sc.form == "share":
+        out.append(f"Shares:   {shares}   {words.rule_words(sc)}")
+    else:
+        out += [f"Counts:   {words.counts_words(sc, '  ')}   {words.rule_words(sc)}",
+                f"Shares:   {shares}"]
+    if sc.margin is not None:
+        out.append(f"Margin:   {sc.margin:+.2f}; {runner_up_text(a)}; decided by "
+                   f"{sc.decided_by}")
+    out.append(f"Reason:   {sc.reason}")
+    if sc.advantage is not None:
+        out.append(f"Advantage: {sc.advantage.side}")
+    if a.reading != ARTICLE:
+        out.append(f"Reading:  {words.reading_words(a.reading, a.kb_version)}")
+    return out
 
 
 def text(a: Assessment) -> str:
     """A compact text summary: scenario with its standing and reason, shares, outcomes,
     risks, engaged and contested items."""
-    sc = a.scenario
-    shares = "  ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
-    out = [
-        f"Scenario: {sc.id} ({sc.label})",
-        f"Standing: {stance_words(sc)}; {basis_words(sc.basis, sc.id)}",
-        f"Shares:   {shares}   threshold {sc.threshold:.2f}",
-        f"Margin:   {sc.margin:+.2f}; {runner_up_text(a)}; decided by {sc.decided_by}",
-        f"Reason:   {sc.reason}",
-        f"Advantage: {sc.advantage.side}",
-    ]
-    out += [f"Warning:  {w}" for w in a.warnings]
+    out = [*_scenario_lines(a), *(f"Warning:  {w}" for w in a.warnings)]
     for title, rows in _groups(a):
         out += ["", f"{title} ({len(rows)}):"]
         if rows:
@@ -126,27 +146,10 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
     """
     base = source_kb("markdown", kb, a)
     labels = Labels(base)
-    sc = a.scenario
-    lines = [
-        f"## Implied scenario: {_md_escape(sc.label)} (`{sc.id}`)",
-        "",
-        "| scenario | share | |",
-        "|---|---|---|",
-        *(f"| {k}{' (implied)' if k == sc.id else ''} | {v:.2f} | `{_bar(v)}` |"
-          for k, v in sc.shares.items()),
-        "",
-        f"Threshold {sc.threshold:.2f}; margin {sc.margin:+.2f} over `{sc.runner_up}` "
-        f"(runner-up{'; ' + runner_up_text(a) if 'tie' in runner_up_text(a) else ''}); "
-        f"decided by {sc.decided_by}: {_md_escape(sc.reason)}.",
-        "",
-        f"Standing: {_md_escape(stance_words(sc))}; {basis_words(sc.basis, sc.id)}.",
-        "",
-        f"Advantage: **{sc.advantage.side}** ({_md_escape(sc.advantage.locator)}). "
-        f"Judgement: {_md_escape(sc.judgement.statement)} ({_md_escape(sc.judgement.locator)})",
-    ]
+    lines = _md_scenario(a)
     if a.warnings:
         lines += ["", *(f"> **Warning:** {_md_escape(w)}" for w in a.warnings)]
-    for title, rows in ((f"Outcomes of {sc.id}", a.outcomes), ("Risks flagged", a.risks),
+    for title, rows in ((_outcomes_title(a), a.outcomes), ("Risks flagged", a.risks),
                         ("Strengths and opportunities engaged", a.engaged)):
         lines += ["", f"### {title} ({len(rows)})", ""]
         lines += _item_table([(f, None) for f in rows], labels)
@@ -163,8 +166,42 @@ def markdown(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
                   for fd in a.findings]
     lines += ["", "### What fired", "", *_fired(a, base)]
     lines += ["", f"Conditions given: {_given(a) or 'none'}.",
-              f"Not asserted (unknown): {len(a.unknown)}. Knowledge base `{a.kb_version}`."]
+              f"Not asserted (unknown): {len(a.unknown)}. Knowledge base `{a.kb_version}`, "
+              f"reading `{a.reading}`."]
     return "\n".join(lines) + "\n"
+
+
+def _md_scenario(a: Assessment) -> list[str]:
+    """The scenario part of :func:`markdown`: the evidence of each scenario, the decision
+    and its standing, what the article says of the scenario."""
+    sc = a.scenario
+    head = (f"## No scenario implied: {_md_escape(sc.label)}" if words.undecided(sc)
+            else f"## Implied scenario: {_md_escape(sc.label)} (`{sc.id}`)")
+    lines = [head, "", "| scenario | share | |", "|---|---|---|",
+             *(f"| {k}{' (implied)' if k == sc.id else ''} | {v:.2f} | `{_bar(v)}` |"
+               for k, v in sc.shares.items()), ""]
+    if sc.form != "share":
+        lines += [f"Factors asserted true: {words.counts_words(sc)}.", ""]
+    if sc.margin is None:
+        lines.append(f"{_md_escape(sc.reason[:1].upper() + sc.reason[1:])}.")
+    else:
+        tie = runner_up_text(a)
+        lines.append(f"{words.rule_words(sc).capitalize()}; margin {sc.margin:+.2f} over "
+                     f"`{sc.runner_up}` (runner-up{'; ' + tie if 'tie' in tie else ''}); "
+                     f"decided by {sc.decided_by}: {_md_escape(sc.reason)}.")
+    lines += ["", f"Standing: {_md_escape(stance_words(sc))}; {basis_words(sc.basis, sc.id)}."]
+    if sc.advantage is not None and sc.judgement is not None:
+        lines += ["", f"Advantage: **{sc.advantage.side}** ({_md_escape(sc.advantage.locator)}). "
+                  f"Judgement: {_md_escape(sc.judgement.statement)} "
+                  f"({_md_escape(sc.judgement.locator)})"]
+    if a.reading != ARTICLE:
+        lines += ["", f"Reading: `{a.reading}` (knowledge base `{a.kb_version}`)."]
+    return lines
+
+
+def _margin(sc: ScenarioResult) -> str:
+    """``margin +0.50 over `balance`, `` (nothing when no scenario was implied)."""
+    return "" if sc.margin is None else f"margin {sc.margin:+.2f} over `{sc.runner_up}`, "
 
 
 def _changes(before: Sequence[Flagged], after: Sequence[Flagged]
@@ -191,11 +228,11 @@ def markdown_comparison(
         *(f"| {k} | {b.shares[k]:.2f} `{_bar(b.shares[k])}` | "
           f"{a.shares.get(k, 0.0):.2f} `{_bar(a.shares.get(k, 0.0))}` |" for k in b.shares),
         "",
-        f"Before: {_md_escape(b.label)}, margin {b.margin:+.2f} over `{b.runner_up}`, "
-        f"decided by {b.decided_by}: {_md_escape(b.reason)}.",
+        f"Before: {_md_escape(b.label)}, {_margin(b)}decided by {b.decided_by}: "
+        f"{_md_escape(b.reason)}.",
         "",
-        f"After: {_md_escape(a.label)}, margin {a.margin:+.2f} over `{a.runner_up}`, "
-        f"decided by {a.decided_by}: {_md_escape(a.reason)}.",
+        f"After: {_md_escape(a.label)}, {_margin(a)}decided by {a.decided_by}: "
+        f"{_md_escape(a.reason)}.",
     ]
     for when, warned in (("before", before.warnings), ("after", after.warnings)):
         lines += ["", *(f"> **Warning ({when}):** {_md_escape(w)}" for w in warned)]

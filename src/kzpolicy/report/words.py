@@ -2,14 +2,18 @@
 
 ``truth`` says ``true``, ``false`` or ``unknown``; ``standing`` says an item's or a
 scenario's stance and basis in one phrase ("interpretation via scenario_decision; holds
-by default"), so every output words them alike.
+by default"), so every output words them alike; ``rule_words`` and ``counts_words`` say how
+the decision rule weighed the factors (shares, counts, or no rule: *undecided*), and
+``reading_words`` which reading a result was made under.
 """
 
 from __future__ import annotations
 
 from kzpolicy.engine.results import Contested, Flagged, ScenarioResult
+from kzpolicy.kb.schema import UNDECIDED
 
-__all__ = ["basis_words", "stance_words", "standing", "truth"]
+__all__ = ["basis_words", "counts_words", "reading_words", "rule_words", "stance_words",
+           "standing", "truth", "undecided"]
 
 
 def truth(value: bool | None) -> str:
@@ -22,6 +26,8 @@ def basis_words(basis: str, scenario: str) -> str:
     ``scenario``."""
     if basis == "default":
         return f"holds by default: no factor of {scenario} asserted"
+    if scenario == UNDECIDED:
+        return "the factor counts are those asserted"
     return "follows from what was asserted"
 
 
@@ -30,6 +36,8 @@ def stance_words(result: Flagged | Contested | ScenarioResult, *, named: bool = 
     false): ``stated``, ``interpretation via r1, r2``; a scenario's is the decision
     rule's."""
     if isinstance(result, ScenarioResult):
+        if undecided(result):
+            return "not decided: no decision rule, and none invented"
         return "stated" if result.stance == "stated" else "interpretation (decision rule)"
     via = ", ".join(result.interpretations)
     if not via or not named:
@@ -44,3 +52,29 @@ def standing(result: Flagged | Contested | ScenarioResult, *, named: bool = True
     ``interpretation via scenario_decision; by default``."""
     return (stance_words(result, named=named)
             + ("; by default" if result.basis == "default" else ""))
+
+
+def undecided(sc: ScenarioResult) -> bool:
+    """Whether the decision rule implied no scenario (form ``none``)."""
+    return sc.decided_by == "undecided"
+
+
+def rule_words(sc: ScenarioResult) -> str:
+    """The decision rule a scenario was decided by, in a few words: ``threshold 0.50``,
+    ``threshold 4 factors``, ``no decision rule``; and when a tie with the default goes to
+    the pole."""
+    if sc.form == "none":
+        return "no decision rule"
+    said = (f"threshold {int(sc.threshold)} factors" if sc.form == "count"
+            else f"threshold {sc.threshold:.2f}")
+    return said if sc.strict else f"{said}, a tie with the default goes to the pole"
+
+
+def counts_words(sc: ScenarioResult, sep: str = ", ") -> str:
+    """How many factors of each scenario were asserted true: ``integration 4, balance 0``."""
+    return sep.join(f"{k} {v}" for k, v in sc.counts.items())
+
+
+def reading_words(reading: str, kb_version: str) -> str:
+    """The reading a result was made under and the knowledge base it names."""
+    return f"{reading} (knowledge base {kb_version})"

@@ -73,7 +73,9 @@ class Api:
         if op.answer == "html":
             from kzpolicy.report.render import render
 
-            return render(result, "html", kb=self.kb)
+            # under a reading, the knowledge base it made (found by the result's version)
+            same = getattr(result, "kb_version", None) == self.kb.version
+            return render(result, "html", kb=self.kb if same else None)
         return result.model_dump_json(indent=2) + "\n"
 
     # ------------------------------------------------------------------- GET

@@ -2,8 +2,9 @@
 // The what-if page of `kzpolicy serve`. Every node is built from the API's JSON with
 // textContent; the one piece of markup inserted is the rule-network section of
 // kzpolicy's own HTML report (POST /v1/report), inside a shadow root with the report's
-// own stylesheet. The beliefs and the compared preset live in the query string
-// (?true=D1,D2&false=B3&vs=article-2010), so a view can be shared and a reload restores it.
+// own stylesheet. The beliefs, the compared preset and the reading live in the query string
+// (?true=D1,D2&false=B3&vs=article-2010&reading=stated-only), so a view can be shared and a
+// reload restores it.
 (() => {
   const $ = (id) => document.getElementById(id);
 
@@ -22,7 +23,9 @@
   }
 
   const VALUES = ["true", "false", "unknown"];
-  const state = { beliefs: new Map(), vs: "" };
+  const ARTICLE = "article"; // the reading that changes nothing
+  const state = { beliefs: new Map(), vs: "", reading: ARTICLE };
+  let readings = []; // the records of /v1/list/readings
   let conditions = []; // the records of /v1/list/conditions
   let known = new Set();
   const labels = new Map();
@@ -81,6 +84,7 @@
       }
     }
     state.vs = query.get("vs") || "";
+    state.reading = query.get("reading") || ARTICLE;
     return ignored;
   }
 
@@ -91,6 +95,7 @@
       if (ids.length) parts.push(String(value) + "=" + ids.map(encodeURIComponent).join(","));
     }
     if (state.vs) parts.push("vs=" + encodeURIComponent(state.vs));
+    if (state.reading !== ARTICLE) parts.push("reading=" + encodeURIComponent(state.reading));
     return parts.length ? "?" + parts.join("&") : "";
   }
 
@@ -153,11 +158,15 @@
     }
     $("vs").value = state.vs;
     $("adopt").disabled = !state.vs;
+    $("reading").value = state.reading;
+    const about = readings.find((r) => r.id === state.reading);
+    $("reading-about").textContent = about ? about.statement : "";
   }
 
   // ------------------------------------------------------------------ the answers
   // How firmly a conclusion stands, in the words of kzpolicy's other outputs.
   function stanceWords(result) {
+    if (result.decided_by === "undecided") return "not decided: no decision rule, and none invented";
     if (result.interpretations === undefined) { // the scenario: the decision rule's stance
       return result.stance === "stated" ? "stated" : "interpretation (decision rule)";
     }
@@ -169,6 +178,7 @@
   }
 
   function basisWords(basis, scenario) {
+    if (scenario === "undecided") return "the factor counts are those asserted";
     return basis === "default" ? "holds by default: no factor of " + scenario + " asserted"
       : "follows from what was asserted";
   }
@@ -193,13 +203,15 @@
       const bar = el("div", { class: "bar" });
       bar.style.width = Math.max(0, Math.min(100, share * 100)).toFixed(1) + "%";
       const track = el("div", { class: "track" }, bar);
-      const tick = el("div", { class: "threshold", title: "threshold " + s.threshold });
-      tick.style.left = Math.max(0, Math.min(100, s.threshold * 100)).toFixed(1) + "%";
-      track.append(tick);
+      if (s.form === "share") { // a count threshold or no rule has no place on a share bar
+        const tick = el("div", { class: "threshold", title: "threshold " + s.threshold });
+        tick.style.left = Math.max(0, Math.min(100, s.threshold * 100)).toFixed(1) + "%";
+        track.append(tick);
+      }
       chart.append(el("div", { class: sid === s.id ? "row chosen" : "row",
                                "data-scenario": sid },
                       el("span", {}, ...labelled(sid)), track,
-                      el("span", { class: "value", text: share.toFixed(2) })));
+                      el("span", { class: "value", text: share.toFixed(2) + " (" + s.counts[sid] + ")" })));
     }
     $("shares").replaceChildren(chart);
     $("warnings").replaceChildren(...a.warnings.map((w) => el("li", { text: w })));
@@ -321,7 +333,9 @@
 
   // ------------------------------------------------------------------ the cycle
   function request() {
-    return { conditions: Object.fromEntries(state.beliefs) };
+    const body = { conditions: Object.fromEntries(state.beliefs) };
+    if (state.reading !== ARTICLE) body.reading = state.reading;
+    return body;
   }
 
   async function refresh() {
@@ -332,11 +346,14 @@
       const [assessment, report, whatIf] = await Promise.all([
         api("POST", "/v1/assess", body),
         api("POST", "/v1/report", body),
-        state.vs ? api("POST", "/v1/what-if", { preset: state.vs, changes: body.conditions })
+        state.vs ? api("POST", "/v1/what-if", { preset: state.vs, changes: body.conditions,
+                                                reading: body.reading })
           : Promise.resolve(null),
       ]);
       if (mine !== serial) return; // a newer belief is already on its way
       const implied = assessment.scenario.id;
+      $("kb").textContent = "Knowledge base " + assessment.kb_version + ", reading "
+        + assessment.reading + ".";
       showScenario(assessment);
       flaggedList("outcomes", assessment.outcomes, "outcome", implied);
       flaggedList("risks", assessment.risks, "risk", implied);
@@ -363,9 +380,12 @@
 
   async function start() {
     try {
-      const [kb, records, presets] = await Promise.all([
+      const [kb, records, presets, found] = await Promise.all([
         api("GET", "/v1/kb"), api("GET", "/v1/list/conditions"), api("GET", "/v1/list/presets"),
+        api("GET", "/v1/list/readings"),
       ]);
+      readings = found;
+      for (const r of readings) $("reading").append(el("option", { value: r.id, text: r.id + ": " + r.label }));
       conditions = records;
       known = new Set(records.map((c) => c.id));
       for (const c of records) labels.set(c.id, c.label);
@@ -387,6 +407,10 @@
         ignored.push("vs=" + state.vs);
         state.vs = "";
       }
+      if (!readings.some((r) => r.id === state.reading)) {
+        if (state.reading !== ARTICLE) ignored.push("reading=" + state.reading);
+        state.reading = ARTICLE;
+      }
       writeUrl();
       showBeliefs();
       await refresh();
@@ -399,10 +423,12 @@
 
   $("reset").addEventListener("click", () => { state.beliefs.clear(); changed(); });
   $("vs").addEventListener("change", () => { state.vs = $("vs").value; changed(); });
+  $("reading").addEventListener("change", () => { state.reading = $("reading").value; changed(); });
   $("adopt").addEventListener("click", async () => {
     if (!state.vs) return;
     try {
-      const w = await api("POST", "/v1/what-if", { preset: state.vs, changes: {} });
+      const w = await api("POST", "/v1/what-if", { preset: state.vs, changes: {},
+                                                   reading: request().reading });
       state.beliefs = new Map(Object.entries(w.asserted_before));
       changed();
     } catch (error) {

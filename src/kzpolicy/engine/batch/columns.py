@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.engine.assess import assess_resolved
+from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -94,14 +95,20 @@ class Batch(Sequence[Assessment]):
         return self._kb.version
 
     @property
+    def reading(self) -> str:
+        """The reading every row was assessed under (``article``: the rules as written)."""
+        return self._kb.reading
+
+    @property
     def condition_ids(self) -> tuple[str, ...]:
         """The columns of ``asserted``: every condition, in the knowledge base's order."""
         return tuple(self._kb.condition_ids)
 
     @property
     def scenario_ids(self) -> tuple[str, ...]:
-        """The scenarios ``scenario`` indexes, and the columns of ``counts`` and ``shares``."""
-        return tuple(self._kb.scenarios)
+        """What ``scenario`` indexes: the scenarios, which are the columns of ``counts`` and
+        ``shares``, then ``undecided`` under a decision rule of form none."""
+        return decision_outcomes(self._kb)
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -166,7 +173,7 @@ class Batch(Sequence[Assessment]):
             if ident in ids:
                 k = ids.index(ident)
                 return ((bits[:, k >> 3] >> (k & 7)) & 1).astype(np.bool_)
-        if ident in self._kb.scenarios:
+        if ident in self.scenario_ids:
             implied: BoolArray = self._scenario == self.scenario_ids.index(ident)
             return implied
         raise UnknownIdError("item, rule or scenario", ident,

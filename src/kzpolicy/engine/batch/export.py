@@ -33,6 +33,8 @@ class Columns(Protocol):
     @property
     def kb_version(self) -> str: ...
     @property
+    def reading(self) -> str: ...
+    @property
     def condition_ids(self) -> tuple[str, ...]: ...
     @property
     def scenario_ids(self) -> tuple[str, ...]: ...
@@ -75,8 +77,8 @@ def to_arrow(batch: Columns) -> Any:
             pa.array(list(scenario_ids), type=pa.string())),
     }
     shares = batch.shares
-    for n, sid in enumerate(scenario_ids):
-        cols[f"share.{sid}"] = pa.array(np.ascontiguousarray(shares[:, n]))
+    for n in range(shares.shape[1]):  # the scenarios (not undecided, which has no share)
+        cols[f"share.{scenario_ids[n]}"] = pa.array(np.ascontiguousarray(shares[:, n]))
     asserted = batch.asserted
     for n, cid in enumerate(batch.condition_ids):
         col = asserted[:, n]
@@ -86,7 +88,8 @@ def to_arrow(batch: Columns) -> Any:
         for n, ident in enumerate(ids):
             cols[f"{prefix}.{ident}"] = pa.array(np.ascontiguousarray(matrix[:, n]))
     table = pa.table(cols)
-    return table.replace_schema_metadata({"kzpolicy.kb_version": batch.kb_version})
+    return table.replace_schema_metadata({"kzpolicy.kb_version": batch.kb_version,
+                                          "kzpolicy.reading": batch.reading})
 
 
 def to_pandas(batch: Columns) -> Any:
@@ -98,8 +101,8 @@ def to_pandas(batch: Columns) -> Any:
             batch.scenario.astype(_index_type(len(scenario_ids))), list(scenario_ids)),
     }
     shares = batch.shares
-    for n, sid in enumerate(scenario_ids):
-        cols[f"share.{sid}"] = np.ascontiguousarray(shares[:, n])
+    for n in range(shares.shape[1]):  # the scenarios (not undecided, which has no share)
+        cols[f"share.{scenario_ids[n]}"] = np.ascontiguousarray(shares[:, n])
     for prefix, ids, matrix in (("asserted", batch.condition_ids, batch.asserted),
                                 ("flagged", batch.item_ids, batch.flagged),
                                 ("fired", batch.rule_ids, batch.fired)):

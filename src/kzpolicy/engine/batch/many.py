@@ -26,6 +26,7 @@ from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
 
 __all__ = ["Batch", "assess_many", "gc_paused"]
 
@@ -83,6 +84,7 @@ def assess_many(
     columns: Mapping[str, object] | None = None,
     preset: str | None = None,
     kb: KnowledgeBase | None = None,
+    reading: ReadingSpec = None,
 ) -> Batch:
     """Assess many condition sets on the bitset engine; returns a :class:`~kzpolicy.Batch`.
 
@@ -91,7 +93,7 @@ def assess_many(
     one-dimensional arrays, boolean, integer (1 true, 0 false, -1 unknown) or of
     True / False / None (None unknown). ``preset`` is the base every condition set is
     overlaid on (an unknown value in a column keeps the preset's). Row ``i`` of the
-    result equals ``assess(set_i, preset=preset, kb=kb, engine="bitset")``. A bad
+    result equals ``assess(set_i, preset=preset, kb=kb, engine="bitset", reading=reading)``. A bad
     condition set raises the error ``assess`` would, naming its position; a bad column
     names the column.
     """
@@ -109,7 +111,7 @@ def assess_many(
     if columns is not None and conditions_list is not _NO_ROWS:
         raise InputError("assess_many takes the condition sets as rows (conditions_list) "
                          "or as columns, not both")
-    base = knowledge_base("assess_many", kb)
+    base = knowledge_base("assess_many", kb, reading)
     fixed = resolve(base, None, preset=preset)  # an unknown preset fails once, up front
     with gc_paused():
         if columns is None:
