@@ -1118,3 +1118,9 @@ def refusal_suggests(kzpolicy_world: World, suggestion: str) -> None:
         f"the refusal suggests {offered or 'nothing'}: {err}",
         what="refusal", subject="suggestion", expected=suggestion,
     )
+
+
+# the steps about what the caller has not said (why not, what would change it, what is
+# settled) live in their own module; importing it here lists them in STEP_LIBRARY after
+# these
+from kzpolicy.bdd import reasoning_steps as reasoning_steps  # noqa: E402

@@ -18,6 +18,7 @@ from kzpolicy.bdd.fields import KIND, STATUS_WORDS, name_sides_from
 from kzpolicy.errors import InputError, KzPolicyError, UnknownConditionError, UnknownIdError
 
 if TYPE_CHECKING:  # the engine and the models load when a scenario first needs them
+    from kzpolicy.analysis.counterfactuals import Counterfactuals
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.engine.results import Assessment
     from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
@@ -61,6 +62,7 @@ class World:
     year: int | None = None
     stage: Stage | None = None
     cell: CellStatus | None = None
+    counterfactual: Counterfactuals | None = None
     checks: list[Check] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -13,6 +13,7 @@ from kzpolicy.cli.options import (
     gather,
     knowledge_base,
     reading_names,
+    render_reasoning,
 )
 from kzpolicy.errors import InputError
 
@@ -25,6 +26,10 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.explain and args.format != "text":
         raise InputError(f"--explain goes with --format text, not --format {args.format}")
+    if args.open and args.format not in ("text", "markdown"):
+        raise InputError(f"--open goes with --format text or markdown, not --format "
+                         f"{args.format} ('kzpolicy stability --format {args.format}' gives "
+                         "the verdicts alone)")
     kb = knowledge_base(args)
     if args.robustness is not None:
         from kzpolicy.analysis.robustness import robustness
@@ -42,7 +47,13 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         text = result.explain() + "\n"
     else:
         text = render(result, args.format, kb=kb)
+    if args.open:
+        text += "\n" + render_reasoning(result.stability(), args.format, kb, _OPEN_TOP)
     return emit(text, args.output, out)
+
+
+#: how many unknowns worth finding out `assess --open` lists
+_OPEN_TOP = 5
 
 
 def register(sub: Any) -> None:
@@ -57,4 +68,7 @@ def register(sub: Any) -> None:
     p.add_argument("--robustness", nargs="?", const="", metavar="A,B,...",
                    help="assess under every stock reading (or those named, separated by "
                    "commas) and say under which readings each conclusion holds")
+    p.add_argument("--open", action="store_true",
+                   help="also say which conclusions are settled and which are open on the "
+                   "unknown conditions, and what to find out next")
     p.set_defaults(handler=_cmd_assess)

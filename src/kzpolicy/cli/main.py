@@ -18,6 +18,7 @@ from kzpolicy.cli import (
     kb_commands,
     probability_commands,
     reading_commands,
+    reasoning_commands,
     report_commands,
     serve_command,
 )
@@ -69,6 +70,7 @@ def _extensions() -> list[Callable[[Any], None]]:
         analysis_commands.register,
         probability_commands.register,
         reading_commands.register,
+        reasoning_commands.register,
         coverage_commands.register,
         coverage_commands.register_steps,
         serve_command.register,

@@ -22,12 +22,16 @@ from pydantic_core import PydanticCustomError
 from kzpolicy.engine.engines import ENGINES
 
 if TYPE_CHECKING:
+    from kzpolicy.analysis.counterfactuals import Counterfactuals
     from kzpolicy.analysis.diff import KnowledgeBaseDiff
     from kzpolicy.analysis.montecarlo import MonteCarlo
     from kzpolicy.analysis.probabilities import Probabilities
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
-    from kzpolicy.analysis.whatif import TippingPoints, WhatIf
+    from kzpolicy.analysis.stability import Stability
+    from kzpolicy.analysis.tipping import TippingPoints
+    from kzpolicy.analysis.whatif import WhatIf
+    from kzpolicy.analysis.whynot import WhyNot
     from kzpolicy.engine.engines import EngineName
     from kzpolicy.engine.results import Assessment
     from kzpolicy.kb.knowledge import KnowledgeBase
@@ -37,15 +41,29 @@ else:
     EngineName = Literal[ENGINES]
 
 __all__ = [
+    "MAX_LISTED",
+    "MAX_NODES",
+    "MAX_SECONDS",
     "AssessBody",
     "Body",
+    "CounterfactualsBody",
     "DiffBody",
     "MonteCarloBody",
     "ProbabilitiesBody",
     "RobustnessBody",
+    "SearchBody",
+    "StabilityBody",
     "TippingPointsBody",
     "WhatIfBody",
+    "WhyNotBody",
 ]
+
+MAX_NODES = 2_000_000
+"""The most cells and sets one request's search may evaluate (the API caps the budget)."""
+MAX_SECONDS = 5.0
+"""The most seconds one request's search may take."""
+MAX_LISTED = 1_000
+"""The most concrete sets of changes one answer lists."""
 
 
 def _ids_or_mapping(value: dict[str, Any] | list[Any] | None
@@ -112,19 +130,92 @@ class WhatIfBody(Body):
                        reading=self.reading)
 
 
-class TippingPointsBody(Body):
+class SearchBody(Body):
+    """The budget of a request's search (``--nodes``, ``--seconds``), capped: a request
+    never runs past :data:`MAX_NODES` and :data:`MAX_SECONDS`."""
+
+    nodes: int = Field(default=MAX_NODES, ge=1, le=MAX_NODES,
+                       description="the most cells and sets the search may evaluate")
+    seconds: float = Field(default=MAX_SECONDS, gt=0, le=MAX_SECONDS, strict=False,
+                           description="the most seconds the search may take")
+
+    def budget(self) -> dict[str, Any]:
+        """The budget, as :class:`kzpolicy.SearchBudget` reads it."""
+        return {"nodes": self.nodes, "seconds": float(self.seconds)}
+
+
+class TippingPointsBody(SearchBody):
     """``POST /v1/tipping-points``: what ``kzpolicy tipping-points`` takes."""
 
     base: ConditionsField = None
     preset: str | None = None
     max_size: int = Field(default=3, ge=1, le=64)
     all: bool = Field(default=False, description="every minimal set, not only the smallest")
+    offset: int = Field(default=0, ge=0, description="the concrete sets listed start here")
+    limit: int = Field(default=20, ge=0, le=MAX_LISTED,
+                       description="how many concrete sets the answer lists")
 
     def run(self, kb: KnowledgeBase) -> TippingPoints:
-        from kzpolicy.analysis.whatif import tipping_points
+        from kzpolicy.analysis.tipping import tipping_points
 
         return tipping_points(self.base, preset=self.preset, kb=kb, max_size=self.max_size,
-                              all_minimal=self.all, reading=self.reading)
+                              all_minimal=self.all, offset=self.offset, limit=self.limit,
+                              reading=self.reading, budget=self.budget())
+
+
+class WhyNotBody(SearchBody):
+    """``POST /v1/why-not``: what ``kzpolicy why-not`` takes."""
+
+    item: str = Field(description="an item or a scenario ID")
+    conditions: ConditionsField = Field(
+        default=None, description="condition IDs to true/false, or a list of IDs (true)")
+    preset: str | None = None
+
+    def run(self, kb: KnowledgeBase) -> WhyNot:
+        from kzpolicy.analysis.whynot import why_not
+
+        return why_not(self.conditions, self.item, preset=self.preset, kb=kb,
+                       reading=self.reading, budget=self.budget())
+
+
+class CounterfactualsBody(SearchBody):
+    """``POST /v1/counterfactuals``: what ``kzpolicy counterfactuals`` takes."""
+
+    target: str = Field(description="'flag ITEM', 'clear ITEM', 'imply SCENARIO' or "
+                        "'leave SCENARIO'")
+    conditions: ConditionsField = Field(
+        default=None, description="condition IDs to true/false, or a list of IDs (true)")
+    preset: str | None = None
+    max_changes: int | None = Field(default=None, ge=1, le=64,
+                                    description="list the sets of at most this many changes")
+    offset: int = Field(default=0, ge=0, description="the concrete sets listed start here")
+    limit: int = Field(default=0, ge=0, le=MAX_LISTED,
+                       description="how many concrete sets the answer lists")
+
+    def run(self, kb: KnowledgeBase) -> Counterfactuals:
+        from kzpolicy.analysis.counterfactuals import counterfactuals
+
+        return counterfactuals(self.conditions, self.target, preset=self.preset, kb=kb,
+                               max_changes=self.max_changes, offset=self.offset,
+                               limit=self.limit, reading=self.reading, budget=self.budget())
+
+
+class StabilityBody(SearchBody):
+    """``POST /v1/stability``: what ``kzpolicy stability`` takes."""
+
+    conditions: ConditionsField = Field(
+        default=None, description="condition IDs to true/false, or a list of IDs (true)")
+    preset: str | None = None
+    beliefs: dict[str, Any] = Field(
+        default_factory=dict,
+        description="unknown condition IDs to the probability each holds (ranks the "
+        "unknowns by the expected change of the probabilities)")
+
+    def run(self, kb: KnowledgeBase) -> Stability:
+        from kzpolicy.analysis.stability import stability
+
+        return stability(self.conditions, preset=self.preset, kb=kb, reading=self.reading,
+                         beliefs=dict(self.beliefs) or None, budget=self.budget())
 
 
 class MonteCarloBody(Body):

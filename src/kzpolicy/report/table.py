@@ -6,12 +6,21 @@ import html
 import shutil
 from collections.abc import Sequence
 
-__all__ = ["md_escape", "table"]
+__all__ = ["md_escape", "md_table", "table"]
 
 
 def md_escape(text: object) -> str:
     """Text safe in Markdown: no HTML a renderer would run, no table-cell break."""
     return html.escape(str(text), quote=False).replace("|", "\\|")
+
+
+def md_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> list[str]:
+    """Rows as the lines of a Markdown table, every cell escaped."""
+    return [
+        "| " + " | ".join(headers) + " |",
+        "|" + "---|" * len(headers),
+        *("| " + " | ".join(md_escape(x) for x in row) + " |" for row in rows),
+    ]
 
 
 def table(
