@@ -253,3 +253,14 @@ def _scenarios_with(kb: kzpolicy.KnowledgeBase, assignment: Mapping[str, bool]) 
             row.update(dict.fromkeys(g[:n], True))
         found.add(decide(kb, row).scenario)
     return sorted(found)
+
+
+def named_rules(w: kzpolicy.WhyNot) -> set[str]:
+    """Every rule a why-not answer names, on its routes and the routes under them."""
+    found, stack = set(), list(w.routes)
+    while stack:
+        r = stack.pop()
+        found.add(r.rule)
+        for lit in r.literals:
+            stack.extend(lit.via)
+    return found

@@ -24,16 +24,6 @@ KB = kzpolicy.load()
 A2010 = kzpolicy.assess(preset="article-2010")
 
 
-def _rules(w: kzpolicy.WhyNot) -> set[str]:
-    found, stack = set(), list(w.routes)
-    while stack:
-        r = stack.pop()
-        found.add(r.rule)
-        for lit in r.literals:
-            stack.extend(lit.via)
-    return found
-
-
 # ------------------------------------------------------------------ why not
 def test_why_not_t8_in_2010_names_its_two_unknowns() -> None:
     w = A2010.why_not("T8")
@@ -88,7 +78,7 @@ def test_why_not_a_scenario_is_the_shares_against_the_decision_rule() -> None:
 def test_why_not_bounds_and_refusals() -> None:
     short = kzpolicy.why_not({}, "C2", budget={"nodes": 1})
     assert not short.work.complete and short.work.bound == "nodes"
-    assert len(_rules(short)) < len(_rules(kzpolicy.why_not({}, "C2")))
+    assert len(brute.named_rules(short)) < len(brute.named_rules(kzpolicy.why_not({}, "C2")))
     with pytest.raises(kzpolicy.UnknownIdError, match="T8"):
         kzpolicy.why_not({}, "T88")
     with pytest.raises(kzpolicy.ArgumentTypeError, match="budget"):
@@ -128,7 +118,7 @@ def test_why_not_leaves_out_the_rules_no_input_fires(tricky: kzpolicy.KnowledgeB
     for item, never, maybe in (("T8", "out_of_reach", "crisis_t8"),
                                ("O3", "self_defeating", "b5_o3"),
                                ("T6", None, "within_reach")):
-        named = _rules(kzpolicy.why_not({}, item, kb=tricky))
+        named = brute.named_rules(kzpolicy.why_not({}, item, kb=tricky))
         assert named == brute.rules_that_can_bring(tricky, item)
         assert maybe in named and never not in named
 
@@ -290,3 +280,19 @@ def test_tipping_points_are_the_leave_target_with_one_variant_per_factor() -> No
     assert all(p.changes[-1].after is False or p.changes[-1].after is True
                for p in t.points)
     assert kzpolicy.TippingPoints.model_validate_json(t.model_dump_json()) == t
+
+
+# ------------------------------------------------------------------ with no decision rule
+def test_reasoning_under_a_reading_with_no_decision_rule() -> None:
+    """stated-only drops the decision rule: the scenario is undecided everywhere, so it is
+    settled as such, no change implies a scenario, and nothing is searched to switch it."""
+    s = kzpolicy.stability(preset="article-2010", reading="stated-only")
+    assert s.scenario.now == "undecided" and s.scenario.settled
+    assert s.scenario.possible == ("undecided",)
+    c = kzpolicy.counterfactuals({}, "imply balance", reading="stated-only")
+    assert c.total == 0 and c.work.complete
+    t = kzpolicy.tipping_points(preset="article-2010", reading="stated-only")
+    assert t.scenario == "undecided" and t.sets == () and t.nearest is None
+    assert "no decision rule" in t.work.note
+    w = kzpolicy.why_not(preset="article-2010", item="balance", reading="stated-only")
+    assert "not decided" in w.summary and "by default" not in w.summary

@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,9 @@ CASES = {
     "why-not stock": 50,
     "why-not generated": 350,
     "why-not many factors": 50,
+    "stability under readings": 240,
+    "counterfactuals under readings": 200,
+    "why-not under readings": 150,
 }
 
 
@@ -100,6 +104,33 @@ def _input(kb: kzpolicy.KnowledgeBase, rng: random.Random, most_unknown: int
     return {c: rng.random() < odds.get(group.get(c, ""), 0.5) for c in ids if c not in unknown}
 
 
+@pytest.fixture(scope="module")
+def read(generated: list[kzpolicy.KnowledgeBase]) -> list[kzpolicy.KnowledgeBase]:
+    """The stock rules and the generated ones, each under one of the stock readings in
+    turn: no decision rule (``stated-only``: every scenario undecided), a count
+    threshold, a strict share and ties to a pole."""
+    from kzpolicy.kb.loading import read_as
+
+    names = READINGS
+    bases = [kzpolicy.load(), *generated]
+    return [read_as("test", kb, names[n % len(names)]) for n, kb in enumerate(bases)]
+
+
+READINGS = ("stated-only", "count-4", "more-than-half", "ties-to-pole")
+
+
+def _over(kbs: list[kzpolicy.KnowledgeBase], seed: int,
+          run: Callable[[kzpolicy.KnowledgeBase, int], tuple[int, list[str]]]
+          ) -> tuple[int, list[str]]:
+    """``run(kb, seed)`` on each knowledge base (seeds from ``seed``): cases run and
+    disagreements, summed."""
+    ran, wrong = 0, list[str]()
+    for n, kb in enumerate(kbs):
+        r, w = run(kb, seed + n)
+        ran, wrong = ran + r, wrong + w
+    return ran, wrong
+
+
 # ------------------------------------------------------------------ stability
 def _stability_cases(kb: kzpolicy.KnowledgeBase, n: int, seed: int, most_unknown: int = 10
                      ) -> tuple[int, list[str]]:
@@ -122,10 +153,7 @@ def test_stability_on_the_stock_rules() -> None:
 
 def test_stability_on_generated_rules(generated: list[kzpolicy.KnowledgeBase]) -> None:
     each = CASES["stability generated"] // len(generated)
-    ran, wrong = 0, list[str]()
-    for n, kb in enumerate(generated):
-        r, w = _stability_cases(kb, each, 100 + n)
-        ran, wrong = ran + r, wrong + w
+    ran, wrong = _over(generated, 100, lambda kb, seed: _stability_cases(kb, each, seed))
     assert ran == CASES["stability generated"] and wrong == []
 
 
@@ -137,6 +165,14 @@ def test_stability_with_many_factors(many: kzpolicy.KnowledgeBase) -> None:
 def test_stability_without_full_tables(no_full_tables: kzpolicy.KnowledgeBase) -> None:
     ran, wrong = _stability_cases(no_full_tables, CASES["stability without full tables"], 3)
     assert ran == CASES["stability without full tables"] and wrong == []
+
+
+def test_stability_under_readings(read: list[kzpolicy.KnowledgeBase]) -> None:
+    name = "stability under readings"
+    each = CASES[name] // 8
+    ran, wrong = _over(read[:8], 400, lambda kb, seed: _stability_cases(kb, each, seed))
+    assert ran == CASES[name] and wrong == []
+    assert {kb.decision.form for kb in read[:8]} == {"none", "count", "share"}
 
 
 # ------------------------------------------------------------------ counterfactuals
@@ -184,10 +220,8 @@ def test_counterfactuals_of_three_changes_on_the_stock_rules() -> None:
 def test_counterfactuals_on_generated_rules(generated: list[kzpolicy.KnowledgeBase]) -> None:
     name = "counterfactuals generated"
     each = CASES[name] // len(generated)
-    ran, wrong = 0, list[str]()
-    for n, kb in enumerate(generated):
-        r, _, w = _counterfactual_cases(kb, each, 200 + n, 2)
-        ran, wrong = ran + r, wrong + w
+    ran, wrong = _over(generated, 200, lambda kb, seed: _counterfactual_cases(
+        kb, each, seed, 2)[::2])
     assert ran == CASES[name] and wrong == []
 
 
@@ -203,18 +237,15 @@ def test_counterfactuals_without_full_tables(no_full_tables: kzpolicy.KnowledgeB
     assert ran == CASES[name] and wrong == []
 
 
+def test_counterfactuals_under_readings(read: list[kzpolicy.KnowledgeBase]) -> None:
+    name = "counterfactuals under readings"
+    each = CASES[name] // 8
+    ran, wrong = _over(read[:8], 500, lambda kb, seed: _counterfactual_cases(
+        kb, each, seed, 2)[::2])
+    assert ran == CASES[name] and wrong == []
+
+
 # ------------------------------------------------------------------ why not
-def _named(w: kzpolicy.WhyNot) -> set[str]:
-    found = set()
-    stack = list(w.routes)
-    while stack:
-        r = stack.pop()
-        found.add(r.rule)
-        for lit in r.literals:
-            stack.extend(lit.via)
-    return found
-
-
 def _why_not_cases(kb: kzpolicy.KnowledgeBase, seed: int) -> tuple[int, list[str]]:
     rng = random.Random(seed)
     wrong: list[str] = []
@@ -223,9 +254,9 @@ def _why_not_cases(kb: kzpolicy.KnowledgeBase, seed: int) -> tuple[int, list[str
         given = _input(kb, rng, len(kb.condition_ids))
         truth = brute.rules_that_can_bring(kb, item)
         w = kzpolicy.why_not(given, item, kb=kb)
-        if _named(w) != truth or not w.work.complete:
-            wrong.append(f"{item}: only brute {truth - _named(w)}, only why_not "
-                         f"{_named(w) - truth}")
+        if brute.named_rules(w) != truth or not w.work.complete:
+            wrong.append(f"{item}: only brute {truth - brute.named_rules(w)}, only why_not "
+                         f"{brute.named_rules(w) - truth}")
     return len(items), wrong
 
 
@@ -236,10 +267,7 @@ def test_why_not_names_exactly_the_rules_on_the_stock_rules() -> None:
 
 def test_why_not_names_exactly_the_rules_on_generated_rules(
         generated: list[kzpolicy.KnowledgeBase]) -> None:
-    ran, wrong = 0, list[str]()
-    for n, kb in enumerate(generated[:7]):
-        r, w = _why_not_cases(kb, 300 + n)
-        ran, wrong = ran + r, wrong + w
+    ran, wrong = _over(generated[:7], 300, _why_not_cases)
     assert ran == CASES["why-not generated"] and wrong == []
 
 
@@ -247,3 +275,9 @@ def test_why_not_names_exactly_the_rules_with_many_factors(
         many: kzpolicy.KnowledgeBase) -> None:
     ran, wrong = _why_not_cases(many, 9)
     assert ran == CASES["why-not many factors"] and wrong == []
+
+
+def test_why_not_names_exactly_the_rules_under_readings(
+        read: list[kzpolicy.KnowledgeBase]) -> None:
+    ran, wrong = _over(read[:3], 600, _why_not_cases)
+    assert ran == CASES["why-not under readings"] and wrong == []

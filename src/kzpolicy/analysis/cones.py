@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.engine.bitset import bitset
+from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.errors import InputError
 from kzpolicy.kb import expr
 from kzpolicy.kb.kinds import FLAGGABLE
@@ -259,12 +260,7 @@ def statuses_of(kb: KnowledgeBase, item: str, variables: Sequence[str],
 
 def _statuses(kb: KnowledgeBase, item: str, facts: dict[str, int], scen: Sequence[int],
               full: int, size: int) -> npt.NDArray[np.uint8]:
-    cone = cones(kb)[item]
-    if cone.scenario:
-        for sid, mask in zip(kb.scenarios, scen, strict=True):
-            facts[sid] = mask
-    prods = bitset(kb).productions
-    fire(facts, [(prods[i].needs, prods[i].rule.then) for i in cone.productions], full)
+    fire_cone(kb, item, facts, scen, full)
     derived = facts.get(item, 0)
     denied = 0
     for c in kb.presupposed.get(item, ()):
@@ -272,6 +268,25 @@ def _statuses(kb: KnowledgeBase, item: str, facts: dict[str, int], scen: Sequenc
     out = unpack(derived & ~denied, size).astype(np.uint8) * FLAGGED
     out += unpack(derived & denied, size).astype(np.uint8) * CONTESTED
     return out
+
+
+def fire_cone(kb: KnowledgeBase, item: str, facts: dict[str, int], scen: Sequence[int],
+              full: int) -> None:
+    """Fire the productions of ``item``'s cone over cells where ``facts`` hold, the
+    scenario axis's cells being ``scen`` (one per :func:`outcome_count`; the last is
+    :data:`UNDECIDED`'s when the rule has form ``none``, where no scenario holds)."""
+    cone = cones(kb)[item]
+    if cone.scenario:
+        for sid, mask in zip(kb.scenarios, scen[:len(kb.scenarios)], strict=True):
+            facts[sid] = mask
+    prods = bitset(kb).productions
+    fire(facts, [(prods[i].needs, prods[i].rule.then) for i in cone.productions], full)
+
+
+def outcome_count(kb: KnowledgeBase) -> int:
+    """How many values the scenario decision can give (the scenario axis of every table
+    here): the scenarios, then the undecided one when the rule has form ``none``."""
+    return len(decision_outcomes(kb))
 
 
 @dataclass(frozen=True)
@@ -312,7 +327,7 @@ class _FullTables:
         table = None
         if 3 ** len(variables) <= MAX_FULL_TABLE:
             grid = Grid(variables, (FULL_VALUES,) * len(variables),
-                        len(self.kb.scenarios) if cone.scenario else 1)
+                        outcome_count(self.kb) if cone.scenario else 1)
             table = FullTable(variables, statuses(self.kb, item, grid))
         with self.lock:
             self.found[item] = table
@@ -339,7 +354,7 @@ def _count_table(kb: KnowledgeBase) -> npt.NDArray[np.uint8]:
 
 
 def count_table(kb: KnowledgeBase) -> npt.NDArray[np.uint8]:
-    """The implied scenario (an index into ``kb.scenarios``) for every vector of
+    """The implied scenario (an index into :func:`decision_outcomes`) for every vector of
     true-factor counts, one axis per scenario from 0 to its number of factors (built once
     per knowledge base)."""
     return kb.derived(_count_table)

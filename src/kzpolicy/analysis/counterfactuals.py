@@ -45,10 +45,12 @@ from kzpolicy.analysis.cones import (
     count_table,
     factor_groups,
     full_table,
+    outcome_count,
     statuses_of,
     true_counts,
 )
 from kzpolicy.analysis.whatif import Base, ConditionChange, change_of, resolve_base
+from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.results import Cited, ResultModel, trusted
 from kzpolicy.errors import ArgumentTypeError, InputError, UnknownIdError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -239,7 +241,7 @@ def _space(kb: KnowledgeBase, asserted: Mapping[str, bool], action: Action, iden
     table: npt.NDArray[np.uint8] | None
     if action in ("imply", "leave"):
         variables: tuple[str, ...] = ()
-        table = np.arange(len(kb.scenarios), dtype=np.uint8)
+        table = np.arange(outcome_count(kb), dtype=np.uint8)
         scenario, item = True, None
     else:
         cone = cones(kb)[ident]
@@ -339,7 +341,7 @@ def _lattice(kb: KnowledgeBase, space: _Space, action: Action, goal: int,
     else:
         assert space.item is not None
         by_row = statuses_of(kb, space.item, space.variables, rows,
-                             len(kb.scenarios) if space.scenario else 1)
+                             outcome_count(kb) if space.scenario else 1)
     by_row = by_row.reshape(len(rows), -1)
     values = by_row[index[0], scenario_of if space.scenario else 0]
     holds = _holds(action, values, goal)
@@ -437,7 +439,7 @@ class _Describe:
 
     @property
     def scenario_ids(self) -> tuple[str, ...]:
-        return tuple(self.kb.scenarios)
+        return decision_outcomes(self.kb)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -567,7 +569,7 @@ def search(kb: KnowledgeBase, asserted: Mapping[str, bool], action: Action, iden
         assert space.item is not None
         now = int(statuses_of(kb, space.item, space.variables,
                               np.array([space.current], dtype=np.int64),
-                              len(kb.scenarios) if space.scenario else 1
+                              outcome_count(kb) if space.scenario else 1
                               )[0, scen_now if space.scenario else 0])
     most: int | None = None
     cap = budget.changes
@@ -647,7 +649,7 @@ def _distance(found: SearchResult) -> int | None:
 def _result(kb: KnowledgeBase, asserted: Mapping[str, bool], action: Action, ident: str,
             found: SearchResult, offset: int, limit: int) -> Counterfactuals:
     scenario_target = action in ("imply", "leave")
-    words = tuple(kb.scenarios) if scenario_target else STATUS_WORDS
+    words = decision_outcomes(kb) if scenario_target else STATUS_WORDS
     info_kind = "scenario" if scenario_target else kb.items[ident].kind
     target = trusted(Target, id=ident, label=kb.label_of(ident), locator=kb.locator_of(ident),
                      action=action, kind=info_kind)

@@ -30,20 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kzpolicy.analysis import cones as tables
 from kzpolicy.analysis.bounds import Meter, SearchBudget, Work, budget_of
-from kzpolicy.analysis.cones import (
-    STATUS_WORDS,
-    Grid,
-    cones,
-    count_table,
-    factor_groups,
-    full_table,
-    reach,
-    statuses,
-    true_counts,
-    window,
-)
 from kzpolicy.engine.conditions import ConditionInput, resolve
+from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.results import Cited, ResultModel, trusted
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.kinds import GROUP_OF
@@ -135,16 +125,17 @@ Counts = tuple[int, ...]
 
 
 class _Windows:
-    """Windows of one knowledge base's decision over counts (:func:`count_table`): the
-    scenarios a window implies, and which pairs of neighbouring cells along a count's
-    axis occur in it. Both depend on the window alone, so they are kept per knowledge
-    base (each dictionary cleared when full)."""
+    """Windows of one knowledge base's decision over counts
+    (:func:`~kzpolicy.analysis.cones.count_table`): the scenarios a window implies, and
+    which pairs of neighbouring cells along a count's axis occur in it. Both depend on the
+    window alone, so they are kept per knowledge base (each dictionary cleared when
+    full)."""
 
     SIZE = 1 << 16
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.table = count_table(kb)
-        self.n_scen = len(kb.scenarios)
+        self.table = tables.count_table(kb)
+        self.n_scen = tables.outcome_count(kb)
         self._reach: dict[tuple[Counts, Counts], tuple[int, ...]] = {}
         self._pairs: dict[tuple[Counts, Counts, int], tuple[tuple[int, int], ...]] = {}
 
@@ -152,7 +143,7 @@ class _Windows:
         """The scenarios implied somewhere from ``lo`` to ``hi`` (true counts)."""
         found = self._reach.get((lo, hi))
         if found is None:
-            bits = reach(self.table, lo, hi)
+            bits = tables.reach(self.table, lo, hi)
             found = tuple(s for s in range(self.n_scen) if bits >> s & 1)
             if len(self._reach) >= self.SIZE:
                 self._reach.clear()
@@ -165,8 +156,8 @@ class _Windows:
         key = (lo, hi, g)
         found = self._pairs.get(key)
         if found is None:
-            a = window(self.table, lo, hi)
-            b = window(self.table, _plus(lo, g, 1), _plus(hi, g, 1))
+            a = tables.window(self.table, lo, hi)
+            b = tables.window(self.table, _plus(lo, g, 1), _plus(hi, g, 1))
             codes = np.unique(a.ravel().astype(np.int64) * self.n_scen + b.ravel())
             found = tuple((int(c) // self.n_scen, int(c) % self.n_scen) for c in codes)
             if len(self._pairs) >= self.SIZE:
@@ -184,10 +175,10 @@ class _Counts:
         self.table = windows.table
         self.reach = windows.reach
         self.pairs = windows.pairs
-        self.groups = factor_groups(kb)
-        self.true: Counts = true_counts(kb, asserted)
+        self.groups = tables.factor_groups(kb)
+        self.true: Counts = tables.true_counts(kb, asserted)
         #: per scenario, its factors nobody asserted
-        self.unknown: Counts = true_counts(kb, {f: f not in asserted for f in self.groups})
+        self.unknown: Counts = tables.true_counts(kb, {f: f not in asserted for f in self.groups})
 
 
 def _plus(counts: Counts, g: int, n: int) -> Counts:
@@ -383,7 +374,7 @@ class _Judge:
 
     def scenario(self) -> Verdict:
         dec = self.kb.decision
-        ids = tuple(self.kb.scenarios)
+        ids = decision_outcomes(self.kb)
         return self.verdict("scenario", "scenario", dec.label, dec.locator,
                             ids[self.now_index], [tuple(range(len(ids)))], (), ids)
 
@@ -391,7 +382,7 @@ class _Judge:
         """The item's status over its cone's unknown conditions (and the scenarios), those
         conditions, and its status now (-1 when not checked)."""
         kb, asserted = self.kb, self.asserted
-        full = full_table(kb, item)
+        full = tables.full_table(kb, item)
         if full is None:
             return self._grid_rows(item)
         variables, flat = full.variables, full.rows
@@ -416,19 +407,19 @@ class _Judge:
         """:meth:`item_rows` for a cone too large for a full table: the rules fired over
         the cone's unknown conditions alone."""
         kb, asserted = self.kb, self.asserted
-        cone = cones(kb)[item]
+        cone = tables.cones(kb)[item]
         variables = tuple(sorted(cone.conditions, key=self.order.__getitem__))
         unknown = [c for c in variables if c not in asserted]
-        n_scen = len(kb.scenarios) if cone.scenario else 1
+        n_scen = tables.outcome_count(kb) if cone.scenario else 1
         if not self.meter.affords((1 << len(unknown)) * n_scen):
             self.meter.stop("nodes")
             return None, unknown, -1
-        now_grid = Grid(variables, tuple((asserted.get(c),) for c in variables), n_scen)
-        now = int(statuses(kb, item, now_grid).reshape(-1)[
+        now_grid = tables.Grid(variables, tuple((asserted.get(c),) for c in variables), n_scen)
+        now = int(tables.statuses(kb, item, now_grid).reshape(-1)[
             self.now_index if cone.scenario else 0])
-        grid = Grid(variables, tuple((asserted[c],) if c in asserted else (False, True)
+        grid = tables.Grid(variables, tuple((asserted[c],) if c in asserted else (False, True)
                                      for c in variables), n_scen)
-        table = statuses(kb, item, grid).reshape(-1, n_scen)
+        table = tables.statuses(kb, item, grid).reshape(-1, n_scen)
         return [tuple(r) for r in table.tolist()], unknown, now
 
 
@@ -492,14 +483,14 @@ def _answer(kb: KnowledgeBase, asserted: Mapping[str, bool], beliefs: Beliefs | 
     judge = _Judge(kb, asserted, meter)
     scenario = judge.scenario()
     items = []
-    for item in cones(kb):
+    for item in tables.cones(kb):
         info = kb.items[item]
         if info.kind not in GROUP_OF:
             continue
         rows, unknown, now = judge.item_rows(item)
         items.append(judge.verdict(item, info.kind, info.label, info.locator,
-                                   STATUS_WORDS[now] if now >= 0 else "not checked",
-                                   rows, unknown, STATUS_WORDS))
+                                   tables.STATUS_WORDS[now] if now >= 0 else "not checked",
+                                   rows, unknown, tables.STATUS_WORDS))
     verdicts = [scenario, *items]
     settled = sum(1 for v in verdicts if v.settled)
     checked = sum(1 for v in verdicts if v.checked)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kzpolicy.analysis.bounds import SearchBudget, Work, budget_of
+from kzpolicy.analysis.bounds import Meter, SearchBudget, Work, budget_of
 from kzpolicy.analysis.counterfactuals import ChangeSet, ConcreteSet, search
 from kzpolicy.analysis.whatif import Base, resolve_base
 from kzpolicy.engine.decision import decide
@@ -106,10 +106,17 @@ def tipping_points(
     limits = limits.model_copy(update={"changes": min(max_size, limits.changes or max_size)})
     asserted = resolve_base(base_kb, base, preset)
     decision = decide(base_kb, asserted)
+    if decision.scenario == UNDECIDED:  # no decision rule: nothing to switch
+        return trusted(
+            TippingPoints, kb_version=base_kb.version, reading=base_kb.reading,
+            asserted=asserted, scenario=decision.scenario, shares=dict(decision.shares),
+            reason=decision.reason, warnings=decision.warnings, max_size=max_size,
+            distance=None, nearest=None, sets=(), total=0, points=(), offset=offset,
+            limit=limit, searched=0,
+            work=Meter(limits).work("nothing searched: no decision rule, so no change of "
+                                    "the factors switches the scenario"))
     found = search(base_kb, asserted, "leave", decision.scenario, limits)
     cells = [c for c in found.cells if c.cost <= limits.changes]  # type: ignore[operator]
-    if decision.scenario == UNDECIDED:  # no decision rule: nothing to switch
-        cells = []
     distance = cells[0].cost if cells else None
     if not all_minimal:
         cells = [c for c in cells if c.cost == distance]

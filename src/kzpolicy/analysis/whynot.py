@@ -39,7 +39,8 @@ from kzpolicy.analysis.cones import (
     cones,
     count_table,
     factor_groups,
-    fire,
+    fire_cone,
+    outcome_count,
     pack,
     reach,
     true_counts,
@@ -53,7 +54,7 @@ from kzpolicy.kb import expr
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.reading import ReadingSpec
-from kzpolicy.kb.schema import Locator
+from kzpolicy.kb.schema import UNDECIDED, Locator
 
 if TYPE_CHECKING:
     from kzpolicy.engine.results import Assessment
@@ -223,16 +224,13 @@ def _possible(kb: KnowledgeBase, item: str) -> _Possible:
     order = {c: n for n, c in enumerate(kb.condition_ids)}
     variables = tuple(sorted(cone.conditions, key=order.__getitem__))
     grid = Grid(variables, ((False, True),) * len(variables),
-                len(kb.scenarios) if cone.scenario else 1)
+                outcome_count(kb) if cone.scenario else 1)
     if grid.size > MAX_POSSIBLE_CELLS:
         return _Possible(None)
     facts, scen, full = grid.literals()
-    if cone.scenario:
-        for sid, mask in zip(kb.scenarios, scen, strict=True):
-            facts[sid] = mask
+    fire_cone(kb, item, facts, scen, full)
     prods = bitset(kb).productions
     mine = cone.productions
-    fire(facts, [(prods[i].needs, prods[i].rule.then) for i in mine], full)
     fired = {}
     for i in mine:
         col = full
@@ -419,7 +417,10 @@ def _share_rows(kb: KnowledgeBase, asserted: Mapping[str, bool]) -> tuple[ShareR
     for s in kb.scenarios.values():
         n = len(s.factors)
         true = sum(1 for f in s.factors if asserted.get(f.id) is True)
-        need = max(0, math.ceil(threshold * n - 1e-9) - true)
+        # evidence reaches the threshold at ``goal`` true factors: a share, or (form
+        # ``count``) the count itself
+        goal = threshold if kb.decision.form == "count" else threshold * n
+        need = max(0, math.ceil(goal - 1e-9) - true)
         rows.append(trusted(ShareRow, id=s.id, label=s.label, true=true, factors=n,
                             share=true / n, pole=s.id in kb.decision.poles,
                             to_threshold=need))
@@ -435,17 +436,21 @@ def _scenario_answer(kb: KnowledgeBase, asserted: Mapping[str, bool], ident: str
     fewest = int(_scenario_distance(kb, asserted)[list(kb.scenarios).index(ident)])
     rows = _share_rows(kb, asserted)
     row = next(r for r in rows if r.id == ident)
+    evidence = "count" if dec.form == "count" else "share"
+    value = f"{row.true}" if dec.form == "count" else f"{row.share:.2f}"
     if implied:
         summary = f"{ident} is implied: {outcome.reason}"
+    elif outcome.scenario == UNDECIDED:
+        summary = f"{ident} is not implied: {outcome.reason}"
     elif ident not in dec.poles:
         summary = (f"{ident} is not implied: it holds only by default, and {outcome.reason}")
     elif row.to_threshold:
-        summary = (f"{ident} is not implied: its share {row.share:.2f} is below the "
+        summary = (f"{ident} is not implied: its {evidence} {value} is below the "
                    f"threshold {dec.threshold:.2f} ({row.to_threshold} more of its factors "
                    f"true would reach it); {outcome.reason}")
     else:
-        summary = (f"{ident} is not implied: its share {row.share:.2f} reaches the threshold "
-                   f"but does not lead every other share; {outcome.reason}")
+        summary = (f"{ident} is not implied: its {evidence} {value} reaches the threshold "
+                   f"but does not lead every other {evidence}; {outcome.reason}")
     why = trusted(DecisionWhy, rule=dec.id, label=dec.label, locator=dec.locator,
                   stance=dec.stance, threshold=dec.threshold, default=dec.default,
                   implied=outcome.scenario, reason=outcome.reason, shares=rows,
