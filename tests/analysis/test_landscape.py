@@ -299,3 +299,18 @@ def test_progress_bar_only_on_a_terminal() -> None:
     assert pipe.getvalue() == ""
     assert "landscape [" in tty.getvalue() and "100%" in tty.getvalue()
     assert tty.getvalue().endswith("\n")
+
+
+def test_when_neither_method_can_the_refusal_does_not_advise_counting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzpolicy.analysis import counting
+    from kzpolicy.analysis import landscape as module
+
+    monkeypatch.setattr(module, "MAX_FACTORS", 10)  # the stock base has more factors
+    with pytest.raises(kzpolicy.InputError, match="use method='count'"):
+        landscape(method="enumerate")  # counting was not tried: it may well do
+    monkeypatch.setattr(counting, "MAX_CONE", 1)  # and counting cannot either
+    with pytest.raises(kzpolicy.ConeTooLargeError) as info:
+        landscape()
+    assert "method='count'" not in str(info.value)
+    assert "counting cannot either: item" in str(info.value)

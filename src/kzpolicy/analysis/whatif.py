@@ -17,12 +17,14 @@ on every result.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 from typing import Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
 
+from kzpolicy.analysis.budget import BudgetExceededError, bound, checkpoint
 from kzpolicy.engine.assess import assess_resolved
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
@@ -289,6 +291,41 @@ def _has_switching_subset(members: tuple[int, ...], mask: int, masks: set[int]) 
                for sub in itertools.combinations(members, r))
 
 
+def _changes(n: int) -> str:
+    return f"{n} change" if n == 1 else f"{n} changes"
+
+
+def _within_sets(factors: int, sizes: range, searched: int) -> int:
+    """How many sets of ``sizes`` changes there are, after checking that evaluating them
+    after the ``searched`` ones (every smaller set) stays within the running budget
+    (:mod:`kzpolicy.analysis.budget`)."""
+    checkpoint()
+    sets = sum(math.comb(factors, k) for k in sizes)
+    cap = bound("tipping_sets")
+    if cap is not None and searched + sets > cap:
+        fits, total = 0, 0  # the largest max_size whose sets stay within the bound
+        while fits < factors and total + math.comb(factors, fits + 1) <= cap:
+            fits += 1
+            total += math.comb(factors, fits)
+        fewer = (f"ask for sets of at most {fits} changes (max_size {fits})" if fits
+                 else "this knowledge base has too many factors for it")
+        raise BudgetExceededError(
+            f"tipping points: sets of up to {_changes(sizes.stop - 1)} of {factors} factors "
+            f"make {searched + sets:,} sets to evaluate, over the bound of {cap:,}; {fewer}",
+            bound="tipping_sets", limit=cap)
+    return sets
+
+
+def _within_points(found: int, size: int) -> None:
+    """Refuse to collect more switching sets than the running budget returns."""
+    cap = bound("tipping_points")
+    if cap is not None and found > cap:
+        raise BudgetExceededError(
+            f"tipping points: over {cap:,} switching sets of up to {_changes(size)}, the "
+            "bound on one answer; ask for fewer changes per set (max_size) or only the "
+            "smallest sets (not all of them)", bound="tipping_points", limit=cap)
+
+
 def tipping_points(
     base: Base = None,
     *,
@@ -302,6 +339,10 @@ def tipping_points(
     By default only the sets of the smallest size are returned (``distance`` is that
     size); with ``all_minimal`` every set up to ``max_size`` that switches the scenario
     while none of its proper subsets does.
+
+    Under a budget (:mod:`kzpolicy.analysis.budget`, as the web API runs it) the sets
+    evaluated, the sets returned and the time are bounded; passing a bound raises
+    ``BudgetExceededError`` before the sets of the next size are built.
     """
     expect("tipping_points", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
            optional=True)
@@ -329,18 +370,23 @@ def tipping_points(
     masks: set[int] = set()
     searched = 0
     distance: int | None = None
+    if all_minimal:  # every size will be searched: refuse before the first if too many
+        _within_sets(len(factors), range(1, max_size + 1), 0)
     for size in range(1, max_size + 1):
+        searched += _within_sets(len(factors), range(size, size + 1), searched)
         combos = np.array(list(itertools.combinations(range(len(factors)), size)),
                           dtype=np.intp).reshape(-1, size)
-        searched += len(combos)
         counts = current + delta[combos].sum(axis=1)
         scen = engine.decide_counts(counts.T)
-        for row in np.flatnonzero(scen != now):
+        for n, row in enumerate(np.flatnonzero(scen != now)):
+            if n % 256 == 0:
+                checkpoint()
             members = tuple(int(i) for i in combos[row])
             mask = sum(1 << i for i in members)
             if _has_switching_subset(members, mask, masks):
                 continue  # not minimal
             found.append((mask, members, int(scen[row]), counts[row]))
+            _within_points(len(found), size)
         if found and distance is None:
             distance = size
             if not all_minimal:

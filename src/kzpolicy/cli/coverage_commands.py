@@ -32,9 +32,9 @@ def _need_bdd() -> None:
 def _cmd_coverage(args: argparse.Namespace, out: TextIO) -> int:
     _need_bdd()
     from kzpolicy.bdd.feature_coverage import feature_coverage
-    from kzpolicy.kb.loading import load
+    from kzpolicy.cli.options import knowledge_base
 
-    kb = load(args.rules) if args.rules else load()
+    kb = knowledge_base(args)
     report = feature_coverage(kb, Path(args.features) if args.features else None)
     if args.format == "json":
         out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")

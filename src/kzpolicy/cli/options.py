@@ -44,10 +44,17 @@ _V = TypeVar("_V")
 
 
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
-    """The knowledge base of ``--rules`` (the stock one when it is not given)."""
+    """The knowledge base of ``--rules`` (the stock one when it is not given; an empty
+    path is refused, never read as "not given")."""
     from kzpolicy.kb.loading import load
 
-    return load(args.rules) if getattr(args, "rules", None) else load()
+    rules = getattr(args, "rules", None)
+    if rules is None:
+        return load()
+    if not rules.strip():
+        raise InputError(f"--rules {rules!r}: the path is empty; give a rules/ folder, or "
+                         "leave --rules out for the stock rules")
+    return load(rules)
 
 
 def dump(data: Any, out: TextIO) -> None:
@@ -181,10 +188,9 @@ def read_file(path: str, flag: str) -> object:
     if not file.is_file():
         raise InputError(f"{flag} {path}: not a regular file (give a .yaml or .json file)")
     if file.suffix == ".json":
-        try:
-            return json.loads(file.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            raise InputError(f"{flag} {path}: invalid JSON ({exc})") from exc
+        from kzpolicy.kb.strict_json import parse_json
+
+        return parse_json(file.read_bytes(), f"{flag} {path}")
     from kzpolicy.kb.strict_yaml import read_yaml
 
     data, _ = read_yaml(file)

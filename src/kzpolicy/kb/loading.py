@@ -46,6 +46,7 @@ def load(path: str | Path | None = None, *, limits: ReadingLimits | None = None
            optional=True)
     expect("load", "limits", limits, ReadingLimits, "a kzpolicy.ReadingLimits",
            optional=True)
+    _not_empty("load", path)
     if path is None and limits in (None, DEFAULT_LIMITS):
         return _stock()  # read once per process, with the default limits
     return _load(stock_rules_path() if path is None else Path(path), limits)
@@ -63,12 +64,20 @@ def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None
            optional=True)
     expect("check", "limits", limits, ReadingLimits, "a kzpolicy.ReadingLimits",
            optional=True)
+    _not_empty("check", path)
     root = stock_rules_path() if path is None else Path(path)
     with using(limits):
         raw, problems = read_folder(root, collect=True)
     if problems:
         return list(problems)
     return list(validate(KnowledgeBase(raw)))
+
+
+def _not_empty(where: str, path: str | Path | None) -> None:
+    """An empty path would read the working folder: refuse it (None is the stock one)."""
+    if isinstance(path, str) and not path.strip():
+        raise InputError(f"{where}: path is empty; give a rules/ folder, or None for the "
+                         "stock rules")
 
 
 def _load(root: Path, limits: ReadingLimits | None = None) -> KnowledgeBase:

@@ -11,9 +11,10 @@ very message the CLI prints.
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
 from kzpolicy.engine.engines import ENGINES
@@ -34,6 +35,7 @@ else:
 __all__ = [
     "AssessBody",
     "Body",
+    "Cost",
     "MonteCarloBody",
     "ProbabilitiesBody",
     "TippingPointsBody",
@@ -41,23 +43,43 @@ __all__ = [
 ]
 
 
-def _ids_or_mapping(value: dict[str, Any] | list[Any] | None
+def _ids_or_mapping(value: object, handler: ValidatorFunctionWrapHandler
                     ) -> dict[str, Any] | list[Any] | None:
-    if isinstance(value, list) and not all(isinstance(x, str) for x in value):
+    """A mapping or a list of strings, refused in one message (never one per member of
+    the union, named by pydantic's internal names for them)."""
+    try:
+        checked: dict[str, Any] | list[Any] | None = handler(value)
+    except PydanticValidationError:
+        checked = None
+        ok = False
+    else:
+        ok = not isinstance(checked, list) or all(isinstance(x, str) for x in checked)
+    if not ok:
         raise PydanticCustomError(
             "conditions",
             "expected a mapping of condition IDs to true/false or a list of IDs")
-    return value
+    return checked
 
 
 #: a set of conditions: a mapping of IDs to true/false, or a list of IDs (all true)
-ConditionsField = Annotated[dict[str, Any] | list[Any] | None, AfterValidator(_ids_or_mapping)]
+ConditionsField = Annotated[dict[str, Any] | list[Any] | None, WrapValidator(_ids_or_mapping)]
+
+
+Cost = Literal["light", "heavy"]
+"""How much an operation computes: ``light`` (milliseconds, bounded by the knowledge
+base) or ``heavy`` (up to the time bound: searches, sampling, exact counting). The web
+API runs the two in separate bounded lanes of threads."""
 
 
 class Body(BaseModel):
     """The base of every request body: unknown fields are refused, types are strict."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    lane: ClassVar[Cost] = "light"
+    """How much the operation computes."""
+    narrow: ClassVar[str] = "assess fewer conditions"
+    """How to ask for less, when a request runs past a bound of its budget."""
 
     @abstractmethod
     def run(self, kb: KnowledgeBase) -> BaseModel:
@@ -82,6 +104,8 @@ class WhatIfBody(Body):
     """``POST /v1/what-if``: a base, and the changes (``null`` makes a condition
     unknown again, like ``--clear``)."""
 
+    narrow: ClassVar[str] = "fewer changes"
+
     base: ConditionsField = Field(default=None, description="the conditions before")
     changes: dict[str, Any] = Field(default_factory=dict,
                                     description="condition IDs to true, false or null")
@@ -95,6 +119,9 @@ class WhatIfBody(Body):
 
 class TippingPointsBody(Body):
     """``POST /v1/tipping-points``: what ``kzpolicy tipping-points`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a smaller max_size, or all: false (the smallest sets only)"
 
     base: ConditionsField = None
     preset: str | None = None
@@ -110,6 +137,9 @@ class TippingPointsBody(Body):
 
 class MonteCarloBody(Body):
     """``POST /v1/monte-carlo``: what ``kzpolicy monte-carlo`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "fewer samples, or fewer probabilities"
 
     probabilities: dict[str, Any] = Field(
         default_factory=dict, description="condition IDs to the probability each holds")
@@ -130,6 +160,10 @@ class MonteCarloBody(Body):
 
 class ProbabilitiesBody(Body):
     """``POST /v1/probabilities``: what ``kzpolicy probabilities`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = ("fewer beliefs, exact: false, or sensitivity: false (each "
+                             "belief is counted again)")
 
     beliefs: dict[str, Any] = Field(
         default_factory=dict, description="condition IDs to the probability each holds")
