@@ -369,3 +369,17 @@ def test_an_address_not_of_this_machine_is_one_line_and_status_2(cli: Cli) -> No
     assert (status, out) == (2, "")
     assert err == ("kzpolicy: error: cannot serve on 192.0.2.1:0: 192.0.2.1 is not an "
                    "address of this machine\n")
+
+
+def test_readme_lists_every_bound_and_header() -> None:
+    from dataclasses import fields
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    serve = readme[readme.index("## `kzpolicy serve`"):readme.index("## The knowledge base")]
+    for f in fields(ServeLimits):
+        assert f"(`{f.name}`" in serve, f.name
+    for header in ("X-Content-Type-Options: nosniff", "Referrer-Policy: no-referrer",
+                   "Cache-Control: no-store", "Content-Security-Policy", "Retry-After",
+                   "--allowed-host", "Content-Type: application/json", "Origin", "Host"):
+        assert header in serve, header
