@@ -316,14 +316,16 @@ def _within_sets(factors: int, sizes: range, searched: int) -> int:
     return sets
 
 
-def _within_points(found: int, size: int) -> None:
+def _within_points(found: int, size: int, all_minimal: bool) -> None:
     """Refuse to collect more switching sets than the running budget returns."""
     cap = bound("tipping_points")
     if cap is not None and found > cap:
+        fewer = ("ask for fewer changes per set (max_size) or only the smallest sets (not "
+                 "all of them)" if all_minimal else
+                 "the smallest sets alone are that many: assert more conditions first")
         raise BudgetExceededError(
             f"tipping points: over {cap:,} switching sets of up to {_changes(size)}, the "
-            "bound on one answer; ask for fewer changes per set (max_size) or only the "
-            "smallest sets (not all of them)", bound="tipping_points", limit=cap)
+            f"bound on one answer; {fewer}", bound="tipping_points", limit=cap)
 
 
 def tipping_points(
@@ -378,15 +380,14 @@ def tipping_points(
                           dtype=np.intp).reshape(-1, size)
         counts = current + delta[combos].sum(axis=1)
         scen = engine.decide_counts(counts.T)
-        for n, row in enumerate(np.flatnonzero(scen != now)):
-            if n % 256 == 0:
-                checkpoint()
+        for row in np.flatnonzero(scen != now):
+            checkpoint()  # a few hundred nanoseconds against the subset test below
             members = tuple(int(i) for i in combos[row])
             mask = sum(1 << i for i in members)
             if _has_switching_subset(members, mask, masks):
                 continue  # not minimal
             found.append((mask, members, int(scen[row]), counts[row]))
-            _within_points(len(found), size)
+            _within_points(len(found), size, all_minimal)
         if found and distance is None:
             distance = size
             if not all_minimal:
