@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kzpolicy.analysis.budget import checkpoint
 from kzpolicy.errors import ArgumentTypeError
 
 __all__ = ["DEFAULT_BUDGET", "Bound", "Meter", "SearchBudget", "Work", "budget_of"]
@@ -98,9 +99,12 @@ class Meter:
 
     def spend(self, n: int = 1) -> bool:
         """Count ``n`` nodes; False (and the bound recorded) when that passes the node
-        bound or the time is up."""
+        bound or the time is up. Under a run budget (:mod:`kzpolicy.analysis.budget`,
+        as the web API runs every request) it is a checkpoint too: a run cancelled or
+        out of time stops here."""
         if self.hit is not None:
             return False
+        checkpoint()
         if not self.affords(n):
             self.hit = "nodes"
             return False

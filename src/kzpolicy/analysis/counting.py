@@ -31,6 +31,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from kzpolicy.analysis.budget import checkpoint
 from kzpolicy.analysis.cones import Cone, cones, fire, pack, unpack
 from kzpolicy.engine.bitset import BitsetRules, bitset
 from kzpolicy.errors import ConeTooLargeError, InputError
@@ -320,6 +321,7 @@ class FactorCounter:
         """One item's truth table: its cone's rules fired over every assignment of the
         cone's uncertain conditions (and every scenario, when the cone reads one), then
         cut to what the item depends on."""
+        checkpoint()
         variables = sorted(position[c] for c in cone.conditions if c in position)
         k = len(variables)
         if k > max_cone:
@@ -435,6 +437,7 @@ class FactorCounter:
         out: dict[str, Any] = {}
         conditional: dict[tuple[int, ...], Array] = {}
         for b in self._stacks:
+            checkpoint()
             values: Any
             if b.sparse is None:
                 values = self._dense_values(b, weights, exact, conditional)

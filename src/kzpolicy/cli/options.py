@@ -50,11 +50,16 @@ _V = TypeVar("_V")
 
 
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
-    """The knowledge base of ``--rules`` (the stock one when it is not given) under the
-    reading of ``--reading`` (none when it is not given)."""
+    """The knowledge base of ``--rules`` (the stock one when it is not given; an empty
+    path is refused, never read as "not given") under the reading of ``--reading`` (none
+    when it is not given)."""
     from kzpolicy.kb.loading import load
 
-    return load(getattr(args, "rules", None) or None, reading=getattr(args, "reading", None))
+    rules = getattr(args, "rules", None)
+    if rules is not None and not rules.strip():
+        raise InputError(f"--rules {rules!r}: the path is empty; give a rules/ folder, or "
+                         "leave --rules out for the stock rules")
+    return load(rules, reading=getattr(args, "reading", None))
 
 
 def emit_result(result: Any, args: argparse.Namespace, out: TextIO) -> int:
@@ -225,10 +230,9 @@ def read_file(path: str, flag: str) -> object:
     if not file.is_file():
         raise InputError(f"{flag} {path}: not a regular file (give a .yaml or .json file)")
     if file.suffix == ".json":
-        try:
-            return json.loads(file.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            raise InputError(f"{flag} {path}: invalid JSON ({exc})") from exc
+        from kzpolicy.kb.strict_json import parse_json
+
+        return parse_json(file.read_bytes(), f"{flag} {path}")
     from kzpolicy.kb.strict_yaml import read_yaml
 
     data, _ = read_yaml(file)

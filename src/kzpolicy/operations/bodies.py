@@ -14,9 +14,10 @@ very message the CLI prints.
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
 from kzpolicy.engine.engines import ENGINES
@@ -46,6 +47,7 @@ __all__ = [
     "MAX_SECONDS",
     "AssessBody",
     "Body",
+    "Cost",
     "CounterfactualsBody",
     "DiffBody",
     "MonteCarloBody",
@@ -66,17 +68,26 @@ MAX_LISTED = 1_000
 """The most concrete sets of changes one answer lists."""
 
 
-def _ids_or_mapping(value: dict[str, Any] | list[Any] | None
+def _ids_or_mapping(value: object, handler: ValidatorFunctionWrapHandler
                     ) -> dict[str, Any] | list[Any] | None:
-    if isinstance(value, list) and not all(isinstance(x, str) for x in value):
+    """A mapping or a list of strings, refused in one message (never one per member of
+    the union, named by pydantic's internal names for them)."""
+    try:
+        checked: dict[str, Any] | list[Any] | None = handler(value)
+    except PydanticValidationError:
+        checked = None
+        ok = False
+    else:
+        ok = not isinstance(checked, list) or all(isinstance(x, str) for x in checked)
+    if not ok:
         raise PydanticCustomError(
             "conditions",
             "expected a mapping of condition IDs to true/false or a list of IDs")
-    return value
+    return checked
 
 
 #: a set of conditions: a mapping of IDs to true/false, or a list of IDs (all true)
-ConditionsField = Annotated[dict[str, Any] | list[Any] | None, AfterValidator(_ids_or_mapping)]
+ConditionsField = Annotated[dict[str, Any] | list[Any] | None, WrapValidator(_ids_or_mapping)]
 #: a reading's name, or several joined by ``+`` (applied in order)
 _NAME = r"[A-Za-z][A-Za-z0-9_\-]*"
 ReadingName = Annotated[str, Field(pattern=rf"^{_NAME}(\+{_NAME})*$", max_length=400)]
@@ -86,6 +97,12 @@ ReadingField = Annotated[ReadingName | list[ReadingName] | None, Field(
     "(GET /v1/list/readings), names joined by +, or a list of names, applied in order")]
 
 
+Cost = Literal["light", "heavy"]
+"""How much an operation computes: ``light`` (milliseconds, bounded by the knowledge
+base) or ``heavy`` (up to the time bound: searches, sampling, exact counting). The web
+API runs the two in separate bounded lanes of threads."""
+
+
 class Body(BaseModel):
     """The base of every request body: unknown fields are refused, types are strict; every
     body names the reading it is run under (None: the knowledge base as served)."""
@@ -93,6 +110,10 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     reading: ReadingField = None
+    lane: ClassVar[Cost] = "light"
+    """How much the operation computes."""
+    narrow: ClassVar[str] = "assess fewer conditions"
+    """How to ask for less, when a request runs past a bound of its budget."""
 
     @abstractmethod
     def run(self, kb: KnowledgeBase) -> BaseModel:
@@ -117,6 +138,8 @@ class AssessBody(Body):
 class WhatIfBody(Body):
     """``POST /v1/what-if``: a base, and the changes (``null`` makes a condition
     unknown again, like ``--clear``)."""
+
+    narrow: ClassVar[str] = "fewer changes"
 
     base: ConditionsField = Field(default=None, description="the conditions before")
     changes: dict[str, Any] = Field(default_factory=dict,
@@ -147,6 +170,9 @@ class SearchBody(Body):
 class TippingPointsBody(SearchBody):
     """``POST /v1/tipping-points``: what ``kzpolicy tipping-points`` takes."""
 
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a smaller max_size, or all: false (the smallest sets only)"
+
     base: ConditionsField = None
     preset: str | None = None
     max_size: int = Field(default=3, ge=1, le=64)
@@ -166,6 +192,9 @@ class TippingPointsBody(SearchBody):
 class WhyNotBody(SearchBody):
     """``POST /v1/why-not``: what ``kzpolicy why-not`` takes."""
 
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a smaller nodes budget"
+
     item: str = Field(description="an item or a scenario ID")
     conditions: ConditionsField = Field(
         default=None, description="condition IDs to true/false, or a list of IDs (true)")
@@ -180,6 +209,9 @@ class WhyNotBody(SearchBody):
 
 class CounterfactualsBody(SearchBody):
     """``POST /v1/counterfactuals``: what ``kzpolicy counterfactuals`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a smaller max_changes, or fewer unknown conditions"
 
     target: str = Field(description="'flag ITEM', 'clear ITEM', 'imply SCENARIO' or "
                         "'leave SCENARIO'")
@@ -203,6 +235,9 @@ class CounterfactualsBody(SearchBody):
 class StabilityBody(SearchBody):
     """``POST /v1/stability``: what ``kzpolicy stability`` takes."""
 
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "fewer unknown conditions, or no beliefs"
+
     conditions: ConditionsField = Field(
         default=None, description="condition IDs to true/false, or a list of IDs (true)")
     preset: str | None = None
@@ -220,6 +255,9 @@ class StabilityBody(SearchBody):
 
 class MonteCarloBody(Body):
     """``POST /v1/monte-carlo``: what ``kzpolicy monte-carlo`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "fewer samples, or fewer probabilities"
 
     probabilities: dict[str, Any] = Field(
         default_factory=dict, description="condition IDs to the probability each holds")
@@ -240,6 +278,10 @@ class MonteCarloBody(Body):
 
 class ProbabilitiesBody(Body):
     """``POST /v1/probabilities``: what ``kzpolicy probabilities`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = ("fewer beliefs, exact: false, or sensitivity: false (each "
+                             "belief is counted again)")
 
     beliefs: dict[str, Any] = Field(
         default_factory=dict, description="condition IDs to the probability each holds")
@@ -278,6 +320,9 @@ class RobustnessBody(Body):
 class DiffBody(Body):
     """``POST /v1/diff``: the served knowledge base under ``base`` (default: as served)
     against it under ``reading``."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a context that fixes more conditions"
 
     base: ReadingField = None
     context: ConditionsField = Field(default=None,
