@@ -88,7 +88,8 @@ def test_ten_clients_twenty_requests_each_without_an_error() -> None:
 ABANDONED = 41  # one more than Starlette's shared pool of 40 threads
 _FACTORS = list(load().factors)
 HEAVY: list[tuple[str, dict[str, object]]] = [
-    ("/v1/stability", {"beliefs": dict.fromkeys(load().condition_ids, 0.3)}),
+    ("/v1/probabilities", {"beliefs": dict.fromkeys(load().condition_ids, 0.3),
+                           "exact": True, "sensitivity": True}),
     ("/v1/probabilities", {"beliefs": dict.fromkeys(_FACTORS, 0.123457), "exact": True,
                            "sensitivity": True}),
     ("/v1/monte-carlo", {"probabilities": dict.fromkeys(load().condition_ids, 0.5),
