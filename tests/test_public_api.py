@@ -27,6 +27,7 @@ TREE: dict[str, tuple[type[BaseException], ...]] = {
     "InputError": (kzpolicy.KzPolicyError, ValueError),
     "ArgumentTypeError": (kzpolicy.InputError, TypeError),
     "ConeTooLargeError": (kzpolicy.InputError,),
+    "DecisionLogError": (kzpolicy.InputError, ValueError),
     "UnknownIdError": (kzpolicy.KzPolicyError, KeyError),
     "UnknownConditionError": (kzpolicy.UnknownIdError, kzpolicy.InputError, KeyError),
     "EngineError": (kzpolicy.KzPolicyError,),

@@ -46,6 +46,7 @@ from kzpolicy import errors as _errors
 from kzpolicy.errors import (
     ArgumentTypeError,
     ConeTooLargeError,
+    DecisionLogError,
     EngineError,
     InputError,
     KnowledgeBaseError,
@@ -172,6 +173,7 @@ __all__ = [
     "ConditionRef",
     "Conditions",
     "ConeTooLargeError",
+    "DecisionLogError",
     "Contested",
     "EngineError",
     "EntryChange",

@@ -1,0 +1,318 @@
+"""Replay: every decision of a decision log re-run against a knowledge base (another
+rules folder, or a reading), and the decisions whose answer changes.
+
+The log is read a chunk of lines at a time (:data:`~kzpolicy.journal.log.CHUNK_LINES`)
+and each chunk is assessed as one batch on the bitset engine (``assess_many``): the
+scenario and the flagged items of each decision are compared, as columns, with those
+it logged. Only the changed decisions are kept, at most ``max_changes`` of them
+(:data:`MAX_CHANGES` by default; the rest are counted, and ``capped`` says so), so a
+log of millions of lines runs in bounded memory.
+
+A decision is re-run as ``assess(conditions, preset=preset, kb=kb)`` with the
+conditions and preset it logged (its engine does not matter: both give the same
+answers), under the knowledge base given here, whatever reading it was made under.
+Nothing is skipped silently: every decision not re-run is counted under its reason
+(:class:`ReplaySkip`): an operation that is not an assessment, a condition or a preset
+the knowledge base lacks, a cut-off last line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kzpolicy.engine.batch.columns import Batch
+from kzpolicy.engine.batch.many import assess_many
+from kzpolicy.engine.conditions import resolve
+from kzpolicy.engine.decision import decision_outcomes
+from kzpolicy.engine.results import ResultModel
+from kzpolicy.errors import DecisionLogError, InputError, KzPolicyError, expect
+from kzpolicy.journal.log import CHUNK_LINES, LogReader
+from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.loading import knowledge_base
+from kzpolicy.kb.reading import ReadingSpec
+
+__all__ = ["MAX_CHANGES", "REPLAYABLE", "Replay", "ReplayChange", "ReplaySkip", "replay",
+           "replay_stream"]
+
+MAX_CHANGES = 10_000
+"""The changed decisions a replay keeps by default (the others are counted)."""
+
+REPLAYABLE = ("assess", "report")
+"""The operations whose decisions can be re-run: those that answer one assessment."""
+
+_UNKNOWN = -1  # a logged scenario the knowledge base does not have
+
+
+class ReplayChange(ResultModel):
+    """A logged decision whose answer changes: the scenario from and to, the items it
+    flags now and did not (``added``) and those it no longer flags (``cleared``)."""
+
+    line: int
+    """Its line in the log."""
+    id: str
+    time: str
+    operation: str
+    kb_version: str
+    """The knowledge base it was answered with."""
+    reading: str
+    """The reading it was answered under."""
+    scenario_before: str
+    scenario_after: str
+    added: tuple[str, ...]
+    cleared: tuple[str, ...]
+
+
+class ReplaySkip(ResultModel):
+    """The decisions not re-run for one reason: how many, the first one's line, and an
+    example of the reason in words."""
+
+    reason: str
+    """``not-replayable``, ``no-answer``, ``unknown-condition``, ``unknown-preset`` or
+    ``cut-off``."""
+    count: int
+    first_line: int
+    example: str
+
+
+class Replay(ResultModel):
+    """What re-running a decision log against a knowledge base changes."""
+
+    log: str
+    """The log replayed (its path)."""
+    kb_version: str
+    """The knowledge base the decisions were re-run against, and its reading."""
+    reading: str
+    lines: int
+    """Lines read."""
+    replayed: int
+    """Decisions re-run: ``changed`` + ``unchanged``."""
+    changed: int
+    unchanged: int
+    skipped: int
+    """Decisions (or lines) not re-run: the sum of ``skips``."""
+    skips: tuple[ReplaySkip, ...]
+    changes: tuple[ReplayChange, ...]
+    """The changed decisions in log order: the first ``max_changes`` of them."""
+    max_changes: int
+    capped: bool
+    """True when more decisions changed than ``changes`` lists."""
+    warnings: tuple[str, ...]
+
+
+class _Replayer:
+    """One replay's state: the knowledge base's indices and the running counts."""
+
+    def __init__(self, kb: KnowledgeBase, max_changes: int) -> None:
+        self.kb = kb
+        self.max_changes = max_changes
+        self.known = frozenset(kb.condition_ids)
+        self.item_ids = tuple(kb.items)
+        self.item_index = {i: n for n, i in enumerate(self.item_ids)}
+        self.scenarios = decision_outcomes(kb)
+        self.scenario_code = {s: n for n, s in enumerate(self.scenarios)}
+        self.width = (len(self.item_ids) + 7) // 8
+        self.presets: dict[str, dict[str, bool] | None] = {}
+        self.bits: dict[tuple[str, ...], tuple[bytes, bool]] = {}
+        self.skips: dict[str, list[Any]] = {}
+        self.changes: list[ReplayChange] = []
+        self.replayed = 0
+        self.changed = 0
+
+    # ------------------------------------------------------------------ one decision
+    def skip(self, reason: str, line: int, example: str) -> None:
+        found = self.skips.get(reason)
+        if found is None:
+            self.skips[reason] = [1, line, example]
+        else:
+            found[0] += 1
+
+    def _preset(self, name: object) -> dict[str, bool] | None:
+        if type(name) is not str:
+            return None
+        if name not in self.presets:
+            try:
+                self.presets[name] = resolve(self.kb, None, preset=name)
+            except KzPolicyError:
+                self.presets[name] = None
+        return self.presets[name]
+
+    def conditions(self, given: dict[str, Any], line: int, name: str) -> dict[str, Any] | None:
+        """The conditions to re-run a decision with (its preset overlaid), or None when
+        it is skipped (and counted)."""
+        conditions = given.get("conditions")
+        if type(conditions) is not dict:
+            conditions = _as_mapping(conditions, line, name)
+        if not self.known.issuperset(conditions):
+            bad = sorted(set(conditions) - self.known)[0]
+            self.skip("unknown-condition", line, f"condition {bad!r} is not in the "
+                      f"knowledge base {self.kb.version}")
+            return None
+        preset = given.get("preset")
+        if preset is not None:
+            base = self._preset(preset)
+            if base is None:
+                self.skip("unknown-preset", line, f"preset {preset!r} is not in the "
+                          f"knowledge base {self.kb.version}")
+                return None
+            conditions = {**base, **conditions}
+        return conditions
+
+    def flag_bits(self, flagged: list[str] | None) -> tuple[bytes, bool]:
+        """A logged list of flagged IDs as a row of bits over the knowledge base's items,
+        and whether the knowledge base has all of them."""
+        key = tuple(flagged or ())
+        found = self.bits.get(key)
+        if found is None:
+            row = bytearray(self.width)
+            for ident in key:
+                n = self.item_index.get(ident)
+                if n is not None:
+                    row[n // 8] |= 1 << (n % 8)
+            found = self.bits[key] = (bytes(row), all(i in self.item_index for i in key))
+        return found
+
+    # ------------------------------------------------------------------ one chunk
+    def chunk(self, first: int, records: list[dict[str, Any]], name: str) -> None:
+        """Re-run the decisions of one chunk as a batch; count and keep the changes."""
+        rows: list[dict[str, Any]] = []
+        kept: list[dict[str, Any]] = []
+        lines: list[int] = []
+        codes: list[int] = []
+        bits: list[bytes] = []
+        forced: list[bool] = []
+        for n, record in enumerate(records):
+            line = first + n
+            operation = record["operation"]
+            if operation not in REPLAYABLE:
+                self.skip("not-replayable", line, f"operation {operation!r} answers no "
+                          f"single assessment (replayable: {', '.join(REPLAYABLE)})")
+                continue
+            before = record["scenario"]
+            if before is None:
+                self.skip("no-answer", line, "the decision logged no scenario")
+                continue
+            conditions = self.conditions(record["input"], line, name)
+            if conditions is None:
+                continue
+            row, known = self.flag_bits(record["flagged"])
+            rows.append(conditions)
+            kept.append(record)
+            lines.append(line)
+            codes.append(self.scenario_code.get(before, _UNKNOWN))
+            bits.append(row)
+            forced.append(not known)
+        if rows:
+            self._compare(rows, kept, lines, codes, bits, forced, name)
+
+    def _compare(self, rows: list[dict[str, Any]], kept: list[dict[str, Any]],
+                 lines: list[int], codes: list[int], bits: list[bytes], forced: list[bool],
+                 name: str) -> None:
+        batch = _assess(self.kb, rows, lines, name)
+        after = batch.scenario
+        now = batch.flagged_bits
+        then = np.frombuffer(b"".join(bits), dtype=np.uint8).reshape(len(rows), self.width)
+        differs = (np.asarray(codes, dtype=np.int16) != after) | np.asarray(forced)
+        differs |= (then != now).any(axis=1)
+        changed = np.flatnonzero(differs)
+        self.replayed += len(rows)
+        self.changed += len(changed)
+        room = self.max_changes - len(self.changes)
+        for k in changed[:max(room, 0)].tolist():
+            self.changes.append(self._change(kept[k], lines[k], int(after[k]), now[k]))
+
+    def _change(self, record: dict[str, Any], line: int, after: int,
+                bits: npt.NDArray[np.uint8]) -> ReplayChange:
+        flags = np.unpackbits(bits, count=len(self.item_ids), bitorder="little")
+        now = [self.item_ids[n] for n in np.flatnonzero(flags).tolist()]
+        then = set(record["flagged"] or ())
+        order = self.item_index
+        cleared = sorted(then.difference(now), key=lambda i: (order.get(i, len(order)), i))
+        return ReplayChange(
+            line=line, id=record["id"], time=record["time"], operation=record["operation"],
+            kb_version=record["kb_version"], reading=record["reading"],
+            scenario_before=record["scenario"], scenario_after=self.scenarios[after],
+            added=tuple(i for i in now if i not in then), cleared=tuple(cleared))
+
+
+def _as_mapping(conditions: object, line: int, name: str) -> dict[str, Any]:
+    """Logged conditions given as a list of IDs (all true) or none, as a mapping."""
+    if conditions is None:
+        return {}
+    if type(conditions) is list and all(type(c) is str for c in conditions):
+        return dict.fromkeys(conditions, True)
+    raise DecisionLogError(
+        "not a logged decision: its input's 'conditions' is neither a mapping of condition "
+        "IDs to true/false nor a list of IDs; repair or remove that line", file=name,
+        line=line)
+
+
+def _assess(kb: KnowledgeBase, rows: list[dict[str, Any]], lines: list[int],
+            name: str) -> Batch:
+    """The batch of ``rows``; a row whose values are not true/false is an error naming
+    its line (such a decision was never answered)."""
+    try:
+        return assess_many(rows, kb=kb)
+    except InputError as exc:
+        for row, line in zip(rows, lines, strict=True):
+            bad = [k for k, v in row.items() if type(v) is not bool]
+            if bad:
+                raise DecisionLogError(
+                    f"not a logged decision: condition {bad[0]!r} of its input is "
+                    f"{row[bad[0]]!r}, not true or false; repair or remove that line",
+                    file=name, line=line) from None
+        raise exc
+
+
+def replay_stream(stream: IO[bytes], name: str, kb: KnowledgeBase, *,
+                  max_changes: int = MAX_CHANGES, chunk: int = CHUNK_LINES) -> Replay:
+    """Replay the decision log read from ``stream`` (named ``name`` in messages) against
+    ``kb``."""
+    reader = LogReader(stream, name, chunk=chunk)
+    state = _Replayer(kb, max_changes)
+    for first, records in reader.chunks():
+        state.chunk(first, records, name)
+    if reader.torn is not None:
+        state.skip("cut-off", reader.torn, "the last line is cut off (a write was "
+                   "interrupted)")
+    skips = tuple(ReplaySkip(reason=r, count=c, first_line=f, example=e)
+                  for r, (c, f, e) in state.skips.items())
+    return Replay(
+        log=name, kb_version=kb.version, reading=kb.reading, lines=reader.lines,
+        replayed=state.replayed, changed=state.changed,
+        unchanged=state.replayed - state.changed, skipped=sum(s.count for s in skips),
+        skips=skips, changes=tuple(state.changes), max_changes=max_changes,
+        capped=state.changed > len(state.changes), warnings=tuple(reader.warnings))
+
+
+def replay(log: str | Path, *, kb: KnowledgeBase | None = None, reading: ReadingSpec = None,
+           max_changes: int = MAX_CHANGES, chunk: int = CHUNK_LINES) -> Replay:
+    """Re-run every decision of the decision log ``log`` against ``kb`` (the stock
+    knowledge base by default) under ``reading``, and list those whose answer changes.
+
+    The log is read ``chunk`` lines at a time, each chunk assessed as a batch on the
+    bitset engine; at most ``max_changes`` changed decisions are kept (all are counted).
+    A malformed line raises :class:`~kzpolicy.DecisionLogError` naming the file and the
+    line; a cut-off last line is a warning and a skip.
+    """
+    expect("replay", "log", log, (str, Path), "a path to a decision log (.jsonl)")
+    expect("replay", "max_changes", max_changes, int, "a whole number of changes to keep")
+    expect("replay", "chunk", chunk, int, "a whole number of lines")
+    if max_changes < 0 or chunk < 1:
+        raise InputError(f"replay: max_changes must be at least 0 and chunk at least 1, "
+                         f"not {max_changes} and {chunk}")
+    target = knowledge_base("replay", kb, reading)
+    path = Path(log)
+    if path.is_dir():
+        raise InputError(f"replay: {log} is a folder; give the decision log's file")
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"replay: cannot read the decision log {log} "
+                         f"({exc.strerror or exc})") from None
+    with stream:
+        return replay_stream(stream, str(log), target, max_changes=max_changes, chunk=chunk)
+
