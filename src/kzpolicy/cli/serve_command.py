@@ -45,11 +45,21 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.serve.app import create_app  # Starlette loads only here
     from kzpolicy.serve.server import serve
 
-    app = create_app(kb)
-    out.write(f"kzpolicy serve: knowledge base {kb.version} at http://{args.host}:{port}/ "
-              "(Ctrl-C stops)\n")
+    log = None
+    if args.log is not None:
+        from kzpolicy.journal.log import DecisionLog
+
+        log = DecisionLog(args.log)
+    app = create_app(kb, log=log)
+    logged = "" if log is None else f", logging every answer to {args.log}"
+    out.write(f"kzpolicy serve: knowledge base {kb.version} at http://{args.host}:{port}/"
+              f"{logged} (Ctrl-C stops)\n")
     out.flush()
-    serve(app, args.host, port)
+    try:
+        serve(app, args.host, port)
+    finally:
+        if log is not None:
+            log.close()
     return 0
 
 
@@ -62,5 +72,8 @@ def register(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", default="8000", help="the port (default 8000)")
+    p.add_argument("--log", metavar="FILE",
+                   help="append every answer to FILE, one JSON line each (a decision log "
+                   "for 'kzpolicy replay'); the file may be rotated while serving")
     add_rules_arguments(p)
     p.set_defaults(handler=_cmd_serve)

@@ -43,7 +43,7 @@ import json.scanner
 import logging.handlers
 import os
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
@@ -226,7 +226,10 @@ class LogReader:
         self.lines = 0
         self.torn: int | None = None
         self.warnings: list[str] = []
-        self._scan = json.scanner.make_scanner(json.JSONDecoder())
+        # json's own scanner: one JSON value at an offset, (value, end); typeshed types
+        # make_scanner as a class taking itself
+        self._scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+            json.JSONDecoder())  # type: ignore[arg-type]
 
     def chunks(self) -> Iterator[tuple[int, list[_Record]]]:
         """Each chunk of decisions with the number of its first line (the lines of a

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from kzpolicy.analysis.whatif import TippingPoints, WhatIf
     from kzpolicy.engine.engines import EngineName
     from kzpolicy.engine.results import Assessment
+    from kzpolicy.journal.replay import Replay
     from kzpolicy.kb.knowledge import KnowledgeBase
 else:
     #: the engines a request may name: the engine registry's (the library alone still
@@ -42,6 +43,7 @@ __all__ = [
     "DiffBody",
     "MonteCarloBody",
     "ProbabilitiesBody",
+    "ReplayBody",
     "RobustnessBody",
     "TippingPointsBody",
     "WhatIfBody",
@@ -198,3 +200,24 @@ class DiffBody(Body):
 
         before = knowledge_base("diff", kb, self.base)
         return diff(before, kb, reading=self.reading, context=self.context)
+
+
+class ReplayBody(Body):
+    """``POST /v1/replay``: a decision log sent as text (so within the API's limit on a
+    body's size; ``kzpolicy replay`` reads a log of any length) re-run against the served
+    knowledge base under ``reading``."""
+
+    log: str = Field(description="the decision log's text: one logged decision a line, "
+                     "as `kzpolicy serve --log` writes them")
+    max_changes: int = Field(default=1_000, ge=0, le=100_000,
+                             description="the changed decisions listed (all are counted)")
+
+    def run(self, kb: KnowledgeBase) -> Replay:
+        import io
+
+        from kzpolicy.journal.replay import replay_stream
+        from kzpolicy.kb.loading import knowledge_base
+
+        target = knowledge_base("replay", kb, self.reading)
+        return replay_stream(io.BytesIO(self.log.encode("utf-8")), "the request's log",
+                             target, max_changes=self.max_changes)

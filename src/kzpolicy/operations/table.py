@@ -118,6 +118,13 @@ def _diff() -> Parts:
     return Parts(DiffBody, (KnowledgeBaseDiff,))
 
 
+def _replay() -> Parts:
+    from kzpolicy.journal.replay import Replay
+    from kzpolicy.operations.bodies import ReplayBody
+
+    return Parts(ReplayBody, (Replay,))
+
+
 def _report() -> Parts:
     from kzpolicy.operations.bodies import AssessBody
 
@@ -141,6 +148,8 @@ OPERATIONS: tuple[Operation, ...] = (
               _robustness),
     Operation("diff", "What changes between two readings of the knowledge base, and how "
               "many situations it changes", ("diff",), _diff),
+    Operation("replay", "Re-run logged decisions against the rules: the answers that "
+              "change", ("replay",), _replay),
     Operation("report", "The self-contained HTML report of an assessment", (), _report,
               answer="html"),
 )

@@ -8,7 +8,9 @@ does and answers with the same JSON the command prints with ``--format json``.
     GET  /v1/list/{what}     -> the records of `kzpolicy list WHAT`
     GET  /v1/schema          -> what `kzpolicy schema` prints
 
-Errors are raised (``ApiError``, ``KzPolicyError``) and answered by the app's exception
+With a decision log (``kzpolicy serve --log FILE``), every answer of a POST route is
+logged, one line each (:mod:`kzpolicy.journal.log`). Errors are raised (``ApiError``,
+``KzPolicyError``) and answered by the app's exception
 handlers (:mod:`kzpolicy.serve.app`).
 """
 
@@ -19,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kzpolicy.errors import UnknownIdError
+from kzpolicy.journal.log import DecisionLog
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.operations.bodies import Body
 from kzpolicy.operations.table import OPERATIONS, Operation
@@ -34,11 +37,13 @@ _MEDIA = {"json": "application/json", "html": "text/html; charset=utf-8"}
 class Api:
     """The API's routes over one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, *, max_body: int) -> None:
+    def __init__(self, kb: KnowledgeBase, *, max_body: int,
+                 log: DecisionLog | None = None) -> None:
         from kzpolicy.kb.checks import statistics
 
         self.kb = kb
         self.max_body = max_body
+        self.log = log
         self._kb_text = json_text({"version": kb.version, "counts": statistics(kb).counts})
 
     def routes(self) -> list[ApiRoute]:
@@ -70,6 +75,9 @@ class Api:
         """The text of ``op``'s answer to ``body``: its result as JSON (materialising the
         deferred parts) or as kzpolicy's HTML report."""
         result = body.run(self.kb)
+        if self.log is not None:  # one line per answer (an error is no answer)
+            self.log.append(op.name, body.model_dump(mode="json"), result,
+                            kb_version=self.kb.version, reading=self.kb.reading)
         if op.answer == "html":
             from kzpolicy.report.render import render
 

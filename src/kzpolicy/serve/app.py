@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from kzpolicy._version import installed_version
 from kzpolicy.errors import KzPolicyError
+from kzpolicy.journal.log import DecisionLog
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.serve import openapi
 from kzpolicy.serve.api import Api
@@ -55,14 +56,15 @@ async def _page(request: Request) -> Response:
 
 
 def create_app(kb: KnowledgeBase | None = None, *,
-               max_body: int = MAX_BODY_BYTES) -> Starlette:
+               max_body: int = MAX_BODY_BYTES, log: DecisionLog | None = None) -> Starlette:
     """The web application over ``kb`` (the stock knowledge base by default); request
-    bodies over ``max_body`` bytes are refused with 413."""
+    bodies over ``max_body`` bytes are refused with 413; every answer of the API's POST
+    routes is appended to ``log`` when one is given."""
     if kb is None:
         from kzpolicy.kb.loading import load
 
         kb = load()
-    table = [*Api(kb, max_body=max_body).routes(),
+    table = [*Api(kb, max_body=max_body, log=log).routes(),
              ApiRoute("/v1/openapi.json", "GET", _openapi, openapi.DOCUMENT),
              ApiRoute("/", "GET", _page, openapi.PAGE)]
     app = Starlette(routes=[r.route() for r in table], exception_handlers={
