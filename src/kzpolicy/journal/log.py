@@ -27,7 +27,8 @@ before each line, when the file at the path is gone or is another file (its devi
 inode changed, as after ``logrotate`` renames it), it is opened again, so a log rotated
 while ``kzpolicy serve`` runs loses no line: each lands in the old file or the new one.
 A log that ends in a cut-off line is refused when opened (appending would glue the
-next line to it).
+next line to it). A reader may see a line another process is writing half written:
+reads are not atomic with writes.
 
 **Reading** (:class:`LogReader`): the log in chunks of lines. A line that is not a
 logged decision is a :class:`~kzpolicy.DecisionLogError` naming the file, the line and
@@ -42,6 +43,7 @@ import json
 import json.scanner
 import logging.handlers
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
@@ -61,6 +63,8 @@ CHUNK_LINES = 50_000
 """Lines read (and replayed) at a time: bounds the memory a long log takes."""
 
 _Record = dict[str, Any]
+
+_CUT_OFF_TRIES = 5
 
 
 # ---------------------------------------------------------------------- one line
@@ -121,25 +125,34 @@ class _Appender(logging.handlers.WatchedFileHandler):
             self.release()
 
 
-def _refuse_cut_off(path: Path) -> None:
-    """Refuse a log whose last line is cut off: a line appended now would join it."""
+def _last_byte(path: Path) -> bytes:
+    """The last byte of the file at ``path`` (empty for an empty or missing file)."""
     try:
         with path.open("rb") as f:
-            f.seek(0, os.SEEK_END)
-            if f.tell() == 0:
-                return
-            f.seek(-1, os.SEEK_END)
-            last = f.read(1)
+            size = f.seek(0, os.SEEK_END)
+            if size == 0:
+                return b""
+            f.seek(size - 1)
+            return f.read(1)
     except FileNotFoundError:
-        return
+        return b""
     except OSError as exc:
         raise InputError(f"decision log {path}: cannot read it "
                          f"({exc.strerror or exc})") from None
-    if last != b"\n":
-        raise InputError(
-            f"decision log {path}: its last line is cut off (no newline at its end: a "
-            "write was interrupted), and a new line would be glued to it; see it with "
-            f"'kzpolicy replay {path}', then remove that line or log to another file")
+
+
+def _refuse_cut_off(path: Path) -> None:
+    """Refuse a log whose last line is cut off: a line appended now would join it. A
+    reader may see another process's write half done, so the check is made a few times
+    over a tenth of a second before refusing."""
+    for _ in range(_CUT_OFF_TRIES):
+        if _last_byte(path) in (b"", b"\n"):
+            return
+        time.sleep(0.02)
+    raise InputError(
+        f"decision log {path}: its last line is cut off (no newline at its end: a "
+        "write was interrupted), and a new line would be glued to it; see it with "
+        f"'kzpolicy replay {path}', then remove that line or log to another file")
 
 
 class DecisionLog:
@@ -296,7 +309,8 @@ class LogReader:
                 ending = "" if raw.endswith(b"\n") else "no newline at its end, "
                 self.warnings.append(
                     f"{self.name}:{first + n}: the last line is cut off ({ending}not a "
-                    "whole JSON object: a write was interrupted); it is not replayed: "
+                    "whole JSON object: a write was interrupted, or was still under way "
+                    "when the log was read); it is not replayed; if no writer is running, "
                     "remove it before appending to this log again")
                 break
             raise self._error(first + n, f"not one JSON object ({reason})")
