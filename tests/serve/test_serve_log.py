@@ -40,4 +40,7 @@ def test_every_answer_is_logged_and_replays(tmp_path: Path) -> None:
         assert api.model_copy(update={"log": str(path)}) == expected
         bad = client.post("/v1/replay", json={"log": "{}\n{}\n"})
         assert bad.status_code == 422 and "not a logged decision" in bad.text
-        assert len(path.read_text().splitlines()) == 5  # the replay answer is logged too
+        *_, last = records = path.read_text().splitlines()
+        assert len(records) == 5  # the replay answer is logged too, the log it got by hash
+        assert set(json.loads(last)["input"]) == {"reading", "max_changes", "log_bytes",
+                                                  "log_sha256"}

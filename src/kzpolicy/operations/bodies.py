@@ -82,6 +82,10 @@ class Body(BaseModel):
     def run(self, kb: KnowledgeBase) -> BaseModel:
         """The operation on ``kb`` with this input: its result."""
 
+    def logged(self) -> dict[str, Any]:
+        """This input as a decision log records it (``kzpolicy serve --log``)."""
+        return self.model_dump(mode="json")
+
 
 class AssessBody(Body):
     """``POST /v1/assess`` and ``POST /v1/report``: what ``kzpolicy assess`` takes."""
@@ -211,6 +215,14 @@ class ReplayBody(Body):
                      "as `kzpolicy serve --log` writes them")
     max_changes: int = Field(default=1_000, ge=0, le=100_000,
                              description="the changed decisions listed (all are counted)")
+
+    def logged(self) -> dict[str, Any]:
+        """The log sent is recorded by its size and SHA-256, not copied into the log."""
+        import hashlib
+
+        data = self.log.encode("utf-8")
+        return {**self.model_dump(mode="json", exclude={"log"}), "log_bytes": len(data),
+                "log_sha256": hashlib.sha256(data).hexdigest()}
 
     def run(self, kb: KnowledgeBase) -> Replay:
         import io

@@ -76,7 +76,7 @@ class Api:
         deferred parts) or as kzpolicy's HTML report."""
         result = body.run(self.kb)
         if self.log is not None:  # one line per answer (an error is no answer)
-            self.log.append(op.name, body.model_dump(mode="json"), result,
+            self.log.append(op.name, body.logged(), result,
                             kb_version=self.kb.version, reading=self.kb.reading)
         if op.answer == "html":
             from kzpolicy.report.render import render
