@@ -12,9 +12,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from decisions import records
 
 import kzpolicy
-from decisions import records
 from kzpolicy.journal.log import DecisionLog, LogReader, encode
 
 KB = kzpolicy.load()

@@ -9,9 +9,9 @@ import random
 from pathlib import Path
 
 import pytest
+from decisions import direct_changes, random_inputs, records, write_log
 
 import kzpolicy
-from decisions import direct_changes, random_inputs, records, write_log
 from fuzz import random_rules, write_kb
 from kzpolicy.journal.log import DecisionLog
 

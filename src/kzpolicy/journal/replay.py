@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from kzpolicy.engine.batch.columns import Batch
 from kzpolicy.engine.batch.many import assess_many
@@ -51,56 +52,50 @@ class ReplayChange(ResultModel):
     """A logged decision whose answer changes: the scenario from and to, the items it
     flags now and did not (``added``) and those it no longer flags (``cleared``)."""
 
-    line: int
-    """Its line in the log."""
-    id: str
-    time: str
-    operation: str
-    kb_version: str
-    """The knowledge base it was answered with."""
-    reading: str
-    """The reading it was answered under."""
-    scenario_before: str
-    scenario_after: str
-    added: tuple[str, ...]
-    cleared: tuple[str, ...]
+    line: int = Field(description="its line in the log")
+    id: str = Field(description="its decision ID, as logged")
+    time: str = Field(description="when it was answered (UTC, ISO 8601)")
+    operation: str = Field(description="the operation that answered it (assess, report)")
+    kb_version: str = Field(description="the knowledge base it was answered with")
+    reading: str = Field(description="the reading it was answered under")
+    scenario_before: str = Field(description="the scenario it logged")
+    scenario_after: str = Field(description="the scenario it implies now")
+    added: tuple[str, ...] = Field(
+        description="the items it flags now and did not, in the knowledge base's order")
+    cleared: tuple[str, ...] = Field(description="the items it flagged and no longer does")
 
 
 class ReplaySkip(ResultModel):
     """The decisions not re-run for one reason: how many, the first one's line, and an
     example of the reason in words."""
 
-    reason: str
-    """``not-replayable``, ``no-answer``, ``unknown-condition``, ``unknown-preset`` or
-    ``cut-off``."""
-    count: int
-    first_line: int
-    example: str
+    reason: str = Field(description="not-replayable, no-answer, unknown-condition, "
+                        "unknown-preset or cut-off")
+    count: int = Field(description="how many lines were skipped for it")
+    first_line: int = Field(description="the first of them")
+    example: str = Field(description="the reason, in words, for the first of them")
 
 
 class Replay(ResultModel):
     """What re-running a decision log against a knowledge base changes."""
 
-    log: str
-    """The log replayed (its path)."""
-    kb_version: str
-    """The knowledge base the decisions were re-run against, and its reading."""
-    reading: str
-    lines: int
-    """Lines read."""
-    replayed: int
-    """Decisions re-run: ``changed`` + ``unchanged``."""
-    changed: int
-    unchanged: int
-    skipped: int
-    """Decisions (or lines) not re-run: the sum of ``skips``."""
-    skips: tuple[ReplaySkip, ...]
-    changes: tuple[ReplayChange, ...]
-    """The changed decisions in log order: the first ``max_changes`` of them."""
-    max_changes: int
-    capped: bool
-    """True when more decisions changed than ``changes`` lists."""
-    warnings: tuple[str, ...]
+    log: str = Field(description="the log replayed (its path)")
+    kb_version: str = Field(description="the knowledge base the decisions were re-run "
+                            "against (its version)")
+    reading: str = Field(description="the reading it was read under")
+    lines: int = Field(description="lines read")
+    replayed: int = Field(description="decisions re-run: changed + unchanged")
+    changed: int = Field(description="decisions whose scenario or flagged items change "
+                         "(all counted)")
+    unchanged: int = Field(description="decisions re-run with the answer they logged")
+    skipped: int = Field(description="decisions (or lines) not re-run: the sum of skips")
+    skips: tuple[ReplaySkip, ...] = Field(description="the reasons, in the order first met")
+    changes: tuple[ReplayChange, ...] = Field(
+        description="the changed decisions in log order: the first max_changes of them")
+    max_changes: int = Field(description="the most changed decisions kept in changes")
+    capped: bool = Field(description="true when more decisions changed than changes lists")
+    warnings: tuple[str, ...] = Field(
+        description="what reading the log found, e.g. a cut-off last line (file:line: ...)")
 
 
 class _Replayer:

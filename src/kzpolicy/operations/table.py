@@ -118,17 +118,18 @@ def _diff() -> Parts:
     return Parts(DiffBody, (KnowledgeBaseDiff,))
 
 
-def _replay() -> Parts:
-    from kzpolicy.journal.replay import Replay
-    from kzpolicy.operations.bodies import ReplayBody
-
-    return Parts(ReplayBody, (Replay,))
-
-
 def _report() -> Parts:
     from kzpolicy.operations.bodies import AssessBody
 
     return Parts(AssessBody, ())
+
+
+def _replay() -> Parts:
+    # the log, read in chunks, answered with the decisions that change
+    from kzpolicy.journal.replay import Replay
+    from kzpolicy.operations.bodies import ReplayBody
+
+    return Parts(ReplayBody, (Replay,))
 
 
 #: every operation, in the order of the OpenAPI document and of ``kzpolicy schema``
