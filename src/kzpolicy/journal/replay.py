@@ -18,6 +18,7 @@ the knowledge base lacks, a cut-off last line.
 
 from __future__ import annotations
 
+from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,7 +27,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from kzpolicy.engine.batch.columns import Batch
-from kzpolicy.engine.batch.many import assess_many
+from kzpolicy.engine.batch.many import assess_many, gc_paused
 from kzpolicy.engine.conditions import resolve
 from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.results import ResultModel
@@ -111,7 +112,6 @@ class _Replayer:
         self.scenario_code = {s: n for n, s in enumerate(self.scenarios)}
         self.width = (len(self.item_ids) + 7) // 8
         self.presets: dict[str, dict[str, bool] | None] = {}
-        self.bits: dict[tuple[str, ...], tuple[bytes, bool]] = {}
         self.skips: dict[str, list[Any]] = {}
         self.changes: list[ReplayChange] = []
         self.replayed = 0
@@ -156,19 +156,31 @@ class _Replayer:
             conditions = {**base, **conditions}
         return conditions
 
-    def flag_bits(self, flagged: list[str] | None) -> tuple[bytes, bool]:
-        """A logged list of flagged IDs as a row of bits over the knowledge base's items,
-        and whether the knowledge base has all of them."""
-        key = tuple(flagged or ())
-        found = self.bits.get(key)
-        if found is None:
-            row = bytearray(self.width)
-            for ident in key:
-                n = self.item_index.get(ident)
-                if n is not None:
-                    row[n // 8] |= 1 << (n % 8)
-            found = self.bits[key] = (bytes(row), all(i in self.item_index for i in key))
-        return found
+    def flag_bits(self, flagged: list[list[str]], lines: list[int], name: str
+                  ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+        """The logged lists of flagged IDs as rows of bits over the knowledge base's items
+        (packed as ``Batch.flagged_bits``), and where a list names an item the knowledge
+        base lacks (so that answer changed)."""
+        size = len(flagged)
+        lengths = np.fromiter(map(len, flagged), dtype=np.intp, count=size)
+        flat = list(chain.from_iterable(flagged))
+        try:
+            codes = np.fromiter(map(self.item_index.get, flat, repeat(-1)), dtype=np.intp,
+                                count=len(flat))
+        except TypeError:  # an unhashable value where an ID belongs
+            codes = np.full(len(flat), -1, dtype=np.intp)
+        rows = np.repeat(np.arange(size), lengths)
+        unknown = codes < 0
+        for k in np.flatnonzero(unknown).tolist():  # rare: an ID of other rules, or no ID
+            if type(flat[k]) is not str:
+                raise DecisionLogError(
+                    f"not a logged decision: its 'flagged' holds {flat[k]!r}, not an ID; "
+                    "repair or remove that line", file=name, line=lines[int(rows[k])])
+        forced = np.zeros(size, dtype=np.bool_)
+        forced[rows[unknown]] = True
+        matrix = np.zeros((size, len(self.item_ids)), dtype=np.bool_)
+        matrix[rows[~unknown], codes[~unknown]] = True
+        return np.packbits(matrix, axis=1, bitorder="little"), forced
 
     # ------------------------------------------------------------------ one chunk
     def chunk(self, first: int, records: list[dict[str, Any]], name: str) -> None:
@@ -177,8 +189,7 @@ class _Replayer:
         kept: list[dict[str, Any]] = []
         lines: list[int] = []
         codes: list[int] = []
-        bits: list[bytes] = []
-        forced: list[bool] = []
+        flagged: list[list[str]] = []
         for n, record in enumerate(records):
             line = first + n
             operation = record["operation"]
@@ -193,25 +204,23 @@ class _Replayer:
             conditions = self.conditions(record["input"], line, name)
             if conditions is None:
                 continue
-            row, known = self.flag_bits(record["flagged"])
             rows.append(conditions)
             kept.append(record)
             lines.append(line)
             codes.append(self.scenario_code.get(before, _UNKNOWN))
-            bits.append(row)
-            forced.append(not known)
+            flagged.append(record["flagged"] or [])
         if rows:
-            self._compare(rows, kept, lines, codes, bits, forced, name)
+            then, forced = self.flag_bits(flagged, lines, name)
+            self._compare(rows, kept, lines, np.asarray(codes, dtype=np.int16), then, forced,
+                          name)
 
     def _compare(self, rows: list[dict[str, Any]], kept: list[dict[str, Any]],
-                 lines: list[int], codes: list[int], bits: list[bytes], forced: list[bool],
-                 name: str) -> None:
+                 lines: list[int], codes: npt.NDArray[np.int16], then: npt.NDArray[np.uint8],
+                 forced: npt.NDArray[np.bool_], name: str) -> None:
         batch = _assess(self.kb, rows, lines, name)
         after = batch.scenario
         now = batch.flagged_bits
-        then = np.frombuffer(b"".join(bits), dtype=np.uint8).reshape(len(rows), self.width)
-        differs = (np.asarray(codes, dtype=np.int16) != after) | np.asarray(forced)
-        differs |= (then != now).any(axis=1)
+        differs = (codes != after) | forced | (then != now).any(axis=1)
         changed = np.flatnonzero(differs)
         self.replayed += len(rows)
         self.changed += len(changed)
@@ -268,8 +277,10 @@ def replay_stream(stream: IO[bytes], name: str, kb: KnowledgeBase, *,
     ``kb``."""
     reader = LogReader(stream, name, chunk=chunk)
     state = _Replayer(kb, max_changes)
-    for first, records in reader.chunks():
-        state.chunk(first, records, name)
+    with gc_paused():  # parsing makes millions of objects, none of them cyclic garbage
+        for first, records in reader.chunks():
+            state.chunk(first, records, name)
+            del records  # before the next chunk is read
     if reader.torn is not None:
         state.skip("cut-off", reader.torn, "the last line is cut off (a write was "
                    "interrupted)")
