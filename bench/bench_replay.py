@@ -7,7 +7,7 @@ The parent writes one decision log of N decisions (``_baselines.make_inputs``: t
 the 36 conditions asserted per input, 80% of them true), each line as ``DecisionLog``
 writes it, with the answer the stock rules give (checked first on 2,000 lines against
 lines ``DecisionLog.append`` writes for the same inputs). Every measurement runs in a
-child process of its own (its peak memory, ``ru_maxrss``, is its own) and the paths
+child process of its own (its peak memory, ``VmHWM``, is its own) and the paths
 alternate round by round, each against two targets, the same rules (nothing changes)
 and the ``stated-only`` reading (every decision changes; 10,000 kept, the rest counted):
 
