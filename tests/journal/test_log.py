@@ -83,6 +83,9 @@ def test_a_last_line_without_its_newline_is_replayed_with_a_warning(tmp_path: Pa
     (json.dumps({**_record(9), "input": {"conditions": 5}}).encode() + b"\n",
      "'conditions' is neither"),
     (b"\xff\xfe{}\n", "not one JSON object"),
+    (json.dumps({**_record(9), "flagged": ["T1", 3]}).encode() + b"\n",
+     "its 'flagged' holds 3, not an ID"),
+    (json.dumps({**_record(9), "flagged": "T1"}).encode() + b"\n", "'flagged' is neither"),
 ])
 def test_a_malformed_line_in_the_middle_is_an_error(tmp_path: Path, line: bytes,
                                                    says: str) -> None:

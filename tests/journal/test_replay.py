@@ -145,3 +145,19 @@ def test_render_formats(stock_log: Path) -> None:
     with pytest.raises(kzpolicy.InputError, match="no HTML form"):
         kzpolicy.render(r, "html")
     assert kzpolicy.Replay.model_validate_json(r.model_dump_json()) == r
+
+
+def test_an_item_the_rules_lack_is_cleared(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    a = kzpolicy.assess({"D1": True})
+    with DecisionLog(path) as log:
+        log.append("assess", {"conditions": {"D1": True}}, a, kb_version=KB.version,
+                   reading=KB.reading)
+        rec = json.loads(path.read_text())
+        log.write({**rec, "flagged": [*rec["flagged"], "ZZ9"]})
+        log.write({**rec, "scenario": "no-such-scenario"})
+    r = kzpolicy.replay(path)
+    assert (r.replayed, r.changed) == (3, 2)
+    assert [(c.line, c.added, c.cleared) for c in r.changes] == [(2, (), ("ZZ9",)),
+                                                                 (3, (), ())]
+    assert r.changes[1].scenario_before == "no-such-scenario"

@@ -110,7 +110,6 @@ class _Replayer:
         self.item_index = {i: n for n, i in enumerate(self.item_ids)}
         self.scenarios = decision_outcomes(kb)
         self.scenario_code = {s: n for n, s in enumerate(self.scenarios)}
-        self.width = (len(self.item_ids) + 7) // 8
         self.presets: dict[str, dict[str, bool] | None] = {}
         self.skips: dict[str, list[Any]] = {}
         self.changes: list[ReplayChange] = []
