@@ -170,3 +170,7 @@ def test_a_log_cannot_be_opened_where_no_file_can_be(tmp_path: Path) -> None:
         DecisionLog(tmp_path / "no" / "such" / "folder.jsonl")
     with pytest.raises(kzpolicy.ArgumentTypeError):
         DecisionLog(3)  # type: ignore[arg-type]
+    path = tmp_path / "log.jsonl"
+    with DecisionLog(path) as log, pytest.raises(kzpolicy.InputError, match="as JSON"):
+        log.append("assess", {"conditions": {"D1"}}, None, kb_version="kb", reading="a")
+    assert path.read_bytes() == b""  # nothing half written

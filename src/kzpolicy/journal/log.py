@@ -187,7 +187,13 @@ class DecisionLog:
 
     def write(self, record: Mapping[str, object]) -> None:
         """Append one line made of ``record`` (one ``os.write``)."""
-        self._file.emit_line(encode(record))
+        try:
+            line = encode(record)
+        except (TypeError, ValueError) as exc:  # not JSON: a set, a Fraction, a cycle, ...
+            raise InputError(f"decision log {self.path}: the decision cannot be written as "
+                             f"JSON ({exc}); give its input as JSON values (mappings, "
+                             "lists, strings, numbers, true/false, null)") from None
+        self._file.emit_line(line)
 
     def close(self) -> None:
         self._file.close()
