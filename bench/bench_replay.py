@@ -132,26 +132,26 @@ def _peak_mb() -> float:
 
 
 def run_child(mode: str, target: str, n: int, log: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, "--target", target,
-                          "--n", str(n), "--log", str(log)],
-                         check=True, capture_output=True, text=True)
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    """One measurement in a fresh process (its job given as JSON)."""
+    job = json.dumps({"mode": mode, "target": target, "n": n, "log": str(log)})
+    done = subprocess.run([sys.executable, __file__, "--child", job], check=True,
+                          capture_output=True, text=True)
+    found: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="100,000 decisions, 1 round")
-    parser.add_argument("--n", type=int, default=None, help="decisions (default 1,000,000)")
-    parser.add_argument("--rounds", type=int, default=None, help="rounds (default 2)")
-    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
-    parser.add_argument("--target", choices=TARGETS, help=argparse.SUPPRESS)
-    parser.add_argument("--log", help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help="decisions (default 1,000,000)")
+    parser.add_argument("--rounds", type=int, help="rounds (default 2)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # a job, as JSON
     args = parser.parse_args(argv)
-    n = args.n or (100_000 if args.quick else 1_000_000)
     if args.child:
-        print(json.dumps(child(args.child, args.target, n, args.log)))
+        job = json.loads(args.child)
+        print(json.dumps(child(job["mode"], job["target"], job["n"], job["log"])))
         return 0
+    n = args.n or (100_000 if args.quick else 1_000_000)
     rounds = args.rounds or (1 if args.quick else 2)
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
