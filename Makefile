@@ -122,6 +122,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_engines.py
 	$(BIN)/python bench/bench_readings.py
 	$(BIN)/python bench/bench_reasoning.py
+	$(BIN)/python bench/bench_replay.py
 
 fuzz: $(VENV)/.installed-dev
 	$(BIN)/python tests/fuzz.py --kbs 400 --inputs 500 --mutations 1000

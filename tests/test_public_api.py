@@ -27,6 +27,7 @@ TREE: dict[str, tuple[type[BaseException], ...]] = {
     "InputError": (kzpolicy.KzPolicyError, ValueError),
     "ArgumentTypeError": (kzpolicy.InputError, TypeError),
     "ConeTooLargeError": (kzpolicy.InputError,),
+    "DecisionLogError": (kzpolicy.InputError, ValueError),
     "UnknownIdError": (kzpolicy.KzPolicyError, KeyError),
     "UnknownConditionError": (kzpolicy.UnknownIdError, kzpolicy.InputError, KeyError),
     "EngineError": (kzpolicy.KzPolicyError,),
@@ -204,6 +205,11 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("diff(int)", lambda: kzpolicy.diff(3)),  # type: ignore[arg-type]
     ("diff(reading=int)", lambda: kzpolicy.diff(reading=3)),  # type: ignore[arg-type]
     ("read_reading(int)", lambda: kzpolicy.read_reading(3)),  # type: ignore[arg-type]
+    ("replay(int)", lambda: kzpolicy.replay(3)),  # type: ignore[arg-type]
+    ("replay(max_changes=str)",
+     lambda: kzpolicy.replay("x.jsonl", max_changes="9")),  # type: ignore[arg-type]
+    ("replay(kb=str)", lambda: kzpolicy.replay("x.jsonl", kb="rules")),  # type: ignore[arg-type]
+    ("DecisionLog(int)", lambda: kzpolicy.DecisionLog(3)),  # type: ignore[arg-type]
 ]
 
 

@@ -28,14 +28,16 @@ Public API (everything else is internal)::
     schemas() -> dict[str, dict]                 the JSON Schema of every result type
     robustness(conditions=None, *, readings=None, preset=None, kb=None) -> Robustness
     diff(a=None, b=None, *, reading=None, context=None) -> KnowledgeBaseDiff
+    replay(log, *, kb=None, reading=None, max_changes=10_000) -> Replay   a decision log
+    DecisionLog(path).append(operation, input, result, kb_version=..., reading=...)
     Reading(id=..., changes=[...])               a reading as data; read_reading(path)
 
 Every call that reads a knowledge base takes ``reading=`` too: a stock reading's name
 (``"stated-only"``), names joined by ``+``, a reading file, a ``Reading``, or a list.
 
 The package is layered (imports flow one way, checked by import-linter):
-``cli`` > ``serve`` | ``bdd`` > ``report`` > ``operations`` > ``analysis`` > ``engine`` >
-``kb`` > ``errors`` (``kzpolicy.serve.create_app`` is the web application of
+``cli`` > ``serve`` | ``bdd`` > ``report`` > ``operations`` > ``journal`` > ``analysis`` >
+``engine`` > ``kb`` > ``errors`` (``kzpolicy.serve.create_app`` is the web application of
 ``kzpolicy serve``; ``kzpolicy.operations`` lists what it and the CLI offer).
 Every name here loads on first use, so ``import kzpolicy`` loads neither
 durable-rules nor numpy.
@@ -50,6 +52,7 @@ from kzpolicy import errors as _errors
 from kzpolicy.errors import (
     ArgumentTypeError,
     ConeTooLargeError,
+    DecisionLogError,
     EngineError,
     InputError,
     KnowledgeBaseError,
@@ -130,6 +133,8 @@ if TYPE_CHECKING:
         Step,
         TraceStep,
     )
+    from kzpolicy.journal.log import DecisionLog
+    from kzpolicy.journal.replay import Replay, ReplayChange, ReplaySkip, replay
     from kzpolicy.kb.knowledge import CellStatus, FactorInfo, ItemInfo, KnowledgeBase
     from kzpolicy.kb.limits import ReadingLimits
     from kzpolicy.kb.loading import check, load
@@ -185,6 +190,9 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["SearchBudget", "Work"], "kzpolicy.analysis.bounds"),
     **dict.fromkeys(["explain", "graph", "render"], "kzpolicy.report.render"),
     "schemas": "kzpolicy.report.schemas",
+    "DecisionLog": "kzpolicy.journal.log",
+    **dict.fromkeys(["Replay", "ReplayChange", "ReplaySkip", "replay"],
+                    "kzpolicy.journal.replay"),
 }
 
 _ERRORS = [name for name in _errors.__all__ if name[0].isupper()]
@@ -204,6 +212,8 @@ __all__ = [
     "ConeTooLargeError",
     "Contested",
     "Counterfactuals",
+    "DecisionLog",
+    "DecisionLogError",
     "DecisionWhy",
     "EngineError",
     "EntryChange",
@@ -238,6 +248,9 @@ __all__ = [
     "ReadingLimits",
     "ReadingOutcome",
     "Relevance",
+    "Replay",
+    "ReplayChange",
+    "ReplaySkip",
     "Robustness",
     "Route",
     "RouteLiteral",
@@ -279,6 +292,7 @@ __all__ = [
     "probabilities",
     "read_reading",
     "render",
+    "replay",
     "robustness",
     "schemas",
     "sensitivity",

@@ -9,6 +9,7 @@
     │   ├── ArgumentTypeError       an argument of the wrong type or shape (also a TypeError)
     │   ├── ConeTooLargeError       an item depends on more uncertain conditions than
     │   │                           exact counting handles (fix or leave some unknown)
+    │   ├── DecisionLogError        a decision log with a malformed line (.file, .line)
     │   └── UnknownConditionError   a condition ID that does not exist (also an UnknownIdError)
     ├── UnknownIdError              an ID the knowledge base lacks: item, scenario, preset,
     │   │                           state, table row, programme (also a KeyError)
@@ -31,6 +32,7 @@ from difflib import get_close_matches
 __all__ = [
     "ArgumentTypeError",
     "ConeTooLargeError",
+    "DecisionLogError",
     "EngineError",
     "InputError",
     "KnowledgeBaseError",
@@ -139,6 +141,17 @@ class ConeTooLargeError(InputError):
     """An item depends on more uncertain conditions than exact counting handles (its
     cone of rules would be summed over too many assignments): fix some of them, or leave
     them unknown. ``landscape(method="auto")`` enumerates instead."""
+
+
+class DecisionLogError(InputError):
+    """A line of a decision log that is not a logged decision (``.file``, ``.line``): the
+    message names the line, what is wrong with it and how to repair the file."""
+
+    def __init__(self, message: str, *, file: str, line: int) -> None:
+        self.file = file
+        self.line = line
+        self.reason = message
+        super().__init__(f"{file}:{line}: {message}")
 
 
 def expect(where: str, name: str, value: object, types: type | tuple[type, ...],

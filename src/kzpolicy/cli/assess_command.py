@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kzpolicy.cli.options import (
     add_engine_argument,
@@ -16,6 +16,9 @@ from kzpolicy.cli.options import (
     render_reasoning,
 )
 from kzpolicy.errors import InputError
+
+if TYPE_CHECKING:
+    from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["register"]
 
@@ -31,16 +34,19 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
                          f"{args.format} ('kzpolicy stability --format {args.format}' gives "
                          "the verdicts alone)")
     kb = knowledge_base(args)
+    given = gather(args, kb)
     if args.robustness is not None:
         from kzpolicy.analysis.robustness import robustness
 
         if args.explain:
             raise InputError("--explain explains one assessment; --robustness compares "
                              "readings: give one of them")
-        found = robustness(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine,
+        found = robustness(given, preset=args.preset, kb=kb, engine=args.engine,
                            readings=reading_names(args.robustness, "--robustness"))
+        _log(args, "robustness", given, found, kb)
         return emit_result(found, args, out)
-    result = assess(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine)
+    result = assess(given, preset=args.preset, kb=kb, engine=args.engine)
+    _log(args, "assess", given, result, kb)
     if args.format == "json":
         text = result.model_dump_json(indent=2) + "\n"
     elif args.format == "text" and args.explain:
@@ -56,6 +62,19 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
 _OPEN_TOP = 5
 
 
+def _log(args: argparse.Namespace, operation: str, given: dict[str, bool], result: Any,
+         kb: KnowledgeBase) -> None:
+    """Append the answer to the decision log of ``--log``, if one is given."""
+    if args.log is None:
+        return
+    from kzpolicy.journal.log import DecisionLog
+
+    with DecisionLog(args.log) as log:
+        log.append(operation, {"conditions": given, "preset": args.preset,
+                               "engine": args.engine}, result,
+                   kb_version=kb.version, reading=kb.reading)
+
+
 def register(sub: Any) -> None:
     """Add `assess` to the subcommands ``sub``."""
     p = sub.add_parser("assess", help="assess asserted conditions: scenario, risks and why")
@@ -65,6 +84,9 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the output to FILE in any format (default: standard output)")
     p.add_argument("--explain", action="store_true", help="print the full chain of reasons")
+    p.add_argument("--log", metavar="FILE",
+                   help="append the answer to the decision log FILE (one JSON line; see "
+                   "'kzpolicy replay')")
     p.add_argument("--robustness", nargs="?", const="", metavar="A,B,...",
                    help="assess under every stock reading (or those named, separated by "
                    "commas) and say under which readings each conclusion holds")

@@ -47,14 +47,24 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.serve import server  # Starlette loads only here
     from kzpolicy.serve.app import create_app
 
-    app = create_app(kb, host=args.host, allowed=args.allowed_host or ())
+    log = None
+    if args.log is not None:
+        from kzpolicy.journal.log import DecisionLog
+
+        log = DecisionLog(args.log)
+    app = create_app(kb, host=args.host, allowed=args.allowed_host or (), log=log)
+    logged = "" if log is None else f", logging every answer to {args.log}"
 
     def listening() -> None:
         out.write(f"kzpolicy serve: knowledge base {kb.version} at "
-                  f"http://{args.host}:{port}/ (Ctrl-C stops)\n")
+                  f"http://{args.host}:{port}/{logged} (Ctrl-C stops)\n")
         out.flush()
 
-    server.serve(app, args.host, port, listening=listening)
+    try:
+        server.serve(app, args.host, port, listening=listening)
+    finally:
+        if log is not None:
+            log.close()
     return 0
 
 
@@ -72,5 +82,8 @@ def register(sub: Any) -> None:
                    "::1 and --host (repeat it for more): the name it is reached by from "
                    "other machines. A request naming any other host is refused, so that "
                    "no web page can reach this server by rebinding its own name")
+    p.add_argument("--log", metavar="FILE",
+                   help="append every answer to FILE, one JSON line each (a decision log "
+                   "for 'kzpolicy replay'); the file may be rotated while serving")
     add_rules_arguments(p)
     p.set_defaults(handler=_cmd_serve)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kzpolicy.analysis.whynot import WhyNot
     from kzpolicy.engine.engines import EngineName
     from kzpolicy.engine.results import Assessment
+    from kzpolicy.journal.replay import Replay
     from kzpolicy.kb.knowledge import KnowledgeBase
 else:
     #: the engines a request may name: the engine registry's (the library alone still
@@ -52,6 +53,7 @@ __all__ = [
     "DiffBody",
     "MonteCarloBody",
     "ProbabilitiesBody",
+    "ReplayBody",
     "RobustnessBody",
     "SearchBody",
     "StabilityBody",
@@ -118,6 +120,10 @@ class Body(BaseModel):
     @abstractmethod
     def run(self, kb: KnowledgeBase) -> BaseModel:
         """The operation on ``kb`` with this input: its result."""
+
+    def logged(self) -> dict[str, Any]:
+        """This input as a decision log records it (``kzpolicy serve --log``)."""
+        return self.model_dump(mode="json")
 
 
 class AssessBody(Body):
@@ -334,3 +340,32 @@ class DiffBody(Body):
 
         before = knowledge_base("diff", kb, self.base)
         return diff(before, kb, reading=self.reading, context=self.context)
+
+
+class ReplayBody(Body):
+    """``POST /v1/replay``: a decision log sent as text (so within the API's limit on a
+    body's size; ``kzpolicy replay`` reads a log of any length) re-run against the served
+    knowledge base under ``reading``."""
+
+    log: str = Field(description="the decision log's text: one logged decision a line, "
+                     "as `kzpolicy serve --log` writes them")
+    max_changes: int = Field(default=1_000, ge=0, le=100_000,
+                             description="the changed decisions listed (all are counted)")
+
+    def logged(self) -> dict[str, Any]:
+        """The log sent is recorded by its size and SHA-256, not copied into the log."""
+        import hashlib
+
+        data = self.log.encode("utf-8")
+        return {**self.model_dump(mode="json", exclude={"log"}), "log_bytes": len(data),
+                "log_sha256": hashlib.sha256(data).hexdigest()}
+
+    def run(self, kb: KnowledgeBase) -> Replay:
+        import io
+
+        from kzpolicy.journal.replay import replay_stream
+        from kzpolicy.kb.loading import knowledge_base
+
+        target = knowledge_base("replay", kb, self.reading)
+        return replay_stream(io.BytesIO(self.log.encode("utf-8")), "the request's log",
+                             target, max_changes=self.max_changes)

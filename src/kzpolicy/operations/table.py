@@ -139,6 +139,14 @@ def _report() -> Parts:
     return Parts(AssessBody, ())
 
 
+def _replay() -> Parts:
+    # the log, read in chunks, answered with the decisions that change
+    from kzpolicy.journal.replay import Replay
+    from kzpolicy.operations.bodies import ReplayBody
+
+    return Parts(ReplayBody, (Replay,))
+
+
 #: every operation, in the order of the OpenAPI document and of ``kzpolicy schema``
 OPERATIONS: tuple[Operation, ...] = (
     Operation("assess", "Assess conditions: the scenario, the risks and why",
@@ -163,6 +171,8 @@ OPERATIONS: tuple[Operation, ...] = (
               _robustness),
     Operation("diff", "What changes between two readings of the knowledge base, and how "
               "many situations it changes", ("diff",), _diff),
+    Operation("replay", "Re-run logged decisions against the rules: the answers that "
+              "change", ("replay",), _replay),
     Operation("report", "The self-contained HTML report of an assessment", (), _report,
               answer="html"),
 )

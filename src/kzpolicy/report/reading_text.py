@@ -17,7 +17,7 @@ from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.report.table import md_escape, table
 from kzpolicy.report.words import truth
 
-__all__ = ["Section", "markdown", "sections", "text"]
+__all__ = ["Section", "as_markdown", "as_text", "markdown", "sections", "text"]
 
 Section = tuple[str, list[str], list[list[object]]]
 Result = Robustness | KnowledgeBaseDiff
@@ -110,7 +110,11 @@ def sections(result: Result) -> tuple[list[str], list[Section]]:
 
 def text(result: Result) -> str:
     """A plain-text report of a robustness or a diff."""
-    head, tables = sections(result)
+    return as_text(*sections(result))
+
+
+def as_text(head: Sequence[str], tables: Sequence[Section]) -> str:
+    """Head lines and tables as plain text (each table titled with its row count)."""
     out = list(head)
     for title, headers, rows in tables:
         out += ["", f"{title} ({len(rows)}):"]
@@ -125,7 +129,11 @@ def _md(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
 
 def markdown(result: Result) -> str:
     """The same report as Markdown."""
-    head, tables = sections(result)
+    return as_markdown(*sections(result))
+
+
+def as_markdown(head: Sequence[str], tables: Sequence[Section]) -> str:
+    """Head lines and tables as Markdown: the first line a heading, the others a list."""
     out = [f"## {md_escape(head[0])}", "", *(f"- {md_escape(h)}" for h in head[1:])]
     for title, headers, rows in tables:
         out += ["", f"### {title} ({len(rows)})", ""]

@@ -3,8 +3,8 @@ assessment, draw the rule network.
 
 ``render(result, format)`` takes any public result (an ``Assessment``, ``WhatIf``,
 ``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities``, ``Sensitivity``,
-``Robustness``, ``KnowledgeBaseDiff``, ``WhyNot``, ``Counterfactuals`` or
-``Stability``)
+``Robustness``, ``KnowledgeBaseDiff``, ``WhyNot``, ``Counterfactuals``, ``Stability``
+or ``Replay``)
 and loads only the module that writes the chosen format: an assessment as text or
 Markdown loads neither numpy nor Jinja2. A report that labels or draws resolves the
 knowledge base the result was made with once (:mod:`kzpolicy.report.source_kb`) and
@@ -25,6 +25,7 @@ from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.report.source_kb import source_kb
 
 if TYPE_CHECKING:
+    from kzpolicy.journal.replay import Replay
     from kzpolicy.report.explain import Labels
 
 __all__ = ["explain", "graph", "render"]
@@ -78,8 +79,11 @@ def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
     from kzpolicy.analysis.tipping import TippingPoints
     from kzpolicy.analysis.whatif import WhatIf
     from kzpolicy.analysis.whynot import WhyNot
+    from kzpolicy.journal.replay import Replay
     from kzpolicy.report import analysis_text, reading_text
 
+    if isinstance(result, Replay):
+        return _replay(result, format)
     if isinstance(result, Robustness | KnowledgeBaseDiff):
         if format == "html":
             from kzpolicy.report.html import reading_page
@@ -103,8 +107,8 @@ def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
         raise ArgumentTypeError(
             "render", "result",
             "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities, "
-            "Sensitivity, Robustness, KnowledgeBaseDiff, WhyNot, Counterfactuals or Stability",
-            result)
+            "Sensitivity, Robustness, KnowledgeBaseDiff, WhyNot, Counterfactuals, Stability or "
+            "Replay", result)
     if format == "text":
         return analysis_text.text(result) + "\n"
     if format == "markdown":
@@ -115,6 +119,16 @@ def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
         return probability_page(result, kb=source_kb("render", kb, result))
     raise InputError(f"render: {type(result).__name__} has no HTML form; "
                      "use 'text' or 'markdown'")
+
+
+def _replay(result: Replay, format: Format) -> str:
+    from kzpolicy.report import replay_text
+
+    if format == "text":
+        return replay_text.text(result) + "\n"
+    if format == "markdown":
+        return replay_text.markdown(result)
+    raise InputError("render: Replay has no HTML form; use 'text' or 'markdown'")
 
 
 def explain(assessment: Assessment, *, kb: KnowledgeBase | None = None) -> str:

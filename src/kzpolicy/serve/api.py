@@ -8,7 +8,9 @@ does and answers with the same JSON the command prints with ``--format json``.
     GET  /v1/list/{what}     -> the records of `kzpolicy list WHAT`
     GET  /v1/schema          -> what `kzpolicy schema` prints
 
-Errors are raised (``ApiError``, ``KzPolicyError``) and answered by the app's exception
+With a decision log (``kzpolicy serve --log FILE``), every answer of a POST route is
+logged, one line each (:mod:`kzpolicy.journal.log`). Errors are raised (``ApiError``,
+``KzPolicyError``) and answered by the app's exception
 handlers (:mod:`kzpolicy.serve.app`).
 """
 
@@ -20,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kzpolicy.errors import UnknownIdError
+from kzpolicy.journal.log import DecisionLog
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.operations.bodies import Body
 from kzpolicy.operations.table import OPERATIONS, Operation
@@ -39,12 +42,14 @@ _HEADERS = {"json": None, "html": {"content-security-policy": REPORT_POLICY}}
 class Api:
     """The API's routes over one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, *, limits: ServeLimits) -> None:
+    def __init__(self, kb: KnowledgeBase, *, limits: ServeLimits,
+                 log: DecisionLog | None = None) -> None:
         from kzpolicy.kb.checks import statistics
 
         self.kb = kb
         self.limits = limits
         self.lanes = Lanes(limits)
+        self.log = log
         self._kb_text = json_text({"version": kb.version, "counts": statistics(kb).counts})
         self._schemas: dict[str, str] = {}
         self._schemas_lock = threading.Lock()
@@ -79,20 +84,23 @@ class Api:
     def _answer(self, op: Operation, body: Body, cancel: threading.Event) -> str:
         """The text of ``op``'s answer to ``body``, computed within the request's budget:
         its result as JSON (materialising the deferred parts) or as kzpolicy's HTML
-        report."""
+        report; appended to the decision log when the server keeps one."""
         from kzpolicy.analysis.budget import Budget, within
 
         limits = self.limits
         budget = Budget(seconds=limits.work_seconds, hint=f"narrow the request: {body.narrow}")
         with within(budget, cancel=cancel):
             result = body.run(self.kb)
+            # under a reading, the knowledge base it made (found by the result's version)
+            version = getattr(result, "kb_version", self.kb.version)
+            if self.log is not None:  # one line per answer (an error is no answer)
+                self.log.append(op.name, body.logged(), result, kb_version=version,
+                                reading=getattr(result, "reading", self.kb.reading))
             if op.answer == "html":
                 from kzpolicy.report.render import render
 
-                # under a reading, the knowledge base it made (found by the result's
-                # version)
-                same = getattr(result, "kb_version", None) == self.kb.version
-                return render(result, "html", kb=self.kb if same else None)
+                return render(result, "html",
+                              kb=self.kb if version == self.kb.version else None)
             return result.model_dump_json(indent=2) + "\n"
 
     # ------------------------------------------------------------------- GET

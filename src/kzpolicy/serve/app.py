@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from kzpolicy._version import installed_version
 from kzpolicy.errors import KzPolicyError
+from kzpolicy.journal.log import DecisionLog
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.serve import openapi
 from kzpolicy.serve.api import Api
@@ -67,15 +68,17 @@ async def _page(request: Request) -> Response:
 
 
 def create_app(kb: KnowledgeBase | None = None, *, limits: ServeLimits = DEFAULT_LIMITS,
-               host: str = "127.0.0.1", allowed: Iterable[str] = ()) -> Starlette:
+               host: str = "127.0.0.1", allowed: Iterable[str] = (),
+               log: DecisionLog | None = None) -> Starlette:
     """The web application over ``kb`` (the stock knowledge base by default), within
     ``limits``; it answers requests that name as their host a loopback name, ``host``
-    (the address served on) or one of ``allowed``."""
+    (the address served on) or one of ``allowed``; every answer of the API's POST routes
+    is appended to ``log`` when one is given."""
     if kb is None:
         from kzpolicy.kb.loading import load
 
         kb = load()
-    api = Api(kb, limits=limits)
+    api = Api(kb, limits=limits, log=log)
     table = [*api.routes(),
              ApiRoute("/v1/openapi.json", "GET", _openapi, openapi.DOCUMENT),
              ApiRoute("/", "GET", _page, openapi.PAGE)]
