@@ -9,14 +9,14 @@ from pathlib import Path
 import kzpolicy
 from kzpolicy.journal.log import DecisionLog
 
+from .conftest import local
+
 
 def test_every_answer_is_logged_and_replays(tmp_path: Path) -> None:
-    from starlette.testclient import TestClient
-
     from kzpolicy.serve import create_app
 
     path = tmp_path / "decisions.jsonl"
-    with DecisionLog(path) as log, TestClient(create_app(log=log)) as client:
+    with DecisionLog(path) as log, local(create_app(log=log)) as client:
         assert client.post("/v1/assess", json={"conditions": ["D1"]}).status_code == 200
         assert client.post("/v1/assess", json={"conditions": {"D1": True},
                                                "reading": "stated-only"}).status_code == 200
