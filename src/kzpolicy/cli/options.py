@@ -196,35 +196,11 @@ def merge(pairs: Iterable[tuple[str, _V]], twice: str = _CONDITION_TWICE) -> dic
 
 def read_file(path: str, flag: str) -> object:
     """The data of the YAML or JSON file ``path`` given to ``flag`` (``-`` reads standard
-    input, as YAML, of which JSON is a subset)."""
-    if path == "-":
-        return _parse_stdin(flag)
-    file = Path(path)
-    if file.is_dir():
-        raise InputError(f"{flag} {path}: is a folder, not a file")
-    if not file.exists():
-        raise InputError(f"{flag} {path}: no such file")
-    if not file.is_file():
-        raise InputError(f"{flag} {path}: not a regular file (give a .yaml or .json file)")
-    if file.suffix == ".json":
-        try:
-            return json.loads(file.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            raise InputError(f"{flag} {path}: invalid JSON ({exc})") from exc
-    from kzpolicy.kb.strict_yaml import read_yaml
+    input, as YAML, of which JSON is a subset): the library's reader of data files
+    (:func:`kzpolicy.kb.data_file.read_data`)."""
+    from kzpolicy.kb.data_file import read_data
 
-    data, _ = read_yaml(file)
-    return data
-
-
-def _parse_stdin(flag: str) -> object:
-    try:
-        text = sys.stdin.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{flag} -: standard input is not text ({exc})") from None
-    from kzpolicy.kb.strict_yaml import parse_yaml
-
-    data, _ = parse_yaml(text, "standard input")
+    data, _ = read_data(path, flag)
     return data
 
 
