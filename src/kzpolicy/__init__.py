@@ -24,14 +24,18 @@ Public API (everything else is internal)::
     schemas() -> dict[str, dict]                 the JSON Schema of every result type
     robustness(conditions=None, *, readings=None, preset=None, kb=None) -> Robustness
     diff(a=None, b=None, *, reading=None, context=None) -> KnowledgeBaseDiff
+    situation(path) -> Situation                 a situation file: dated beliefs, evidence
+    assess_situation(situation, *, conditions=None, preset=None, kb=None, ...)
+                                                 -> SituationAssessment
+    timeline(source, *, kb=None, reading=None, max_cause=3) -> Timeline
     Reading(id=..., changes=[...])               a reading as data; read_reading(path)
 
 Every call that reads a knowledge base takes ``reading=`` too: a stock reading's name
 (``"stated-only"``), names joined by ``+``, a reading file, a ``Reading``, or a list.
 
 The package is layered (imports flow one way, checked by import-linter):
-``cli`` > ``serve`` | ``bdd`` > ``report`` > ``operations`` > ``analysis`` > ``engine`` >
-``kb`` > ``errors`` (``kzpolicy.serve.create_app`` is the web application of
+``cli`` > ``serve`` | ``bdd`` > ``report`` > ``operations`` > ``journal`` > ``analysis`` >
+``engine`` > ``kb`` > ``errors`` (``kzpolicy.serve.create_app`` is the web application of
 ``kzpolicy serve``; ``kzpolicy.operations`` lists what it and the CLI offer).
 Every name here loads on first use, so ``import kzpolicy`` loads neither
 durable-rules nor numpy.
@@ -94,6 +98,15 @@ if TYPE_CHECKING:
         what_if,
     )
     from kzpolicy.engine.assess import assess
+    from kzpolicy.journal.evidence import EvidenceRef, SituationAssessment, assess_situation
+    from kzpolicy.journal.situation import Belief, Situation, situation
+    from kzpolicy.journal.timeline import (
+        BeliefChange,
+        Difference,
+        Timeline,
+        TimelineEntry,
+        timeline,
+    )
     from kzpolicy.engine.batch.columns import Batch
     from kzpolicy.engine.batch.many import assess_many
     from kzpolicy.engine.conditions import Conditions
@@ -157,6 +170,11 @@ _LAZY: dict[str, str] = {
     ),
     **dict.fromkeys(["explain", "graph", "render"], "kzpolicy.report.render"),
     "schemas": "kzpolicy.report.schemas",
+    **dict.fromkeys(["Belief", "Situation", "situation"], "kzpolicy.journal.situation"),
+    **dict.fromkeys(["EvidenceRef", "SituationAssessment", "assess_situation"],
+                    "kzpolicy.journal.evidence"),
+    **dict.fromkeys(["BeliefChange", "Difference", "Timeline", "TimelineEntry", "timeline"],
+                    "kzpolicy.journal.timeline"),
 }
 
 _ERRORS = [name for name in _errors.__all__ if name[0].isupper()]
@@ -166,6 +184,8 @@ __all__ = [
     "ArgumentTypeError",
     "Assessment",
     "Batch",
+    "Belief",
+    "BeliefChange",
     "BeliefSensitivity",
     "CellStatus",
     "ConditionChange",
@@ -173,9 +193,11 @@ __all__ = [
     "Conditions",
     "ConeTooLargeError",
     "Contested",
+    "Difference",
     "EngineError",
     "EntryChange",
     "Estimate",
+    "EvidenceRef",
     "FactorInfluence",
     "FactorInfo",
     "FieldChange",
@@ -212,8 +234,12 @@ __all__ = [
     "ScenarioResult",
     "ScenarioShift",
     "Sensitivity",
+    "Situation",
+    "SituationAssessment",
     "Step",
     "Swing",
+    "Timeline",
+    "TimelineEntry",
     "TippingPoint",
     "TippingPoints",
     "TraceStep",
@@ -224,6 +250,7 @@ __all__ = [
     "__version__",
     "assess",
     "assess_many",
+    "assess_situation",
     "check",
     "diff",
     "explain",
@@ -237,6 +264,8 @@ __all__ = [
     "robustness",
     "schemas",
     "sensitivity",
+    "situation",
+    "timeline",
     "tipping_points",
     "what_if",
 ]

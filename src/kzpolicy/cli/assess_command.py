@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kzpolicy.cli.options import (
     add_engine_argument,
     add_input_arguments,
     emit,
     emit_result,
+    file_situation,
     gather,
     knowledge_base,
+    merge,
+    parse_set,
     reading_names,
 )
 from kzpolicy.errors import InputError
+
+if TYPE_CHECKING:
+    from kzpolicy.journal.situation import Situation
+    from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["register"]
 
@@ -35,6 +42,9 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         found = robustness(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine,
                            readings=reading_names(args.robustness, "--robustness"))
         return emit_result(found, args, out)
+    found = file_situation(args)
+    if found is not None:
+        return _situation(args, found, kb, out)
     result = assess(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine)
     if args.format == "json":
         text = result.model_dump_json(indent=2) + "\n"
@@ -43,6 +53,23 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     else:
         text = render(result, args.format, kb=kb)
     return emit(text, args.output, out)
+
+
+def _situation(args: argparse.Namespace, found: Situation, kb: KnowledgeBase,
+               out: TextIO) -> int:
+    """A situation file assessed: the assessment (and the probabilities of its uncertain
+    beliefs) with the caller's evidence beside each condition."""
+    from kzpolicy.journal.evidence import assess_situation
+
+    given = merge(parse_set(s) for s in args.set or [])
+    result = assess_situation(found, conditions=given, preset=args.preset, kb=kb,
+                              engine=args.engine)
+    if args.explain:
+        from kzpolicy.report.journal_text import evidence_text
+
+        return emit(result.assessment.explain() + "\n\n" + evidence_text(result) + "\n",
+                    args.output, out)
+    return emit_result(result, args, out)
 
 
 def register(sub: Any) -> None:

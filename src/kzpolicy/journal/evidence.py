@@ -11,7 +11,8 @@ it (``depends_on`` of :mod:`kzpolicy.analysis.probabilities`).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from kzpolicy.analysis.probabilities import Probabilities, probabilities
 from kzpolicy.engine.assess import assess
@@ -25,7 +26,7 @@ from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.reading import ReadingSpec
 
 __all__ = ["EvidenceRef", "SituationAssessment", "assess_situation", "evidence_of",
-           "situation_input"]
+           "situation_beliefs", "situation_input"]
 
 
 class EvidenceRef(ResultModel):
@@ -78,6 +79,19 @@ def situation_input(s: Situation, kb: KnowledgeBase, conditions: ConditionInput 
                              f"(the situation's belief is in {s.where('beliefs', c)})")
         own[c] = v
     return own
+
+
+def situation_beliefs(s: Situation, kb: KnowledgeBase, beliefs: Mapping[str, Any],
+                      fixed: ConditionInput = None) -> tuple[dict[str, Any], dict[str, bool]]:
+    """The beliefs and the fixed conditions of ``probabilities`` for a situation: its
+    uncertain beliefs beside ``beliefs``, its certain ones beside ``fixed``."""
+    both = dict(beliefs)
+    for c, p in s.uncertain().items():
+        if c in both and both[c] != p:
+            raise InputError(f"condition {c!r} is given two probabilities ({both[c]} and "
+                             f"{p} in {s.where('beliefs', c)}); give one")
+        both[c] = p
+    return both, situation_input(s, kb, fixed)
 
 
 def _rests_on(f: Flagged, condition: str) -> bool:

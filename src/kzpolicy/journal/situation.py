@@ -47,7 +47,14 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
-from kzpolicy.errors import InputError, RulesFileError, UnknownConditionError, closest, shown
+from kzpolicy.errors import (
+    InputError,
+    RulesFileError,
+    UnknownConditionError,
+    closest,
+    expect,
+    shown,
+)
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.strict_yaml import LineIndex
 
@@ -61,6 +68,7 @@ __all__ = [
     "is_situation",
     "read_data_of",
     "read_situation",
+    "situation",
     "situation_from",
 ]
 
@@ -212,7 +220,9 @@ class Situation(BaseModel):
 
     def where(self, *path: str | int) -> str:
         """``file:line`` of ``path`` inside the situation (as errors name it)."""
-        return _where(self._file or "the situation", self._index, (*self._prefix, *path))
+        if self._file is None:
+            return ".".join(str(x) for x in (*self._prefix, *path)) or "the situation"
+        return _where(self._file, self._index, (*self._prefix, *path))
 
 
 def _where(name: str, index: LineIndex | None, path: Sequence[str | int]) -> str:
@@ -268,8 +278,9 @@ def describe_errors(exc: PydanticValidationError, name: str, index: LineIndex | 
             message = f"unknown key {str(loc[-1])!r}"
         fix = _fix(err, loc, model)
         where = ".".join(str(x) for x in (*prefix, *loc)) or "the top level"
-        out.append(f"{_where(name, index, (*prefix, *loc))}: {where}: {message}"
-                   + (f"; {fix}" if fix else ""))
+        if index is not None:  # read from a file: its name and the line first
+            where = f"{_where(name, index, (*prefix, *loc))}: {where}"
+        out.append(f"{where}: {message}" + (f"; {fix}" if fix else ""))
     return out
 
 
@@ -311,7 +322,7 @@ def situation_from(data: object, name: str = "the situation", index: LineIndex |
     problems = _dated_after(found)
     if problems:
         raise refuse(problems, name)
-    if name == "the situation":
+    if index is None:  # not read from a file
         found._file = None
     return found
 
@@ -338,6 +349,14 @@ def read_situation(path: str | Path, flag: str | None = None) -> Situation:
         raise InputError(f"{name}:1: not a situation file; write a mapping with `title`, "
                          "`as_of: YYYY-MM-DD` and `beliefs: {ID: true|false|probability}`")
     return situation_from(data, name, index)
+
+
+def situation(path: str | Path) -> Situation:
+    """The situation of a YAML or JSON file: a title, an ``as_of`` date and beliefs (see
+    the module); a malformed file raises InputError naming the file, the line and the
+    fix."""
+    expect("situation", "path", path, (str, Path), "the path of a situation file")
+    return read_situation(path)
 
 
 def check_conditions(s: Situation, kb: KnowledgeBase) -> None:

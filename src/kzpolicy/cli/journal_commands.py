@@ -1,0 +1,51 @@
+"""Command-line subcommand ``timeline``: the situations of a journal in date order, what
+changed from one date to the next and which changed beliefs caused it
+(:func:`kzpolicy.timeline`). ``register(subparsers)`` adds it to the `kzpolicy` parser.
+
+A situation file itself goes to ``--file`` of the commands that take conditions (its
+certain beliefs asserted, its uncertain ones to ``probabilities`` and ``monte-carlo``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from kzpolicy.cli.options import (
+    add_engine_argument,
+    add_rules_arguments,
+    emit_result,
+    knowledge_base,
+    parse_whole,
+)
+
+__all__ = ["register"]
+
+
+def _cmd_timeline(args: argparse.Namespace, out: TextIO) -> int:
+    from kzpolicy.journal.timeline import timeline
+
+    most = parse_whole(args.max_cause, "--max-cause", low=1)
+    result = timeline(args.path, kb=knowledge_base(args), engine=args.engine, max_cause=most)
+    return emit_result(result, args, out)
+
+
+def register(subparsers: Any) -> None:
+    """Add ``timeline`` to the `kzpolicy` parser."""
+    p = subparsers.add_parser(
+        "timeline", help="situations over time: scenario, probabilities, risks and why",
+        description="Read a journal (a folder of situation files, or one file with dated "
+        "entries) and give, per date, the implied scenario, the shares (and with uncertain "
+        "beliefs the scenario probabilities), the risks added and cleared since the date "
+        "before, and the changed beliefs that caused each difference, with their evidence. "
+        "A set of changed beliefs causes a difference when putting just those back as "
+        "they were undoes it; the smallest such sets are given.")
+    p.add_argument("path", metavar="PATH", help="a journal folder or file")
+    add_rules_arguments(p)
+    add_engine_argument(p)
+    p.add_argument("--max-cause", default="3", metavar="N",
+                   help="the largest set of changed beliefs searched for a cause (default 3)")
+    p.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the output to FILE in any format (default: standard output)")
+    p.set_defaults(handler=_cmd_timeline)
