@@ -42,6 +42,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     Tag,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic import ValidationError as PydanticValidationError
@@ -108,7 +109,8 @@ def _probability(value: object) -> float:
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
-Probability = Annotated[float, BeforeValidator(_probability), Field(ge=0, le=1)]
+Probability = Annotated[float, BeforeValidator(_probability),
+                        WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -178,6 +180,14 @@ class Situation(BaseModel):
     _file: str | None = PrivateAttr(default=None)
     _index: LineIndex | None = PrivateAttr(default=None)
     _prefix: tuple[str | int, ...] = PrivateAttr(default=())
+
+    def __eq__(self, other: object) -> bool:
+        """The same title, date and beliefs (wherever each was read from)."""
+        if not isinstance(other, Situation):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]  # its beliefs are a dict
 
     # ---------------------------------------------------------------- the beliefs
     def belief(self, condition: str) -> Belief:
