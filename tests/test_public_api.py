@@ -185,6 +185,15 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("diff(int)", lambda: kzpolicy.diff(3)),  # type: ignore[arg-type]
     ("diff(reading=int)", lambda: kzpolicy.diff(reading=3)),  # type: ignore[arg-type]
     ("read_reading(int)", lambda: kzpolicy.read_reading(3)),  # type: ignore[arg-type]
+    ("situation(int)", lambda: kzpolicy.situation(3)),  # type: ignore[arg-type]
+    ("situation(dict)", lambda: kzpolicy.situation({"beliefs": {}})),  # type: ignore[arg-type]
+    ("assess_situation(dict)",
+     lambda: kzpolicy.assess_situation({"beliefs": {}})),  # type: ignore[arg-type]
+    ("timeline(int)", lambda: kzpolicy.timeline(3)),  # type: ignore[arg-type]
+    ("timeline([int])", lambda: kzpolicy.timeline([3])),  # type: ignore[list-item]
+    ("timeline(max_cause=str)",
+     lambda: kzpolicy.timeline("examples/journal", max_cause="2")),  # type: ignore[arg-type]
+    ("timeline(kb=str)", lambda: kzpolicy.timeline("examples/journal", kb="rules")),  # type: ignore[arg-type]
 ]
 
 
@@ -356,7 +365,8 @@ def test_every_type_reachable_from_a_result_is_public_with_a_schema() -> None:
     schemas = kzpolicy.schemas()
     seen: set[type] = set()
     for name in ("Assessment", "WhatIf", "TippingPoints", "Landscape", "MonteCarlo",
-                 "Probabilities", "Sensitivity"):
+                 "Probabilities", "Sensitivity", "SituationAssessment", "Timeline",
+                 "Situation"):
         model = getattr(kzpolicy, name)
         seen.add(model)
         _model_types(model, seen)

@@ -228,6 +228,12 @@ class Situation(BaseModel):
         """The file it was read from (None: made in Python or given in a request)."""
         return self._file
 
+    def named(self, *path: str | int) -> str:
+        """``file:line: beliefs.D1`` (or, not read from a file, ``beliefs.D1``): how an
+        error names ``path`` inside the situation."""
+        dotted = ".".join(str(x) for x in (*self._prefix, *path))
+        return dotted if self._file is None else f"{self.where(*path)}: {dotted}"
+
     def where(self, *path: str | int) -> str:
         """``file:line`` of ``path`` inside the situation (as errors name it)."""
         if self._file is None:
@@ -306,7 +312,7 @@ def _dated_after(s: Situation) -> list[str]:
     out = []
     for c, entry in s.beliefs.items():
         if isinstance(entry, Belief) and entry.date is not None and entry.date > s.as_of:
-            out.append(f"{s.where('beliefs', c, 'date')}: beliefs.{c}.date: {entry.date} is "
+            out.append(f"{s.named('beliefs', c, 'date')}: {entry.date} is "
                        f"after as_of {s.as_of}; date the situation later or give the "
                        "evidence it rests on as of then")
     return out
@@ -374,6 +380,6 @@ def check_conditions(s: Situation, kb: KnowledgeBase) -> None:
     for c in s.beliefs:
         if c not in kb.condition_set:
             exc = UnknownConditionError(c, kb.condition_ids)
-            exc.message = f"{s.where('beliefs', c)}: beliefs.{c}: {exc.message}"
+            exc.message = f"{s.named('beliefs', c)}: {exc.message}"
             exc.args = (exc.message,)
             raise exc

@@ -234,7 +234,7 @@ class Series:
 #: the lines' colours and dash patterns (a line reads without its colour too)
 _LINE_STYLES = (("#2b6cb0", ""), ("#2f855a", "6 3"), ("#c05621", "2 3"),
                 ("#6b46c1", "8 3 2 3"), ("#b83280", "1 2"))
-TIMELINE_TRACK = Track(label_end=34.0, start=40.0, width=380.0, top=40.0)
+TIMELINE_TRACK = Track(label_end=38.0, start=44.0, width=356.0, top=40.0)
 
 
 def timeline_context(dates: Sequence[str], days: Sequence[int], series: Sequence[Series], *,
@@ -258,7 +258,7 @@ def timeline_context(dates: Sequence[str], days: Sequence[int], series: Sequence
                                                                strict=True)]
         lines.append({"series": s, "colour": colour, "dash": dash, "points": points,
                       "path": " ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points),
-                      "legend_x": track.start + n * 110.0, "legend_y": 16.0})
+                      "legend_x": track.start + n * 130.0, "legend_y": 16.0})
     labels = [{"x": x(d), "text": date} for i, (d, date) in enumerate(zip(days, dates,
                                                                           strict=True))
               if i % every == 0 or i == len(dates) - 1]
