@@ -98,15 +98,6 @@ if TYPE_CHECKING:
         what_if,
     )
     from kzpolicy.engine.assess import assess
-    from kzpolicy.journal.evidence import EvidenceRef, SituationAssessment, assess_situation
-    from kzpolicy.journal.situation import Belief, Situation, situation
-    from kzpolicy.journal.timeline import (
-        BeliefChange,
-        Difference,
-        Timeline,
-        TimelineEntry,
-        timeline,
-    )
     from kzpolicy.engine.batch.columns import Batch
     from kzpolicy.engine.batch.many import assess_many
     from kzpolicy.engine.conditions import Conditions
@@ -122,6 +113,15 @@ if TYPE_CHECKING:
         ScenarioResult,
         Step,
         TraceStep,
+    )
+    from kzpolicy.journal.evidence import EvidenceRef, SituationAssessment, assess_situation
+    from kzpolicy.journal.situation import Belief, Situation, situation
+    from kzpolicy.journal.timeline import (
+        BeliefChange,
+        Difference,
+        Timeline,
+        TimelineEntry,
+        timeline,
     )
     from kzpolicy.kb.knowledge import CellStatus, FactorInfo, ItemInfo, KnowledgeBase
     from kzpolicy.kb.limits import ReadingLimits

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import kzpolicy
-import kzpolicy.journal.timeline  # noqa: F401 - see below
+import kzpolicy.journal.timeline
 from kzpolicy.bdd.feature_coverage import feature_coverage
 from kzpolicy.bdd.tags import TAGS
 

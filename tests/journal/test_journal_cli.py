@@ -67,13 +67,19 @@ def test_other_commands_take_the_certain_beliefs(cli_run: CliRun) -> None:
     assert json.loads(out)["scenario"] == "distancing"
 
 
+def _refusal(cli_run: CliRun, capsys: pytest.CaptureFixture[str], path: Path,
+             text: str) -> str:
+    """What ``assess --file`` prints on standard error for a file holding ``text``."""
+    path.write_text(text, encoding="utf-8")
+    code, _ = cli_run("assess", "--file", str(path))
+    assert code == 2
+    return capsys.readouterr().err
+
+
 def test_a_malformed_situation_file_is_one_line_naming_file_line_fix(
         cli_run: CliRun, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "s.yaml"
-    path.write_text("title: t\nas_of: 2014-03-18\nbeliefs:\n  D1: maybe\n", encoding="utf-8")
-    code, _ = cli_run("assess", "--file", str(path))
-    assert code == 2
-    err = capsys.readouterr().err
+    err = _refusal(cli_run, capsys, path, "title: t\nas_of: 2014-03-18\nbeliefs:\n  D1: maybe\n")
     assert err.startswith(f"kzpolicy: error: {path}:4: beliefs.D1: not a belief: write")
 
 
@@ -108,7 +114,5 @@ def test_timeline_max_cause_and_reading(cli_run: CliRun,
 def test_a_json_condition_file_with_a_key_twice_is_refused(
         cli_run: CliRun, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "c.json"
-    path.write_text('{"D1": true,\n "D1": false}\n', encoding="utf-8")
-    code, _ = cli_run("assess", "--file", str(path))
-    assert code == 2
-    assert f"{path}:2: duplicate key 'D1'" in capsys.readouterr().err
+    err = _refusal(cli_run, capsys, path, '{"D1": true,\n "D1": false}\n')
+    assert f"{path}:2: duplicate key 'D1'" in err

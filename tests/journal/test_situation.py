@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 import yaml
+from schema_check import SchemaError, check
 
 import kzpolicy
 from kzpolicy.journal.evidence import situation_input
 from kzpolicy.journal.situation import Belief, Situation, is_situation, situation_from
-from schema_check import SchemaError, check
 
 HERE = Path(__file__).parent
 BAD = HERE / "fixtures" / "bad"

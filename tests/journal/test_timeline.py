@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import random
 import sys
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import kzpolicy
 from kzpolicy.journal.situation import Situation
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "analysis"))  # the generated rules
-import kbgen  # noqa: E402
+import kbgen
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "journal"
 KB = kzpolicy.load()
@@ -54,7 +54,7 @@ def _check_each_date(kb: kzpolicy.KnowledgeBase, situations: list[Situation]) ->
     assert [e.as_of for e in t.entries] == [s.as_of for s in ordered]
     for e, s in zip(t.entries, ordered, strict=True):
         assert _shown(e) == _direct(kb, s), e.as_of
-    for before, after in zip(t.entries, t.entries[1:], strict=False):
+    for before, after in pairwise(t.entries):
         assert set(after.added) == set(after.risks) - set(before.risks)
         assert set(after.cleared) == set(before.risks) - set(after.risks)
 
@@ -231,7 +231,7 @@ def test_a_folder_needs_situation_files(tmp_path: Path) -> None:
     with pytest.raises(kzpolicy.InputError, match="no situation file"):
         kzpolicy.timeline(tmp_path)
     (tmp_path / "notes.yaml").write_text("D1: true\n", encoding="utf-8")
-    with pytest.raises(kzpolicy.InputError, match="notes.yaml:1: not a situation file"):
+    with pytest.raises(kzpolicy.InputError, match=r"notes\.yaml:1: not a situation file"):
         kzpolicy.timeline(tmp_path)
 
 

@@ -20,7 +20,8 @@ EXAMPLES = Path(__file__).parents[2] / "examples" / "journal"
 
 def _data(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return json.loads(json.dumps(data, default=str))  # dates as the text JSON carries
+    again: dict[str, Any] = json.loads(json.dumps(data, default=str))  # dates as JSON text
+    return again
 
 
 def test_timeline_is_the_cli_json(client: TestClient, cli: Cli) -> None:

@@ -165,7 +165,9 @@ BASIS = {"by default": "default", "on what was asserted": "asserted"}
 STANCE = {"stated": "stated", "an interpretation": "interpretation"}
 MOMENT = {"before the change": "before", "after the change": "after"}
 CELL = {"yes": "yes", "no": "no", "unknown": "unknown"}
-RISK_CHANGE = {"added": "added", "cleared": "cleared"}
+
+_RISK_CHANGE = ("how a risk moved on a timeline since the date before: flagged now and not "
+                "then (added), or the other way round (cleared)")
 
 FIELDS: dict[str, Field] = {
     f.name: f
@@ -200,8 +202,7 @@ FIELDS: dict[str, Field] = {
         _enum("Refusal", REFUSAL, "the kind of refusal"),
         _enum("Recorded", RECORDED, "how a condition stands in the assessment"),
         _enum("CellValue", CELL, "a partnership-table cell"),
-        _enum("RiskChange", RISK_CHANGE, "how a risk moved on a timeline since the date "
-              "before: flagged now and not then (added), or the other way round (cleared)"),
+        Field("RiskChange", "added|cleared", str, "<added | cleared>", _RISK_CHANGE),
     ]
 }
 

@@ -42,9 +42,9 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         found = robustness(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine,
                            readings=reading_names(args.robustness, "--robustness"))
         return emit_result(found, args, out)
-    found = file_situation(args)
-    if found is not None:
-        return _situation(args, found, kb, out)
+    situation = file_situation(args)
+    if situation is not None:
+        return _situation(args, situation, kb, out)
     result = assess(gather(args, kb), preset=args.preset, kb=kb, engine=args.engine)
     if args.format == "json":
         text = result.model_dump_json(indent=2) + "\n"

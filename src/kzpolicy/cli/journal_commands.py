@@ -22,24 +22,28 @@ from kzpolicy.cli.options import (
 __all__ = ["register"]
 
 
+#: what ``kzpolicy timeline --help`` says the command does
+DESCRIPTION = (
+    "Read a journal (a folder of situation files, or one file with dated entries) and "
+    "give, per date, the implied scenario, the shares (and with uncertain beliefs the "
+    "scenario probabilities), the risks added and cleared since the date before, and the "
+    "changed beliefs that caused each difference, with their evidence. A set of changed "
+    "beliefs causes a difference when putting just those back as they were undoes it; "
+    "the smallest such sets are given.")
+
+
 def _cmd_timeline(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.journal.timeline import timeline
 
-    most = parse_whole(args.max_cause, "--max-cause", low=1)
-    result = timeline(args.path, kb=knowledge_base(args), engine=args.engine, max_cause=most)
-    return emit_result(result, args, out)
+    found = timeline(args.path, kb=knowledge_base(args), engine=args.engine,
+                     max_cause=parse_whole(args.max_cause, "--max-cause", low=1))
+    return emit_result(found, args, out)
 
 
 def register(subparsers: Any) -> None:
     """Add ``timeline`` to the `kzpolicy` parser."""
-    p = subparsers.add_parser(
-        "timeline", help="situations over time: scenario, probabilities, risks and why",
-        description="Read a journal (a folder of situation files, or one file with dated "
-        "entries) and give, per date, the implied scenario, the shares (and with uncertain "
-        "beliefs the scenario probabilities), the risks added and cleared since the date "
-        "before, and the changed beliefs that caused each difference, with their evidence. "
-        "A set of changed beliefs causes a difference when putting just those back as "
-        "they were undoes it; the smallest such sets are given.")
+    help_ = "situations over time: scenario, probabilities, risks and why"
+    p = subparsers.add_parser("timeline", help=help_, description=DESCRIPTION)
     p.add_argument("path", metavar="PATH", help="a journal folder or file")
     add_rules_arguments(p)
     add_engine_argument(p)

@@ -126,15 +126,10 @@ def evidence_of(s: Situation, kb: KnowledgeBase, a: Assessment,
     return tuple(out)
 
 
-def assess_situation(
-    situation: Situation,
-    *,
-    conditions: ConditionInput = None,
-    preset: str | None = None,
-    kb: KnowledgeBase | None = None,
-    engine: EngineName = "durable",
-    reading: ReadingSpec = None,
-) -> SituationAssessment:
+def assess_situation(situation: Situation, *, conditions: ConditionInput = None,
+                     preset: str | None = None, kb: KnowledgeBase | None = None,
+                     engine: EngineName = "durable", reading: ReadingSpec = None
+                     ) -> SituationAssessment:
     """``situation`` assessed on ``kb`` (under ``reading``): its certain beliefs, with
     ``conditions`` and ``preset``, to ``assess``; its uncertain ones to
     ``probabilities``; the evidence beside each condition."""

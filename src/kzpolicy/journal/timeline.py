@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -74,6 +74,8 @@ SUFFIXES = (".yaml", ".yml", ".json")
 """The files of a journal folder that are read."""
 
 DifferenceKind = Literal["scenario", "added", "cleared", "most-likely"]
+Ids = tuple[str, ...]
+"""Items by ID, in the knowledge base's order."""
 
 
 class BeliefChange(ResultModel):
@@ -104,27 +106,26 @@ class Difference(ResultModel):
 
 
 class TimelineEntry(ResultModel):
-    """One date of the timeline."""
+    """One date of the timeline: what the situation implies, and what changed since the
+    date before and why."""
 
     as_of: datetime.date
     title: str
     file: str | None
-    scenario: str
-    """The implied scenario of the certain beliefs."""
-    shares: dict[str, float]
-    probabilities: dict[str, float] | None
-    """Each scenario's probability when some beliefs are uncertain, else None."""
-    most_likely: str
-    """The most likely scenario (the implied one when every belief is certain)."""
-    risks: tuple[str, ...]
-    """The risks flagged (threats, weaknesses, rivalry effects), by ID."""
-    added: tuple[str, ...]
-    """Risks flagged now and not at the date before."""
-    cleared: tuple[str, ...]
-    """Risks flagged at the date before and not now."""
-    changes: tuple[BeliefChange, ...]
-    differences: tuple[Difference, ...]
-    evidence: tuple[EvidenceRef, ...]
+    scenario: str = Field(description="the implied scenario of the certain beliefs")
+    shares: dict[str, float] = Field(description="each scenario's share, as assess gives it")
+    probabilities: dict[str, float] | None = Field(
+        description="each scenario's probability when some beliefs are uncertain, else None")
+    most_likely: str = Field(description="the most likely scenario (the implied one when "
+                             "every belief is certain)")
+    risks: Ids = Field(description="the risks flagged (threats, weaknesses, rivalry effects)")
+    added: Ids = Field(description="the risks flagged now and not at the date before")
+    cleared: Ids = Field(description="the risks flagged at the date before and not now")
+    changes: tuple[BeliefChange, ...] = Field(description="the beliefs changed since the "
+                                              "date before")
+    differences: tuple[Difference, ...] = Field(description="what differs from the date "
+                                                "before, each with its causes")
+    evidence: tuple[EvidenceRef, ...] = Field(description="the caller's evidence")
 
 
 class Timeline(ResultModel):
@@ -207,7 +208,7 @@ def _situations(source: object) -> tuple[str | None, list[Situation]]:
 def in_date_order(situations: Sequence[Situation]) -> list[Situation]:
     """The situations by ``as_of``; two of the same date are an error naming both."""
     ordered = sorted(situations, key=lambda s: s.as_of)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in pairwise(ordered):
         if a.as_of == b.as_of:
             raise InputError(f"{b.where('as_of')}: two situations as of {b.as_of} (the other "
                              f"is {a.where('as_of')}); give each date once, or merge them")

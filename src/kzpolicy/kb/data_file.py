@@ -23,7 +23,7 @@ from kzpolicy.kb.strict_yaml import LineIndex, parse_yaml, read_text, read_yaml
 __all__ = ["read_data"]
 
 
-class _Duplicate(Exception):
+class _DuplicateKeyError(Exception):
     """A JSON object with a key twice (found by :func:`_refuse_duplicates`)."""
 
 
@@ -31,7 +31,7 @@ def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
-            raise _Duplicate(key)
+            raise _DuplicateKeyError(key)
         out[key] = value
     return out
 
@@ -72,7 +72,7 @@ def _json(text: str, name: str, where: str) -> tuple[object, LineIndex]:
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}:{exc.lineno}: invalid JSON ({exc.msg}, column "
                          f"{exc.colno}); fix the syntax there") from None
-    except _Duplicate as exc:
+    except _DuplicateKeyError as exc:
         _lines(text, name)  # the YAML reader raises, naming the line of the second key
         raise InputError(f"{where}: duplicate key {exc.args[0]!r}; remove one of them or "
                          "merge their contents") from None

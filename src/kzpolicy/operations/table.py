@@ -67,7 +67,8 @@ def _assess() -> Parts:
     from kzpolicy.journal.evidence import SituationAssessment
     from kzpolicy.operations.bodies import AssessBody
 
-    return Parts(AssessBody, (Assessment, SituationAssessment))
+    results = (Assessment, SituationAssessment)  # with a situation in the body, the latter
+    return Parts(AssessBody, results)
 
 
 def _what_if() -> Parts:
@@ -120,10 +121,12 @@ def _diff() -> Parts:
 
 
 def _timeline() -> Parts:
+    """The journal's: the situations in its body, a timeline out."""
     from kzpolicy.journal.timeline import Timeline
     from kzpolicy.operations.bodies import TimelineBody
 
-    return Parts(TimelineBody, (Timeline,))
+    body, results = TimelineBody, (Timeline,)
+    return Parts(body, results)
 
 
 def _report() -> Parts:

@@ -27,8 +27,8 @@ from kzpolicy.report.templating import render
 
 __all__ = [
     "Bar",
-    "TornadoBar",
     "Series",
+    "TornadoBar",
     "Track",
     "diagram_context",
     "node_element_id",
