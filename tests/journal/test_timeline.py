@@ -171,6 +171,8 @@ def _check_causes(kb: kzpolicy.KnowledgeBase, rng: random.Random, limit: int) ->
     for d in t.entries[1].differences:
         got = {frozenset(c) for c in d.caused_by}
         assert got == _brute_force(kb, before, now, d, limit), d
+        changed = len(t.entries[1].changes)
+        assert d.searched == (len(d.caused_by[0]) if got else min(limit, changed))
         checked += 1
     return checked
 
@@ -239,3 +241,17 @@ def test_the_timeline_under_a_reading_is_that_reading_s() -> None:
     t = kzpolicy.timeline(EXAMPLES, reading="stated-only")
     assert t.reading == "stated-only"
     assert {e.scenario for e in t.entries} == {"undecided"}
+
+
+def test_the_search_stops_short_of_too_many_tries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzpolicy.journal import timeline as module
+
+    monkeypatch.setattr(module, "MAX_TRIED", 3)  # June: 3 single beliefs fit, 3 pairs do not
+    t = kzpolicy.timeline(EXAMPLES)
+    june = next(e for e in t.entries if e.as_of == datetime.date(2014, 6, 30))
+    assert len(june.changes) == 3
+    assert {d.searched for d in june.differences} == {1}  # 3 singles, not the 3 pairs
+    scenario = next(d for d in june.differences if d.kind == "scenario")
+    assert scenario.caused_by == ()  # the pair that undoes it is past the limit
+    march = next(e for e in t.entries if e.as_of == datetime.date(2014, 3, 18))
+    assert len(march.changes) == 6 and {d.searched for d in march.differences} == {0}

@@ -248,7 +248,7 @@ def _where(name: str, index: LineIndex | None, path: Sequence[str | int]) -> str
 
 # ---------------------------------------------------------------------- errors
 _EXAMPLES = {"title": 'title: "what this situation is"', "as_of": "as_of: 2014-03-18",
-             "beliefs": "beliefs: {D1: true}"}
+             "beliefs": "beliefs: {ID: true}` with a condition ID, e.g. `beliefs: {D1: true}"}
 
 
 def _fix(err: Mapping[str, Any], loc: tuple[str | int, ...], model: type[BaseModel]) -> str:

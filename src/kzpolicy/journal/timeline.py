@@ -21,7 +21,9 @@ A difference is *caused by* the smallest sets of changed beliefs that undo it: t
 beliefs each of which alone undoes it when there are any (each one is a but-for cause),
 else the pairs, and so on up to ``max_cause`` beliefs; none when no set that small does
 (then only more of the changes put back together undo it: putting every one back always
-does, since that is the earlier situation).
+does, since that is the earlier situation). At most :data:`MAX_TRIED` sets are tried per
+date: with many changed beliefs the search stops at the last size whose every set fits,
+and each difference says how far it went (``searched``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
+from math import comb
 from pathlib import Path
 from typing import Any, Literal
 
@@ -70,6 +73,9 @@ __all__ = [
 
 MAX_CAUSE = 3
 """The largest set of changed beliefs searched for a cause (``max_cause``)."""
+MAX_TRIED = 5000
+"""The most sets of changed beliefs put back per date: a size whose sets would take the
+count past it is not tried (the differences then say how far the search went)."""
 SUFFIXES = (".yaml", ".yml", ".json")
 """The files of a journal folder that are read."""
 
@@ -102,7 +108,11 @@ class Difference(ResultModel):
     """The scenario before (for ``scenario`` and ``most-likely``)."""
     caused_by: tuple[tuple[str, ...], ...]
     """The smallest sets of changed beliefs whose putting back alone undoes it (see the
-    module's definition); empty when no set of up to ``max_cause`` beliefs does."""
+    module's definition); empty when no set of up to ``searched`` beliefs does."""
+    searched: int
+    """The largest size of set tried: that of ``caused_by``'s sets when there are any;
+    else ``max_cause`` (or the number of changed beliefs, if fewer), or less when trying
+    every set of the next size would take more than :data:`MAX_TRIED` tries."""
 
 
 class TimelineEntry(ResultModel):
@@ -295,14 +305,20 @@ def put_back(now: Mapping[str, BeliefValue], before: Mapping[str, BeliefValue],
 def causes(now: Mapping[str, BeliefValue], before: Mapping[str, BeliefValue],
            changed: Sequence[str], undone: Sequence[Undone],
            state: Callable[[Mapping[str, BeliefValue]], _State], max_cause: int
-           ) -> list[tuple[tuple[str, ...], ...]]:
+           ) -> tuple[list[tuple[tuple[str, ...], ...]], list[int]]:
     """For each test of ``undone``, the smallest sets of ``changed`` beliefs (up to
-    ``max_cause`` of them) whose putting back undoes it."""
+    ``max_cause`` of them, and no size whose sets would take the tries past
+    :data:`MAX_TRIED`) whose putting back undoes it, and the largest size searched."""
     found: list[list[tuple[str, ...]]] = [[] for _ in undone]
+    searched = [0 for _ in undone]
     open_ = set(range(len(undone)))
+    tried = 0
     for size in range(1, min(max_cause, len(changed)) + 1):
-        if not open_:
+        tried += comb(len(changed), size)
+        if not open_ or tried > MAX_TRIED:
             break
+        for i in open_:
+            searched[i] = size
         hit: set[int] = set()
         for which in combinations(changed, size):
             s = state(put_back(now, before, which))
@@ -311,7 +327,7 @@ def causes(now: Mapping[str, BeliefValue], before: Mapping[str, BeliefValue],
                     found[i].append(which)
                     hit.add(i)
         open_ -= hit
-    return [tuple(f) for f in found]
+    return [tuple(f) for f in found], searched
 
 
 # ---------------------------------------------------------------------- the timeline
@@ -346,12 +362,13 @@ def _entry(kb: KnowledgeBase, s: Situation, found: SituationAssessment,
         diffs = _differences(_State(was.scenario, frozenset(was.risks), was.most_likely),
                              _State(a.scenario.id, frozenset(risks), likely),
                              weighed=p is not None or was.probabilities is not None)
-        why = causes(now, before, changed, [d[3] for d in diffs], evaluator.state, max_cause)
+        why, searched = causes(now, before, changed, [d[3] for d in diffs], evaluator.state,
+                               max_cause)
         fields["added"] = tuple(r for r in risks if r not in was.risks)
         fields["cleared"] = tuple(r for r in was.risks if r not in risks)
         fields["differences"] = tuple(
-            Difference(kind=k, subject=subject, before=b, caused_by=c)
-            for (k, subject, b, _), c in zip(diffs, why, strict=True))
+            Difference(kind=k, subject=subject, before=b, caused_by=c, searched=n)
+            for (k, subject, b, _), c, n in zip(diffs, why, searched, strict=True))
     return TimelineEntry(**fields)
 
 

@@ -90,9 +90,11 @@ def _difference(d: Difference) -> str:
     return f"risk {d.kind} {d.subject}"
 
 
-def _caused(d: Difference, limit: int) -> str:
+def _caused(d: Difference) -> str:
+    if d.searched == 0:
+        return "not searched: too many changed beliefs to try"
     if not d.caused_by:
-        return f"no set of up to {limit} changed beliefs alone; several together"
+        return f"no set of up to {d.searched} changed beliefs alone; more together"
     return "; ".join(" + ".join(s) for s in d.caused_by)
 
 
@@ -131,7 +133,7 @@ def timeline_sections(t: Timeline) -> tuple[list[str], list[Section]]:
          _shares(e.probabilities) if e.probabilities is not None else "-", e.most_likely,
          ", ".join(e.risks) or "-"] for e in t.entries]
     moved: list[list[object]] = [
-        [e.as_of, _difference(d), _caused(d, t.max_cause), _evidence_of(e, d)]
+        [e.as_of, _difference(d), _caused(d), _evidence_of(e, d)]
         for e in t.entries for d in e.differences]
     changed = [_change_row(e, c) for e in t.entries for c in e.changes]
     return head, [
