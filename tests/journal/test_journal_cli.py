@@ -43,6 +43,15 @@ def test_assess_a_situation_as_json_and_markdown(cli_run: CliRun) -> None:
     assert "| D1 | p=0.6 | example: analyst's own judgement | 2014-06-25 | low |" in out
 
 
+def test_the_html_of_a_situation_has_the_evidence_section(cli_run: CliRun) -> None:
+    code, out = cli_run("assess", "--file", str(MARCH), "--format", "html")
+    assert code == 0
+    section = out[out.index('<section id="evidence"'):]
+    row = section[section.index('<tr id="evidence-D1">'):].split("</tr>")[0]
+    assert "example: analyst&#39;s own judgement" in row and "2014-03-17" in row
+    assert "distancing" in row and "<script" not in out
+
+
 def test_set_beside_a_situation_adds_and_a_contradiction_is_refused(
         cli_run: CliRun, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = cli_run("assess", "--file", str(MARCH), "--set", "D4", "--format", "json")

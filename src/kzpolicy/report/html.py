@@ -89,6 +89,7 @@ if TYPE_CHECKING:  # the analysis models (and numpy) load only for a page of the
     from kzpolicy.analysis.probabilities import Probabilities
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
+    from kzpolicy.journal.evidence import EvidenceRef
     from kzpolicy.journal.timeline import Timeline, TimelineEntry
 
 __all__ = ["TornadoBar", "comparison_page", "page", "probability_page", "reading_page",
@@ -216,11 +217,13 @@ def _document(template: str, title: str, kb: KnowledgeBase, kb_version: str,
 
 
 # --------------------------------------------------------------------------- pages
-def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = None) -> str:
+def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = None,
+         evidence: Sequence[EvidenceRef] = ()) -> str:
     """One assessment as a self-contained HTML page.
 
     ``kb`` must be the knowledge base ``a`` was made with (the stock one by default);
-    it supplies the rule network and the conditions' labels.
+    it supplies the rule network and the conditions' labels. ``evidence``, the caller's
+    (a situation's), is shown in a section of its own, with what rests on each belief.
     """
     base = source_kb("page", kb, a)
     sc = a.scenario
@@ -236,7 +239,18 @@ def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = 
         outcomes=_rows(a, "outcomes"), risks=_rows(a, "risks"), engaged=_rows(a, "engaged"),
         contested=_rows(a, "contested"), findings=findings,
         network=_network(net, nodes, edges, "The rule network; what fired is highlighted"),
-        conditions=_conditions(base, a))
+        conditions=_conditions(base, a), evidence=_evidence(evidence))
+
+
+def _evidence(evidence: Sequence[EvidenceRef]) -> list[dict[str, str]]:
+    """The caller's evidence as the rows of the page's evidence table."""
+    from kzpolicy.report.journal_text import belief_words
+
+    return [{"ident": e.condition, "label": e.label,
+             "belief": belief_words(e.value if e.value is not None else e.probability),
+             "source": e.source or "-", "date": str(e.date or "-"),
+             "confidence": e.confidence or "-", "supports": ", ".join(e.supports) or "-",
+             "note": e.note or "-"} for e in evidence]
 
 
 def _changes(before: Assessment, after: Assessment, group: str) -> list[dict[str, Any]]:

@@ -66,7 +66,7 @@ def _journal(result: object, format: Format, kb: KnowledgeBase | None) -> str | 
             return journal_text.situation_markdown(result, kb=base)
         from kzpolicy.report.html import page
 
-        return page(result.assessment, kb=base,
+        return page(result.assessment, kb=base, evidence=result.evidence,
                     title=f"kzpolicy situation as of {result.as_of}: {result.title}")
     if isinstance(result, Timeline):
         if format == "text":
