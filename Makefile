@@ -20,7 +20,7 @@ VENV_STAMP := $(VENV)/.made-by-python-$(WANT_PY)
 PY_MINOR := $(word 2,$(subst ., ,$(WANT_PY)))
 INSTALL_ENV := $(if $(shell [ "$(PY_MINOR)" -ge 13 ] 2>/dev/null && echo yes),$(DURABLE_FIX),)
 
-.PHONY: help demo test lint typecheck layers complexity pytest chromium bench fuzz clean
+.PHONY: help demo test test-quick lint typecheck layers complexity pytest chromium bench fuzz clean
 
 help:
 	@echo "make demo    create $(VENV) if missing, install kzpolicy, assess the article's situation of 2010"
@@ -28,6 +28,8 @@ help:
 	@echo "make test    create $(VENV) if missing, install with dev extras, run ruff, mypy --strict,"
 	@echo "             the import-linter layer contracts, radon (no function above cyclomatic"
 	@echo "             complexity 20) and pytest"
+	@echo "make test-quick   ruff, mypy --strict and the tests not marked slow (what CI runs"
+	@echo "             on the oldest and the newest Python: PYTHON=python3.10 VENV=.venv-3.10)"
 	@echo "make bench   the benchmark (ratios against baselines measured in the same run)"
 	@echo "make fuzz    the long fuzz run (about 200,000 cases, then the hypothesis tests with"
 	@echo "             500 to 4,000 examples each); prints its counts"
@@ -103,6 +105,12 @@ pytest: $(VENV)/.installed-dev chromium
 
 test: lint typecheck layers complexity pytest
 
+# The quick check of one more Python (.ci/run runs it on the oldest and the newest, each
+# in a venv of its own): ruff, mypy --strict against that Python's packages, and every
+# test not marked slow (the browser tests are, so no chromium is needed).
+test-quick: lint typecheck
+	$(BIN)/pytest -m 'not slow'
+
 # the benchmark's peer engine, CLIPS (clipspy), is installed for `make bench` only
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 	$(INSTALL_ENV) $(BIN)/python -m pip install --quiet -e '.[bench]'
@@ -115,6 +123,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_serve.py
 	$(BIN)/python bench/bench_engines.py
 	$(BIN)/python bench/bench_readings.py
+	$(BIN)/python bench/bench_reasoning.py
 
 fuzz: $(VENV)/.installed-dev
 	$(BIN)/python tests/fuzz.py --kbs 400 --inputs 500 --mutations 1000

@@ -16,15 +16,21 @@ GRAPH = grimp.build_graph("kzpolicy", include_external_packages=True,
                           exclude_type_checking_imports=False, cache_dir=None)
 MODULES = sorted(GRAPH.modules)
 
-#: The one import that goes up a layer (declared in pyproject.toml's layers contract as
-#: well): ``Assessment.explain()``, public since 0.1, is a thin call into the report's
-#: explanation text, imported inside the method. The text imports the models it
-#: explains, so this edge closes a cycle on purpose; the cycle check leaves it out.
-UPWARD = ("kzpolicy.engine.results", "kzpolicy.report.explain")
+#: The imports that go up a layer (declared in pyproject.toml's layers contract as well):
+#: ``Assessment.explain()``, public since 0.1, is a thin call into the report's
+#: explanation text, ``why_not()`` and ``stability()`` into their analyses, each imported
+#: inside the method (the result types they return, for the type checker only). What
+#: they call imports the models, so these edges close cycles on purpose; the cycle check
+#: leaves them out.
+UPWARD = frozenset({
+    ("kzpolicy.engine.results", "kzpolicy.report.explain"),
+    ("kzpolicy.engine.results", "kzpolicy.analysis.whynot"),
+    ("kzpolicy.engine.results", "kzpolicy.analysis.stability"),
+})
 
 
 def _cycles(graph: grimp.ImportGraph = GRAPH,
-            skip: frozenset[tuple[str, str]] = frozenset({UPWARD})) -> Iterator[list[str]]:
+            skip: frozenset[tuple[str, str]] = UPWARD) -> Iterator[list[str]]:
     """Every import cycle among kzpolicy's modules (function-level and TYPE_CHECKING
     imports included, the ``skip`` edges left out), one per strongly connected
     component."""
@@ -81,14 +87,15 @@ def test_a_cycle_would_be_found() -> None:
     assert any("kzpolicy.kb.expr" in c for c in _cycles(planted))
 
 
-def test_the_declared_upward_import_is_the_only_exception() -> None:
-    # without the exception its cycle shows, so the exception is not a blanket one
-    assert any(set(UPWARD) <= set(c) for c in _cycles(GRAPH, skip=frozenset()))
+def test_the_declared_upward_imports_are_the_only_exceptions() -> None:
+    # without the exceptions their cycle shows, so they are not a blanket one
+    for edge in UPWARD:
+        assert any(set(edge) <= set(c) for c in _cycles(GRAPH, skip=frozenset()))
     upward = {(m, n) for m in MODULES if m.startswith("kzpolicy.engine")
               for n in GRAPH.find_modules_directly_imported_by(m)
               if n.startswith(("kzpolicy.report", "kzpolicy.analysis", "kzpolicy.cli",
                                "kzpolicy.serve", "kzpolicy.bdd"))}
-    assert upward == {UPWARD}
+    assert upward == UPWARD
 
 
 @pytest.mark.parametrize("module", [m for m in MODULES if m != "kzpolicy"])

@@ -47,3 +47,27 @@ def test_make_test_runs_the_complexity_gate(tmp_path: Path) -> None:
     gate = "radon cc --show-complexity --min D src/kzpolicy"
     assert gate in done.stdout
     assert done.stdout.index(gate) < done.stdout.index("/bin/pytest")
+
+
+def test_make_test_quick_is_lint_types_and_the_fast_tests(tmp_path: Path) -> None:
+    done = _make("-n", "test-quick", f"VENV={tmp_path / 'venv'}")  # planned, nothing is run
+    assert done.returncode == 0, done.stderr
+    assert "/bin/ruff check src tests bench" in done.stdout
+    assert "/bin/mypy --strict" in done.stdout
+    assert "/bin/pytest -m 'not slow'" in done.stdout
+
+
+def test_ci_runs_the_full_suite_and_the_quick_check_on_both_ends_of_requires_python(
+) -> None:
+    """Issue 21: CI ran one Python; 3.10 (supported) failed mypy against its numpy
+    stubs unseen."""
+    import re
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    bounds = re.search(r'requires-python = ">=3\.(\d+),<3\.(\d+)"', project)
+    assert bounds is not None
+    low, high = bounds.groups()
+    assert f"OLDEST=3.{low}\n" in ci and f"NEWEST=3.{int(high) - 1}\n" in ci
+    assert ci.index("\nmake test\n") < ci.index('make test-quick PYTHON="$py"')
+    assert 'VENV=".venv-$v"' in ci

@@ -120,6 +120,25 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
     ("tipping_points(max_size=None)",
      lambda: kzpolicy.tipping_points(max_size=None)),  # type: ignore[arg-type]
     ("tipping_points(kb=str)", lambda: kzpolicy.tipping_points(kb="x")),  # type: ignore[arg-type]
+    ("tipping_points(budget=int)",
+     lambda: kzpolicy.tipping_points(budget=5)),  # type: ignore[arg-type]
+    ("why_not(item=int)", lambda: kzpolicy.why_not({}, 8)),  # type: ignore[arg-type]
+    ("why_not(kb=str)", lambda: kzpolicy.why_not({}, "T8", kb="x")),  # type: ignore[arg-type]
+    ("why_not(budget=str)",
+     lambda: kzpolicy.why_not({}, "T8", budget="big")),  # type: ignore[arg-type]
+    ("why_not(budget nodes=0)", lambda: kzpolicy.why_not({}, "T8", budget={"nodes": 0})),
+    ("counterfactuals(target=int)",
+     lambda: kzpolicy.counterfactuals({}, 8)),  # type: ignore[arg-type]
+    ("counterfactuals(target=word)", lambda: kzpolicy.counterfactuals({}, "raise T8")),
+    ("counterfactuals(max_changes=str)",
+     lambda: kzpolicy.counterfactuals({}, "flag T8", max_changes="2")),  # type: ignore[arg-type]
+    ("counterfactuals(limit=-1)", lambda: kzpolicy.counterfactuals({}, "flag T8", limit=-1)),
+    ("stability(int)", lambda: kzpolicy.stability(3)),  # type: ignore[arg-type]
+    ("stability(beliefs=list)",
+     lambda: kzpolicy.stability(beliefs=["D1"])),  # type: ignore[arg-type]
+    ("stability(budget=list)", lambda: kzpolicy.stability(budget=[1])),  # type: ignore[arg-type]
+    ("assessment.why_not(int)", lambda: A.why_not(8)),  # type: ignore[arg-type]
+    ("assessment.stability(beliefs=str)", lambda: A.stability(beliefs="D1")),
     ("landscape(int)", lambda: kzpolicy.landscape(1)),  # type: ignore[arg-type]
     ("landscape(kb=str)", lambda: kzpolicy.landscape(kb="x")),  # type: ignore[arg-type]
     ("landscape(progress=int)", lambda: kzpolicy.landscape(progress=1)),  # type: ignore[arg-type]
@@ -316,6 +335,11 @@ UNKNOWN: list[tuple[str, Callable[[], Any]]] = [
     ("monte_carlo", lambda: kzpolicy.monte_carlo({"D9": 0.5})),
     ("probabilities", lambda: kzpolicy.probabilities({"D9": 0.5})),
     ("sensitivity", lambda: kzpolicy.sensitivity({"D1": 0.5}, fixed={"D9": True})),
+    ("why_not item", lambda: kzpolicy.why_not({}, "T88")),
+    ("assessment.why_not", lambda: A.why_not("T88")),
+    ("counterfactuals item", lambda: kzpolicy.counterfactuals({}, "flag T88")),
+    ("counterfactuals scenario", lambda: kzpolicy.counterfactuals({}, "imply distanced")),
+    ("stability", lambda: kzpolicy.stability({"D9": True})),
 ]
 
 

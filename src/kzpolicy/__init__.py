@@ -13,7 +13,11 @@ Public API (everything else is internal)::
     assess(conditions=None, *, preset=None, kb=None, engine="durable", reading=None)
     assess_many(conditions_list=(), *, columns=None, preset=None, kb=None) -> Batch
     what_if(base=None, changes=None, *, preset=None, kb=None) -> WhatIf
-    tipping_points(base=None, *, preset=None, max_size=3, kb=None) -> TippingPoints
+    tipping_points(base=None, *, preset=None, max_size=3, kb=None, ...) -> TippingPoints
+    why_not(conditions=None, item, *, preset=None, kb=None, budget=None) -> WhyNot
+    counterfactuals(conditions=None, target, *, preset=None, max_changes=None, ...)
+    stability(conditions=None, *, preset=None, kb=None, beliefs=None, budget=None)
+    SearchBudget(changes=None, nodes=2_000_000, seconds=10.0)   the bound of every search
     landscape(context=None, *, preset=None, kb=None, method="auto") -> Landscape
     monte_carlo(probabilities, *, fixed=None, preset=None, samples=100_000, seed=None)
     probabilities(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Probabilities
@@ -62,6 +66,15 @@ from kzpolicy.errors import (
 )
 
 if TYPE_CHECKING:
+    from kzpolicy.analysis.bounds import SearchBudget, Work
+    from kzpolicy.analysis.counterfactuals import (
+        ChangeSet,
+        ConcreteSet,
+        Counterfactuals,
+        FactorPick,
+        Target,
+        counterfactuals,
+    )
     from kzpolicy.analysis.diff import (
         EntryChange,
         FieldChange,
@@ -86,16 +99,23 @@ if TYPE_CHECKING:
         Swing,
         sensitivity,
     )
+    from kzpolicy.analysis.stability import Lead, Relevance, Stability, Verdict, stability
+    from kzpolicy.analysis.tipping import TippingPoint, TippingPoints, tipping_points
     from kzpolicy.analysis.whatif import (
         ConditionChange,
         ItemRef,
         RuleRef,
         ScenarioShift,
-        TippingPoint,
-        TippingPoints,
         WhatIf,
-        tipping_points,
         what_if,
+    )
+    from kzpolicy.analysis.whynot import (
+        DecisionWhy,
+        Route,
+        RouteLiteral,
+        ShareRow,
+        WhyNot,
+        why_not,
     )
     from kzpolicy.engine.assess import assess
     from kzpolicy.engine.batch.columns import Batch
@@ -164,10 +184,18 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["BeliefSensitivity", "ScenarioChange", "Sensitivity", "Swing",
                      "sensitivity"], "kzpolicy.analysis.sensitivity"),
     **dict.fromkeys(
-        ["ConditionChange", "ItemRef", "RuleRef", "ScenarioShift", "TippingPoint",
-         "TippingPoints", "WhatIf", "tipping_points", "what_if"],
+        ["ConditionChange", "ItemRef", "RuleRef", "ScenarioShift", "WhatIf", "what_if"],
         "kzpolicy.analysis.whatif",
     ),
+    **dict.fromkeys(["TippingPoint", "TippingPoints", "tipping_points"],
+                    "kzpolicy.analysis.tipping"),
+    **dict.fromkeys(["DecisionWhy", "Route", "RouteLiteral", "ShareRow", "WhyNot", "why_not"],
+                    "kzpolicy.analysis.whynot"),
+    **dict.fromkeys(["ChangeSet", "ConcreteSet", "Counterfactuals", "FactorPick", "Target",
+                     "counterfactuals"], "kzpolicy.analysis.counterfactuals"),
+    **dict.fromkeys(["Lead", "Relevance", "Stability", "Verdict", "stability"],
+                    "kzpolicy.analysis.stability"),
+    **dict.fromkeys(["SearchBudget", "Work"], "kzpolicy.analysis.bounds"),
     **dict.fromkeys(["explain", "graph", "render"], "kzpolicy.report.render"),
     "schemas": "kzpolicy.report.schemas",
     **dict.fromkeys(["Belief", "Situation", "situation"], "kzpolicy.journal.situation"),
@@ -188,11 +216,15 @@ __all__ = [
     "BeliefChange",
     "BeliefSensitivity",
     "CellStatus",
+    "ChangeSet",
+    "ConcreteSet",
     "ConditionChange",
     "ConditionRef",
     "Conditions",
     "ConeTooLargeError",
     "Contested",
+    "Counterfactuals",
+    "DecisionWhy",
     "Difference",
     "EngineError",
     "EntryChange",
@@ -200,6 +232,7 @@ __all__ = [
     "EvidenceRef",
     "FactorInfluence",
     "FactorInfo",
+    "FactorPick",
     "FieldChange",
     "FindingRef",
     "Flagged",
@@ -217,6 +250,7 @@ __all__ = [
     "KnowledgeBaseError",
     "KzPolicyError",
     "Landscape",
+    "Lead",
     "Locator",
     "MonteCarlo",
     "OutcomeRef",
@@ -225,7 +259,10 @@ __all__ = [
     "Reading",
     "ReadingLimits",
     "ReadingOutcome",
+    "Relevance",
     "Robustness",
+    "Route",
+    "RouteLiteral",
     "RuleRef",
     "RulesFileError",
     "ScenarioChange",
@@ -233,11 +270,15 @@ __all__ = [
     "ScenarioProbability",
     "ScenarioResult",
     "ScenarioShift",
+    "SearchBudget",
     "Sensitivity",
+    "ShareRow",
     "Situation",
     "SituationAssessment",
+    "Stability",
     "Step",
     "Swing",
+    "Target",
     "Timeline",
     "TimelineEntry",
     "TippingPoint",
@@ -246,12 +287,16 @@ __all__ = [
     "UnknownConditionError",
     "UnknownIdError",
     "ValidationError",
+    "Verdict",
     "WhatIf",
+    "WhyNot",
+    "Work",
     "__version__",
     "assess",
     "assess_many",
     "assess_situation",
     "check",
+    "counterfactuals",
     "diff",
     "explain",
     "graph",
@@ -265,9 +310,11 @@ __all__ = [
     "schemas",
     "sensitivity",
     "situation",
+    "stability",
     "timeline",
     "tipping_points",
     "what_if",
+    "why_not",
 ]
 
 for _name in _ERRORS:

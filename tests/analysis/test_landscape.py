@@ -9,6 +9,7 @@ import json
 import math
 import random
 from math import comb
+from pathlib import Path
 
 import pytest
 
@@ -299,3 +300,19 @@ def test_progress_bar_only_on_a_terminal() -> None:
     assert pipe.getvalue() == ""
     assert "landscape [" in tty.getvalue() and "100%" in tty.getvalue()
     assert tty.getvalue().endswith("\n")
+
+
+def test_when_neither_method_can_the_refusal_does_not_advise_counting(
+        monkeypatch: pytest.MonkeyPatch, stock_copy: Path) -> None:
+    from kzpolicy.analysis import counting
+    from kzpolicy.analysis import landscape as module
+
+    kb = kzpolicy.load(stock_copy)  # its own: no counter kept from another test
+    monkeypatch.setattr(module, "MAX_FACTORS", 10)  # the stock base has more factors
+    with pytest.raises(kzpolicy.InputError, match="use method='count'"):
+        landscape(kb=kb, method="enumerate")  # counting was not tried: it may well do
+    monkeypatch.setattr(counting, "MAX_CONE", 1)  # and counting cannot either
+    with pytest.raises(kzpolicy.ConeTooLargeError) as info:
+        landscape(kb=kb)
+    assert "method='count'" not in str(info.value)
+    assert "counting cannot either: item" in str(info.value)

@@ -12,7 +12,8 @@ import pytest
 
 import kzpolicy
 from conftest import CliRun
-from kzpolicy.analysis.whatif import TippingPoints, WhatIf, tipping_points, what_if
+from kzpolicy.analysis.tipping import TippingPoints, tipping_points
+from kzpolicy.analysis.whatif import WhatIf, what_if
 from kzpolicy.engine.batch.many import assess_many
 from kzpolicy.engine.decision import decide
 from kzpolicy.engine.results import Assessment
@@ -171,9 +172,10 @@ BASES: list[dict[str, bool]] = [
 @pytest.mark.parametrize("base", BASES)
 def test_tipping_points_match_brute_force(base: dict[str, bool]) -> None:
     truth = brute_force(base, 3)
-    every = tipping_points(base, max_size=3, all_minimal=True)
+    every = tipping_points(base, max_size=3, all_minimal=True, limit=None)
     assert {frozenset(c.id for c in p.changes) for p in every.points} == set(truth)
-    smallest = tipping_points(base, max_size=3)
+    assert len(every.points) == every.total == len(truth)  # each set listed once
+    smallest = tipping_points(base, max_size=3, limit=None)
     if truth:
         d = min(len(s) for s in truth)
         assert smallest.distance == every.distance == d
@@ -196,9 +198,13 @@ def test_tipping_points_match_brute_force(base: dict[str, bool]) -> None:
 
 def test_the_article_situation_is_eight_changes_from_a_tipping_point() -> None:
     near = tipping_points("article-2010")
-    assert near.distance is None and not near.points and near.searched == 22 + 231 + 1540
+    # no set of 3 changes; the count lattice (8 x 8 x 9 cells) says the nearest needs 8
+    assert near.distance is None and not near.points and near.searched == 8 * 8 * 9
+    assert near.nearest == 8 and near.work.complete
     far = tipping_points("article-2010", max_size=8)
-    assert far.distance == 8
+    assert far.distance == 8 and far.total == 7168 and len(far.sets) == 8
+    assert len(far.points) == 20  # a page; limit=None lists all 7168
+    assert len(tipping_points("article-2010", max_size=8, limit=None).points) == 7168
     example = far.points[0]
     assert len(example.changes) == 8
     assert decide(KB, flips(near.asserted, tuple(c.id for c in example.changes))

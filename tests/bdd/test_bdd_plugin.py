@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy  # noqa: F401  # see below
 import pytest
 
 import kzpolicy
@@ -21,6 +22,9 @@ from kzpolicy.bdd.tags import TAGS
 # journal's, whose timeline loads numpy, so it is loaded here, before any test.
 
 pytest_plugins = ["pytester"]
+# numpy's C extension loads once per process, and pytester's in-process runs drop the
+# modules they import: loaded here first, it stays loaded for the steps that need it
+# later in the session (the why-not, counterfactual and stability steps).
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "write-your-own-feature.md"

@@ -126,9 +126,16 @@ def test_docs_steps_md_is_the_generated_step_list() -> None:
         assert d.example in text
 
 
-def test_the_steps_module_exposes_every_step_fixture_to_pytest() -> None:
-    assert not hasattr(steps, "__all__")  # an __all__ would hide the injected step fixtures
-    fixtures = [n for n in vars(steps) if n.startswith("pytestbdd_stepdef_")]
+def test_the_steps_modules_expose_every_step_fixture_to_pytest() -> None:
+    from kzpolicy.bdd import reasoning_steps
+    from kzpolicy.bdd.plugin import pytest_plugins
+
+    # the plugin loads both modules; an __all__ would hide the injected step fixtures
+    assert pytest_plugins == ["kzpolicy.bdd.steps", "kzpolicy.bdd.reasoning_steps"]
+    fixtures = []
+    for module in (steps, reasoning_steps):
+        assert not hasattr(module, "__all__")
+        fixtures += [n for n in vars(module) if n.startswith("pytestbdd_stepdef_")]
     assert len(fixtures) == len(STEP_LIBRARY)
 
 

@@ -148,7 +148,7 @@ def test_a_deeply_nested_json_file_is_one_line(tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     line = _one_line_error(_kz("assess", "--file", str(deep)))
-    assert "invalid JSON" in line
+    assert "nested too deep to read" in line  # said to be deep (issue 21, F12)
 
 
 @pytest.mark.parametrize("command", ["steps", "coverage"])

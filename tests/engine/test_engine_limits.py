@@ -18,6 +18,7 @@ import random
 import re
 import shutil
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -30,6 +31,7 @@ import yaml
 import fuzz
 import kzpolicy
 from conftest import CliRun
+from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.durable import rules as durable_engine
 from kzpolicy.engine.durable.limits import (
     MAX_CONSUMERS,
@@ -242,6 +244,44 @@ def test_a_network_deeper_than_python_recursion_runs_three_ways(stock_copy: Path
     assert durable_limits(kb) == []
     assert max(strata(kb).values()) > sys.getrecursionlimit()
     _three_ways(kb, 6)
+
+
+def test_the_bitset_index_grows_with_the_rules_not_with_their_fan_out(
+        stock_copy: Path) -> None:
+    """A chain through a few shared items: each item is produced and needed by a
+    hundred rules. Kept per production, the index held every consumer of every
+    production's facts (rules x fan-out); kept per fact, it holds each once."""
+    kb = kzpolicy.load(_write(stock_copy, chain(1500)))
+    engine = bitset(kb)
+    needs = sum(len(p.needs) for p in engine.productions)
+    held = sum(len(t) for table in (engine._watchers, engine._later_of, engine._needing)
+               for t in table)
+    assert max(len(t) for t in engine._needing) > 40  # the fan-out is there
+    assert held <= 3 * needs
+
+
+@pytest.mark.slow
+def test_a_chain_of_ten_thousand_rules_answers_in_a_fraction_of_its_loading(
+        stock_copy: Path) -> None:
+    """Issue 21 (F14): on a chain through a few shared items the bitset engine's first
+    assessment took 13 s at 4,000 rules and gave no answer in 300 s at 10,000 (strata,
+    the phase-2 fixpoint, the index and the agenda of cyclic rules were quadratic); now
+    building the engine and firing the 10,000 rules takes a fraction of reading them
+    (about 8 s here), and firing them again milliseconds. (What the assessment then
+    builds on first read, each item's "because" with every step upstream of it, is
+    the result model's and is not timed here.)"""
+    folder = _write(stock_copy, chain(10_000))
+    start = time.monotonic()
+    kb = kzpolicy.load(folder, limits=kzpolicy.ReadingLimits(file_bytes=10_000_000))
+    loading = time.monotonic() - start
+    given = dict.fromkeys(kb.condition_ids, True)
+    start = time.monotonic()
+    kzpolicy.assess(given, kb=kb, engine="bitset")  # builds the engine, fires the rules
+    assert time.monotonic() - start < 0.5 * loading, loading
+    start = time.monotonic()
+    _, firings = bitset(kb).evaluate_one(given)
+    assert time.monotonic() - start < 0.1 * loading, loading
+    assert len(firings) > 9_000
 
 
 # ------------------------------------------------------------------ live sessions

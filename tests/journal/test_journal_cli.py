@@ -124,4 +124,4 @@ def test_a_json_condition_file_with_a_key_twice_is_refused(
         cli_run: CliRun, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "c.json"
     err = _refusal(cli_run, capsys, path, '{"D1": true,\n "D1": false}\n')
-    assert f"{path}:2: duplicate key 'D1'" in err
+    assert f"--file {path}:2: the key 'D1' is given twice in one object; give it once" in err

@@ -52,6 +52,9 @@ CASES: list[Case] = [
     Case("duplicate_id_item", "duplicate-id", ("ID 'R4'", "already used at stimuli.yaml:")),
     Case("duplicate_id_finding", "duplicate-id", ("finding ID 'dialogue_platform'",
                                                   "already used at findings.yaml:")),
+    Case("duplicate_id_case", "duplicate-id", ("rule ID 'Rivalry_C1'",
+                                               "differs only in case from 'rivalry_c1'",
+                                               "at rules.yaml:")),
     # ---- reference
     Case("when_unknown_id", "reference", ("rule typo_when", "`when` names 'tough_rivalri'",
                                           "did you mean 'tough_rivalry'")),

@@ -30,12 +30,19 @@ def app() -> Starlette:
     return create_app()
 
 
+def local(app: Starlette) -> TestClient:
+    """A test client of ``app`` (no network) that names the host ``localhost``, as a
+    browser on this machine does (the server refuses the test client's own
+    ``testserver``)."""
+    from starlette.testclient import TestClient
+
+    return TestClient(app, base_url="http://localhost")
+
+
 @pytest.fixture(scope="session")
 def client(app: Starlette) -> Iterator[TestClient]:
     """A test client of :func:`app` (no network)."""
-    from starlette.testclient import TestClient
-
-    with TestClient(app) as c:
+    with local(app) as c:
         yield c
 
 

@@ -27,8 +27,12 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, str, int]]:
     import kzpolicy.serve.server
 
     calls: list[tuple[Any, str, int]] = []
-    monkeypatch.setattr(kzpolicy.serve.server, "serve",
-                        lambda app, host, port: calls.append((app, host, port)))
+
+    def serve(app: Any, host: str, port: int, *, listening: Callable[[], None]) -> None:
+        calls.append((app, host, port))
+        listening()
+
+    monkeypatch.setattr(kzpolicy.serve.server, "serve", serve)
     return calls
 
 

@@ -135,6 +135,31 @@ def test_the_page_shows_what_the_api_answers(page: Any, base_url: str) -> None:
     assert page.problems == []
 
 
+def test_every_item_not_flagged_opens_to_why_not(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/?true=D4")
+    _wait_for(page, "?true=D4")
+    assessment = _post(base_url, "/v1/assess", {"conditions": {"D4": True}})
+    reached = {f["id"] for g in ("outcomes", "risks", "engaged") for f in assessment[g]}
+    listed = set(_ids(page, "#not-flagged [data-why-not-id]", "whyNotId"))
+    items = {i for i, info in load().items.items() if info.kind != "stimulus"}
+    assert listed == items - reached and "T8" in listed
+    page.click('#not-flagged [data-why-not-id="T8"] summary')
+    page.wait_for_selector('[data-why-not-id="T8"] .why-not-summary')
+    why = _post(base_url, "/v1/why-not", {"conditions": {"D4": True}, "item": "T8"})
+    box = '[data-why-not-id="T8"]'
+    assert page.text_content(f"{box} .why-not-summary") == why["summary"]
+    assert page.get_attribute(f'{box} [data-literal="china_suspicion_grows"]',
+                              "data-state") == "unknown"
+    # contested after a denial: its box says whose, and stays open across the change
+    page.check("#c-region_relations_cool-false")
+    _wait_for(page, "?true=D4&false=region_relations_cool")
+    page.click('#not-flagged [data-why-not-id="T7"] summary')
+    page.wait_for_selector('[data-why-not-id="T7"] .side-you')
+    assert "region_relations_cool" in page.text_content('[data-why-not-id="T7"] .side-you')
+    page.wait_for_selector('[data-why-not-id="T8"] .why-not-summary')  # asked again
+    assert page.problems == []
+
+
 def test_the_url_state_round_trips(page: Any, browser: Any, base_url: str) -> None:
     page.goto(base_url + "/?true=I1,I2&false=B2")
     _wait_for(page, "?true=I1,I2&false=B2")

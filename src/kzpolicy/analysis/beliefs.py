@@ -17,9 +17,10 @@ from typing import TypeAlias
 from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
 from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError
 from kzpolicy.kb.knowledge import KnowledgeBase
+from kzpolicy.kb.strict_json import MAX_DIGITS
 
-__all__ = ["Belief", "Beliefs", "as_fraction", "check_beliefs", "fixed_beside",
-           "in_condition_order"]
+__all__ = ["Belief", "Beliefs", "as_fraction", "check_beliefs", "exact_value",
+           "fixed_beside", "in_condition_order"]
 
 Belief: TypeAlias = float | int | Fraction
 """One checked belief, as a Python number (a numpy scalar becomes ``int`` or ``float``)."""
@@ -84,8 +85,31 @@ def in_condition_order(kb: KnowledgeBase, beliefs: Mapping[str, Belief]) -> tupl
     return tuple(sorted(beliefs, key=position.__getitem__))
 
 
-def as_fraction(value: Belief) -> Fraction:
-    """A belief as a fraction: a float as the decimal it prints as (0.7 is 7/10)."""
-    if isinstance(value, float):
-        return Fraction(repr(value))
-    return Fraction(value)
+_TOO_LONG: int = 10 ** MAX_DIGITS
+
+
+def _printable(x: Fraction) -> bool:
+    """Whether ``x`` prints: numerator and denominator of at most MAX_DIGITS digits."""
+    return abs(x.numerator) < _TOO_LONG and x.denominator < _TOO_LONG
+
+
+def as_fraction(value: Belief, key: str = "a belief") -> Fraction:
+    """A belief as a fraction: a float as the decimal it prints as (0.7 is 7/10). One
+    whose numerator or denominator runs past :data:`MAX_DIGITS` digits is refused."""
+    x = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    if not _printable(x):
+        raise InputError(f"the probability of {key!r} is a fraction of more than "
+                         f"{MAX_DIGITS:,} digits; give it with fewer digits")
+    return x
+
+
+def exact_value(value: Fraction | int) -> Fraction:
+    """An exact result as a fraction, refused (never printed corrupt, never a crash when
+    written) when its numerator or denominator runs past :data:`MAX_DIGITS` digits."""
+    x = value if isinstance(value, Fraction) else Fraction(value)
+    if not _printable(x):
+        raise InputError(f"an exact probability here is a fraction of more than "
+                         f"{MAX_DIGITS:,} digits (the beliefs' decimals multiply out); give "
+                         "the beliefs fewer decimal places (0.001, not 5e-324), or leave out "
+                         "exact")
+    return x

@@ -31,13 +31,14 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from kzpolicy.analysis.budget import checkpoint
+from kzpolicy.analysis.cones import Cone, cones, fire, pack, unpack
 from kzpolicy.engine.bitset import BitsetRules, bitset
 from kzpolicy.errors import ConeTooLargeError, InputError
 from kzpolicy.kb import expr
-from kzpolicy.kb.kinds import FLAGGABLE
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["MAX_CONE", "MAX_TABLE", "FactorCounter", "Weights", "cone_rules", "counter_for",
+__all__ = ["MAX_CONE", "MAX_TABLE", "FactorCounter", "Weights", "counter_for",
            "influence"]
 
 Array: TypeAlias = npt.NDArray[Any]
@@ -53,64 +54,6 @@ MAX_TABLE = 1 << 24
 _NOT = expr.NEGATION_PREFIX
 _SPARSE_BITS = 6
 _SMALL_TABLE = 64
-
-
-@dataclass(frozen=True, slots=True)
-class _Cone:
-    """What can lead to one item: the productions, the conditions and scenarios read."""
-
-    productions: tuple[int, ...]
-    conditions: frozenset[str]
-    scenario: bool
-
-
-def _cones(kb: KnowledgeBase) -> dict[str, _Cone]:
-    """Each flaggable item's cone (built once per knowledge base)."""
-    engine = bitset(kb)
-    producers: dict[str, list[int]] = {}
-    for i, p in enumerate(engine.productions):
-        for t in p.rule.then:
-            producers.setdefault(t, []).append(i)
-    scenarios = set(kb.scenarios)
-    conditions = set(kb.condition_ids)
-    out: dict[str, _Cone] = {}
-    for item, info in kb.items.items():
-        if info.kind not in FLAGGABLE:
-            continue
-        seen = {item}
-        frontier = [item]
-        prods: set[int] = set()
-        read: set[str] = set()
-        scen = False
-        while frontier:
-            fact = frontier.pop()
-            for i in producers.get(fact, ()):
-                prods.add(i)
-                for need in engine.productions[i].needs:
-                    base = need.removeprefix(_NOT)
-                    if base in conditions:
-                        read.add(base)
-                    elif need in scenarios:
-                        scen = True
-                    elif need not in seen:
-                        seen.add(need)
-                        frontier.append(need)
-        # its presuppositions: asserted false, the item is contested, not flagged
-        read.update(kb.presupposed.get(item, ()))
-        out[item] = _Cone(tuple(sorted(prods)), frozenset(read), scen)
-    return out
-
-
-def cone_rules(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, ...], bool]]:
-    """Per flaggable item: the IDs of the rules that can lead to it (in the order of
-    rules/), and whether one of them reads the implied scenario."""
-    engine = bitset(kb)
-    order = {r.id: n for n, r in enumerate(kb.rules)}
-    out: dict[str, tuple[tuple[str, ...], bool]] = {}
-    for item, cone in kb.derived(_cones).items():
-        ids = {engine.productions[i].rule.id for i in cone.productions}
-        out[item] = (tuple(sorted(ids, key=order.__getitem__)), cone.scenario)
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,18 +90,9 @@ def _masks(k: int, n_scen: int) -> tuple[tuple[int, ...], tuple[int, ...], int]:
     scenarios: where each variable is true, where each scenario is, and every cell."""
     a = np.repeat(np.arange(1 << k, dtype=np.int64), n_scen)
     s = np.tile(np.arange(n_scen, dtype=np.int64), 1 << k)
-    var = tuple(_pack((a >> j) & 1 == 1) for j in range(k))
-    scen = tuple(_pack(s == n) for n in range(n_scen))
+    var = tuple(pack((a >> j) & 1 == 1) for j in range(k))
+    scen = tuple(pack(s == n) for n in range(n_scen))
     return var, scen, (1 << ((1 << k) * n_scen)) - 1
-
-
-def _pack(bits: npt.NDArray[np.bool_]) -> int:
-    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
-
-
-def _unpack(value: int, n: int) -> npt.NDArray[np.bool_]:
-    raw = np.frombuffer(value.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
-    return np.unpackbits(raw, bitorder="little")[:n].astype(np.bool_)
 
 
 def _poly(factors: Sequence[tuple[Any, Any]], exact: bool) -> list[Any]:
@@ -220,30 +154,6 @@ def _stack(tables: Mapping[str, _Table], others: tuple[int, ...], n_uncertain: i
             tuple(i for i in pool if i not in variables),
             holds.astype(np.int64).astype(object), sparse))
     return stacks
-
-
-def _fire(facts: dict[str, int], productions: Sequence[tuple[Sequence[str], Sequence[str]]],
-          full: int) -> None:
-    """Fire ``productions`` (what each needs, what it concludes) over the cell bitsets
-    ``facts`` until nothing changes: monotone rules reach the fixpoint within
-    ``len(productions) + 1`` passes."""
-    for _ in range(len(productions) + 1):
-        changed = False
-        for needs, then in productions:
-            col = full
-            for need in needs:
-                col &= facts.get(need, 0)
-                if not col:
-                    break
-            if not col:
-                continue
-            for t in then:
-                old = facts.get(t, 0)
-                if old | col != old:
-                    facts[t] = old | col
-                    changed = True
-        if not changed:
-            break
 
 
 def _assignment_weights(variables: Sequence[int], weights: Weights, exact: bool) -> list[Any]:
@@ -404,13 +314,14 @@ class FactorCounter:
         """Each flaggable item's truth table over its cone (:meth:`_table`)."""
         reachable = sorted(np.flatnonzero(np.bincount(self.decision.reshape(-1))).tolist())
         return {item: self._table(item, cone, position, max_cone, reachable)
-                for item, cone in self.kb.derived(_cones).items()}
+                for item, cone in cones(self.kb).items()}
 
-    def _table(self, item: str, cone: _Cone, position: Mapping[str, int],
+    def _table(self, item: str, cone: Cone, position: Mapping[str, int],
                max_cone: int, reachable: list[int]) -> _Table:
         """One item's truth table: its cone's rules fired over every assignment of the
         cone's uncertain conditions (and every scenario, when the cone reads one), then
         cut to what the item depends on."""
+        checkpoint()
         variables = sorted(position[c] for c in cone.conditions if c in position)
         k = len(variables)
         if k > max_cone:
@@ -426,18 +337,18 @@ class FactorCounter:
             for n, sid in enumerate(self.scenario_ids):
                 facts[sid] = scen_masks[n]
         prods = [self.engine.productions[i] for i in cone.productions]
-        _fire(facts, [(p.needs, p.rule.then) for p in prods], full)
+        fire(facts, [(p.needs, p.rule.then) for p in prods], full)
         flagged = facts.get(item, 0)
         for c in self.kb.presupposed.get(item, ()):  # denied: contested, not flagged
             flagged &= full ^ facts.get(_NOT + c, 0)
-        holds: npt.NDArray[np.bool_] = _unpack(
+        holds: npt.NDArray[np.bool_] = unpack(
             flagged, (1 << k) * n_scen).reshape(1 << k, n_scen)
         if not cone.scenario:
             holds = holds[:, 0]
         table, kept, scen = _reduce(holds, variables, cone.scenario, reachable)
         return _Table(kept, scen, np.ascontiguousarray(table))
 
-    def _cone_facts(self, cone: _Cone, position: Mapping[str, int], variables: list[int],
+    def _cone_facts(self, cone: Cone, position: Mapping[str, int], variables: list[int],
                     var_masks: tuple[int, ...], full: int) -> dict[str, int]:
         """The cells where each condition the cone reads (and its negation) holds: an
         uncertain one where its variable is true, a fixed one everywhere or nowhere."""
@@ -526,6 +437,7 @@ class FactorCounter:
         out: dict[str, Any] = {}
         conditional: dict[tuple[int, ...], Array] = {}
         for b in self._stacks:
+            checkpoint()
             values: Any
             if b.sparse is None:
                 values = self._dense_values(b, weights, exact, conditional)

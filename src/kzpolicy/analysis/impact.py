@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.analysis.counting import FactorCounter, cone_rules, counter_for
+from kzpolicy.analysis.cones import cone_rules
+from kzpolicy.analysis.counting import FactorCounter, counter_for
 from kzpolicy.engine.results import ResultModel
 from kzpolicy.errors import InputError
 from kzpolicy.kb.knowledge import KnowledgeBase

@@ -188,11 +188,17 @@ def _counted(kb: KnowledgeBase, ctx: Mapping[str, bool], factors: list[str]
 
 
 def _enumerated(kb: KnowledgeBase, ctx: Mapping[str, bool], factors: list[str],
-                progress: Progress | None) -> tuple[list[int], list[int], dict[str, int]]:
+                progress: Progress | None, uncounted: ConeTooLargeError | None = None
+                ) -> tuple[list[int], list[int], dict[str, int]]:
+    """Scenario counts, influence and item counts by evaluating every combination;
+    ``uncounted``: why counting could not (when it was tried first)."""
     n = len(factors)
     if n > MAX_FACTORS:
-        raise InputError(f"the knowledge base has {n} factors; a landscape enumerates at most "
-                         f"{MAX_FACTORS} (2^{MAX_FACTORS} combinations); use method='count'")
+        head = (f"the knowledge base has {n} factors; a landscape enumerates at most "
+                f"{MAX_FACTORS} (2^{MAX_FACTORS} combinations)")
+        if uncounted is None:
+            raise InputError(f"{head}; use method='count'")
+        raise ConeTooLargeError(f"{head}, and counting cannot either: {uncounted}")
     engine = bitset(kb)
     scenario, item_counts = enumerate_factors(engine, ctx, factors, progress=progress)
     per_scenario = np.bincount(scenario, minlength=len(engine.scenario_ids))
@@ -232,6 +238,7 @@ def landscape(
     n = len(factors)
     total = 1 << n
     used: Literal["count", "enumerate"] = "enumerate"
+    uncounted: ConeTooLargeError | None = None
     if method != "enumerate":
         try:
             per_scenario, changes, item_counts = _counted(kb, ctx, factors)
@@ -239,11 +246,13 @@ def landscape(
             if progress is not None:
                 progress(total // 2, total)
                 progress(total, total)
-        except ConeTooLargeError:
+        except ConeTooLargeError as exc:
             if method == "count":
                 raise
+            uncounted = exc
     if used == "enumerate":
-        per_scenario, changes, item_counts = _enumerated(kb, ctx, factors, progress)
+        per_scenario, changes, item_counts = _enumerated(kb, ctx, factors, progress,
+                                                         uncounted)
     influence_rows = []
     for f, c in zip(factors, changes, strict=True):
         info = kb.factors[f]

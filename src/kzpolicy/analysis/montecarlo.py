@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.analysis.beliefs import Beliefs, check_beliefs, fixed_beside, in_condition_order
+from kzpolicy.analysis.budget import checkpoint
 from kzpolicy.analysis.landscape import CHUNK_BITS, Progress, literal_columns
 from kzpolicy.engine.bitset import BitsetRules, bitset, count
 from kzpolicy.engine.conditions import ConditionInput
@@ -98,6 +99,7 @@ def _sample(engine: BitsetRules, fixed: Mapping[str, bool], probs: Mapping[str, 
     p = np.array([probs[c] for c in order], dtype=np.float64).reshape(-1, 1)
     size = 1 << CHUNK_BITS
     for start in range(0, samples, size):
+        checkpoint()  # a quarter of a million samples between checks
         n = min(size, samples - start)
         drawn = rng.random((len(order), n)) < p
         for j, c in enumerate(order):

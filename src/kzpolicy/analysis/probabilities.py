@@ -21,9 +21,11 @@ from kzpolicy.analysis.beliefs import (
     Beliefs,
     as_fraction,
     check_beliefs,
+    exact_value,
     fixed_beside,
     in_condition_order,
 )
+from kzpolicy.analysis.budget import checkpoint
 from kzpolicy.analysis.counting import FactorCounter, counter_for
 from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.decision import outcome_label
@@ -146,6 +148,7 @@ def evaluate(s: Situation, values: Mapping[str, Any], exact: bool
              ) -> tuple[list[Any], dict[str, Any]]:
     """Scenario probabilities (in ``scenario_ids`` order) and item probabilities for
     belief ``values`` (floats, or fractions when ``exact``)."""
+    checkpoint()
     order = s.counter.uncertain
     if exact:
         t: list[Any] = [values[c] for c in order]
@@ -191,13 +194,13 @@ def probabilities(
 def build(s: Situation, exact: bool) -> Probabilities:
     """The :class:`Probabilities` of a checked situation."""
     kb, counter = s.kb, s.counter
-    values: dict[str, Any] = ({c: as_fraction(v) for c, v in s.beliefs.items()} if exact
+    values: dict[str, Any] = ({c: as_fraction(v, c) for c, v in s.beliefs.items()} if exact
                               else s.beliefs)
     scen, items = evaluate(s, values, exact)
     deciding = tuple(counter.uncertain[i] for i in counter.deciding_factors())
     scenarios = {
         sid: trusted(ScenarioProbability, id=sid, label=outcome_label(kb, sid),
-                     probability=float(p), exact=Fraction(p) if exact else None,
+                     probability=float(p), exact=exact_value(p) if exact else None,
                      depends_on=deciding)
         for sid, p in zip(counter.scenario_ids, scen, strict=True)
     }
@@ -205,7 +208,7 @@ def build(s: Situation, exact: bool) -> Probabilities:
     groups: dict[str, list[ItemProbability]] = {"outcomes": [], "risks": [], "engaged": []}
     for static, group in _item_fields(s):
         p = items[static["id"]]
-        fields = {**static, "probability": float(p), "exact": Fraction(p) if exact else None}
+        fields = {**static, "probability": float(p), "exact": exact_value(p) if exact else None}
         groups[group].append(trusted(ItemProbability, **fields))
 
     known = set(s.beliefs) | set(s.fixed)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
-from kzpolicy.analysis.beliefs import Beliefs, as_fraction
+from kzpolicy.analysis.beliefs import Beliefs, as_fraction, exact_value
 from kzpolicy.analysis.probabilities import Situation, evaluate, most_likely, situation
 from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.decision import outcome_label
@@ -126,7 +126,7 @@ def switches(ids: Sequence[str], low: Sequence[Any], high: Sequence[Any]
 def _swings(rows: Sequence[tuple[str, str, str]], low: Sequence[Any], high: Sequence[Any],
             exact: bool) -> list[Swing]:
     return [trusted(Swing, id=i, kind=kind, label=label, low=float(lo), high=float(hi),
-                    swing=float(hi - lo), exact=Fraction(hi - lo) if exact else None)
+                    swing=float(hi - lo), exact=exact_value(hi - lo) if exact else None)
             for (i, kind, label), lo, hi in zip(rows, low, high, strict=True)]
 
 
@@ -143,7 +143,7 @@ def _belief(s: Situation, c: str, values: Mapping[str, Any], exact: bool
                                 [low_i[i] for i in moved], [high_i[i] for i in moved], exact)
              if (w.exact != 0 if exact else abs(w.swing) > _NOISE)]
     items.sort(key=lambda w: -abs(w.swing))
-    changes = [trusted(ScenarioChange, value=float(x), exact=Fraction(x) if exact else None,
+    changes = [trusted(ScenarioChange, value=float(x), exact=exact_value(x) if exact else None,
                        before=b, after=a)
                for x, b, a in switches(counter.scenario_ids, low_s, high_s)]
     here = values[c]
@@ -174,7 +174,7 @@ def sensitivity(
     The arguments are those of :func:`kzpolicy.probabilities`.
     """
     s = situation("sensitivity", beliefs, fixed, preset, kb, exact, reading)
-    values: dict[str, Any] = ({c: as_fraction(v) for c, v in s.beliefs.items()} if exact
+    values: dict[str, Any] = ({c: as_fraction(v, c) for c, v in s.beliefs.items()} if exact
                               else {c: float(v) for c, v in s.beliefs.items()})
     scen, _ = evaluate(s, values, exact)
     order = {c: n for n, c in enumerate(s.beliefs)}

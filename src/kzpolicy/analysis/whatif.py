@@ -1,32 +1,24 @@
-"""What-if analysis: what changes when beliefs change, and how far a tipping point is.
+"""What-if analysis: what changes when beliefs change.
 
 ``what_if(base, changes)`` assesses a base (conditions or a preset) before and after
 setting or clearing some conditions, and returns the difference: scenario and shares with
 the decision's reason and warnings on both sides, outcomes, risks, engaged and contested
-items added and removed, rules that started or stopped firing.
+items added and removed, rules that started or stopped firing. It runs on the bitset
+engine (:mod:`kzpolicy.engine.bitset`), which agrees with durable-rules on every result.
 
-``tipping_points(base)`` finds the smallest sets of condition changes that switch the
-implied scenario. Only scenario factors enter the decision rule, so only they can tip
-it: a factor asserted true is switched to false (clearing it has the same effect on
-the scenario), any other factor is switched to true.
-
-Both use the bitset engine (:mod:`kzpolicy.engine.bitset`), which agrees with durable-rules
-on every result.
+Here too are what the searches over changes share: a change (:class:`ConditionChange`),
+the base they start from (:func:`resolve_base`) and the changes a caller gives
+(:func:`normalise_changes`). The searches themselves are
+:mod:`kzpolicy.analysis.counterfactuals` and :mod:`kzpolicy.analysis.tipping`.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 from typing import Literal, TypeAlias
 
-import numpy as np
-from numpy.typing import NDArray
-
 from kzpolicy.engine.assess import assess_resolved
-from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
-from kzpolicy.engine.decision import decide
 from kzpolicy.engine.results import Assessment, ResultModel
 from kzpolicy.errors import InputError, UnknownConditionError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -35,15 +27,16 @@ from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.kb.schema import Locator
 
 __all__ = [
+    "Base",
     "Changes",
     "ConditionChange",
     "ItemRef",
     "RuleRef",
     "ScenarioShift",
-    "TippingPoint",
-    "TippingPoints",
     "WhatIf",
-    "tipping_points",
+    "change_of",
+    "normalise_changes",
+    "resolve_base",
     "what_if",
 ]
 
@@ -130,38 +123,9 @@ class WhatIf(ResultModel):
                     or self.contested_removed or self.rules_started or self.rules_stopped)
 
 
-class TippingPoint(ResultModel):
-    """A set of changes that switches the implied scenario, and where it leads."""
-
-    changes: tuple[ConditionChange, ...]
-    scenario: str
-    shares: dict[str, float]
-
-
-class TippingPoints(ResultModel):
-    """The smallest sets of factor changes that switch the implied scenario."""
-
-    kb_version: str
-    reading: str
-    """The reading it was made under (``article``: the knowledge base as written)."""
-    asserted: dict[str, bool]
-    scenario: str
-    shares: dict[str, float]
-    reason: str
-    """Why the decision rule implies ``scenario`` now."""
-    warnings: tuple[str, ...]
-    """The decision's warnings now (a pole that reached the threshold without leading)."""
-    max_size: int
-    distance: int | None
-    """The size of the smallest switching set; None when none has at most max_size changes."""
-    points: tuple[TippingPoint, ...]
-    """Sets of ``distance`` changes (or every minimal set up to max_size, if asked)."""
-    searched: int
-    """How many sets of changes were evaluated."""
-
-
-def _change(kb: KnowledgeBase, ident: str, before: bool | None,
-            after: bool | None) -> ConditionChange:
+def change_of(kb: KnowledgeBase, ident: str, before: bool | None,
+              after: bool | None) -> ConditionChange:
+    """One change of ``ident`` from ``before`` to ``after`` (None: unknown)."""
     return ConditionChange(id=ident, kind="factor" if ident in kb.factors else "condition",
                            label=kb.label_of(ident), locator=kb.locator_of(ident),
                            before=before, after=after)
@@ -268,7 +232,7 @@ def what_if(
         reading=kb.reading,
         asserted_before=before,
         asserted_after=after,
-        changes=tuple(_change(kb, i, before.get(i), v) for i, v in wanted.items()),
+        changes=tuple(change_of(kb, i, before.get(i), v) for i, v in wanted.items()),
         scenario=ScenarioShift(before=a.scenario.id, after=b.scenario.id,
                                changed=a.scenario.id != b.scenario.id,
                                shares_before=a.scenario.shares, shares_after=b.scenario.shares,
@@ -277,105 +241,4 @@ def what_if(
         **diff,
         rules_started=_rules(kb, rules_b - rules_a),
         rules_stopped=_rules(kb, rules_a - rules_b),
-    )
-
-
-def _shares(kb: KnowledgeBase, counts: Iterable[int]) -> dict[str, float]:
-    return {s.id: int(c) / len(s.factors)
-            for s, c in zip(kb.scenarios.values(), counts, strict=True)}
-
-
-def _has_switching_subset(members: tuple[int, ...], mask: int, masks: set[int]) -> bool:
-    """Does a proper subset of ``members`` (bits of ``mask``) already switch the scenario?"""
-    if not masks:
-        return False
-    if len(masks) <= 1 << len(members):
-        return any(m & mask == m for m in masks)
-    return any(sum(1 << i for i in sub) in masks
-               for r in range(1, len(members))
-               for sub in itertools.combinations(members, r))
-
-
-def tipping_points(
-    base: Base = None,
-    *,
-    preset: str | None = None,
-    max_size: int = 3,
-    all_minimal: bool = False,
-    kb: KnowledgeBase | None = None,
-    reading: ReadingSpec = None,
-) -> TippingPoints:
-    """The smallest sets of factor changes (at most ``max_size``) that switch the scenario.
-
-    By default only the sets of the smallest size are returned (``distance`` is that
-    size); with ``all_minimal`` every set up to ``max_size`` that switches the scenario
-    while none of its proper subsets does.
-    """
-    expect("tipping_points", "preset", preset, str, "a preset ID (see 'kzpolicy list presets')",
-           optional=True)
-    kb = knowledge_base("tipping_points", kb, reading)
-    expect("tipping_points", "max_size", max_size, int, "a positive whole number")
-    if max_size < 1:
-        raise InputError(f"tipping_points: max_size must be a positive whole number, not "
-                         f"{max_size!r}")
-    max_size = min(max_size, len(kb.factors))
-    asserted = resolve_base(kb, base, preset)
-    engine = bitset(kb)
-    sids = engine.scenario_ids  # what the decision gives (maybe undecided too)
-    groups = list(kb.scenarios)  # the rows of the factor counts
-    factors = list(kb.factors)
-    scen_of = {f: groups.index(info.scenario) for f, info in kb.factors.items()}
-    current = np.zeros(len(groups), dtype=np.int64)
-    for f in factors:
-        if asserted.get(f) is True:
-            current[scen_of[f]] += 1
-    now = int(engine.decide_counts(current.reshape(-1, 1))[0])
-    delta = np.zeros((len(factors), len(groups)), dtype=np.int64)
-    for n, f in enumerate(factors):
-        delta[n, scen_of[f]] = -1 if asserted.get(f) is True else 1
-    # mask, set, scenario, counts
-    found: list[tuple[int, tuple[int, ...], int, NDArray[np.int64]]] = []
-    masks: set[int] = set()
-    searched = 0
-    distance: int | None = None
-    for size in range(1, max_size + 1):
-        combos = np.array(list(itertools.combinations(range(len(factors)), size)),
-                          dtype=np.intp).reshape(-1, size)
-        searched += len(combos)
-        counts = current + delta[combos].sum(axis=1)
-        scen = engine.decide_counts(counts.T)
-        for row in np.flatnonzero(scen != now):
-            members = tuple(int(i) for i in combos[row])
-            mask = sum(1 << i for i in members)
-            if _has_switching_subset(members, mask, masks):
-                continue  # not minimal
-            found.append((mask, members, int(scen[row]), counts[row]))
-        if found and distance is None:
-            distance = size
-            if not all_minimal:
-                break
-        masks = {m for m, *_ in found}
-
-    def point(members: tuple[int, ...], scenario: int, counts: NDArray[np.int64]) -> TippingPoint:
-        changes = []
-        for i in members:
-            f = factors[i]
-            was = asserted.get(f)
-            changes.append(_change(kb, f, was, was is not True))
-        return TippingPoint(changes=tuple(changes), scenario=sids[scenario],
-                            shares=_shares(kb, counts))
-
-    decision = decide(kb, asserted)
-    return TippingPoints(
-        kb_version=kb.version,
-        reading=kb.reading,
-        asserted=asserted,
-        scenario=sids[now],
-        shares=_shares(kb, current),
-        reason=decision.reason,
-        warnings=decision.warnings,
-        max_size=max_size,
-        distance=distance,
-        points=tuple(point(members, s, c) for _, members, s, c in found),
-        searched=searched,
     )

@@ -165,6 +165,13 @@ BASIS = {"by default": "default", "on what was asserted": "asserted"}
 STANCE = {"stated": "stated", "an interpretation": "interpretation"}
 MOMENT = {"before the change": "before", "after the change": "after"}
 CELL = {"yes": "yes", "no": "no", "unknown": "unknown"}
+#: how a literal a route needs stands now (why-not)
+HELD = {"unknown": "unknown", "denied": "denied", "asserted the other way": "denied",
+        "held": "held"}
+#: what a counterfactual asks for
+ACTION = {"flag": "flag", "clear": "clear", "imply": "imply", "leave": "leave"}
+#: a change of one condition: asserted true, asserted false, made unknown
+VERB = {"assert": True, "deny": False, "clear": None}
 
 _RISK_CHANGE = ("how a risk moved on a timeline since the date before: flagged now and not "
                 "then (added), or the other way round (cleared)")
@@ -182,6 +189,7 @@ FIELDS: dict[str, Field] = {
         ),
         Field("Text", r'[^"]*', str, "<text>", "any text without a double quote"),
         Field("Year", r"-?\d{1,4}", int, "<year>", "a year, e.g. 2004"),
+        Field("Count", r"\d{1,6}", int, "<number>", "a whole number, e.g. 2"),
         _enum("Truth", TRUTH, "whether one condition holds; unknown means not asserted"),
         _enum("Truths", TRUTHS, "the same for several conditions"),
         _enum("Kind", KIND, "what the item is in the article; risk means any risk"),
@@ -205,4 +213,13 @@ FIELDS: dict[str, Field] = {
         Field("RiskChange", "added|cleared", str, "<added | cleared>", _RISK_CHANGE),
     ]
 }
+# the fields of the steps about what the caller has not said (kzpolicy.bdd.reasoning_steps)
+for _field in (
+    _enum("Held", HELD, "how a condition a route needs stands now: unknown (nobody asserted "
+          "it), denied (asserted the other way) or held"),
+    _enum("Action", ACTION, "what a counterfactual asks for: flag or clear an item, imply "
+          "or leave a scenario"),
+    _enum("Verb", VERB, "a change: assert (true), deny (false) or clear (unknown)"),
+):
+    FIELDS[_field.name] = _field
 

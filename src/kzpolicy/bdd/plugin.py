@@ -38,7 +38,7 @@ def _have_pytest_bdd() -> bool:
 
 if _have_pytest_bdd():
     #: the step library, registered as a plugin next to this one
-    pytest_plugins = ["kzpolicy.bdd.steps"]
+    pytest_plugins = ["kzpolicy.bdd.steps", "kzpolicy.bdd.reasoning_steps"]
 else:
 
     @pytest.fixture

@@ -1120,6 +1120,12 @@ def refusal_suggests(kzpolicy_world: World, suggestion: str) -> None:
     )
 
 
+# the steps about what the caller has not said (why not, what would change it, what is
+# settled) live in their own module; importing it here lists them in STEP_LIBRARY after
+# these
+from kzpolicy.bdd import reasoning_steps as reasoning_steps  # noqa: E402
+
+
 # --------------------------------------------------------------------------- the journal
 @library_step(
     "given",

@@ -51,6 +51,8 @@ _OTHER_TOPICS: dict[str, str] = {
     "what_if": "checks a what-if change on top of an assessment",
     "standing": "checks how firmly an answer stands: stance along its chain, basis, "
     "contested items, the decision's reason",
+    "reasoning": "checks why an item is not flagged, what would change it, and what the "
+    "unknown conditions leave open",
     "bad_input": "checks that bad input is refused with a helpful message",
     "readings": "checks an answer under a reading of the rules (rules/readings/), or across "
     "every reading",

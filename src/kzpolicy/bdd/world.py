@@ -18,6 +18,7 @@ from kzpolicy.bdd.fields import KIND, STATUS_WORDS, name_sides_from
 from kzpolicy.errors import InputError, KzPolicyError, UnknownConditionError, UnknownIdError
 
 if TYPE_CHECKING:  # the engine and the models load when a scenario first needs them
+    from kzpolicy.analysis.counterfactuals import Counterfactuals
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.engine.results import Assessment
     from kzpolicy.journal.timeline import Timeline, TimelineEntry
@@ -65,6 +66,7 @@ class World:
     journal: list[str] = field(default_factory=list)
     """The situation files and journals given, as paths from the working directory."""
     timeline: Timeline | None = None
+    counterfactual: Counterfactuals | None = None
     checks: list[Check] = field(default_factory=list)
 
     def __post_init__(self) -> None:

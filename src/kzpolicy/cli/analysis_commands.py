@@ -15,7 +15,9 @@ from typing import Any, TextIO
 
 from kzpolicy.cli.options import (
     add_belief_arguments,
+    add_budget_arguments,
     add_input_arguments,
+    budget_of,
     gather,
     gather_beliefs,
     knowledge_base,
@@ -80,18 +82,21 @@ def _cmd_what_if(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_tipping(args: argparse.Namespace, out: TextIO) -> int:
-    from kzpolicy.analysis.whatif import tipping_points
+    from kzpolicy.analysis.tipping import tipping_points
 
     kb = knowledge_base(args)
+    given = None if args.limit is None else parse_whole(args.limit, "--limit")
+    # the text lists concrete sets only when asked; JSON and Markdown carry a page of 20
+    limit = (0 if args.format == "text" else 20) if given is None else (given or None)
     result = tipping_points(gather(args, kb), preset=args.preset, kb=kb,
                             max_size=parse_whole(args.max_size, "--max-size", low=1),
-                            all_minimal=args.all)
+                            all_minimal=args.all, limit=limit,
+                            offset=parse_whole(args.offset, "--offset"),
+                            budget=budget_of(args))
     if args.format == "text":
-        from kzpolicy.report.analysis_text import TIPPING_LIMIT, tipping_text
+        from kzpolicy.report.analysis_text import tipping_text
 
-        given = None if args.limit is None else parse_whole(args.limit, "--limit")
-        limit = (None if args.all else TIPPING_LIMIT) if given is None else (given or None)
-        out.write(tipping_text(result, limit) + "\n")
+        out.write(tipping_text(result, listed=given is not None) + "\n")
         return 0
     return _emit(result, args.format, out)
 
@@ -149,15 +154,17 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "tipping-points", help="the fewest factor changes that switch the scenario",
         description="From a base, the smallest sets of factor changes that switch the "
-        "implied scenario, each change with its locator.")
+        "implied scenario, compactly ('any N of ...'), and the concrete sets on request.")
     _common(p, conditions="a base condition")
-    p.add_argument("--max-size", default="3", metavar="N",
-                   help="largest set of changes to search (default 3)")
+    for flag, default, text in (
+            ("--max-size", "3", "largest set of changes to search (default 3)"),
+            ("--limit", None, "also list N concrete sets, smallest first (0: all; by "
+             "default the text lists none, JSON and Markdown 20)"),
+            ("--offset", "0", "the concrete sets listed start after the first N")):
+        p.add_argument(flag, default=default, metavar="N", help=text)
     p.add_argument("--all", action="store_true",
-                   help="everything: every minimal set up to --max-size, not only the "
-                   "smallest, and the text lists them all")
-    p.add_argument("--limit", metavar="N",
-                   help="sets the text lists, smallest first (default 20; 0: all)")
+                   help="every minimal set up to --max-size, not only the smallest")
+    add_budget_arguments(p)
     p.set_defaults(handler=_cmd_tipping)
 
     p = subparsers.add_parser(

@@ -16,6 +16,7 @@ from kzpolicy.cli.options import (
     merge,
     parse_set,
     reading_names,
+    render_reasoning,
 )
 from kzpolicy.errors import InputError
 
@@ -32,6 +33,10 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.explain and args.format != "text":
         raise InputError(f"--explain goes with --format text, not --format {args.format}")
+    if args.open and args.format not in ("text", "markdown"):
+        raise InputError(f"--open goes with --format text or markdown, not --format "
+                         f"{args.format} ('kzpolicy stability --format {args.format}' gives "
+                         "the verdicts alone)")
     kb = knowledge_base(args)
     if args.robustness is not None:
         from kzpolicy.analysis.robustness import robustness
@@ -52,6 +57,8 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         text = result.explain() + "\n"
     else:
         text = render(result, args.format, kb=kb)
+    if args.open:
+        text += "\n" + render_reasoning(result.stability(), args.format, kb, _OPEN_TOP)
     return emit(text, args.output, out)
 
 
@@ -72,6 +79,10 @@ def _situation(args: argparse.Namespace, found: Situation, kb: KnowledgeBase,
     return emit_result(result, args, out)
 
 
+#: how many unknowns worth finding out `assess --open` lists
+_OPEN_TOP = 5
+
+
 def register(sub: Any) -> None:
     """Add `assess` to the subcommands ``sub``."""
     p = sub.add_parser("assess", help="assess asserted conditions: scenario, risks and why")
@@ -84,4 +95,7 @@ def register(sub: Any) -> None:
     p.add_argument("--robustness", nargs="?", const="", metavar="A,B,...",
                    help="assess under every stock reading (or those named, separated by "
                    "commas) and say under which readings each conclusion holds")
+    p.add_argument("--open", action="store_true",
+                   help="also say which conclusions are settled and which are open on the "
+                   "unknown conditions, and what to find out next")
     p.set_defaults(handler=_cmd_assess)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kzpolicy.cli.options import add_rules_arguments, dump, knowledge_base
+from kzpolicy.errors import InputError
 from kzpolicy.operations.table import SCHEMA_NAMES  # the names only: no model loads
 
 __all__ = ["LIST_NAMES", "SCHEMA_NAMES", "register"]
@@ -62,6 +63,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.kb.loading import stock_rules_path
     from kzpolicy.report.table import table
 
+    if args.path is not None and not args.path.strip():
+        raise InputError(f"check {args.path!r}: the path is empty; give a rules/ folder, or "
+                         "leave it out for the stock rules")
     root = args.path or stock_rules_path()
     kb, readings, problems = _checked(Path(root), args.reading)
     if problems:

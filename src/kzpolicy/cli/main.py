@@ -19,6 +19,7 @@ from kzpolicy.cli import (
     kb_commands,
     probability_commands,
     reading_commands,
+    reasoning_commands,
     report_commands,
     serve_command,
 )
@@ -71,6 +72,7 @@ def _extensions() -> list[Callable[[Any], None]]:
         probability_commands.register,
         reading_commands.register,
         journal_commands.register,
+        reasoning_commands.register,
         coverage_commands.register,
         coverage_commands.register_steps,
         serve_command.register,

@@ -29,9 +29,11 @@ if TYPE_CHECKING:  # the knowledge base and the YAML reader load when a command 
 __all__ = [
     "Parser",
     "add_belief_arguments",
+    "add_budget_arguments",
     "add_engine_argument",
     "add_input_arguments",
     "add_rules_arguments",
+    "budget_of",
     "dump",
     "emit",
     "emit_result",
@@ -45,17 +47,23 @@ __all__ = [
     "parse_whole",
     "read_file",
     "reading_names",
+    "render_reasoning",
 ]
 
 _V = TypeVar("_V")
 
 
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
-    """The knowledge base of ``--rules`` (the stock one when it is not given) under the
-    reading of ``--reading`` (none when it is not given)."""
+    """The knowledge base of ``--rules`` (the stock one when it is not given; an empty
+    path is refused, never read as "not given") under the reading of ``--reading`` (none
+    when it is not given)."""
     from kzpolicy.kb.loading import load
 
-    return load(getattr(args, "rules", None) or None, reading=getattr(args, "reading", None))
+    rules = getattr(args, "rules", None)
+    if rules is not None and not rules.strip():
+        raise InputError(f"--rules {rules!r}: the path is empty; give a rules/ folder, or "
+                         "leave --rules out for the stock rules")
+    return load(rules, reading=getattr(args, "reading", None))
 
 
 def emit_result(result: Any, args: argparse.Namespace, out: TextIO) -> int:
@@ -83,6 +91,21 @@ def reading_names(raw: str | None, option: str) -> list[str] | None:
 def dump(data: Any, out: TextIO) -> None:
     """``data`` as indented JSON on ``out``."""
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def render_reasoning(result: Any, fmt: str, kb: Any, top: int | None = None) -> str:
+    """A why-not, counterfactual or stability result in ``fmt``."""
+    if fmt == "json":
+        return str(result.model_dump_json(indent=2)) + "\n"
+    if fmt == "html":
+        from kzpolicy.report.html import reasoning_page
+
+        return reasoning_page(result, kb=kb)
+    from kzpolicy.report import reasoning_text
+
+    if fmt == "markdown":
+        return reasoning_text.markdown(result, top)
+    return reasoning_text.text(result, top) + "\n"
 
 
 def emit(text: str, path: str | None, out: TextIO) -> int:
@@ -329,3 +352,31 @@ def add_belief_arguments(p: argparse.ArgumentParser) -> None:
                    help="the probability that a condition holds, 0.3 or 3/10 (repeatable)")
     p.add_argument("--probabilities", metavar="FILE",
                    help="probabilities from a .yaml or .json mapping of IDs to numbers")
+
+
+def add_budget_arguments(p: argparse.ArgumentParser) -> None:
+    """--nodes and --seconds: the search budget (:class:`kzpolicy.SearchBudget`)."""
+    p.add_argument("--nodes", metavar="N",
+                   help="most cells and sets the search may evaluate (default 2000000)")
+    p.add_argument("--seconds", metavar="S",
+                   help="most seconds the search may take (default 10)")
+
+
+def budget_of(args: argparse.Namespace, changes: int | None = None) -> dict[str, Any]:
+    """The search budget of --nodes and --seconds (and a bound on the changes), as the
+    mapping ``SearchBudget`` reads; the defaults for what is not given."""
+    out: dict[str, Any] = {}
+    if changes is not None:
+        out["changes"] = changes
+    if args.nodes is not None:
+        out["nodes"] = parse_whole(args.nodes, "--nodes", low=1)
+    if args.seconds is not None:
+        try:
+            seconds = float(args.seconds)
+        except ValueError:
+            raise InputError(f"--seconds {args.seconds}: expected a number of seconds") \
+                from None
+        if not seconds > 0:
+            raise InputError(f"--seconds {args.seconds}: must be more than 0")
+        out["seconds"] = seconds
+    return out

@@ -1,5 +1,7 @@
 """The `serve` command: the local web application (the JSON API under /v1/ and the
-interactive page at /), run by uvicorn on 127.0.0.1 unless ``--host`` says otherwise.
+interactive page at /), run by uvicorn on 127.0.0.1 unless ``--host`` says otherwise;
+it answers only requests naming a loopback host, ``--host`` or an ``--allowed-host``.
+A port in use or a host that is not this machine's is one line and exit status 2.
 
 Starlette and uvicorn come with the ``kzpolicy[serve]`` extra and load only when the
 command runs; without them the command exits 2 with one line saying what to install.
@@ -42,14 +44,17 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     port = _port(args.port)
     kb = knowledge_base(args)
-    from kzpolicy.serve.app import create_app  # Starlette loads only here
-    from kzpolicy.serve.server import serve
+    from kzpolicy.serve import server  # Starlette loads only here
+    from kzpolicy.serve.app import create_app
 
-    app = create_app(kb)
-    out.write(f"kzpolicy serve: knowledge base {kb.version} at http://{args.host}:{port}/ "
-              "(Ctrl-C stops)\n")
-    out.flush()
-    serve(app, args.host, port)
+    app = create_app(kb, host=args.host, allowed=args.allowed_host or ())
+
+    def listening() -> None:
+        out.write(f"kzpolicy serve: knowledge base {kb.version} at "
+                  f"http://{args.host}:{port}/ (Ctrl-C stops)\n")
+        out.flush()
+
+    server.serve(app, args.host, port, listening=listening)
     return 0
 
 
@@ -62,5 +67,10 @@ def register(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", default="8000", help="the port (default 8000)")
+    p.add_argument("--allowed-host", action="append", metavar="NAME",
+                   help="a host name the server answers to besides localhost, 127.0.0.1, "
+                   "::1 and --host (repeat it for more): the name it is reached by from "
+                   "other machines. A request naming any other host is refused, so that "
+                   "no web page can reach this server by rebinding its own name")
     add_rules_arguments(p)
     p.set_defaults(handler=_cmd_serve)

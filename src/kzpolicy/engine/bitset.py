@@ -19,7 +19,7 @@ Nothing about the article is in this module: everything comes from the knowledge
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from heapq import heapify, heappop, heappush
 from typing import TypeAlias
@@ -138,15 +138,23 @@ def _single_pass(prods: list[_Production]) -> bool:
 
 
 def _downstream(kb: KnowledgeBase, prods: list[_Production]) -> set[str]:
-    """The scenarios and every fact a production can derive from one of them."""
+    """The scenarios and every fact a production can derive from one of them: a walk
+    from the scenarios through the productions that need what it has reached (each
+    production is taken once, however many of its needs are reached)."""
+    needing: dict[str, list[int]] = {}
+    for i, p in enumerate(prods):
+        for f in p.needs:
+            needing.setdefault(f, []).append(i)
     downstream = set(kb.scenarios)
-    changed = True
-    while changed:
-        changed = False
-        for p in prods:
-            if downstream.intersection(p.needs) and not downstream.issuperset(p.rule.then):
-                downstream.update(p.rule.then)
-                changed = True
+    todo = list(downstream)
+    taken: set[int] = set()
+    while todo:
+        for i in needing.get(todo.pop(), ()):
+            if i not in taken:
+                taken.add(i)
+                new = [t for t in prods[i].rule.then if t not in downstream]
+                downstream.update(new)
+                todo += new
     return downstream
 
 
@@ -188,7 +196,10 @@ class BitsetRules:
         Phase 1 watches one needed fact per production (the one fewest productions
         need): a production can fire only once that fact is present, asserted or
         produced. Phase 2 indexes its productions by every needed fact downstream of
-        the scenario: one newly enabled there needs a fact new in that phase.
+        the scenario: one newly enabled there needs a fact new in that phase. Rules that
+        form a cycle run on the productions that need each fact (:meth:`_agenda`).
+        Every index is kept per fact, so its size is that of the rules, whatever the
+        fan-out of their facts.
         """
         uses: dict[str, int] = {}
         for p in prods:
@@ -200,17 +211,25 @@ class BitsetRules:
             if p.needs:
                 watch.setdefault(min(p.needs, key=lambda f: (uses[f], f)), []).append(i)
         later: dict[str, list[int]] = {}
+        needing: dict[str, list[int]] = {}
         for i, p in enumerate(prods):
             for f in p.needs:
+                needing.setdefault(f, []).append(i)
                 if f in downstream:
                     later.setdefault(f, []).append(i)
         self._watch_true = {c: tuple(watch.get(c, ())) for c in self.kb.condition_ids}
         self._watch_false = {c: tuple(watch.get(_NOT + c, ())) for c in self.kb.condition_ids}
-        self._then_watch = tuple(tuple(j for t in p.rule.then for j in watch.get(t, ()))
-                                 for p in prods)
         self._later = {s: tuple(later.get(s, ())) for s in self.kb.scenarios}
-        self._then_later = tuple(tuple(j for t in p.rule.then for j in later.get(t, ()))
-                                 for p in prods)
+        self._watchers, self._later_of, self._needing = (
+            self._per_fact(index) for index in (watch, later, needing))
+        position = {f: n for n, f in enumerate(self.fact_names)}
+        self._then_bits = tuple(tuple(position[t] for t in p.rule.then) for p in prods)
+        self._missing = [len(p.needs) for p in prods]
+
+    def _per_fact(self, index: Mapping[str, list[int]]) -> tuple[tuple[int, ...], ...]:
+        """``index`` by fact position (its bit), not per production: a fact produced by
+        many productions and needed by many is listed once."""
+        return tuple(tuple(index.get(f, ())) for f in self.fact_names)
 
     # ------------------------------------------------------------------ one input
     def literals(self, asserted: Mapping[str, bool]) -> int:
@@ -233,24 +252,22 @@ class BitsetRules:
             heap = list(self._always)
             for c, v in asserted.items():
                 heap += wt[c] if v else wf[c]
-            before = self._fire(heap, facts, 0, self._then_watch, 1, out)
+            before = self._fire(heap, facts, 0, self._watchers, 1, out)
             self._fire(list(self._later.get(scenario, ())),
                        before | self.scenario_bit.get(scenario, 0), before,
-                       self._then_later, 2, out)
+                       self._later_of, 2, out)
             return out
-        fired: set[int] = set()
-        facts = self._agenda(facts, fired, out, 1)
-        self._agenda(facts | self.scenario_bit.get(scenario, 0), fired, out, 2)
+        self._agenda(facts, self.scenario_bit.get(scenario, 0), out)
         return out
 
     def _fire(self, heap: list[int], facts: int, before: int,
               feeds: tuple[tuple[int, ...], ...], phase: int, out: list[EngineFiring]) -> int:
         """One phase on the indexed rules: take the candidate productions in priority order
         from a heap, fire each whose facts hold (in phase 2: and did not already hold
-        ``before``), and
-        push the productions its new facts feed. Every producer comes before its consumers
-        (single pass), so this fires exactly what a full pass in priority order fires."""
-        prods = self.productions
+        ``before``), and push the productions its new facts feed (``feeds``: per fact).
+        Every producer comes before its consumers (single pass), so this fires exactly
+        what a full pass in priority order fires."""
+        prods, then_bits = self.productions, self._then_bits
         heapify(heap)
         last = -1
         while heap:
@@ -261,27 +278,47 @@ class BitsetRules:
             p = prods[i]
             need = p.need
             if facts & need == need and (phase == 1 or before & need != need):
+                new = p.then & ~facts
                 facts |= p.then
                 out.append(p.phase1 if phase == 1 else p.phase2)
-                for j in feeds[i]:
-                    heappush(heap, j)
+                for t in then_bits[i] if new else ():
+                    if new >> t & 1:
+                        for j in feeds[t]:
+                            heappush(heap, j)
         return facts
 
-    def _agenda(self, facts: int, fired: set[int], out: list[EngineFiring], phase: int) -> int:
+    def _agenda(self, facts: int, scenario: int, out: list[EngineFiring]) -> None:
         """Durable's agenda for rules that form a cycle: always fire the enabled
-        production of highest priority (lowest stratum, then definition order)."""
-        prods = self.productions
-        progress = True
-        while progress:
-            progress = False
-            for i, p in enumerate(prods):
-                if i not in fired and facts & p.need == p.need:
-                    fired.add(i)
-                    facts |= p.then
-                    out.append(p.phase1 if phase == 1 else p.phase2)
-                    progress = True
-                    break
-        return facts
+        production of highest priority (lowest stratum, then definition order), over
+        the asserted ``facts``, then again with the implied ``scenario``'s fact.
+
+        Each production counts the facts it still misses; a new fact counts down those
+        that need it, and one that misses none joins a heap of the enabled: each
+        production and each fact is handled once."""
+        prods, needing, then_bits = self.productions, self._needing, self._then_bits
+        missing = list(self._missing)
+        enabled = list(self._always)  # ascending: a heap already
+
+        def add(new: int, where: Iterable[int]) -> None:
+            for t in where:
+                if new >> t & 1:
+                    for j in needing[t]:
+                        missing[j] -= 1
+                        if missing[j] == 0:
+                            heappush(enabled, j)
+
+        add(facts, _bits(facts))
+        for phase in (1, 2):
+            if phase == 2:
+                add(scenario & ~facts, _bits(scenario & ~facts))
+                facts |= scenario
+            while enabled:
+                p = prods[i := heappop(enabled)]
+                out.append(p.phase1 if phase == 1 else p.phase2)
+                new = p.then & ~facts
+                facts |= p.then
+                if new:
+                    add(new, then_bits[i])
 
     def scenario_of(self, asserted: Mapping[str, bool]) -> str:
         """The scenario the decision rule implies (``decide(...).scenario``)."""
@@ -366,6 +403,16 @@ class BitsetRules:
             if where is not False:
                 contested[item] = where
         return contested
+
+
+def _bits(facts: int) -> list[int]:
+    """The positions of the set bits of ``facts``."""
+    out = []
+    while facts:
+        low = facts & -facts
+        out.append(low.bit_length() - 1)
+        facts ^= low
+    return out
 
 
 def _negate(a: Column) -> Column:

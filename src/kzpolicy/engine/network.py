@@ -67,7 +67,10 @@ def strata(kb: KnowledgeBase) -> dict[str, int]:
 
     A depth-first walk that skips rules already on its path (cycles) and keeps the first
     depth found for each rule; it runs on an explicit stack, so a chain of thousands of
-    rules does not exhaust Python's recursion limit.
+    rules does not exhaust Python's recursion limit. What a fact's producers give its
+    readers is kept per fact (:class:`_FactDepth`), so a fact produced by many rules and
+    read by many costs its producers once, not once per reader: the walk is linear in
+    the rules and their references.
     """
     producers: dict[str, list[schema.Rule]] = {}
     for r in kb.rules:
@@ -75,17 +78,30 @@ def strata(kb: KnowledgeBase) -> dict[str, int]:
             producers.setdefault(t, []).append(r)
     depth: dict[str, int] = {}
     on_path: set[str] = set()
+    known: dict[str, _FactDepth] = {}
 
     def visit(rule: schema.Rule) -> Generator[schema.Rule, int, int]:
         """One rule's depth; yields each producer to visit first, and is sent its depth."""
         d = 0
         for ref in expr.refs(rule.when):
-            for p in producers.get(ref, []):
-                if p.id not in on_path:
-                    d = max(d, 1 + (depth[p.id] if p.id in depth else (yield p)))
             if ref in kb.scenarios:
                 d = max(d, 1)
+            found = producers.get(ref)
+            if found is None:
+                continue
+            fact = known.setdefault(ref, _FactDepth())
+            while fact.next < len(found):  # the producers no reader has looked at yet
+                p = found[fact.next]
+                fact.next += 1
+                if p.id in depth:
+                    fact.deepest = max(fact.deepest, depth[p.id])
+                elif p.id not in on_path:  # on the path: counted when its walk ends
+                    yield p
+            d = max(d, 1 + fact.deepest)
         depth[rule.id] = d
+        for t in rule.then:  # every reader from now on sees this producer
+            if t in known:
+                known[t].deepest = max(known[t].deepest, d)
         return d
 
     for r in kb.rules:
@@ -106,3 +122,15 @@ def strata(kb: KnowledgeBase) -> dict[str, int]:
                 frames.append((child.id, visit(child)))
                 sent = None
     return depth
+
+
+@dataclass(slots=True)
+class _FactDepth:
+    """One fact's producers as its readers have seen them, shared by every reader: a
+    reader sees the deepest producer whose walk has ended (one still on the path is
+    skipped, as a walk over every producer skips it)."""
+
+    next: int = 0
+    """The producers before this one have been looked at (visited, or skipped)."""
+    deepest: int = -1
+    """The deepest producer whose walk has ended (-1: none yet)."""

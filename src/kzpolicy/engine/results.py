@@ -34,6 +34,10 @@ from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.loading import knowledge_base_of
 from kzpolicy.kb.schema import ARTICLE, Locator
 
+if TYPE_CHECKING:
+    from kzpolicy.analysis.stability import Stability
+    from kzpolicy.analysis.whynot import WhyNot
+
 __all__ = [
     "SCHEMA_VERSION",
     "Advantage",
@@ -357,6 +361,26 @@ class Assessment(ResultModel):
         if ident not in items:
             raise UnknownIdError("item", ident, items)
         return None
+
+    def why_not(self, ident: str, *, budget: Any = None) -> WhyNot:
+        """Why the item (or scenario) ``ident`` is or is not reached here: every route that
+        could bring it, each literal held, unknown, denied or missing, the nearest first
+        (:func:`kzpolicy.why_not`; ``budget``: a :class:`kzpolicy.SearchBudget`)."""
+        # Like explain(), a thin call up a layer, imported on first use (declared in
+        # pyproject.toml's layers contract and in tests/test_architecture.py).
+        from kzpolicy.analysis.whynot import why_not_of
+
+        return why_not_of(self, ident, budget)
+
+    def stability(self, *, beliefs: Any = None, budget: Any = None) -> Stability:
+        """Which conclusions are settled whatever the unknown conditions turn out to be,
+        which are open and on what, and what to find out next
+        (:func:`kzpolicy.stability`: ``beliefs``, a probability per unknown condition;
+        ``budget``, a :class:`kzpolicy.SearchBudget`)."""
+        # a thin call up a layer, as why_not()
+        from kzpolicy.analysis.stability import stability_of
+
+        return stability_of(self, beliefs=beliefs, budget=budget)
 
     def explain(self) -> str:
         """The chain of reasons as readable text, rule IDs included

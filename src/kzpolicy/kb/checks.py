@@ -48,18 +48,30 @@ def _entry_id(entry: object) -> str:
     return str(getattr(entry, "id", "") or type(entry).__name__)
 
 
+_Namespace = dict[str, tuple[str, Origin]]
+"""IDs by their case-folded form: the ID as written and where it was first used."""
+
+
 def _check_duplicates(kb: KnowledgeBase) -> list[Problem]:
     raw = kb.raw
     out: list[Problem] = []
-    fact_ns: dict[str, Origin] = {}
+    fact_ns: _Namespace = {}
 
-    def claim(ident: str, origin: Origin, ns: dict[str, Origin], what: str) -> None:
-        if ident in ns:
+    def claim(ident: str, origin: Origin, ns: _Namespace, what: str) -> None:
+        # IDs differing only in case (D1, d1) are refused: a reader cannot tell them
+        # apart, nor can a case-insensitive file system or spreadsheet
+        first = ns.get(ident.casefold())
+        if first is None:
+            ns[ident.casefold()] = (ident, origin)
+        elif first[0] == ident:
             out.append(_problem("duplicate-id",
-                                f"{what} ID {ident!r} is already used at {ns[ident]}; "
+                                f"{what} ID {ident!r} is already used at {first[1]}; "
                                 "IDs must be unique, rename one", origin))
         else:
-            ns[ident] = origin
+            out.append(_problem("duplicate-id",
+                                f"{what} ID {ident!r} differs only in case from "
+                                f"{first[0]!r} at {first[1]}; IDs must be unique whatever "
+                                "their case, rename one", origin))
 
     fact_keys = ["strengths", "weaknesses", "opportunities", "threats",
                  "rivalry_consequences", "stimuli", "conditions"]
@@ -75,10 +87,10 @@ def _check_duplicates(kb: KnowledgeBase) -> list[Problem]:
             claim(c.id, e.origin, fact_ns, "consequence")
     for key in ["rules", "presets", "stages", "doctrines", "programmes", "milestones",
                 "findings", "states", "rows", "sections"]:
-        ns: dict[str, Origin] = {}
+        ns: _Namespace = {}
         for e in raw.lists.get(key, []):
             claim(e.value.id, e.origin, ns, key.rstrip("s"))
-    cells: dict[str, Origin] = {}
+    cells: _Namespace = {}
     for e in raw.lists.get("cells", []):
         claim(f"{e.value.state}/{e.value.row}", e.origin, cells, "cell")
     return out

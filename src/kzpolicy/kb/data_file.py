@@ -3,12 +3,13 @@
 The one reader of what a caller gives in a file: the conditions of ``--file``, the
 probabilities of ``--probabilities`` and situation files (:mod:`kzpolicy.journal`). YAML
 is read by the rules' strict reader (:mod:`kzpolicy.kb.strict_yaml`: duplicate keys,
-aliases and deep nesting refused, dates kept as text); JSON by Python's, with duplicate
-keys refused too. Either way the data come with a :class:`LineIndex`, so that a later
-error can name the file and the line. A file that cannot be read at all is an
-:class:`~kzpolicy.InputError` naming the option (or the file) and what to give instead; a
-file that is not valid YAML a :class:`~kzpolicy.RulesFileError` (file and line), as in a
-rules folder.
+aliases and deep nesting refused, dates kept as text); JSON by the strict JSON reader
+(:mod:`kzpolicy.kb.strict_json`: duplicate keys, overlarge numbers and ``NaN`` refused),
+the line of a refusal named where it can be found. Either way the data come with a
+:class:`LineIndex`, so that a later error can name the file and the line. A file that
+cannot be read at all is an :class:`~kzpolicy.InputError` naming the option (or the file)
+and what to give instead; a file that is not valid YAML a
+:class:`~kzpolicy.RulesFileError` (file and line), as in a rules folder.
 """
 
 from __future__ import annotations
@@ -21,19 +22,6 @@ from kzpolicy.errors import InputError, RulesFileError
 from kzpolicy.kb.strict_yaml import LineIndex, parse_yaml, read_text, read_yaml
 
 __all__ = ["read_data"]
-
-
-class _DuplicateKeyError(Exception):
-    """A JSON object with a key twice (found by :func:`_refuse_duplicates`)."""
-
-
-def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(key)
-        out[key] = value
-    return out
 
 
 def read_data(path: str | Path, flag: str | None = None) -> tuple[object, LineIndex]:
@@ -65,30 +53,43 @@ def _stdin(where: str) -> tuple[object, LineIndex]:
 
 
 def _json(text: str, name: str, where: str) -> tuple[object, LineIndex]:
-    """JSON text's data, and its lines as the YAML reader finds them (JSON is YAML's
-    flow style; tabs, which JSON allows between tokens, read as spaces)."""
+    """JSON text's data, read by the one JSON reader (:mod:`kzpolicy.kb.strict_json`), and
+    its lines as the YAML reader finds them (JSON is YAML's flow style; tabs, which JSON
+    allows between tokens, read as spaces)."""
+    from kzpolicy.kb.strict_json import parse_json
+
     try:
-        data = json.loads(text, object_pairs_hook=_refuse_duplicates)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}:{exc.lineno}: invalid JSON ({exc.msg}, column "
-                         f"{exc.colno}); fix the syntax there") from None
-    except _DuplicateKeyError as exc:
-        _lines(text, name)  # the YAML reader raises, naming the line of the second key
-        raise InputError(f"{where}: duplicate key {exc.args[0]!r}; remove one of them or "
-                         "merge their contents") from None
-    except (UnicodeDecodeError, RecursionError) as exc:
-        raise InputError(f"{where}: invalid JSON ({exc})") from None
+        data = parse_json(text, where)
+    except InputError as exc:
+        line = _error_line(text, name)
+        message = str(exc)
+        if line is not None and message.startswith(where):
+            message = f"{where}:{line}{message[len(where):]}"
+        raise type(exc)(message) from None
     index = _lines(text, name)
     return data, index if index is not None else LineIndex(None)
 
 
+def _error_line(text: str, name: str) -> int | None:
+    """The line of what makes JSON text unreadable: a syntax error's, or a key's given
+    twice (None where neither is found)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.lineno
+    except (ValueError, RecursionError):
+        return None
+    try:
+        parse_yaml(text.replace("\t", " "), name)
+    except RulesFileError as exc:
+        return exc.line if exc.reason.startswith("duplicate key") else None
+    return None
+
+
 def _lines(text: str, name: str) -> LineIndex | None:
-    """The lines of JSON text's nodes; raises the YAML reader's error for a duplicate key
-    (as an InputError naming file and line), None where the YAML reader cannot follow."""
+    """The lines of JSON text's nodes (None where the YAML reader cannot follow)."""
     try:
         _, index = parse_yaml(text.replace("\t", " "), name)
-    except RulesFileError as exc:
-        if exc.reason.startswith("duplicate key"):
-            raise InputError(str(exc)) from None
+    except RulesFileError:
         return None
     return index

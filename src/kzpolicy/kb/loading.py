@@ -61,6 +61,7 @@ def load(path: str | Path | None = None, *, limits: ReadingLimits | None = None,
            optional=True)
     expect("load", "limits", limits, ReadingLimits, "a kzpolicy.ReadingLimits",
            optional=True)
+    _not_empty("load", path)
     if path is None and limits in (None, DEFAULT_LIMITS):
         base = _stock()  # read once per process, with the default limits
     else:
@@ -105,6 +106,7 @@ def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None
            optional=True)
     expect("check", "limits", limits, ReadingLimits, "a kzpolicy.ReadingLimits",
            optional=True)
+    _not_empty("check", path)
     root = stock_rules_path() if path is None else Path(path)
     with using(limits):
         raw, problems = read_folder(root, collect=True)
@@ -128,6 +130,13 @@ def check_readings(kb: KnowledgeBase, reading: ReadingSpec = None
     own, problems = readings_in(kb.path)
     more = resolve_readings("check", reading, _reading_folders(kb))
     return [(r, check_reading(kb, r)) for r in [*own.values(), *more]], list(problems)
+
+
+def _not_empty(where: str, path: str | Path | None) -> None:
+    """An empty path would read the working folder: refuse it (None is the stock one)."""
+    if isinstance(path, str) and not path.strip():
+        raise InputError(f"{where}: path is empty; give a rules/ folder, or None for the "
+                         "stock rules")
 
 
 def _load(root: Path, limits: ReadingLimits | None = None) -> KnowledgeBase:

@@ -16,20 +16,25 @@ beliefs are asserted, its uncertain ones weighed.
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
 from kzpolicy.engine.engines import ENGINES
 
 if TYPE_CHECKING:
+    from kzpolicy.analysis.counterfactuals import Counterfactuals
     from kzpolicy.analysis.diff import KnowledgeBaseDiff
     from kzpolicy.analysis.montecarlo import MonteCarlo
     from kzpolicy.analysis.probabilities import Probabilities
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
-    from kzpolicy.analysis.whatif import TippingPoints, WhatIf
+    from kzpolicy.analysis.stability import Stability
+    from kzpolicy.analysis.tipping import TippingPoints
+    from kzpolicy.analysis.whatif import WhatIf
+    from kzpolicy.analysis.whynot import WhyNot
     from kzpolicy.engine.engines import EngineName
     from kzpolicy.engine.results import Assessment
     from kzpolicy.journal.evidence import SituationAssessment
@@ -42,29 +47,53 @@ else:
     EngineName = Literal[ENGINES]
 
 __all__ = [
+    "MAX_LISTED",
+    "MAX_NODES",
+    "MAX_SECONDS",
     "AssessBody",
     "Body",
+    "Cost",
+    "CounterfactualsBody",
     "DiffBody",
     "MonteCarloBody",
     "ProbabilitiesBody",
     "RobustnessBody",
+    "SearchBody",
+    "StabilityBody",
     "TimelineBody",
     "TippingPointsBody",
     "WhatIfBody",
+    "WhyNotBody",
 ]
 
+MAX_NODES = 2_000_000
+"""The most cells and sets one request's search may evaluate (the API caps the budget)."""
+MAX_SECONDS = 5.0
+"""The most seconds one request's search may take."""
+MAX_LISTED = 1_000
+"""The most concrete sets of changes one answer lists."""
 
-def _ids_or_mapping(value: dict[str, Any] | list[Any] | None
+
+def _ids_or_mapping(value: object, handler: ValidatorFunctionWrapHandler
                     ) -> dict[str, Any] | list[Any] | None:
-    if isinstance(value, list) and not all(isinstance(x, str) for x in value):
+    """A mapping or a list of strings, refused in one message (never one per member of
+    the union, named by pydantic's internal names for them)."""
+    try:
+        checked: dict[str, Any] | list[Any] | None = handler(value)
+    except PydanticValidationError:
+        checked = None
+        ok = False
+    else:
+        ok = not isinstance(checked, list) or all(isinstance(x, str) for x in checked)
+    if not ok:
         raise PydanticCustomError(
             "conditions",
             "expected a mapping of condition IDs to true/false or a list of IDs")
-    return value
+    return checked
 
 
 #: a set of conditions: a mapping of IDs to true/false, or a list of IDs (all true)
-ConditionsField = Annotated[dict[str, Any] | list[Any] | None, AfterValidator(_ids_or_mapping)]
+ConditionsField = Annotated[dict[str, Any] | list[Any] | None, WrapValidator(_ids_or_mapping)]
 #: a reading's name, or several joined by ``+`` (applied in order)
 _NAME = r"[A-Za-z][A-Za-z0-9_\-]*"
 ReadingName = Annotated[str, Field(pattern=rf"^{_NAME}(\+{_NAME})*$", max_length=400)]
@@ -86,6 +115,12 @@ def _situation(data: dict[str, Any], name: str = "situation") -> Situation:
     return situation_from(data, "the request", None, (name,))
 
 
+Cost = Literal["light", "heavy"]
+"""How much an operation computes: ``light`` (milliseconds, bounded by the knowledge
+base) or ``heavy`` (up to the time bound: searches, sampling, exact counting). The web
+API runs the two in separate bounded lanes of threads."""
+
+
 class Body(BaseModel):
     """The base of every request body: unknown fields are refused, types are strict; every
     body names the reading it is run under (None: the knowledge base as served)."""
@@ -93,6 +128,10 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     reading: ReadingField = None
+    lane: ClassVar[Cost] = "light"
+    """How much the operation computes."""
+    narrow: ClassVar[str] = "assess fewer conditions"
+    """How to ask for less, when a request runs past a bound of its budget."""
 
     @abstractmethod
     def run(self, kb: KnowledgeBase) -> BaseModel:
@@ -125,6 +164,8 @@ class WhatIfBody(Body):
     """``POST /v1/what-if``: a base, and the changes (``null`` makes a condition
     unknown again, like ``--clear``)."""
 
+    narrow: ClassVar[str] = "fewer changes"
+
     base: ConditionsField = Field(default=None, description="the conditions before")
     changes: dict[str, Any] = Field(default_factory=dict,
                                     description="condition IDs to true, false or null")
@@ -137,23 +178,111 @@ class WhatIfBody(Body):
                        reading=self.reading)
 
 
-class TippingPointsBody(Body):
+class SearchBody(Body):
+    """The budget of a request's search (``--nodes``, ``--seconds``), capped: a request
+    never runs past :data:`MAX_NODES` and :data:`MAX_SECONDS`."""
+
+    nodes: int = Field(default=MAX_NODES, ge=1, le=MAX_NODES,
+                       description="the most cells and sets the search may evaluate")
+    seconds: float = Field(default=MAX_SECONDS, gt=0, le=MAX_SECONDS, strict=False,
+                           description="the most seconds the search may take")
+
+    def budget(self) -> dict[str, Any]:
+        """The budget, as :class:`kzpolicy.SearchBudget` reads it."""
+        return {"nodes": self.nodes, "seconds": float(self.seconds)}
+
+
+class TippingPointsBody(SearchBody):
     """``POST /v1/tipping-points``: what ``kzpolicy tipping-points`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a smaller max_size, or all: false (the smallest sets only)"
 
     base: ConditionsField = None
     preset: str | None = None
     max_size: int = Field(default=3, ge=1, le=64)
     all: bool = Field(default=False, description="every minimal set, not only the smallest")
+    offset: int = Field(default=0, ge=0, description="the concrete sets listed start here")
+    limit: int = Field(default=20, ge=0, le=MAX_LISTED,
+                       description="how many concrete sets the answer lists")
 
     def run(self, kb: KnowledgeBase) -> TippingPoints:
-        from kzpolicy.analysis.whatif import tipping_points
+        from kzpolicy.analysis.tipping import tipping_points
 
         return tipping_points(self.base, preset=self.preset, kb=kb, max_size=self.max_size,
-                              all_minimal=self.all, reading=self.reading)
+                              all_minimal=self.all, offset=self.offset, limit=self.limit,
+                              reading=self.reading, budget=self.budget())
+
+
+class WhyNotBody(SearchBody):
+    """``POST /v1/why-not``: what ``kzpolicy why-not`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a smaller nodes budget"
+
+    item: str = Field(description="an item or a scenario ID")
+    conditions: ConditionsField = Field(
+        default=None, description="condition IDs to true/false, or a list of IDs (true)")
+    preset: str | None = None
+
+    def run(self, kb: KnowledgeBase) -> WhyNot:
+        from kzpolicy.analysis.whynot import why_not
+
+        return why_not(self.conditions, self.item, preset=self.preset, kb=kb,
+                       reading=self.reading, budget=self.budget())
+
+
+class CounterfactualsBody(SearchBody):
+    """``POST /v1/counterfactuals``: what ``kzpolicy counterfactuals`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a smaller max_changes, or fewer unknown conditions"
+
+    target: str = Field(description="'flag ITEM', 'clear ITEM', 'imply SCENARIO' or "
+                        "'leave SCENARIO'")
+    conditions: ConditionsField = Field(
+        default=None, description="condition IDs to true/false, or a list of IDs (true)")
+    preset: str | None = None
+    max_changes: int | None = Field(default=None, ge=1, le=64,
+                                    description="list the sets of at most this many changes")
+    offset: int = Field(default=0, ge=0, description="the concrete sets listed start here")
+    limit: int = Field(default=0, ge=0, le=MAX_LISTED,
+                       description="how many concrete sets the answer lists")
+
+    def run(self, kb: KnowledgeBase) -> Counterfactuals:
+        from kzpolicy.analysis.counterfactuals import counterfactuals
+
+        return counterfactuals(self.conditions, self.target, preset=self.preset, kb=kb,
+                               max_changes=self.max_changes, offset=self.offset,
+                               limit=self.limit, reading=self.reading, budget=self.budget())
+
+
+class StabilityBody(SearchBody):
+    """``POST /v1/stability``: what ``kzpolicy stability`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "fewer unknown conditions, or no beliefs"
+
+    conditions: ConditionsField = Field(
+        default=None, description="condition IDs to true/false, or a list of IDs (true)")
+    preset: str | None = None
+    beliefs: dict[str, Any] = Field(
+        default_factory=dict,
+        description="unknown condition IDs to the probability each holds (ranks the "
+        "unknowns by the expected change of the probabilities)")
+
+    def run(self, kb: KnowledgeBase) -> Stability:
+        from kzpolicy.analysis.stability import stability
+
+        return stability(self.conditions, preset=self.preset, kb=kb, reading=self.reading,
+                         beliefs=dict(self.beliefs) or None, budget=self.budget())
 
 
 class MonteCarloBody(Body):
     """``POST /v1/monte-carlo``: what ``kzpolicy monte-carlo`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "fewer samples, or fewer probabilities"
 
     probabilities: dict[str, Any] = Field(
         default_factory=dict, description="condition IDs to the probability each holds")
@@ -174,6 +303,10 @@ class MonteCarloBody(Body):
 
 class ProbabilitiesBody(Body):
     """``POST /v1/probabilities``: what ``kzpolicy probabilities`` takes."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = ("fewer beliefs, exact: false, or sensitivity: false (each "
+                             "belief is counted again)")
 
     beliefs: dict[str, Any] = Field(
         default_factory=dict, description="condition IDs to the probability each holds")
@@ -219,6 +352,9 @@ class DiffBody(Body):
     """``POST /v1/diff``: the served knowledge base under ``base`` (default: as served)
     against it under ``reading``."""
 
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a context that fixes more conditions"
+
     base: ReadingField = None
     context: ConditionsField = Field(default=None,
                                      description="context conditions fixed for the impact")
@@ -234,6 +370,9 @@ class DiffBody(Body):
 class TimelineBody(Body):
     """``POST /v1/timeline``: what ``kzpolicy timeline`` takes, the situations given in the
     body (in any order; each as a situation file holds it)."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "fewer situations, or a smaller max_cause"
 
     situations: list[dict[str, Any]] = Field(
         min_length=1, max_length=400,

@@ -18,6 +18,7 @@ names without loading pydantic, numpy or an engine.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -79,10 +80,24 @@ def _what_if() -> Parts:
 
 
 def _tipping_points() -> Parts:
-    from kzpolicy.analysis.whatif import TippingPoints
+    from kzpolicy.analysis.tipping import TippingPoints
     from kzpolicy.operations.bodies import TippingPointsBody
 
     return Parts(TippingPointsBody, (TippingPoints,))
+
+
+def _reasoning(name: str) -> Parts:
+    """The parts of the operations about what the caller has not said, by name."""
+    from kzpolicy.analysis import counterfactuals, stability, whynot
+    from kzpolicy.operations import bodies
+
+    found: dict[str, tuple[type[Body], type[BaseModel]]] = {
+        "why-not": (bodies.WhyNotBody, whynot.WhyNot),
+        "counterfactuals": (bodies.CounterfactualsBody, counterfactuals.Counterfactuals),
+        "stability": (bodies.StabilityBody, stability.Stability),
+    }
+    body, result = found[name]
+    return Parts(body, (result,))
 
 
 def _landscape() -> Parts:
@@ -143,6 +158,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("what-if", "What changes when some conditions change", ("what-if",), _what_if),
     Operation("tipping-points", "The fewest factor changes that switch the scenario",
               ("tipping-points",), _tipping_points),
+    Operation("why-not", "Why an item is not flagged: every route that could bring it",
+              ("why-not",), functools.partial(_reasoning, "why-not")),
+    Operation("counterfactuals",
+              "The fewest changes that would flag or clear an item, imply or leave a scenario",
+              ("counterfactuals",), functools.partial(_reasoning, "counterfactuals")),
+    Operation("stability", "Which conclusions are settled, which open on what unknowns",
+              ("stability",), functools.partial(_reasoning, "stability")),
     Operation("landscape", "Every combination of the scenario factors", ("landscape",),
               _landscape),
     Operation("monte-carlo", "Scenario and risk probabilities by sampling", ("monte-carlo",),

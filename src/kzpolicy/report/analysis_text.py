@@ -7,23 +7,18 @@ probability and sensitivity results.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from fractions import Fraction
 
 from kzpolicy.analysis.landscape import Landscape
 from kzpolicy.analysis.montecarlo import Estimate, ItemEstimate, MonteCarlo
 from kzpolicy.analysis.probabilities import ItemProbability, Probabilities
 from kzpolicy.analysis.sensitivity import BeliefSensitivity, Sensitivity
-from kzpolicy.analysis.whatif import (
-    ConditionChange,
-    ItemRef,
-    RuleRef,
-    TippingPoint,
-    TippingPoints,
-    WhatIf,
-)
+from kzpolicy.analysis.tipping import TippingPoints
+from kzpolicy.analysis.whatif import ConditionChange, ItemRef, RuleRef, WhatIf
 from kzpolicy.kb.schema import ARTICLE
-from kzpolicy.report.table import md_escape, table
+from kzpolicy.report.reasoning_text import change_set_words, change_words, work_words
+from kzpolicy.report.table import md_table as _md
+from kzpolicy.report.table import table
 from kzpolicy.report.words import truth
 
 __all__ = ["Section", "markdown", "sections", "text", "tipping_text"]
@@ -41,14 +36,6 @@ def _shares(shares: dict[str, float]) -> str:
 
 def _pct(x: float) -> str:
     return f"{100 * x:.2f}%"
-
-
-def _md(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> list[str]:
-    return [
-        "| " + " | ".join(headers) + " |",
-        "|" + "---|" * len(headers),
-        *("| " + " | ".join(md_escape(x) for x in row) + " |" for row in rows),
-    ]
 
 
 # ---------------------------------------------------------------------- sections
@@ -97,47 +84,44 @@ def _whatif_head(w: WhatIf) -> list[str]:
 
 
 def _tipping_rows(t: TippingPoints) -> list[list[object]]:
-    return [
-        [n, "; ".join(_change(c) for c in p.changes), p.scenario,
-         "; ".join(str(c.locator) for c in p.changes), _shares(p.shares)]
-        for n, p in enumerate(t.points, 1)
-    ]
+    return [[n, cs.size, change_set_words(cs), cs.scenario, f"{cs.sets:,}", _shares(cs.shares)]
+            for n, cs in enumerate(t.sets, 1)]
 
 
-#: how many tipping points the text report lists unless told otherwise
-TIPPING_LIMIT = 20
+def _point_rows(t: TippingPoints) -> list[list[object]]:
+    return [[t.offset + n, "; ".join(change_words(c) for c in p.changes), p.scenario,
+             "; ".join(str(c.locator) for c in p.changes)]
+            for n, p in enumerate(t.points, 1)]
 
 
-def _changes_in_words(p: TippingPoint) -> str:
-    """A set of changes grouped by where they lead: "I1, I2 become true; B1 becomes false"."""
-    groups: dict[bool | None, list[str]] = {}
-    for c in p.changes:
-        groups.setdefault(c.after, []).append(c.id)
-    words = {True: "true", False: "false", None: "unknown"}
-    return "; ".join(
-        f"{', '.join(ids)} {'become' if len(ids) > 1 else 'becomes'} {words[after]}"
-        for after, ids in groups.items())
-
-
-def tipping_text(t: TippingPoints, limit: int | None = TIPPING_LIMIT) -> str:
-    """Tipping points as text that fits 100 columns: the smallest sets first, at most
-    ``limit`` of them (None: all), each with where it leads and the shares it gives."""
+def tipping_text(t: TippingPoints, listed: bool = False) -> str:
+    """Tipping points as text that fits 100 columns: every way compactly, the smallest
+    first, each with where it leads and the shares it gives; with ``listed``, the page
+    of concrete sets too."""
     import textwrap
 
-    points = sorted(t.points, key=lambda p: len(p.changes))
-    shown = points if limit is None else points[:limit]
-    out = [f"Scenario: {t.scenario}   shares {_shares(t.shares)}",
-           *textwrap.wrap(_tipping_head(t), 100, break_on_hyphens=False)]
-    for n, p in enumerate(shown, 1):
-        out += textwrap.wrap(f"{n}. to {p.scenario} ({len(p.changes)} changes): "
-                             f"{_changes_in_words(p)}", 100, subsequent_indent="     ",
-                             break_on_hyphens=False)
-        out.append(f"     shares then: {_shares(p.shares)}")
-    if len(shown) < len(points):
-        out += ["", *textwrap.wrap(
-            f"{len(points) - len(shown)} more set(s) not listed: --limit N lists N, --limit 0 "
-            "lists all; --format json or markdown gives every set with its locators", 100)]
+    def wrap(line: str, indent: str = "", more: str = "     ") -> list[str]:
+        return textwrap.wrap(line, 100, initial_indent=indent,
+                             subsequent_indent=indent + more, break_on_hyphens=False)
+
+    out = [f"Scenario: {t.scenario}   shares {_shares(t.shares)}", *wrap(_tipping_head(t), "",
+                                                                         "")]
+    for n, cs in enumerate(t.sets, 1):
+        sets = f"{cs.sets:,} sets" if cs.sets > 1 else "1 set"
+        out += wrap(f"{n}. to {cs.scenario} ({_changes(cs.size)}; {sets}): "
+                    f"{change_set_words(cs)}")
+        out.append(f"     shares then: {_shares(cs.shares)}")
+    if listed and t.points:
+        out += ["", f"Sets {t.offset + 1} to {t.offset + len(t.points)} of {t.total:,} "
+                "(a factor made not true is listed as false; clearing it is the same):"]
+        for n, p in enumerate(t.points, t.offset + 1):
+            out += wrap(f"{n}. to {p.scenario}: " + "; ".join(change_words(c)
+                                                              for c in p.changes), "  ")
     return "\n".join(out)
+
+
+def _changes(n: int) -> str:
+    return "1 change" if n == 1 else f"{n} changes"
 
 
 def _tipping_head(t: TippingPoints) -> str:
@@ -147,10 +131,13 @@ def _tipping_head(t: TippingPoints) -> str:
 
 def _tipping_distance(t: TippingPoints) -> str:
     if t.distance is None:
-        return (f"No set of at most {t.max_size} factor change(s) switches the scenario "
-                f"({t.searched} sets searched).")
-    return (f"Distance to a tipping point: {t.distance} change(s); {len(t.points)} set(s) "
-            f"found ({t.searched} sets searched).")
+        nearest = ("" if t.nearest is None else
+                   f" The nearest tipping point needs {t.nearest} changes "
+                   f"(--max-size {t.nearest}).")
+        return (f"No set of at most {_changes(t.max_size)} switches the scenario."
+                f"{nearest} ({work_words(t.work)}.)")
+    return (f"Distance to a tipping point: {t.distance} change(s); {len(t.sets)} way(s), "
+            f"{t.total:,} set(s) of factors ({work_words(t.work)}).")
 
 
 def _estimate_row(label: str, e: Estimate) -> list[object]:
@@ -327,9 +314,13 @@ def markdown(result: Result) -> str:
     elif isinstance(result, TippingPoints):
         out += [f"## Tipping points from `{result.scenario}`", "",
                 f"Shares: {_shares(result.shares)}. {_tipping_head(result)}"]
-        if result.points:
+        if result.sets:
             out += ["", *_md(_tipping_rows(result),
-                             ["#", "changes", "leads to", "locators", "shares"])]
+                             ["#", "changes", "what", "leads to", "sets", "shares then"])]
+        if result.points:
+            out += ["", f"### Sets {result.offset + 1} to "
+                    f"{result.offset + len(result.points)} of {result.total:,}", "",
+                    *_md(_point_rows(result), ["#", "changes", "leads to", "locators"])]
     elif isinstance(result, Landscape):
         out += [f"## Landscape: {result.combinations} combinations of {result.factors} "
                 "factors", "",

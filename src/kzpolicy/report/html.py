@@ -14,7 +14,9 @@ before/after view: each side's scenario with the decision's reason and warnings,
 the outcomes, risks, engaged and contested items kept, added or removed (a risk added
 is marked as bad news, an engaged item added as good news); :func:`probability_page`
 shows an exact-probability or sensitivity result (the tables of
-:mod:`kzpolicy.report.analysis_text`, and a sensitivity's :func:`tornado_chart`).
+:mod:`kzpolicy.report.analysis_text`, and a sensitivity's :func:`tornado_chart`);
+:func:`reasoning_page` a why-not, counterfactual or stability result (the tables of
+:mod:`kzpolicy.report.reasoning_text`).
 
 The markup comes from Jinja2 templates in ``templates/`` (``page.html``,
 ``comparison.html``, ``analysis.html``, the shared ``base.html`` and
@@ -85,14 +87,18 @@ from kzpolicy.report.templating import render
 from kzpolicy.report.words import basis_words, counts_words, rule_words, stance_words, truth
 
 if TYPE_CHECKING:  # the analysis models (and numpy) load only for a page of theirs
+    from kzpolicy.analysis.counterfactuals import Counterfactuals
     from kzpolicy.analysis.diff import KnowledgeBaseDiff
     from kzpolicy.analysis.probabilities import Probabilities
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
+    from kzpolicy.analysis.stability import Stability
+    from kzpolicy.analysis.whynot import WhyNot
     from kzpolicy.journal.evidence import EvidenceRef
     from kzpolicy.journal.timeline import Timeline, TimelineEntry
 
 __all__ = ["TornadoBar", "comparison_page", "page", "probability_page", "reading_page",
+           "reasoning_page",
            "tornado_chart"]
 
 _KIND_NAMES = NODE_NOUNS
@@ -379,6 +385,26 @@ def _tornado(result: Sensitivity) -> str:
     return tornado_chart(bars, result.scenarios[target],
                          caption=f"Probability of {target} with each belief false (left end) "
                          "and true (right end)")
+
+
+# --------------------------------------------------------------------------- reasoning
+def reasoning_page(result: WhyNot | Counterfactuals | Stability, *,
+                   kb: KnowledgeBase | None = None) -> str:
+    """A why-not, counterfactual or stability result as one self-contained HTML page:
+    the head and the tables of its Markdown (:func:`kzpolicy.report.reasoning_text.
+    sections`). ``kb`` must be the knowledge base it was made with (by default the one
+    loaded in this process)."""
+    from kzpolicy.analysis.counterfactuals import Counterfactuals
+    from kzpolicy.analysis.whynot import WhyNot
+    from kzpolicy.report.reasoning_text import sections
+
+    base = source_kb("reasoning_page", kb, result)
+    head, tables = sections(result)
+    title = ("Why not" if isinstance(result, WhyNot) else "What would change it"
+             if isinstance(result, Counterfactuals) else "Settled or open")
+    return _document("analysis.html", f"kzpolicy: {title}", base, result.kb_version,
+                     head=head, chart=None,
+                     tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
 
 
 @functools.cache

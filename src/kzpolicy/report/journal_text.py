@@ -73,7 +73,7 @@ def situation_markdown(r: SituationAssessment, *, kb: KnowledgeBase | None = Non
     lines = [f"# {head[0]}", "", *head[1:], "", assessment_markdown(r.assessment, kb=kb),
              f"### The caller's evidence ({len(r.evidence)})", "",
              "The caller's beliefs and where they have them from (not the article's).", "",
-             *md_table(_EVIDENCE, _evidence_rows(r.evidence))]
+             *md_table(_evidence_rows(r.evidence), _EVIDENCE)]
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,8 @@ assessment, draw the rule network.
 
 ``render(result, format)`` takes any public result (an ``Assessment``, ``WhatIf``,
 ``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities``, ``Sensitivity``,
-``Robustness``, ``KnowledgeBaseDiff``, ``SituationAssessment`` or ``Timeline``)
+``Robustness``, ``KnowledgeBaseDiff``, ``WhyNot``, ``Counterfactuals``, ``Stability``,
+``SituationAssessment`` or ``Timeline``)
 and loads only the module that writes the chosen format: an assessment as text or
 Markdown loads neither numpy nor Jinja2. A report that labels or draws resolves the
 knowledge base the result was made with once (:mod:`kzpolicy.report.source_kb`) and
@@ -33,7 +34,8 @@ Format = Literal["text", "markdown", "html"]
 
 
 def render(result: object, format: Format = "text", *, kb: KnowledgeBase | None = None) -> str:
-    """A result as text, Markdown or (for an ``Assessment``) a self-contained HTML page.
+    """A result as text, Markdown or (for an ``Assessment``, a probability, sensitivity,
+    why-not, counterfactual or stability result) a self-contained HTML page.
 
     ``kb`` is the knowledge base the result came from (by default the one loaded in this
     process that made it); the Markdown and HTML of an assessment label its conditions
@@ -96,13 +98,17 @@ def _assessment(a: Assessment, format: Format, kb: KnowledgeBase | None) -> str:
 
 def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
     # a result of these types exists only once their modules (and numpy) are loaded
+    from kzpolicy.analysis.counterfactuals import Counterfactuals
     from kzpolicy.analysis.diff import KnowledgeBaseDiff
     from kzpolicy.analysis.landscape import Landscape
     from kzpolicy.analysis.montecarlo import MonteCarlo
     from kzpolicy.analysis.probabilities import Probabilities
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
-    from kzpolicy.analysis.whatif import TippingPoints, WhatIf
+    from kzpolicy.analysis.stability import Stability
+    from kzpolicy.analysis.tipping import TippingPoints
+    from kzpolicy.analysis.whatif import WhatIf
+    from kzpolicy.analysis.whynot import WhyNot
     from kzpolicy.report import analysis_text, reading_text
 
     if isinstance(result, Robustness | KnowledgeBaseDiff):
@@ -113,12 +119,23 @@ def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
         writer = reading_text.text if format == "text" else reading_text.markdown
         return writer(result) + ("\n" if format == "text" else "")
 
+    if isinstance(result, WhyNot | Counterfactuals | Stability):
+        from kzpolicy.report import reasoning_text
+
+        if format == "html":
+            from kzpolicy.report.html import reasoning_page
+
+            return reasoning_page(result, kb=source_kb("render", kb, result))
+        if format == "markdown":
+            return reasoning_text.markdown(result)
+        return reasoning_text.text(result) + "\n"
     if not isinstance(result, WhatIf | TippingPoints | Landscape | MonteCarlo | Probabilities
                       | Sensitivity):
         raise ArgumentTypeError(
             "render", "result",
             "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities, "
-            "Sensitivity, Robustness, KnowledgeBaseDiff, SituationAssessment or Timeline",
+            "Sensitivity, Robustness, KnowledgeBaseDiff, WhyNot, Counterfactuals, Stability, "
+            "SituationAssessment or Timeline",
             result)
     if format == "text":
         return analysis_text.text(result) + "\n"

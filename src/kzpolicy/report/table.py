@@ -18,6 +18,15 @@ def md_escape(text: object) -> str:
     return html.escape(str(text), quote=False).replace("|", "\\|")
 
 
+def md_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> list[str]:
+    """Rows as the lines of a Markdown table, every cell escaped."""
+    return [
+        "| " + " | ".join(headers) + " |",
+        "|" + "---|" * len(headers),
+        *("| " + " | ".join(md_escape(x) for x in row) + " |" for row in rows),
+    ]
+
+
 def table(
     headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: int | None = None
 ) -> str:
@@ -55,16 +64,10 @@ def sections_text(head: Sequence[str], tables: Sequence[Section]) -> str:
     return "\n".join(out)
 
 
-def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    """The lines of a Markdown table, each cell escaped."""
-    return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers),
-            *("| " + " | ".join(md_escape(x) for x in row) + " |" for row in rows)]
-
-
 def sections_markdown(head: Sequence[str], tables: Sequence[Section]) -> str:
     """The same report as Markdown: the first head line a heading, the others a list."""
     out = [f"## {md_escape(head[0])}", "", *(f"- {md_escape(h)}" for h in head[1:])]
     for title, headers, rows in tables:
         out += ["", f"### {title} ({len(rows)})", ""]
-        out += md_table(headers, rows) if rows else ["None."]
+        out += md_table(rows, headers) if rows else ["None."]
     return "\n".join(out) + "\n"

@@ -14,7 +14,8 @@ handlers (:mod:`kzpolicy.serve.app`).
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
+import threading
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -23,23 +24,30 @@ from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.operations.bodies import Body
 from kzpolicy.operations.table import OPERATIONS, Operation
 from kzpolicy.serve import openapi
+from kzpolicy.serve.guard import REPORT_POLICY
 from kzpolicy.serve.http import ApiError, json_text, read_body, text_response
+from kzpolicy.serve.limits import ServeLimits
 from kzpolicy.serve.routes import ApiRoute, Endpoint
+from kzpolicy.serve.work import Lanes
 
 __all__ = ["Api"]
 
 _MEDIA = {"json": "application/json", "html": "text/html; charset=utf-8"}
+_HEADERS = {"json": None, "html": {"content-security-policy": REPORT_POLICY}}
 
 
 class Api:
     """The API's routes over one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, *, max_body: int) -> None:
+    def __init__(self, kb: KnowledgeBase, *, limits: ServeLimits) -> None:
         from kzpolicy.kb.checks import statistics
 
         self.kb = kb
-        self.max_body = max_body
+        self.limits = limits
+        self.lanes = Lanes(limits)
         self._kb_text = json_text({"version": kb.version, "counts": statistics(kb).counts})
+        self._schemas: dict[str, str] = {}
+        self._schemas_lock = threading.Lock()
 
     def routes(self) -> list[ApiRoute]:
         """Every route of the API: the operations first, in the table's order."""
@@ -56,27 +64,36 @@ class Api:
 
     # ------------------------------------------------------------------ POST
     def _endpoint(self, op: Operation, model: type[Body]) -> Endpoint:
-        """The endpoint of ``op``: read its body, run it off the event loop, answer."""
-        media = _MEDIA[op.answer]
+        """The endpoint of ``op``: read its body, compute it in its lane (cancelled if
+        the client leaves), answer."""
+        media, headers = _MEDIA[op.answer], _HEADERS[op.answer]
 
         async def endpoint(request: Request) -> Response:
-            body = await read_body(request, model, self.max_body)
-            return text_response(await run_in_threadpool(self._answer, op, body),
-                                 media_type=media)
+            body = await read_body(request, model, self.limits)
+            text = await self.lanes.run(
+                model.lane, request, lambda cancel: self._answer(op, body, cancel))
+            return text_response(text, media_type=media, headers=headers)
 
         return endpoint
 
-    def _answer(self, op: Operation, body: Body) -> str:
-        """The text of ``op``'s answer to ``body``: its result as JSON (materialising the
-        deferred parts) or as kzpolicy's HTML report."""
-        result = body.run(self.kb)
-        if op.answer == "html":
-            from kzpolicy.report.render import render
+    def _answer(self, op: Operation, body: Body, cancel: threading.Event) -> str:
+        """The text of ``op``'s answer to ``body``, computed within the request's budget:
+        its result as JSON (materialising the deferred parts) or as kzpolicy's HTML
+        report."""
+        from kzpolicy.analysis.budget import Budget, within
 
-            # under a reading, the knowledge base it made (found by the result's version)
-            same = getattr(result, "kb_version", None) == self.kb.version
-            return render(result, "html", kb=self.kb if same else None)
-        return result.model_dump_json(indent=2) + "\n"
+        limits = self.limits
+        budget = Budget(seconds=limits.work_seconds, hint=f"narrow the request: {body.narrow}")
+        with within(budget, cancel=cancel):
+            result = body.run(self.kb)
+            if op.answer == "html":
+                from kzpolicy.report.render import render
+
+                # under a reading, the knowledge base it made (found by the result's
+                # version)
+                same = getattr(result, "kb_version", None) == self.kb.version
+                return render(result, "html", kb=self.kb if same else None)
+            return result.model_dump_json(indent=2) + "\n"
 
     # ------------------------------------------------------------------- GET
     async def kb_info(self, request: Request) -> Response:
@@ -93,10 +110,20 @@ class Api:
         return text_response(json_text(records))
 
     async def schema(self, request: Request) -> Response:
-        from kzpolicy.report.schemas import schemas
-
-        found = schemas()
         which = request.query_params.get("which", "all")
-        if which != "all" and which not in found:
-            raise ApiError(404, "UnknownIdError", str(UnknownIdError("schema", which, found)))
-        return text_response(json_text(found if which == "all" else found[which]))
+        return text_response(self._schema_text(which))
+
+    def _schema_text(self, which: str) -> str:
+        """The JSON text of ``GET /v1/schema?which=...``: every schema is built on the
+        first call, and each text kept."""
+        with self._schemas_lock:
+            if not self._schemas:
+                from kzpolicy.report.schemas import schemas
+
+                found = schemas()
+                self._schemas = {name: json_text(s) for name, s in found.items()}
+                self._schemas["all"] = json_text(found)
+        if which not in self._schemas:
+            names = [n for n in self._schemas if n != "all"]
+            raise ApiError(404, "UnknownIdError", str(UnknownIdError("schema", which, names)))
+        return self._schemas[which]

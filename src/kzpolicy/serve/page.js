@@ -33,6 +33,8 @@
   // a whole (that they are hypothetical forecasts), shown once, under the scenario
   let aboutAllScenarios = new Set();
   let serial = 0;
+  let items = []; // every item a rule can reach: the records of /v1/list/swot, rivalry, outcomes
+  const openWhy = new Set(); // the items whose why-not is open
 
   async function api(method, path, body) {
     const init = { method, headers: { accept: "application/json, text/html" } };
@@ -331,6 +333,72 @@
     root.replaceChildren(el("style", { text: css }), document.importNode(section, true));
   }
 
+  // ------------------------------------------------------------------ why not
+  function literalNode(lit) {
+    const name = (lit.negated ? "not " : "") + lit.id;
+    const state = lit.state !== "missing" ? lit.state
+      : lit.kind === "scenario" ? "not implied" : "not reached";
+    return el("li", { class: "literal " + lit.state, "data-literal": lit.id,
+                      "data-state": lit.state },
+      el("code", { text: name }), " " + state + ": " + lit.label + " ",
+      el("span", { class: "locator", text: locator(lit.locator) }),
+      lit.via.length ? routeList(lit.via) : null);
+  }
+
+  function routeList(routes) {
+    return el("ol", { class: "routes" }, ...routes.map((r) => el("li",
+      { class: r.fires ? "route fires" : "route", "data-route": r.rule },
+      el("code", { text: r.rule }), " " + r.label + " ",
+      el("span", { class: "locator", text: (r.fires ? "fires" : r.missing + " missing") + "; "
+                   + r.stance + "; " + locator(r.locator) }),
+      el("ul", { class: "literals" }, ...r.literals.map(literalNode)))));
+  }
+
+  async function showWhyNot(li, id) {
+    const body = li.querySelector(".why-not-body");
+    const asked = queryString();
+    body.replaceChildren(el("p", { class: "none", text: "asking…" }));
+    try {
+      const w = await api("POST", "/v1/why-not",
+                          { conditions: Object.fromEntries(state.beliefs), item: id });
+      if (asked !== queryString()) return; // the beliefs changed: a newer answer comes
+      body.replaceChildren(
+        el("p", { class: "why-not-summary", text: w.summary }),
+        w.denied.length ? el("p", { class: "side-you" },
+          "You asserted false: ", ...w.denied.map((d) => el("code", { text: d.id + " " })))
+          : null,
+        w.routes.length ? routeList(w.routes)
+          : el("p", { class: "none", text: "no rule can bring it" }));
+      li.dataset.loaded = asked;
+    } catch (error) {
+      body.replaceChildren(el("p", { class: "error", text: String(error.message || error) }));
+    }
+  }
+
+  function notFlaggedList(a) {
+    const reached = new Set([...a.outcomes, ...a.risks, ...a.engaged].map((f) => f.id));
+    const box = $("not-flagged");
+    const rows = items.filter((i) => !reached.has(i.id));
+    if (!rows.length) return none(box);
+    box.replaceChildren(...rows.map((i) => {
+      const details = el("details", {},
+        el("summary", {}, el("code", { text: i.id }), " " + i.label + " ",
+           el("span", { class: "locator", text: i.kind + "; " + i.where })),
+        el("div", { class: "why-not-body" }));
+      const li = el("li", { class: "why-not", "data-why-not-id": i.id }, details);
+      details.addEventListener("toggle", () => {
+        if (details.open) {
+          openWhy.add(i.id);
+          showWhyNot(li, i.id);
+        } else {
+          openWhy.delete(i.id);
+        }
+      });
+      details.open = openWhy.has(i.id); // reopened after a change: asks again
+      return li;
+    }));
+  }
+
   // ------------------------------------------------------------------ the cycle
   function request() {
     const body = { conditions: Object.fromEntries(state.beliefs) };
@@ -359,6 +427,7 @@
       flaggedList("risks", assessment.risks, "risk", implied);
       flaggedList("engaged", assessment.engaged, "engaged", implied);
       contestedList(assessment.contested, implied);
+      notFlaggedList(assessment);
       showFindings(assessment.findings);
       showDelta(whatIf);
       showNetwork(report);
@@ -389,9 +458,12 @@
       conditions = records;
       known = new Set(records.map((c) => c.id));
       for (const c of records) labels.set(c.id, c.label);
-      const [scenarios, findings] = await Promise.all([
+      const [scenarios, findings, swot, rivalry, outcomes] = await Promise.all([
         api("GET", "/v1/list/scenarios"), api("GET", "/v1/list/findings"),
+        api("GET", "/v1/list/swot"), api("GET", "/v1/list/rivalry"),
+        api("GET", "/v1/list/outcomes"),
       ]);
+      items = [...swot, ...rivalry, ...outcomes];
       for (const s of scenarios) labels.set(s.id, s.label);
       const every = scenarios.map((s) => s.id);
       aboutAllScenarios = new Set(findings.filter((f) => {

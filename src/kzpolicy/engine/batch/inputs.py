@@ -10,7 +10,8 @@ already overlaid, as ``resolve`` overlays it for one input.
   position of the bad condition set;
 * **columns**: a mapping of condition IDs to one-dimensional arrays of equal length,
   each either boolean (True / False), integer (1 true, 0 false, -1 not given) or a
-  sequence of True / False / None (None not given). A condition left out, or not given
+  sequence of True / False / None (None not given); in a numpy masked array the
+  masked cells are not given. A condition left out, or not given
   in a row, keeps the preset's value in that row, or is unknown without one.
 """
 
@@ -29,6 +30,7 @@ from kzpolicy.kb.knowledge import KnowledgeBase
 __all__ = ["CHUNK", "from_columns", "from_rows"]
 
 Int8Array = npt.NDArray[np.int8]
+BoolArray = npt.NDArray[np.bool_]
 
 CHUNK = 1 << 16
 """Rows read (and evaluated) at a time: bounds the temporaries of bulk work."""
@@ -97,8 +99,27 @@ def from_rows(kb: KnowledgeBase, rows: Iterable[ConditionInput], preset: str | N
     return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
 
+def _unmasked(value: np.ma.MaskedArray[Any, Any]) -> tuple[npt.NDArray[Any], BoolArray]:
+    """A masked column's values, its masked cells set to a value every kind of column
+    accepts (their data may be anything), and its mask."""
+    mask: BoolArray = np.ma.getmaskarray(value)
+    data = np.array(np.ma.getdata(value))
+    if mask.any() and data.ndim == 1:
+        data[mask] = None if data.dtype == np.object_ else 0
+    return data, mask
+
+
 def _column(name: str, value: object, size: int | None) -> tuple[Int8Array, int]:
-    """One input column as int8 (1 true, 0 false, -1 not given), checked."""
+    """One input column as int8 (1 true, 0 false, -1 not given), checked. A masked
+    array's masked cells are not given (never read as the data under the mask)."""
+    if isinstance(value, np.ma.MaskedArray):
+        data, mask = _unmasked(value)
+        col, n = _column(name, data, size)
+        if not mask.any():
+            return col, n
+        col = col.astype(np.int8, copy=True)
+        col[mask] = -1
+        return col, n
     where = f"column {name!r}"
     sized = hasattr(value, "__len__") or hasattr(value, "__array__")
     if isinstance(value, str | bytes | Mapping) or not sized:
