@@ -24,6 +24,7 @@ INSTALL_ENV := $(if $(shell [ "$(PY_MINOR)" -ge 13 ] 2>/dev/null && echo yes),$(
 
 help:
 	@echo "make demo    create $(VENV) if missing, install kzpolicy, assess the article's situation of 2010"
+	@echo "             and show the timeline of the example journal (examples/journal)"
 	@echo "make test    create $(VENV) if missing, install with dev extras, run ruff, mypy --strict,"
 	@echo "             the import-linter layer contracts, radon (no function above cyclomatic"
 	@echo "             complexity 20) and pytest"
@@ -66,6 +67,7 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV_STAMP)
 
 demo: $(VENV)/.installed
 	$(BIN)/kzpolicy assess --preset article-2010 --explain
+	$(BIN)/kzpolicy timeline examples/journal
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

@@ -210,6 +210,15 @@ WRONG: list[tuple[str, Callable[[], Any]]] = [
      lambda: kzpolicy.replay("x.jsonl", max_changes="9")),  # type: ignore[arg-type]
     ("replay(kb=str)", lambda: kzpolicy.replay("x.jsonl", kb="rules")),  # type: ignore[arg-type]
     ("DecisionLog(int)", lambda: kzpolicy.DecisionLog(3)),  # type: ignore[arg-type]
+    ("situation(int)", lambda: kzpolicy.situation(3)),  # type: ignore[arg-type]
+    ("situation(dict)", lambda: kzpolicy.situation({"beliefs": {}})),  # type: ignore[arg-type]
+    ("assess_situation(dict)",
+     lambda: kzpolicy.assess_situation({"beliefs": {}})),  # type: ignore[arg-type]
+    ("timeline(int)", lambda: kzpolicy.timeline(3)),  # type: ignore[arg-type]
+    ("timeline([int])", lambda: kzpolicy.timeline([3])),  # type: ignore[list-item]
+    ("timeline(max_cause=str)",
+     lambda: kzpolicy.timeline("examples/journal", max_cause="2")),  # type: ignore[arg-type]
+    ("timeline(kb=str)", lambda: kzpolicy.timeline("examples/journal", kb="rules")),  # type: ignore[arg-type]
 ]
 
 
@@ -386,7 +395,8 @@ def test_every_type_reachable_from_a_result_is_public_with_a_schema() -> None:
     schemas = kzpolicy.schemas()
     seen: set[type] = set()
     for name in ("Assessment", "WhatIf", "TippingPoints", "Landscape", "MonteCarlo",
-                 "Probabilities", "Sensitivity"):
+                 "Probabilities", "Sensitivity", "SituationAssessment", "Timeline",
+                 "Situation"):
         model = getattr(kzpolicy, name)
         seen.add(model)
         _model_types(model, seen)

@@ -28,6 +28,10 @@ Public API (everything else is internal)::
     schemas() -> dict[str, dict]                 the JSON Schema of every result type
     robustness(conditions=None, *, readings=None, preset=None, kb=None) -> Robustness
     diff(a=None, b=None, *, reading=None, context=None) -> KnowledgeBaseDiff
+    situation(path) -> Situation                 a situation file: dated beliefs, evidence
+    assess_situation(situation, *, conditions=None, preset=None, kb=None, ...)
+                                                 -> SituationAssessment
+    timeline(source, *, kb=None, reading=None, max_cause=3) -> Timeline
     replay(log, *, kb=None, reading=None, max_changes=10_000) -> Replay   a decision log
     DecisionLog(path).append(operation, input, result, kb_version=..., reading=...)
     Reading(id=..., changes=[...])               a reading as data; read_reading(path)
@@ -133,8 +137,17 @@ if TYPE_CHECKING:
         Step,
         TraceStep,
     )
+    from kzpolicy.journal.evidence import EvidenceRef, SituationAssessment, assess_situation
     from kzpolicy.journal.log import DecisionLog
     from kzpolicy.journal.replay import Replay, ReplayChange, ReplaySkip, replay
+    from kzpolicy.journal.situation import Belief, Situation, situation
+    from kzpolicy.journal.timeline import (
+        BeliefChange,
+        Difference,
+        Timeline,
+        TimelineEntry,
+        timeline,
+    )
     from kzpolicy.kb.knowledge import CellStatus, FactorInfo, ItemInfo, KnowledgeBase
     from kzpolicy.kb.limits import ReadingLimits
     from kzpolicy.kb.loading import check, load
@@ -193,6 +206,11 @@ _LAZY: dict[str, str] = {
     "DecisionLog": "kzpolicy.journal.log",
     **dict.fromkeys(["Replay", "ReplayChange", "ReplaySkip", "replay"],
                     "kzpolicy.journal.replay"),
+    **dict.fromkeys(["Belief", "Situation", "situation"], "kzpolicy.journal.situation"),
+    **dict.fromkeys(["EvidenceRef", "SituationAssessment", "assess_situation"],
+                    "kzpolicy.journal.evidence"),
+    **dict.fromkeys(["BeliefChange", "Difference", "Timeline", "TimelineEntry", "timeline"],
+                    "kzpolicy.journal.timeline"),
 }
 
 _ERRORS = [name for name in _errors.__all__ if name[0].isupper()]
@@ -202,6 +220,8 @@ __all__ = [
     "ArgumentTypeError",
     "Assessment",
     "Batch",
+    "Belief",
+    "BeliefChange",
     "BeliefSensitivity",
     "CellStatus",
     "ChangeSet",
@@ -215,9 +235,11 @@ __all__ = [
     "DecisionLog",
     "DecisionLogError",
     "DecisionWhy",
+    "Difference",
     "EngineError",
     "EntryChange",
     "Estimate",
+    "EvidenceRef",
     "FactorInfluence",
     "FactorInfo",
     "FactorPick",
@@ -264,10 +286,14 @@ __all__ = [
     "SearchBudget",
     "Sensitivity",
     "ShareRow",
+    "Situation",
+    "SituationAssessment",
     "Stability",
     "Step",
     "Swing",
     "Target",
+    "Timeline",
+    "TimelineEntry",
     "TippingPoint",
     "TippingPoints",
     "TraceStep",
@@ -281,6 +307,7 @@ __all__ = [
     "__version__",
     "assess",
     "assess_many",
+    "assess_situation",
     "check",
     "counterfactuals",
     "diff",
@@ -296,7 +323,9 @@ __all__ = [
     "robustness",
     "schemas",
     "sensitivity",
+    "situation",
     "stability",
+    "timeline",
     "tipping_points",
     "what_if",
     "why_not",

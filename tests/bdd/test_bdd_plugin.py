@@ -13,8 +13,13 @@ import numpy  # noqa: F401  # see below
 import pytest
 
 import kzpolicy
+import kzpolicy.journal.timeline
 from kzpolicy.bdd.feature_coverage import feature_coverage
 from kzpolicy.bdd.tags import TAGS
+
+# pytester drops, after each test, the modules first imported during it, and numpy cannot
+# be imported twice in one process: the features replayed in-process below include the
+# journal's, whose timeline loads numpy, so it is loaded here, before any test.
 
 pytest_plugins = ["pytester"]
 # numpy's C extension loads once per process, and pytester's in-process runs drop the
@@ -168,6 +173,8 @@ def test_a_wrong_refusal_kind_fails(pytester: pytest.Pytester) -> None:
 
 def test_all_features_run_with_cucumber_json(pytester: pytest.Pytester) -> None:
     shutil.copytree(ROOT / "features", pytester.path / "features")
+    # the journal's features read the example journal, from the working directory
+    shutil.copytree(ROOT / "examples", pytester.path / "examples")
     pytester.makepyfile(test_all='from pytest_bdd import scenarios\n\nscenarios("features")\n')
     pytester.makeini(STRICT)
     result = _run(pytester, "--cucumberjson=report.json")

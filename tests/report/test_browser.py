@@ -398,3 +398,52 @@ def test_browser_renders_the_what_if(
                 (0x15, 0x80, 0x3D), (0xDC, 0x26, 0x26))
     assert stats["near"][0] > 100, "no gained edge drawn"
     assert stats["near"][1] > 100, "no lost edge drawn"
+
+
+# --------------------------------------------------------------------------- timeline
+_TIMELINE = """() => {
+  const chart = document.getElementById('timeline-chart');
+  const r = chart.getBoundingClientRect();
+  return {
+    chart: [r.width, r.height], lines: chart.querySelectorAll('polyline').length,
+    points: chart.querySelectorAll('circle').length,
+    scenarios: [...chart.querySelectorAll('g.line')].map(g => g.dataset.scenario),
+    labels: [...chart.querySelectorAll('text.tick')].map(t => t.textContent),
+    pageWidth: document.documentElement.scrollWidth, viewWidth: innerWidth,
+    wide: [...document.querySelectorAll('body *')]
+      .filter(e => !e.closest('.table-scroll') || e.classList.contains('table-scroll'))
+      .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+      .map(e => e.tagName + '.' + e.className),
+    scripts: document.scripts.length,
+  };
+}"""
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280px", "390px"])
+def test_browser_renders_the_timeline(
+    browser: Browser, tabs: list[Tab], decoder: Page, tmp_path: Path, phone: bool
+) -> None:
+    from kzpolicy.journal.timeline import timeline
+    from kzpolicy.report.html import timeline_page
+
+    journal = Path(__file__).parents[2] / "examples" / "journal"
+    t = timeline(journal)
+    path = tmp_path / "timeline.html"
+    path.write_text(timeline_page(t), encoding="utf-8")
+    tab = _open(tabs, browser, path, phone=phone)
+    drawn = tab.js(_TIMELINE)
+    width = (PHONE if phone else DESKTOP)["width"]
+    assert drawn["viewWidth"] == width and drawn["scripts"] == 0
+    assert drawn["pageWidth"] <= width, "the page scrolls sideways"
+    assert drawn["wide"] == [], "something sticks out of the screen"
+    assert drawn["scenarios"] == list(t.scenarios) and drawn["lines"] == len(t.scenarios)
+    assert drawn["points"] == len(t.scenarios) * len(t.entries)
+    assert {e.as_of.isoformat() for e in t.entries} <= set(drawn["labels"])
+    assert 300 <= drawn["chart"][0] <= width and drawn["chart"][1] > 150
+    name = f"timeline-{'phone' if phone else 'desktop'}.png"
+    stats = ink(decoder, shot(tab, name, tmp_path, tab.page.locator("#timeline-chart")),
+                (0x2B, 0x6C, 0xB0), (0xC0, 0x56, 0x21))
+    assert stats["colours"] > 30 and stats["near"][0] > 100 and stats["near"][1] > 50, \
+        "the lines are not drawn"
+    stats = ink(decoder, shot(tab, "full-" + name, tmp_path, full_page=True))
+    assert stats["colours"] > 30 and stats["dark"] > 0.02, "the page screenshot is blank"

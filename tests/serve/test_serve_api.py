@@ -184,7 +184,7 @@ _CONDITIONS = "expected a mapping of condition IDs to true/false or a list of ID
 
 @pytest.mark.parametrize(("route", "body", "message"), [
     ("assess", {"conditions": ["D1"], "colour": "red"},
-     "colour: no such field here; the fields are reading, conditions, preset, engine"),
+     "colour: no such field here; the fields are reading, conditions, preset, engine, situation"),
     ("assess", {"engine": "rete"}, "engine: expected 'durable' or 'bitset'"),
     ("assess", {"conditions": [1, 2]}, f"conditions: {_CONDITIONS}"),
     # one message for the field, never pydantic's names of the union's members (F11)

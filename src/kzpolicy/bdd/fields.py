@@ -173,6 +173,9 @@ ACTION = {"flag": "flag", "clear": "clear", "imply": "imply", "leave": "leave"}
 #: a change of one condition: asserted true, asserted false, made unknown
 VERB = {"assert": True, "deny": False, "clear": None}
 
+_RISK_CHANGE = ("how a risk moved on a timeline since the date before: flagged now and not "
+                "then (added), or the other way round (cleared)")
+
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in [
@@ -207,6 +210,7 @@ FIELDS: dict[str, Field] = {
         _enum("Refusal", REFUSAL, "the kind of refusal"),
         _enum("Recorded", RECORDED, "how a condition stands in the assessment"),
         _enum("CellValue", CELL, "a partnership-table cell"),
+        Field("RiskChange", "added|cleared", str, "<added | cleared>", _RISK_CHANGE),
     ]
 }
 # the fields of the steps about what the caller has not said (kzpolicy.bdd.reasoning_steps)

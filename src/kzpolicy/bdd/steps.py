@@ -1124,3 +1124,98 @@ def refusal_suggests(kzpolicy_world: World, suggestion: str) -> None:
 # settled) live in their own module; importing it here lists them in STEP_LIBRARY after
 # these
 from kzpolicy.bdd import reasoning_steps as reasoning_steps  # noqa: E402
+
+
+# --------------------------------------------------------------------------- the journal
+@library_step(
+    "given",
+    'the situation file "{path:Text}"',
+    doc="Add a situation file (dated beliefs with their evidence) to the scenario's "
+    "journal; a path from the working directory.",
+    example='Given the situation file "examples/journal/2014-03-18.yaml"',
+)
+def situation_file(kzpolicy_world: World, path: str) -> None:
+    kzpolicy_world.add_to_journal(path)
+
+
+@library_step(
+    "given",
+    'the journal "{path:Text}"',
+    doc="Add a journal: a folder of situation files, or one file with dated entries.",
+    example='Given the journal "examples/journal"',
+)
+def journal(kzpolicy_world: World, path: str) -> None:
+    kzpolicy_world.add_to_journal(path)
+
+
+@library_step(
+    "then",
+    'on "{date:Text}" the implied scenario is "{scenario:Id}"',
+    doc="The timeline of the situations given: the scenario the certain beliefs of that "
+    "date imply.",
+    example='Then on "2014-03-18" the implied scenario is "distancing"',
+)
+def scenario_on(kzpolicy_world: World, date: str, scenario: str) -> None:
+    w = kzpolicy_world
+    w.kb.scenario(scenario)  # an unknown scenario name is a mistake in the feature
+    got = w.on(date).scenario
+    w.verify(got == scenario, f"on {date} the implied scenario is {got!r}, not {scenario!r}",
+             what="timeline", subject=scenario, expected=date)
+
+
+@library_step(
+    "then",
+    'on "{date:Text}" the most likely scenario is "{scenario:Id}"',
+    doc="The timeline: the most likely scenario of that date (with uncertain beliefs, by "
+    "the exact probabilities; else the implied one).",
+    example='Then on "2014-06-30" the most likely scenario is "balance"',
+)
+def most_likely_on(kzpolicy_world: World, date: str, scenario: str) -> None:
+    w = kzpolicy_world
+    w.kb.scenario(scenario)
+    entry = w.on(date)
+    w.verify(entry.most_likely == scenario,
+             f"on {date} the most likely scenario is {entry.most_likely!r} "
+             f"({entry.probabilities or 'no uncertain belief'}), not {scenario!r}",
+             what="timeline", subject=scenario, expected=date)
+
+
+@library_step(
+    "then",
+    'on "{date:Text}" the risk "{item:Id}" is {change:RiskChange}',
+    doc="The timeline: a risk flagged that date and not the date before (added), or the "
+    "other way round (cleared).",
+    example='Then on "2014-03-18" the risk "T6" is added',
+)
+def risk_on(kzpolicy_world: World, date: str, item: str, change: str) -> None:
+    w = kzpolicy_world
+    w.item(item, "risk")
+    entry = w.on(date)
+    moved = entry.added if change == "added" else entry.cleared
+    w.verify(item in moved, f"on {date} the risk {item} is not {change} (added: "
+             f"{', '.join(entry.added) or 'none'}; cleared: {', '.join(entry.cleared) or 'none'})",
+             what="timeline", subject=item, expected=change)
+
+
+@library_step(
+    "then",
+    'on "{date:Text}" the change of "{subject:Id}" is caused by "{conditions:Ids}"',
+    doc="The timeline: putting just these changed beliefs back as they were the date "
+    "before undoes that difference (the scenario now, or a risk added or cleared), and "
+    "no smaller set does.",
+    example='Then on "2014-03-18" the change of "T6" is caused by "russia_west_worsen"',
+)
+def caused_on(kzpolicy_world: World, date: str, subject: str, conditions: tuple[str, ...]
+              ) -> None:
+    w = kzpolicy_world
+    entry = w.on(date)
+    found = [d for d in entry.differences if d.subject == subject]
+    if not found:
+        fail(f"nothing about {subject!r} changed on {date} (the changes: "
+             f"{', '.join(d.subject for d in entry.differences) or 'none'})")
+    causes = {frozenset(c) for d in found for c in d.caused_by}
+    w.verify(frozenset(conditions) in causes,
+             f"on {date} the change of {subject} is caused by "
+             f"{'; '.join(' + '.join(sorted(c)) for c in causes) or 'no small set'}, not "
+             f"{' + '.join(conditions)}",
+             what="timeline", subject=subject, expected=" + ".join(conditions))

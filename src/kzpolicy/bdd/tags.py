@@ -56,6 +56,8 @@ _OTHER_TOPICS: dict[str, str] = {
     "bad_input": "checks that bad input is refused with a helpful message",
     "readings": "checks an answer under a reading of the rules (rules/readings/), or across "
     "every reading",
+    "timeline": "checks a journal of situations over time (kzpolicy timeline): the scenario "
+    "by date, the risks added and cleared, and the changed beliefs that caused them",
 }
 
 #: every topic tag (a scenario's tag is its ID, from the knowledge base)

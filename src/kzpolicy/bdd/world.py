@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the engine and the models load when a scenario first needs 
     from kzpolicy.analysis.counterfactuals import Counterfactuals
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.engine.results import Assessment
+    from kzpolicy.journal.timeline import Timeline, TimelineEntry
     from kzpolicy.kb.knowledge import CellStatus, KnowledgeBase
     from kzpolicy.kb.schema import Stage
 
@@ -62,6 +63,9 @@ class World:
     year: int | None = None
     stage: Stage | None = None
     cell: CellStatus | None = None
+    journal: list[str] = field(default_factory=list)
+    """The situation files and journals given, as paths from the working directory."""
+    timeline: Timeline | None = None
     counterfactual: Counterfactuals | None = None
     checks: list[Check] = field(default_factory=list)
 
@@ -166,6 +170,34 @@ class World:
         by_label = {s.label.lower(): s.id for s in self.kb.states.values()}
         ident = by_label.get(state.lower(), state)
         self.cell = self.attempt(lambda: self.kb.cell(ident, row))
+
+    def add_to_journal(self, path: str) -> None:
+        """Add a situation file, or a journal (a folder or a file of dated entries)."""
+        from pathlib import Path
+
+        if not Path(path).exists():
+            fail(f"no such situation file or journal {path!r} (paths are read from the "
+                 f"working directory, {Path.cwd()})")
+        self.journal.append(path)
+        self.timeline = None
+
+    def on(self, date: str) -> TimelineEntry:
+        """The timeline's entry as of ``date`` (computed once from the files given)."""
+        if not self.journal:
+            fail("no situation: add 'Given the situation file \"...\"' first")
+        if self.timeline is None:
+            from kzpolicy.journal.situation import Situation
+            from kzpolicy.journal.timeline import read_journal, timeline
+
+            found: list[Situation] = []
+            for path in self.journal:
+                found += read_journal(path)[1]
+            self.timeline = timeline(found, kb=self.kb, reading=self.reading)
+        for entry in self.timeline.entries:
+            if entry.as_of.isoformat() == date:
+                return entry
+        dates = ", ".join(e.as_of.isoformat() for e in self.timeline.entries)
+        fail(f"no situation as of {date!r} (the dates: {dates})")
 
     # ---------------------------------------------------------------- answers
     def settle(self) -> None:

@@ -10,14 +10,18 @@ from kzpolicy.cli.options import (
     add_input_arguments,
     emit,
     emit_result,
+    file_situation,
     gather,
     knowledge_base,
+    merge,
+    parse_set,
     reading_names,
     render_reasoning,
 )
 from kzpolicy.errors import InputError
 
 if TYPE_CHECKING:
+    from kzpolicy.journal.situation import Situation
     from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["register"]
@@ -45,6 +49,10 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
                            readings=reading_names(args.robustness, "--robustness"))
         _log(args, "robustness", given, found, kb)
         return emit_result(found, args, out)
+    situation = file_situation(args)
+    if situation is not None:
+        return _situation(args, situation, kb, out)
+    given = gather(args, kb)
     result = assess(given, preset=args.preset, kb=kb, engine=args.engine)
     _log(args, "assess", given, result, kb)
     if args.format == "json":
@@ -56,6 +64,23 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     if args.open:
         text += "\n" + render_reasoning(result.stability(), args.format, kb, _OPEN_TOP)
     return emit(text, args.output, out)
+
+
+def _situation(args: argparse.Namespace, found: Situation, kb: KnowledgeBase,
+               out: TextIO) -> int:
+    """A situation file assessed: the assessment (and the probabilities of its uncertain
+    beliefs) with the caller's evidence beside each condition."""
+    from kzpolicy.journal.evidence import assess_situation
+
+    given = merge(parse_set(s) for s in args.set or [])
+    result = assess_situation(found, conditions=given, preset=args.preset, kb=kb,
+                              engine=args.engine)
+    if args.explain:
+        from kzpolicy.report.journal_text import evidence_text
+
+        return emit(result.assessment.explain() + "\n\n" + evidence_text(result) + "\n",
+                    args.output, out)
+    return emit_result(result, args, out)
 
 
 #: how many unknowns worth finding out `assess --open` lists

@@ -3,8 +3,10 @@
 an ID given twice (:func:`merge`), ``--preset``/``--rules``/``--reading``, and writing the
 output (:func:`emit`, :func:`dump`).
 
-Conditions from a file are read by the library's reader
-(:func:`kzpolicy.engine.conditions.normalise`), so a file says what an API body says.
+Conditions from a file are read by the library's readers (the file by
+:func:`kzpolicy.kb.data_file.read_data`, the conditions by
+:func:`kzpolicy.engine.conditions.normalise`, a situation file's beliefs by
+:mod:`kzpolicy.journal.situation`), so a file says what an API body says.
 The command modules import from here; this module imports none of them.
 """
 
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 from kzpolicy.errors import InputError
 
 if TYPE_CHECKING:  # the knowledge base and the YAML reader load when a command needs them
+    from kzpolicy.journal.situation import Situation
     from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "dump",
     "emit",
     "emit_result",
+    "file_situation",
     "gather",
     "gather_beliefs",
     "knowledge_base",
@@ -219,62 +223,70 @@ def merge(pairs: Iterable[tuple[str, _V]], twice: str = _CONDITION_TWICE) -> dic
 
 def read_file(path: str, flag: str) -> object:
     """The data of the YAML or JSON file ``path`` given to ``flag`` (``-`` reads standard
-    input, as YAML, of which JSON is a subset)."""
-    if path == "-":
-        return _parse_stdin(flag)
-    file = Path(path)
-    if file.is_dir():
-        raise InputError(f"{flag} {path}: is a folder, not a file")
-    if not file.exists():
-        raise InputError(f"{flag} {path}: no such file")
-    if not file.is_file():
-        raise InputError(f"{flag} {path}: not a regular file (give a .yaml or .json file)")
-    if file.suffix == ".json":
-        from kzpolicy.kb.strict_json import parse_json
+    input, as YAML, of which JSON is a subset): the library's reader of data files
+    (:func:`kzpolicy.kb.data_file.read_data`)."""
+    from kzpolicy.kb.data_file import read_data
 
-        return parse_json(file.read_bytes(), f"{flag} {path}")
-    from kzpolicy.kb.strict_yaml import read_yaml
-
-    data, _ = read_yaml(file)
+    data, _ = read_data(path, flag)
     return data
 
 
-def _parse_stdin(flag: str) -> object:
-    try:
-        text = sys.stdin.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{flag} -: standard input is not text ({exc})") from None
-    from kzpolicy.kb.strict_yaml import parse_yaml
+def _read_conditions_file(args: argparse.Namespace) -> object:
+    """The data of ``--file`` (read once per command: a situation keeps its lines)."""
+    memo: dict[str, object] = args.__dict__.setdefault("_file_data", {})
+    if "data" not in memo:
+        from kzpolicy.journal.situation import is_situation, read_data_of, situation_from
 
-    data, _ = parse_yaml(text, "standard input")
-    return data
+        data, index = read_data_of(args.file, "--file")
+        memo["data"] = situation_from(data, args.file, index) if is_situation(data) else data
+    return memo["data"]
 
 
-def _file_conditions(path: str, kb: KnowledgeBase) -> dict[str, bool]:
+def file_situation(args: argparse.Namespace) -> Situation | None:
+    """The situation ``--file`` gives (None: none, or a plain condition file)."""
+    from kzpolicy.journal.situation import Situation
+
+    if not getattr(args, "file", None):
+        return None
+    data = _read_conditions_file(args)
+    return data if isinstance(data, Situation) else None
+
+
+def _file_conditions(args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, bool]:
     """The conditions of ``--file``: a mapping of IDs to true/false or a list of IDs,
-    read as the library reads them."""
+    read as the library reads them, or a situation file (recognised by its ``beliefs``),
+    whose certain beliefs they are."""
     from kzpolicy.engine.conditions import normalise
 
-    data = read_file(path, "--file")
+    found = file_situation(args)
+    if found is not None:
+        from kzpolicy.journal.evidence import situation_input
+
+        return situation_input(found, kb)
+    data = _read_conditions_file(args)
     if isinstance(data, dict) or (
         isinstance(data, list) and all(isinstance(x, str) for x in data)
     ):
         return normalise(data, kb)
     raise InputError(
-        f"--file {path}: expected a mapping of condition IDs to true/false or a list of IDs"
+        f"--file {args.file}: expected a mapping of condition IDs to true/false, a list of "
+        "IDs, or a situation file (title, as_of, beliefs)"
     )
 
 
 def gather(args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, bool]:
-    """The conditions of ``--file`` and ``--set`` together; a contradiction is an error."""
-    pairs = list(_file_conditions(args.file, kb).items()) if args.file else []
+    """The conditions of ``--file`` and ``--set`` together; a contradiction is an error.
+    From a situation file, its certain beliefs (the uncertain ones are
+    :func:`gather_beliefs`')."""
+    pairs = list(_file_conditions(args, kb).items()) if args.file else []
     pairs += [parse_set(s) for s in args.set or []]
     return merge(pairs)
 
 
 def gather_beliefs(args: argparse.Namespace) -> dict[str, Any]:
-    """The probabilities of ``--probabilities FILE`` and ``--prob ID=P`` together (at
-    least one); the library checks them (:mod:`kzpolicy.analysis.beliefs`)."""
+    """The probabilities of ``--probabilities FILE``, ``--prob ID=P`` and the uncertain
+    beliefs of a situation ``--file`` together (at least one); the library checks them
+    (:mod:`kzpolicy.analysis.beliefs`)."""
     pairs: list[tuple[str, Any]] = []
     if args.probabilities:
         data = read_file(args.probabilities, "--probabilities")
@@ -283,6 +295,9 @@ def gather_beliefs(args: argparse.Namespace) -> dict[str, Any]:
                              "condition IDs to probabilities from 0 to 1")
         pairs += data.items()
     pairs += [parse_prob(p) for p in args.prob or []]
+    found = file_situation(args)
+    if found is not None:
+        pairs += found.uncertain().items()
     beliefs = merge(pairs, "two probabilities; give one")
     if not beliefs:
         raise InputError("give at least one probability: --prob ID=P or --probabilities FILE")
@@ -313,7 +328,8 @@ def add_input_arguments(
         p.add_argument("--set", action="append", metavar="ID[=true|false]",
                        help=f"{conditions} (repeatable); a bare ID means true")
         p.add_argument("--file", metavar="FILE",
-                       help=f"{conditions} from a .yaml or .json file")
+                       help=f"{conditions} from a .yaml or .json file, or a situation file "
+                       "(its certain beliefs)")
     p.add_argument("--preset", metavar="NAME", help="start from a preset (see 'list presets')")
     add_rules_arguments(p)
 

@@ -10,6 +10,6 @@ The web API's POST routes and their OpenAPI entries (``kzpolicy.serve``), the JS
 Schemas of ``kzpolicy.schemas()`` (``kzpolicy.report.render``) and the names of
 ``kzpolicy schema --which`` (``kzpolicy.cli``) are derived from the table.
 
-Imports only ``kzpolicy.analysis`` and below; ``kzpolicy.report`` and the front ends
+Imports only ``kzpolicy.journal`` and below; ``kzpolicy.report`` and the front ends
 import it.
 """

@@ -8,7 +8,9 @@ several names joined by ``+`` or listed, applied in order; never a file, so a re
 cannot make the server read one. A body checks only that shape; the IDs and
 values go as they are to the library's reader
 (:func:`kzpolicy.engine.conditions.normalise`), so that a bad one is answered with the
-very message the CLI prints.
+very message the CLI prints. A ``situation`` field (``assess``, ``probabilities``) takes
+a situation as a situation file holds it (:mod:`kzpolicy.journal.situation`): its certain
+beliefs are asserted, its uncertain ones weighed.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ if TYPE_CHECKING:
     from kzpolicy.analysis.whynot import WhyNot
     from kzpolicy.engine.engines import EngineName
     from kzpolicy.engine.results import Assessment
+    from kzpolicy.journal.evidence import SituationAssessment
     from kzpolicy.journal.replay import Replay
+    from kzpolicy.journal.situation import Situation
+    from kzpolicy.journal.timeline import Timeline
     from kzpolicy.kb.knowledge import KnowledgeBase
 else:
     #: the engines a request may name: the engine registry's (the library alone still
@@ -57,6 +62,7 @@ __all__ = [
     "RobustnessBody",
     "SearchBody",
     "StabilityBody",
+    "TimelineBody",
     "TippingPointsBody",
     "WhatIfBody",
     "WhyNotBody",
@@ -99,6 +105,18 @@ ReadingField = Annotated[ReadingName | list[ReadingName] | None, Field(
     "(GET /v1/list/readings), names joined by +, or a list of names, applied in order")]
 
 
+#: a situation, as a situation file holds it (checked by the library's reader)
+SituationField = Annotated[dict[str, Any] | None, Field(
+    default=None, description="a situation as a situation file holds it (title, as_of, "
+    "beliefs): its certain beliefs are asserted, its uncertain ones weighed")]
+
+
+def _situation(data: dict[str, Any], name: str = "situation") -> Situation:
+    from kzpolicy.journal.situation import situation_from
+
+    return situation_from(data, "the request", None, (name,))
+
+
 Cost = Literal["light", "heavy"]
 """How much an operation computes: ``light`` (milliseconds, bounded by the knowledge
 base) or ``heavy`` (up to the time bound: searches, sampling, exact counting). The web
@@ -133,10 +151,17 @@ class AssessBody(Body):
         default=None, description="condition IDs to true/false, or a list of IDs (true)")
     preset: str | None = Field(default=None, description="start from a preset")
     engine: EngineName = "durable"
+    situation: SituationField = None
 
-    def run(self, kb: KnowledgeBase) -> Assessment:
+    def run(self, kb: KnowledgeBase) -> Assessment | SituationAssessment:
         from kzpolicy.engine.assess import assess
 
+        if self.situation is not None:
+            from kzpolicy.journal.evidence import assess_situation
+
+            return assess_situation(_situation(self.situation), conditions=self.conditions,
+                                    preset=self.preset, kb=kb, engine=self.engine,
+                                    reading=self.reading)
         return assess(self.conditions, preset=self.preset, kb=kb, engine=self.engine,
                       reading=self.reading)
 
@@ -296,14 +321,20 @@ class ProbabilitiesBody(Body):
     exact: bool = False
     sensitivity: bool = Field(default=False,
                               description="rank the beliefs by how much they move things")
+    situation: SituationField = None
 
     def run(self, kb: KnowledgeBase) -> Probabilities | Sensitivity:
         from kzpolicy.analysis.probabilities import probabilities
         from kzpolicy.analysis.sensitivity import sensitivity
 
         call = sensitivity if self.sensitivity else probabilities
-        return call(dict(self.beliefs), fixed=self.fixed, preset=self.preset, kb=kb,
-                    exact=self.exact, reading=self.reading)
+        beliefs, fixed = dict(self.beliefs), self.fixed
+        if self.situation is not None:
+            from kzpolicy.journal.evidence import situation_beliefs
+
+            beliefs, fixed = situation_beliefs(_situation(self.situation), kb, beliefs, fixed)
+        return call(beliefs, fixed=fixed, preset=self.preset, kb=kb, exact=self.exact,
+                    reading=self.reading)
 
 
 class RobustnessBody(Body):
@@ -347,6 +378,9 @@ class ReplayBody(Body):
     body's size; ``kzpolicy replay`` reads a log of any length) re-run against the served
     knowledge base under ``reading``."""
 
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "a shorter log"
+
     log: str = Field(description="the decision log's text: one logged decision a line, "
                      "as `kzpolicy serve --log` writes them")
     max_changes: int = Field(default=1_000, ge=0, le=100_000,
@@ -369,3 +403,25 @@ class ReplayBody(Body):
         target = knowledge_base("replay", kb, self.reading)
         return replay_stream(io.BytesIO(self.log.encode("utf-8")), "the request's log",
                              target, max_changes=self.max_changes)
+
+
+class TimelineBody(Body):
+    """``POST /v1/timeline``: what ``kzpolicy timeline`` takes, the situations given in the
+    body (in any order; each as a situation file holds it)."""
+
+    lane: ClassVar[Cost] = "heavy"
+    narrow: ClassVar[str] = "fewer situations, or a smaller max_cause"
+
+    situations: list[dict[str, Any]] = Field(
+        min_length=1, max_length=400,
+        description="the situations (title, as_of, beliefs), put in date order")
+    engine: EngineName = "durable"
+    max_cause: int = Field(default=3, ge=1, le=4, description="the largest set of changed "
+                           "beliefs searched for a cause")
+
+    def run(self, kb: KnowledgeBase) -> Timeline:
+        from kzpolicy.journal.timeline import timeline
+
+        found = [_situation(d, f"situations.{n}") for n, d in enumerate(self.situations)]
+        return timeline(found, kb=kb, reading=self.reading, engine=self.engine,
+                        max_cause=self.max_cause)

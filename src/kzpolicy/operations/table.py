@@ -65,9 +65,11 @@ class Operation:
 
 def _assess() -> Parts:
     from kzpolicy.engine.results import Assessment
+    from kzpolicy.journal.evidence import SituationAssessment
     from kzpolicy.operations.bodies import AssessBody
 
-    return Parts(AssessBody, (Assessment,))
+    results = (Assessment, SituationAssessment)  # with a situation in the body, the latter
+    return Parts(AssessBody, results)
 
 
 def _what_if() -> Parts:
@@ -133,6 +135,15 @@ def _diff() -> Parts:
     return Parts(DiffBody, (KnowledgeBaseDiff,))
 
 
+def _timeline() -> Parts:
+    """The journal's: the situations in its body, a timeline out."""
+    from kzpolicy.journal.timeline import Timeline
+    from kzpolicy.operations.bodies import TimelineBody
+
+    body, results = TimelineBody, (Timeline,)
+    return Parts(body, results)
+
+
 def _report() -> Parts:
     from kzpolicy.operations.bodies import AssessBody
 
@@ -149,8 +160,9 @@ def _replay() -> Parts:
 
 #: every operation, in the order of the OpenAPI document and of ``kzpolicy schema``
 OPERATIONS: tuple[Operation, ...] = (
-    Operation("assess", "Assess conditions: the scenario, the risks and why",
-              ("assessment",), _assess),
+    Operation("assess", "Assess conditions: the scenario, the risks and why (with a "
+              "situation, the caller's evidence beside them)",
+              ("assessment", "situation-assessment"), _assess),
     Operation("what-if", "What changes when some conditions change", ("what-if",), _what_if),
     Operation("tipping-points", "The fewest factor changes that switch the scenario",
               ("tipping-points",), _tipping_points),
@@ -173,20 +185,26 @@ OPERATIONS: tuple[Operation, ...] = (
               "many situations it changes", ("diff",), _diff),
     Operation("replay", "Re-run logged decisions against the rules: the answers that "
               "change", ("replay",), _replay),
+    Operation("timeline", "Situations over time: per date the scenario, the probabilities, "
+              "the risks added and cleared, and the changed beliefs that caused them",
+              ("timeline",), _timeline),
     Operation("report", "The self-contained HTML report of an assessment", (), _report,
               answer="html"),
 )
 
-_CONDITIONS = "conditions"
-#: what ``kzpolicy schema`` names: the conditions a caller gives, then every result type
-SCHEMA_NAMES: tuple[str, ...] = (_CONDITIONS, *(n for op in OPERATIONS for n in op.results))
+#: the inputs ``kzpolicy schema`` names: the conditions and a situation file
+_INPUTS = ("conditions", "situation")
+#: what ``kzpolicy schema`` names: the inputs a caller gives, then every result type
+SCHEMA_NAMES: tuple[str, ...] = (*_INPUTS, *(n for op in OPERATIONS for n in op.results))
 
 
 def schema_models() -> dict[str, type[BaseModel]]:
     """Each name of :data:`SCHEMA_NAMES` with its model (imports every result model)."""
     from kzpolicy.engine.conditions import Conditions
+    from kzpolicy.journal.situation import Situation
 
-    models: dict[str, type[BaseModel]] = {_CONDITIONS: Conditions}
+    models: dict[str, type[BaseModel]] = dict(zip(_INPUTS, (Conditions, Situation),
+                                                  strict=True))
     for op in OPERATIONS:
         models.update(zip(op.results, op.parts().results, strict=True))
     return models

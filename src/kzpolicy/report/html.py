@@ -94,6 +94,8 @@ if TYPE_CHECKING:  # the analysis models (and numpy) load only for a page of the
     from kzpolicy.analysis.sensitivity import Sensitivity
     from kzpolicy.analysis.stability import Stability
     from kzpolicy.analysis.whynot import WhyNot
+    from kzpolicy.journal.evidence import EvidenceRef
+    from kzpolicy.journal.timeline import Timeline, TimelineEntry
 
 __all__ = ["TornadoBar", "comparison_page", "page", "probability_page", "reading_page",
            "reasoning_page",
@@ -221,11 +223,13 @@ def _document(template: str, title: str, kb: KnowledgeBase, kb_version: str,
 
 
 # --------------------------------------------------------------------------- pages
-def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = None) -> str:
+def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = None,
+         evidence: Sequence[EvidenceRef] = ()) -> str:
     """One assessment as a self-contained HTML page.
 
     ``kb`` must be the knowledge base ``a`` was made with (the stock one by default);
-    it supplies the rule network and the conditions' labels.
+    it supplies the rule network and the conditions' labels. ``evidence``, the caller's
+    (a situation's), is shown in a section of its own, with what rests on each belief.
     """
     base = source_kb("page", kb, a)
     sc = a.scenario
@@ -241,7 +245,18 @@ def page(a: Assessment, *, kb: KnowledgeBase | None = None, title: str | None = 
         outcomes=_rows(a, "outcomes"), risks=_rows(a, "risks"), engaged=_rows(a, "engaged"),
         contested=_rows(a, "contested"), findings=findings,
         network=_network(net, nodes, edges, "The rule network; what fired is highlighted"),
-        conditions=_conditions(base, a))
+        conditions=_conditions(base, a), evidence=_evidence(evidence))
+
+
+def _evidence(evidence: Sequence[EvidenceRef]) -> list[dict[str, str]]:
+    """The caller's evidence as the rows of the page's evidence table."""
+    from kzpolicy.report.journal_text import belief_words
+
+    return [{"ident": e.condition, "label": e.label,
+             "belief": belief_words(e.value if e.value is not None else e.probability),
+             "source": e.source or "-", "date": str(e.date or "-"),
+             "confidence": e.confidence or "-", "supports": ", ".join(e.supports) or "-",
+             "note": e.note or "-"} for e in evidence]
 
 
 def _changes(before: Assessment, after: Assessment, group: str) -> list[dict[str, Any]]:
@@ -304,6 +319,7 @@ def probability_page(result: Probabilities | Sensitivity, *, kb: KnowledgeBase |
     title = ("Sensitivity of the probabilities" if isinstance(result, Sensitivity)
              else "Exact probabilities")
     return _document("analysis.html", title, base, result.kb_version, head=head, chart=chart,
+                     chart_title="Tornado: what moves the most likely scenario",
                      tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
 
 
@@ -319,7 +335,41 @@ def reading_page(result: Robustness | KnowledgeBaseDiff, *, kb: KnowledgeBase | 
     title = ("Robustness across readings" if isinstance(result, Robustness)
              else "Diff of two knowledge bases")
     return _document("analysis.html", title, base, result.kb_version, head=head, chart=None,
+                     chart_title="",
                      tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
+
+
+def timeline_page(result: Timeline, *, kb: KnowledgeBase | None = None) -> str:
+    """A timeline as one self-contained HTML page: a chart of the scenario probabilities
+    (with uncertain beliefs on some date; a date without them gives its implied scenario
+    probability 1) or else of the shares, over time, and the tables of its text report."""
+    from kzpolicy.report.journal_text import timeline_sections
+
+    base = source_kb("timeline_page", kb, result)
+    head, tables = timeline_sections(result)
+    chart = Markup(_timeline_chart(result))  # an SVG the autoescaping timeline.svg drew
+    title = f"Timeline: {result.title}" if result.title else "Timeline of the journal"
+    return _document("analysis.html", title, base, result.kb_version, head=head, chart=chart,
+                     chart_title="Over time",
+                     tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
+
+
+def _timeline_chart(t: Timeline) -> str:
+    weighed = any(e.probabilities is not None for e in t.entries)
+
+    def value(e: TimelineEntry, sid: str) -> float:
+        if not weighed:
+            return e.shares.get(sid, 0.0)
+        if e.probabilities is not None:
+            return e.probabilities.get(sid, 0.0)
+        return 1.0 if e.scenario == sid else 0.0
+
+    series = [_svg.Series(sid, tuple(value(e, sid) for e in t.entries)) for sid in t.scenarios]
+    caption = ("Probability of each scenario by date" if weighed
+               else "Share of each scenario's factors believed true, by date")
+    return _svg.timeline_chart([e.as_of.isoformat() for e in t.entries],
+                               [e.as_of.toordinal() for e in t.entries], series,
+                               caption=caption)
 
 
 def _tornado(result: Sensitivity) -> str:

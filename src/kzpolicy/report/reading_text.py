@@ -9,17 +9,15 @@ readings" is said the same way in each.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
 from kzpolicy.analysis.diff import EntryChange, KnowledgeBaseDiff
 from kzpolicy.analysis.robustness import Holds, Robustness
 from kzpolicy.kb.schema import ARTICLE
-from kzpolicy.report.table import md_escape, table
+from kzpolicy.report.table import Section, sections_markdown, sections_text
 from kzpolicy.report.words import truth
 
-__all__ = ["Section", "as_markdown", "as_text", "markdown", "sections", "text"]
+__all__ = ["Section", "markdown", "sections", "text"]
 
-Section = tuple[str, list[str], list[list[object]]]
 Result = Robustness | KnowledgeBaseDiff
 #: most characters of a field's value a table cell shows
 _CELL = 60
@@ -110,32 +108,9 @@ def sections(result: Result) -> tuple[list[str], list[Section]]:
 
 def text(result: Result) -> str:
     """A plain-text report of a robustness or a diff."""
-    return as_text(*sections(result))
-
-
-def as_text(head: Sequence[str], tables: Sequence[Section]) -> str:
-    """Head lines and tables as plain text (each table titled with its row count)."""
-    out = list(head)
-    for title, headers, rows in tables:
-        out += ["", f"{title} ({len(rows)}):"]
-        out.append(table(headers, rows) if rows else "None.")
-    return "\n".join(out)
-
-
-def _md(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers),
-            *("| " + " | ".join(md_escape(x) for x in row) + " |" for row in rows)]
+    return sections_text(*sections(result))
 
 
 def markdown(result: Result) -> str:
     """The same report as Markdown."""
-    return as_markdown(*sections(result))
-
-
-def as_markdown(head: Sequence[str], tables: Sequence[Section]) -> str:
-    """Head lines and tables as Markdown: the first line a heading, the others a list."""
-    out = [f"## {md_escape(head[0])}", "", *(f"- {md_escape(h)}" for h in head[1:])]
-    for title, headers, rows in tables:
-        out += ["", f"### {title} ({len(rows)})", ""]
-        out += _md(headers, rows) if rows else ["None."]
-    return "\n".join(out) + "\n"
+    return sections_markdown(*sections(result))

@@ -3,8 +3,8 @@ assessment, draw the rule network.
 
 ``render(result, format)`` takes any public result (an ``Assessment``, ``WhatIf``,
 ``TippingPoints``, ``Landscape``, ``MonteCarlo``, ``Probabilities``, ``Sensitivity``,
-``Robustness``, ``KnowledgeBaseDiff``, ``WhyNot``, ``Counterfactuals``, ``Stability``
-or ``Replay``)
+``Robustness``, ``KnowledgeBaseDiff``, ``WhyNot``, ``Counterfactuals``, ``Stability``,
+``SituationAssessment``, ``Timeline`` or ``Replay``)
 and loads only the module that writes the chosen format: an assessment as text or
 Markdown loads neither numpy nor Jinja2. A report that labels or draws resolves the
 knowledge base the result was made with once (:mod:`kzpolicy.report.source_kb`) and
@@ -15,6 +15,7 @@ the rule network as Graphviz DOT or Mermaid. The JSON Schemas of the results are
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Literal
 
 from kzpolicy.engine.results import Assessment
@@ -48,7 +49,37 @@ def render(result: object, format: Format = "text", *, kb: KnowledgeBase | None 
         raise InputError(f"render: unknown format {format!r}; use 'text', 'markdown' or 'html'")
     if isinstance(result, Assessment):
         return _assessment(result, format, kb)
-    return _analysis(result, format, kb)
+    journal = _journal(result, format, kb)
+    return journal if journal is not None else _analysis(result, format, kb)
+
+
+def _journal(result: object, format: Format, kb: KnowledgeBase | None) -> str | None:
+    """A situation assessed or a timeline in ``format``; None for another result."""
+    if "kzpolicy.journal.evidence" not in sys.modules:
+        return None  # neither exists before the journal is loaded
+    from kzpolicy.journal.evidence import SituationAssessment
+    from kzpolicy.journal.timeline import Timeline
+    from kzpolicy.report import journal_text
+
+    if isinstance(result, SituationAssessment):
+        if format == "text":
+            return journal_text.situation_text(result) + "\n"
+        base = source_kb("render", kb, result.assessment)
+        if format == "markdown":
+            return journal_text.situation_markdown(result, kb=base)
+        from kzpolicy.report.html import page
+
+        return page(result.assessment, kb=base, evidence=result.evidence,
+                    title=f"kzpolicy situation as of {result.as_of}: {result.title}")
+    if isinstance(result, Timeline):
+        if format == "text":
+            return journal_text.timeline_text(result) + "\n"
+        if format == "markdown":
+            return journal_text.timeline_markdown(result)
+        from kzpolicy.report.html import timeline_page
+
+        return timeline_page(result, kb=source_kb("render", kb, result))
+    return None
 
 
 def _assessment(a: Assessment, format: Format, kb: KnowledgeBase | None) -> str:
@@ -107,8 +138,9 @@ def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
         raise ArgumentTypeError(
             "render", "result",
             "an Assessment, WhatIf, TippingPoints, Landscape, MonteCarlo, Probabilities, "
-            "Sensitivity, Robustness, KnowledgeBaseDiff, WhyNot, Counterfactuals, Stability or "
-            "Replay", result)
+            "Sensitivity, Robustness, KnowledgeBaseDiff, WhyNot, Counterfactuals, Stability, "
+            "SituationAssessment, Timeline or Replay",
+            result)
     if format == "text":
         return analysis_text.text(result) + "\n"
     if format == "markdown":

@@ -4,7 +4,7 @@ scenario from and to, the items added and cleared) and the decisions skipped, wi
 from __future__ import annotations
 
 from kzpolicy.journal.replay import Replay
-from kzpolicy.report.reading_text import Section, as_markdown, as_text
+from kzpolicy.report.table import Section, sections_markdown, sections_text
 
 __all__ = ["markdown", "sections", "text"]
 
@@ -40,9 +40,9 @@ def sections(r: Replay) -> tuple[list[str], list[Section]]:
 
 def text(r: Replay) -> str:
     """A plain-text report of a replay."""
-    return as_text(*sections(r))
+    return sections_text(*sections(r))
 
 
 def markdown(r: Replay) -> str:
     """The same report as Markdown."""
-    return as_markdown(*sections(r))
+    return sections_markdown(*sections(r))

@@ -1,5 +1,5 @@
 """Inline SVG drawings for the HTML report: the scenario-shares chart, the network
-diagram and the sensitivity tornado chart.
+diagram, the sensitivity tornado chart and the timeline chart.
 
 Plain SVG text, no script and no external reference: colours and fonts come from
 the page's stylesheet (classes ``k-<kind>``, ``on``, ``idle``, ``gained``,
@@ -8,7 +8,8 @@ LGPL, a default script link to fetch, another dependency) would cost more than
 the bars; the diagram's geometry comes from :mod:`kzpolicy.report.layout`.
 
 The geometry is worked out here; the markup is in the Jinja2 templates
-``templates/shares_chart.svg``, ``network.svg`` and ``tornado.svg``, rendered with
+``templates/shares_chart.svg``, ``network.svg``, ``tornado.svg`` and ``timeline.svg``,
+rendered with
 autoescaping (see :mod:`kzpolicy.report.templating`), so no text is written into
 the SVG unescaped. Each ``*_context`` function gives what its template needs, so
 the HTML page can include the same template inside itself.
@@ -26,6 +27,7 @@ from kzpolicy.report.templating import render
 
 __all__ = [
     "Bar",
+    "Series",
     "TornadoBar",
     "Track",
     "diagram_context",
@@ -33,6 +35,8 @@ __all__ = [
     "node_key_id",
     "shares_chart",
     "shares_context",
+    "timeline_chart",
+    "timeline_context",
     "tornado_chart",
     "tornado_context",
 ]
@@ -216,3 +220,58 @@ def tornado_chart(bars: Sequence[TornadoBar], base: float, *, caption: str,
                   tornado=tornado_context(bars, base, caption=caption, ident=ident))
 
 
+
+
+# --------------------------------------------------------------------------- timeline
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One line of a timeline chart: a scenario's value (share or probability) by date."""
+
+    name: str
+    values: tuple[float, ...]
+
+
+#: the lines' colours and dash patterns (a line reads without its colour too)
+_LINE_STYLES = (("#2b6cb0", ""), ("#2f855a", "6 3"), ("#c05621", "2 3"),
+                ("#6b46c1", "8 3 2 3"), ("#b83280", "1 2"))
+TIMELINE_TRACK = Track(label_end=38.0, start=44.0, width=356.0, top=40.0)
+
+
+def timeline_context(dates: Sequence[str], days: Sequence[int], series: Sequence[Series], *,
+                     caption: str, ident: str = "timeline-chart") -> dict[str, Any]:
+    """What ``timeline.svg`` draws: each series as a line over the dates, placed by their
+    day (``days``, counted from any origin), a 0..1 axis, and a legend above."""
+    track, plot_h = TIMELINE_TRACK, 150.0
+    first, span = (days[0], (days[-1] - days[0]) or 1) if days else (0, 1)
+
+    def x(day: int) -> float:
+        return track.start + (0.5 if len(days) == 1 else (day - first) / span) * track.width
+
+    def y(value: float) -> float:
+        return track.top + (1 - _unit(value)) * plot_h
+
+    every = max(1, -(-len(dates) // 6))  # at most six date labels, the last always
+    lines = []
+    for n, s in enumerate(series):
+        colour, dash = _LINE_STYLES[n % len(_LINE_STYLES)]
+        points = [(x(d), y(v), v, date) for d, v, date in zip(days, s.values, dates,
+                                                               strict=True)]
+        lines.append({"series": s, "colour": colour, "dash": dash, "points": points,
+                      "path": " ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points),
+                      "legend_x": track.start + n * 130.0, "legend_y": 16.0})
+    labels = [{"x": x(d), "text": date} for i, (d, date) in enumerate(zip(days, dates,
+                                                                          strict=True))
+              if i % every == 0 or i == len(dates) - 1]
+    return {"ident": ident, "caption": caption, "width": CHART_WIDTH,
+            "height": track.top + plot_h + 34, "left": track.start,
+            "right": track.start + track.width, "top": track.top,
+            "bottom": track.top + plot_h, "ticks": [(v, y(v)) for v in (0.0, 0.5, 1.0)],
+            "label_end": track.label_end, "lines": lines, "labels": labels}
+
+
+def timeline_chart(dates: Sequence[str], days: Sequence[int], series: Sequence[Series], *,
+                   caption: str, ident: str = "timeline-chart") -> str:
+    """Inline SVG: one line per scenario, its share or probability at each date, dates
+    placed by time on the horizontal axis; each point carries its value as a tooltip."""
+    return render("timeline.svg", timeline=timeline_context(dates, days, series,
+                                                            caption=caption, ident=ident))

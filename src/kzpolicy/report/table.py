@@ -1,4 +1,5 @@
-"""Aligned plain-text tables for the command line and the text reports."""
+"""Aligned plain-text tables for the command line and the text reports, and a report of
+head lines and titled tables as text or Markdown."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import html
 import shutil
 from collections.abc import Sequence
 
-__all__ = ["md_escape", "md_table", "table"]
+__all__ = ["Section", "md_escape", "md_table", "sections_markdown", "sections_text", "table"]
+
+Section = tuple[str, list[str], list[list[object]]]
+"""A titled table of a report: title, headers, rows."""
 
 
 def md_escape(text: object) -> str:
@@ -49,3 +53,21 @@ def table(
     lines = [fmt(list(headers)), fmt(["-" * w for w in widths])]
     lines += [fmt(r) for r in cells]
     return "\n".join(lines)
+
+
+def sections_text(head: Sequence[str], tables: Sequence[Section]) -> str:
+    """A report as plain text: its head lines, then each table under its title."""
+    out = list(head)
+    for title, headers, rows in tables:
+        out += ["", f"{title} ({len(rows)}):"]
+        out.append(table(headers, rows) if rows else "None.")
+    return "\n".join(out)
+
+
+def sections_markdown(head: Sequence[str], tables: Sequence[Section]) -> str:
+    """The same report as Markdown: the first head line a heading, the others a list."""
+    out = [f"## {md_escape(head[0])}", "", *(f"- {md_escape(h)}" for h in head[1:])]
+    for title, headers, rows in tables:
+        out += ["", f"### {title} ({len(rows)})", ""]
+        out += md_table(rows, headers) if rows else ["None."]
+    return "\n".join(out) + "\n"
