@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from kzpolicy.analysis.budget import (
     within,
 )
 
+#: the example journal (examples/journal): four dated situations
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "journal"
 #: every factor, believed 0.123457: exact counting, sensitivity and sampling all take a while
 BELIEFS = dict.fromkeys(kzpolicy.load().factors, 0.123457)
 
@@ -64,6 +67,7 @@ EVERY: dict[str, Call] = {
     "counterfactuals": lambda: kzpolicy.counterfactuals({}, "flag T8"),
     "stability": lambda: kzpolicy.stability(preset="article-2010"),
     "why_not": lambda: kzpolicy.why_not({}, "T8"),
+    "timeline": lambda: kzpolicy.timeline(EXAMPLES),
 }
 
 

@@ -39,6 +39,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from kzpolicy.analysis.budget import checkpoint
 from kzpolicy.analysis.probabilities import probabilities
 from kzpolicy.engine.assess import assess
 from kzpolicy.engine.engines import EngineName
@@ -321,6 +322,7 @@ def causes(now: Mapping[str, BeliefValue], before: Mapping[str, BeliefValue],
             searched[i] = size
         hit: set[int] = set()
         for which in combinations(changed, size):
+            checkpoint()  # each set is an assessment: the run budget's time and cancel
             s = state(put_back(now, before, which))
             for i in open_:
                 if undone[i](s):
