@@ -21,15 +21,12 @@ __all__ = ["Section", "markdown", "sections", "text"]
 
 Section = tuple[str, list[str], list[list[object]]]
 Result = Robustness | KnowledgeBaseDiff
-#: most characters of a field's value a table cell shows
-_CELL = 60
 
 
 def _value(value: object) -> str:
     if value is None:
         return "-"
-    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return shown if len(shown) <= _CELL else shown[:_CELL - 1] + "…"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _under(h: Holds) -> str:
