@@ -145,3 +145,13 @@ def test_monte_carlo_takes_prob_all(cli_run: CliRun) -> None:
                          "1", "--format", "json")
     assert code == 0
     assert len(json.loads(text)["probabilities"]) == len(KB.condition_ids)
+
+
+def test_what_if_and_tipping_points_name_their_conditions_with_labels(
+        cli_run: CliRun) -> None:
+    _, text = cli_run("what-if", "--preset", "article-2010", "--set", "D1")
+    assert text.startswith(f"What if: D1 ({KB.label_of('D1')}) unknown -> true")
+    _, text = cli_run("tipping-points", "--set", "I1", "--set", "I2", "--set", "I3")
+    flat = " ".join(text.split())
+    assert "any 1 of I4, I5, I6, I7 true" in flat
+    assert all(f"{i} {KB.label_of(i)}" in flat for i in ("I4", "I5", "I6", "I7"))

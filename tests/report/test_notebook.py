@@ -10,26 +10,9 @@ from typing import Any
 
 import pytest
 
-import kzpolicy
-
-BELIEFS = {"D1": 0.7, "B2": 0.4, "I1": 0.5}
-
-
-def _results() -> dict[str, Any]:
-    return {
-        "Assessment": kzpolicy.assess(preset="article-2010"),
-        "WhatIf": kzpolicy.what_if(changes={"D1": True, "D3": True}, preset="article-2010"),
-        "TippingPoints": kzpolicy.tipping_points({"I1": True, "I2": True, "I3": True}),
-        "Landscape": kzpolicy.landscape(),
-        "Probabilities": kzpolicy.probabilities(BELIEFS),
-        "Sensitivity": kzpolicy.sensitivity(BELIEFS),
-        "MonteCarlo": kzpolicy.monte_carlo(BELIEFS, samples=500, seed=1),
-        "Batch": kzpolicy.assess_many(
-            [{"D1": True}, dict.fromkeys(["D1", "D2", "D3", "D4", "D5"], True)] * 300),
-    }
-
-
-RESULTS = _results()
+#: the result types a notebook shows (tests/report/conftest.py makes one of each)
+NAMES = ["Assessment", "Batch", "Landscape", "MonteCarlo", "Probabilities", "Sensitivity",
+         "TippingPoints", "WhatIf"]
 
 
 class _Tags(HTMLParser):
@@ -63,13 +46,14 @@ def _srcdoc(frame: str) -> str:
     return html.unescape(frame[start:frame.index('"', start)])
 
 
-def test_every_result_type_of_the_issue_is_covered() -> None:
-    assert {type(r).__name__ for r in RESULTS.values()} == set(RESULTS)
+def test_every_result_type_is_covered(notebook_results: dict[str, Any]) -> None:
+    assert {type(r).__name__ for r in notebook_results.values()} == set(NAMES)
 
 
-@pytest.mark.parametrize("name", sorted(RESULTS))
-def test_a_result_shows_as_html_without_script(name: str) -> None:
-    frame = RESULTS[name]._repr_html_()
+@pytest.mark.parametrize("name", NAMES)
+def test_a_result_shows_as_html_without_script(name: str,
+                                               notebook_results: dict[str, Any]) -> None:
+    frame = notebook_results[name]._repr_html_()
     assert frame.startswith("<iframe ") and frame.endswith("</iframe>")
     assert "<script" not in frame.lower()
     page = _srcdoc(frame)
@@ -82,15 +66,15 @@ def test_a_result_shows_as_html_without_script(name: str) -> None:
     assert "link" not in parser.tags and 'src="http' not in page  # nothing fetched
 
 
-@pytest.mark.parametrize("name", sorted(RESULTS))
-def test_a_result_shows_as_markdown(name: str) -> None:
-    md = RESULTS[name]._repr_markdown_()
+@pytest.mark.parametrize("name", NAMES)
+def test_a_result_shows_as_markdown(name: str, notebook_results: dict[str, Any]) -> None:
+    md = notebook_results[name]._repr_markdown_()
     assert md.startswith("## ") and "|---|" in md  # a title and a table
     assert "<script" not in md
 
 
-def test_a_batch_shows_a_summary_not_its_rows() -> None:
-    batch = RESULTS["Batch"]
+def test_a_batch_shows_a_summary_not_its_rows(notebook_results: dict[str, Any]) -> None:
+    batch = notebook_results["Batch"]
     md = batch._repr_markdown_()
     assert "A batch of 600 assessments" in md
     assert "| balance | 300 | 50.00% |" in md and "| distancing | 300 | 50.00% |" in md

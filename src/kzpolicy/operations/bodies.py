@@ -290,14 +290,18 @@ class ProbabilitiesBody(Body):
     exact: bool = False
     sensitivity: bool = Field(default=False,
                               description="rank the beliefs by how much they move things")
+    by: str | None = Field(default=None, description="with sensitivity: rank the beliefs by "
+                           "how much they move this scenario's probability")
 
     def run(self, kb: KnowledgeBase) -> Probabilities | Sensitivity:
         from kzpolicy.analysis.probabilities import probabilities
         from kzpolicy.analysis.sensitivity import sensitivity
 
-        call = sensitivity if self.sensitivity else probabilities
-        return call(dict(self.beliefs), fixed=self.fixed, preset=self.preset, kb=kb,
-                    exact=self.exact, reading=self.reading)
+        if self.sensitivity or self.by is not None:
+            return sensitivity(dict(self.beliefs), fixed=self.fixed, preset=self.preset,
+                               kb=kb, exact=self.exact, reading=self.reading, by=self.by)
+        return probabilities(dict(self.beliefs), fixed=self.fixed, preset=self.preset, kb=kb,
+                             exact=self.exact, reading=self.reading)
 
 
 class RobustnessBody(Body):

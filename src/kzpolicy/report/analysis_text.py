@@ -17,6 +17,7 @@ from kzpolicy.analysis.tipping import TippingPoints
 from kzpolicy.analysis.whatif import ConditionChange, ItemRef, RuleRef, WhatIf
 from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.report.reasoning_text import change_set_words, change_words, work_words
+from kzpolicy.report.source_kb import made_with
 from kzpolicy.report.table import md_table as _md
 from kzpolicy.report.table import shared_notes, table
 from kzpolicy.report.words import truth
@@ -30,7 +31,7 @@ Result = WhatIf | TippingPoints | Landscape | MonteCarlo | Probabilities | Sensi
 
 
 def _change(c: ConditionChange) -> str:
-    return f"{c.id} {truth(c.before)} -> {truth(c.after)}"
+    return f"{c.id} ({c.label}) {truth(c.before)} -> {truth(c.after)}"
 
 
 def _shares(shares: dict[str, float]) -> str:
@@ -114,6 +115,7 @@ def tipping_text(t: TippingPoints, listed: bool = False) -> str:
         out += wrap(f"{n}. to {cs.scenario} ({_changes(cs.size)}; {sets}): "
                     f"{change_set_words(cs)}")
         out.append(f"     shares then: {_shares(cs.shares)}")
+    out += wrap(_named(t), "", "  ")
     if listed and t.points:
         out += ["", f"Sets {t.offset + 1} to {t.offset + len(t.points)} of {t.total:,} "
                 "(a factor made not true is listed as false; clearing it is the same):"]
@@ -121,6 +123,16 @@ def tipping_text(t: TippingPoints, listed: bool = False) -> str:
             out += wrap(f"{n}. to {p.scenario}: " + "; ".join(change_words(c)
                                                               for c in p.changes), "  ")
     return "\n".join(out)
+
+
+def _named(t: TippingPoints) -> str:
+    """The conditions the ways name by ID, each with its label, said once."""
+    kb = made_with(t)
+    ids = dict.fromkeys([*(c.id for cs in t.sets for c in cs.changes),
+                         *(f for cs in t.sets for p in cs.picks for f in p.pool)])
+    if kb is None or not ids:
+        return ""
+    return "Named: " + "; ".join(f"{i} {kb.label_of(i)}" for i in ids)
 
 
 def _changes(n: int) -> str:
