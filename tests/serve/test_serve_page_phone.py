@@ -155,3 +155,16 @@ def test_colours_tell_bad_news_from_good(tab: Any, base_url: str) -> None:
     red, green, _ = _rgb(tab.evaluate(
         "() => getComputedStyle(document.querySelector('[data-delta=engaged_added]')).color"))
     assert green > red
+
+
+def test_a_belief_changes_by_keyboard_and_stays_visible(tab: Any, base_url: str) -> None:
+    _open(tab, base_url)
+    tab.focus("#c-D8-unknown")
+    tab.keyboard.press("ArrowLeft")  # a radio group: the arrows move and choose
+    tab.wait_for_function(SAID, arg="D8")
+    assert tab.evaluate("() => document.activeElement.id") == "c-D8-false"
+    assert tab.text_content("#summary-changed").startswith("D8 set to false")
+    control = tab.locator("#c-D8-false").bounding_box()
+    summary = tab.locator("#summary").bounding_box()
+    assert control is not None and summary is not None
+    assert control["y"] >= summary["y"] + summary["height"]  # not hidden under the summary
