@@ -8,13 +8,27 @@ BIN    := $(VENV)/bin
 # CPPFLAGS: durable-rules' setup.py overwrites CFLAGS.
 DURABLE_FIX := CPPFLAGS="$$CPPFLAGS -DPyEval_CallObject=PyObject_CallObject"
 
+# the venv records the Python that made it (.made-by-python-X.Y)
+VENV_MADE_BY := $(patsubst $(VENV)/.made-by-python-%,%,$(wildcard $(VENV)/.made-by-python-*))
 ifeq ($(filter help clean,$(MAKECMDGOALS)),)
+# PYTHON not given: a $(VENV) already made is kept with the Python that made it, never
+# replaced behind the caller's back (a pyenv shim's python3 may be another version today)
+ifeq ($(origin PYTHON),file)
+ifneq ($(and $(VENV_MADE_BY),$(wildcard $(BIN)/python)),)
+PYTHON := $(BIN)/python
+endif
+endif
 WANT_PY := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 ifeq ($(WANT_PY),)
-$(error PYTHON=$(PYTHON) is not a Python interpreter here; pick one that is, e.g. make test PYTHON=python3.12)
+# the interpreters that do run here: on PATH (a pyenv shim runs only its active
+# versions) and, under pyenv, each installed version by its full path
+RUNNABLE := $(shell for p in python3.10 python3.11 python3.12 python3.13 python3 \
+  $$(pyenv root 2>/dev/null | sed 's|$$|/versions/3.1[0-3]*/bin/python3|'); do \
+  for q in $$p; do $$q -c '' >/dev/null 2>&1 && printf '%s ' "$$q"; done; done)
+$(error PYTHON=$(PYTHON) is not a Python interpreter here; pick one that runs: $(or $(strip $(RUNNABLE)),none found (install Python 3.10 to 3.13)), e.g. make test PYTHON=$(firstword $(RUNNABLE) python3))
 endif
 endif
-# the venv records the Python that made it; another PYTHON= makes a new one
+# another PYTHON= than the one that made $(VENV) makes a new one (said loudly)
 VENV_STAMP := $(VENV)/.made-by-python-$(WANT_PY)
 # the define is needed (and given) only from Python 3.13 on
 PY_MINOR := $(word 2,$(subst ., ,$(WANT_PY)))
@@ -37,10 +51,14 @@ help:
 	@echo "make clean   remove $(VENV) and the tool caches"
 	@echo ""
 	@echo "PYTHON=...   the interpreter that makes $(VENV) (now: $(PYTHON)), e.g. make test PYTHON=python3.13;"
-	@echo "             a $(VENV) made by another Python is rebuilt"
+	@echo "             without PYTHON=, an existing $(VENV) keeps the Python that made it; with"
+	@echo "             another, $(VENV) is replaced (said loudly): VENV=.venv-3.13 keeps both"
 
 $(VENV_STAMP):
-	@if [ -d $(VENV) ]; then echo "$(VENV) was not made by $(PYTHON) ($(WANT_PY)): rebuilding it"; fi
+	@if [ -d $(VENV) ]; then \
+	  echo "*** make: REPLACING $(VENV): it was made by Python $(or $(VENV_MADE_BY),unknown)," \
+	    "not $(PYTHON) ($(WANT_PY)); everything installed in it goes. To keep it, run" \
+	    "make without PYTHON=, or give the new one its own: VENV=.venv-$(WANT_PY)" >&2; fi
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

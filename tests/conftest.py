@@ -1,4 +1,5 @@
-"""Shared fixtures for the kzpolicy tests (no autouse fixtures here)."""
+"""Shared fixtures for the kzpolicy tests (no autouse fixtures here). The tags of the
+feature files are registered as markers by kzpolicy's own plugin (kzpolicy.bdd.plugin)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from kzpolicy.bdd.tags import TAGS
 from kzpolicy.cli.main import main
 from kzpolicy.kb.loading import stock_rules_path
 
@@ -36,8 +36,3 @@ def cli_run() -> CliRun:
 
     return run
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the tags of kzpolicy's own feature files (the plugin registers none)."""
-    for tag, description in TAGS.items():
-        config.addinivalue_line("markers", f"{tag}: {description}")

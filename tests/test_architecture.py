@@ -18,7 +18,8 @@ MODULES = sorted(GRAPH.modules)
 
 #: The imports that go up a layer (declared in pyproject.toml's layers contract as well):
 #: ``Assessment.explain()``, public since 0.1, is a thin call into the report's
-#: explanation text, ``why_not()`` and ``stability()`` into their analyses, each imported
+#: explanation text, ``why_not()`` and ``stability()`` into their analyses, a result's
+#: ``_repr_html_``/``_repr_markdown_`` into the report's notebook module, each imported
 #: inside the method (the result types they return, for the type checker only). What
 #: they call imports the models, so these edges close cycles on purpose; the cycle check
 #: leaves them out.
@@ -26,6 +27,7 @@ UPWARD = frozenset({
     ("kzpolicy.engine.results", "kzpolicy.report.explain"),
     ("kzpolicy.engine.results", "kzpolicy.analysis.whynot"),
     ("kzpolicy.engine.results", "kzpolicy.analysis.stability"),
+    ("kzpolicy.engine.display", "kzpolicy.report.notebook"),  # a notebook's view
 })
 
 

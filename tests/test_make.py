@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +39,31 @@ def test_another_python_plans_a_new_venv_without_touching_the_current_one(
     done = _make("-n", "demo", f"VENV={venv}")
     assert done.returncode == 0, done.stderr
     assert f"rm -rf {venv}" in done.stdout  # planned (make -n), not done
+    assert "REPLACING" in done.stdout and "made by Python 3.0" in done.stdout  # said loudly
     assert (venv / ".made-by-python-3.0").exists()
+
+
+def test_without_python_a_venv_keeps_the_python_that_made_it(tmp_path: Path) -> None:
+    """Under pyenv, python3 may name another version from one day to the next: a plain
+    `make demo` must not replace the venv (and its dev install) without being asked."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    (venv / f".made-by-python-{sys.version_info[0]}.{sys.version_info[1]}").touch()
+    (venv / ".installed").touch()
+    done = _make("-n", "demo", f"VENV={venv}")
+    assert done.returncode == 0, done.stderr
+    assert "rm -rf" not in done.stdout and "REPLACING" not in done.stdout
+
+
+def test_the_hint_for_a_missing_interpreter_names_ones_that_run() -> None:
+    done = _make("-n", "demo", "PYTHON=no-such-python3.99")
+    named = done.stderr.split("pick one that runs: ")[1].split(", e.g.")[0].split()
+    assert named
+    for python in named:
+        ran = subprocess.run([python, "-c", "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True, check=False)
+        assert ran.returncode == 0, python
 
 
 def test_make_test_runs_the_complexity_gate(tmp_path: Path) -> None:

@@ -23,6 +23,16 @@ def test_readme_example_runs(index: int, capsys: pytest.CaptureFixture[str]) -> 
     capsys.readouterr()
 
 
+@pytest.mark.parametrize("index", range(len(BLOCKS)))
+def test_each_example_imports_what_it_uses(index: int) -> None:
+    """A reader copies one block at a time: each imports the modules it names."""
+    block = BLOCKS[index]
+    for module in ("kzpolicy", "dask", "np"):
+        if re.search(rf"(?<![\w.]){module}\.", block):
+            assert re.search(rf"^(import \S+ as {module}|import {module})$", block, re.M), (
+                f"README block {index + 1} uses {module} without importing it")
+
+
 def _module_map() -> set[str]:
     """The modules the README's module map lists, as paths under src/kzpolicy/."""
     block = re.search(r"Every module, one concept each.*?```text\nkzpolicy/\n(.*?)```",

@@ -21,7 +21,7 @@ Public API (everything else is internal)::
     landscape(context=None, *, preset=None, kb=None, method="auto") -> Landscape
     monte_carlo(probabilities, *, fixed=None, preset=None, samples=100_000, seed=None)
     probabilities(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Probabilities
-    sensitivity(beliefs, *, fixed=None, preset=None, kb=None, exact=False) -> Sensitivity
+    sensitivity(beliefs, *, fixed=None, preset=None, kb=None, exact=False, by=None)
     render(result, format="text", *, kb=None) -> str      text, markdown, html
     explain(assessment, *, kb=None) -> str       the chain of reasons, as a.explain()
     graph(kb=None, *, format="dot", assessment=None, reading=None) -> str   dot, mermaid

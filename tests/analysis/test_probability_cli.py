@@ -60,7 +60,8 @@ def test_probabilities_from_a_file(cli_run: CliRun, tmp_path: Path) -> None:
         {"D1": 0.7, "B2": 0.4}, preset="article-2010")
 
 
-def test_sensitivity_views(cli_run: CliRun) -> None:
+def test_sensitivity_views(cli_run: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "240")  # wide enough that no cell wraps
     argv = ["probabilities", "--preset", "article-2010", "--sensitivity",
             *(x for c, p in TIPPING.items() for x in ("--prob", f"{c}={p}"))]
     code, raw = cli_run(*argv, "--format", "json")

@@ -48,7 +48,7 @@ def test_probabilities_reads_the_same_fraction(cli_run: CliRun) -> None:
     (["--prob", "D1=0.5", "--prob", "D1=0.6"],
      "condition 'D1' is given two probabilities; give one"),
     (["--prob", "D1=0.5", "--set", "D1"], "'D1' is both fixed and given a probability"),
-    ([], "give at least one probability: --prob ID=P or --probabilities FILE"),
+    ([], "give at least one probability: --prob ID=P, --prob-all P or --probabilities FILE"),
 ])
 def test_both_commands_read_beliefs_alike(cli_run: CliRun, capsys: pytest.CaptureFixture[str],
                                           command: str, extra: list[str],

@@ -1,7 +1,10 @@
-"""Fixtures shared by the report tests: the stock knowledge base, the 2010 assessment and a
-what-if pair (before, after) that moves the scenario."""
+"""Fixtures shared by the report tests: the stock knowledge base, the 2010 assessment, a
+what-if pair (before, after) that moves the scenario, and one result of every type a
+notebook shows (``notebook_results``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
@@ -27,3 +30,22 @@ def what_if() -> tuple[Assessment, Assessment]:
                              "B1": False, "B2": False, "B3": False,
                              "cooperation_intensifies": False}, preset="article-2010")
     return before, after
+
+
+BELIEFS = {"D1": 0.7, "B2": 0.4, "I1": 0.5}
+
+
+@pytest.fixture(scope="session")
+def notebook_results() -> dict[str, Any]:
+    """One result of every type with a notebook view, by type name."""
+    return {
+        "Assessment": kzpolicy.assess(preset="article-2010"),
+        "WhatIf": kzpolicy.what_if(changes={"D1": True, "D3": True}, preset="article-2010"),
+        "TippingPoints": kzpolicy.tipping_points({"I1": True, "I2": True, "I3": True}),
+        "Landscape": kzpolicy.landscape(),
+        "Probabilities": kzpolicy.probabilities(BELIEFS),
+        "Sensitivity": kzpolicy.sensitivity(BELIEFS),
+        "MonteCarlo": kzpolicy.monte_carlo(BELIEFS, samples=500, seed=1),
+        "Batch": kzpolicy.assess_many(
+            [{"D1": True}, dict.fromkeys(["D1", "D2", "D3", "D4", "D5"], True)] * 300),
+    }

@@ -33,6 +33,7 @@ try:
     from playwright.sync_api import (
         Browser,
         ConsoleMessage,
+        Error,
         Locator,
         Page,
         Request,
@@ -447,3 +448,30 @@ def test_browser_renders_the_timeline(
         "the lines are not drawn"
     stats = ink(decoder, shot(tab, "full-" + name, tmp_path, full_page=True))
     assert stats["colours"] > 30 and stats["dark"] > 0.02, "the page screenshot is blank"
+def test_every_result_shows_in_a_notebook_frame(
+        browser: Browser, notebook_results: dict[str, Any]) -> None:
+    """What Jupyter does with ``_repr_html_``: the frame's page loads on its own, with its
+    tables and no console error."""
+    for name, result in notebook_results.items():
+        tab = browser.new_page(viewport=DESKTOP)
+        errors: list[str] = []
+
+        def console(msg: ConsoleMessage, seen: list[str] = errors) -> None:
+            if msg.type == "error":
+                seen.append(msg.text)
+
+        def uncaught(error: Error, seen: list[str] = errors) -> None:
+            seen.append(str(error))
+
+        tab.on("console", console)
+        tab.on("pageerror", uncaught)
+        try:
+            tab.set_content("<!doctype html><html lang='en'><title>notebook</title><body>"
+                            + result._repr_html_() + "</body></html>")
+            frame = tab.frame_locator("iframe")
+            assert frame.locator("h1").count() == 1, name
+            assert frame.locator("table").count() > 0, name
+            assert frame.locator("script").count() == 0, name
+            assert errors == [], (name, errors)
+        finally:
+            tab.close()

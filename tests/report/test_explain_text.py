@@ -41,7 +41,10 @@ def test_the_summary_names_ties_and_keeps_rule_ids_out() -> None:
     a = kzpolicy.assess(preset="article-2010")
     text = kzpolicy.render(a)
     assert "integration and distancing tie for runner-up" in text
-    assert "intensify_t1" not in text and "cooperation_intensifies holds" in text
+    assert "intensify_t1" not in text
+    # each condition a reason rests on is named with its label
+    assert (f"cooperation_intensifies ({KB.label_of('cooperation_intensifies')}) holds"
+            in " ".join(text.split()))
     md = kzpolicy.render(a, "markdown")
     assert "integration and distancing tie for runner-up" in md
 

@@ -1,12 +1,15 @@
 """Fixtures of the `kzpolicy serve` tests: the app over the stock knowledge base, a test
-client, and the CLI run in process with its standard error."""
+client, the CLI run in process with its standard error, and for the browser tests the
+app served on a free port (``base_url``) and the system Chromium under Playwright
+(``browser``)."""
 
 from __future__ import annotations
 
 import importlib.util
 import io
+import shutil
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -58,3 +61,26 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
         return status, out.getvalue(), capsys.readouterr().err
 
     return run
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """The application served by uvicorn on a free port of this machine."""
+    from kzpolicy.serve import create_app
+    from kzpolicy.serve.server import running
+
+    with running(create_app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (which downloads no browser)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()

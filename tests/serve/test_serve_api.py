@@ -92,12 +92,16 @@ def test_monte_carlo_is_the_cli_json(client: TestClient, cli: Cli) -> None:
     assert answer.text == out
 
 
-@pytest.mark.parametrize("sensitivity", [False, True])
-def test_probabilities_is_the_cli_json(client: TestClient, cli: Cli, sensitivity: bool) -> None:
+@pytest.mark.parametrize("sensitivity", [False, True, "distancing"])
+def test_probabilities_is_the_cli_json(client: TestClient, cli: Cli,
+                                       sensitivity: bool | str) -> None:
+    by = {"by": sensitivity} if isinstance(sensitivity, str) else {}
     answer = client.post("/v1/probabilities", json={
-        "beliefs": {"D1": 0.3, "B2": 0.75}, "preset": "balance", "sensitivity": sensitivity})
+        "beliefs": {"D1": 0.3, "B2": 0.75}, "preset": "balance",
+        "sensitivity": bool(sensitivity), **by})
     assert answer.status_code == 200
     flags = ["--sensitivity"] if sensitivity else []
+    flags += ["--by", by["by"]] if by else []
     _, out, _ = cli("probabilities", "--prob", "D1=0.3", "--prob", "B2=0.75",
                     "--preset", "balance", *flags, "--format", "json")
     assert answer.text == out

@@ -1,6 +1,7 @@
 """The interactive page of `kzpolicy serve` in a real browser (Playwright driving the
-system Chromium): toggling a condition shows exactly what the API answers for the same
-input, the state round-trips through the URL, and data is shown as text, never markup."""
+system Chromium, fixtures of conftest.py): toggling a condition shows exactly what the
+API answers for the same input, the state round-trips through the URL, and data is shown
+as text, never markup."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from kzpolicy.kb.loading import load
 from kzpolicy.serve import create_app
 from kzpolicy.serve.server import running
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -27,22 +28,6 @@ pytestmark = [
 # function predicates (a bare expression would be eval'd, which the page's CSP forbids)
 READY = "() => document.body.dataset.state === 'ready'"
 READY_FOR = "(q) => document.body.dataset.state === 'ready' && document.body.dataset.query === q"
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with running(create_app()) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from kzpolicy.analysis.counting import counter_for, influence
 from kzpolicy.engine.bitset import BitsetRules, Column, bitset, count
 from kzpolicy.engine.conditions import ConditionInput, normalise, resolve
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import ArgumentTypeError, ConeTooLargeError, InputError, expect
 from kzpolicy.kb.kinds import FLAGGABLE
@@ -80,7 +81,7 @@ class ItemFrequency(ResultModel):
     share: float
 
 
-class Landscape(ResultModel):
+class Landscape(ResultModel, Displayed):
     """Every combination of the scenario factors, with the context held fixed."""
 
     kb_version: str

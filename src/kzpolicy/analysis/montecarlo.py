@@ -22,6 +22,7 @@ from kzpolicy.analysis.budget import checkpoint
 from kzpolicy.analysis.landscape import CHUNK_BITS, Progress, literal_columns
 from kzpolicy.engine.bitset import BitsetRules, bitset, count
 from kzpolicy.engine.conditions import ConditionInput
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import ResultModel
 from kzpolicy.errors import ArgumentTypeError, InputError, expect
 from kzpolicy.kb.kinds import ENGAGED_KINDS, FLAGGABLE, OUTCOME_KINDS, RISK_KINDS
@@ -52,7 +53,7 @@ class ItemEstimate(Estimate):
     locator: Locator
 
 
-class MonteCarlo(ResultModel):
+class MonteCarlo(ResultModel, Displayed):
     """Scenario and item probabilities when conditions hold with given probabilities."""
 
     kb_version: str

@@ -29,6 +29,7 @@ from kzpolicy.analysis.budget import checkpoint
 from kzpolicy.analysis.counting import FactorCounter, counter_for
 from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.decision import outcome_label
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import expect
 from kzpolicy.kb.kinds import GROUP_OF
@@ -74,7 +75,7 @@ class ItemProbability(ResultModel):
     and the uncertain factors that can change the scenario when a rule reads it."""
 
 
-class Probabilities(ResultModel):
+class Probabilities(ResultModel, Displayed):
     """Scenario and item probabilities when conditions hold with given probabilities."""
 
     kb_version: str

@@ -6,7 +6,8 @@ belief ``p``, ``P(p) = P(0) + p * (P(1) - P(0))``. So two exact evaluations per 
 (the condition false, then true) give its whole effect: the *swing* ``P(1) - P(0)`` of
 every scenario and item, and the values of ``p`` at which the most likely scenario
 changes (where two scenarios' lines cross on top). Beliefs are ranked by the largest
-scenario swing, then the largest item swing.
+scenario swing (or, with ``by``, by the swing of that one scenario), then the largest
+item swing; beliefs that swing alike share a rank (a tie, ranked 1, 1, 3, ...).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from kzpolicy.analysis.beliefs import Beliefs, as_fraction, exact_value
 from kzpolicy.analysis.probabilities import Situation, evaluate, most_likely, situation
 from kzpolicy.engine.conditions import ConditionInput
 from kzpolicy.engine.decision import outcome_label
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import Cited, ResultModel, trusted
+from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.reading import ReadingSpec
 
@@ -75,9 +78,12 @@ class BeliefSensitivity(Cited):
     tipping: ScenarioChange | None
     """The change nearest the belief's value, or None when the most likely scenario is
     the same for every value."""
+    rank: int
+    """Its place in the ranking; beliefs that swing the scenario alike share one (a tie:
+    1, 1, 3, ...)."""
 
 
-class Sensitivity(ResultModel):
+class Sensitivity(ResultModel, Displayed):
     """How each belief moves the scenario and item probabilities, beliefs ranked."""
 
     kb_version: str
@@ -90,8 +96,11 @@ class Sensitivity(ResultModel):
     most_likely: str
     scenarios: dict[str, float]
     """Each scenario's probability at the beliefs as given."""
+    by: str | None
+    """The scenario the beliefs are ranked for, or None: by the largest scenario swing."""
     ranked: tuple[BeliefSensitivity, ...]
-    """The beliefs, the largest scenario swing first (then the largest item swing)."""
+    """The beliefs, the largest scenario swing first (the swing of ``by``, when given),
+    then the largest item swing; ties share a rank."""
 
 
 def switches(ids: Sequence[str], low: Sequence[Any], high: Sequence[Any]
@@ -150,7 +159,7 @@ def _belief(s: Situation, c: str, values: Mapping[str, Any], exact: bool
     tipping = min(changes, key=lambda ch: abs((ch.exact if exact else ch.value) - here),
                   default=None)
     return trusted(
-        BeliefSensitivity, id=c, label=kb.label_of(c), locator=kb.locator_of(c),
+        BeliefSensitivity, id=c, label=kb.label_of(c), locator=kb.locator_of(c), rank=0,
         belief=float(here),
         scenario_swing=max((abs(w.swing) for w in scenarios), default=0.0),
         item_swing=max((abs(w.swing) for w in items), default=0.0),
@@ -166,20 +175,25 @@ def sensitivity(
     kb: KnowledgeBase | None = None,
     exact: bool = False,
     reading: ReadingSpec = None,
+    by: str | None = None,
 ) -> Sensitivity:
     """For every belief, the exact swing of each scenario's and item's probability
     between the condition false and true, and the belief values at which the most
-    likely scenario changes; the beliefs ranked by how much they move the scenario.
+    likely scenario changes; the beliefs ranked by how much they move the scenario
+    (``by``: a scenario ID, to rank by how much they move that one), ties sharing a rank.
 
-    The arguments are those of :func:`kzpolicy.probabilities`.
+    The other arguments are those of :func:`kzpolicy.probabilities`.
     """
+    expect("sensitivity", "by", by, str, "a scenario ID", optional=True)
     s = situation("sensitivity", beliefs, fixed, preset, kb, exact, reading)
+    if by is not None and by not in s.counter.scenario_ids:
+        raise InputError(f"sensitivity: by={by!r} is not a scenario; use one of "
+                         + ", ".join(s.counter.scenario_ids))
     values: dict[str, Any] = ({c: as_fraction(v, c) for c, v in s.beliefs.items()} if exact
                               else {c: float(v) for c, v in s.beliefs.items()})
     scen, _ = evaluate(s, values, exact)
     order = {c: n for n, c in enumerate(s.beliefs)}
-    ranked = sorted((_belief(s, c, values, exact) for c in s.beliefs),
-                    key=lambda b: (-b.scenario_swing, -b.item_swing, order[b.id]))
+    ranked = _ranked([_belief(s, c, values, exact) for c in s.beliefs], by, order)
     return trusted(
         Sensitivity,
         kb_version=s.kb.version,
@@ -190,5 +204,28 @@ def sensitivity(
         method="count",
         most_likely=most_likely(s.counter.scenario_ids, scen),
         scenarios={sid: float(p) for sid, p in zip(s.counter.scenario_ids, scen, strict=True)},
+        by=by,
         ranked=tuple(ranked),
     )
+
+
+def _key(b: BeliefSensitivity, by: str | None) -> tuple[Any, Any]:
+    """What a belief is ranked by, to within rounding: the scenario swing (of ``by``, or
+    the largest), then the item swing; two beliefs with one scenario swing are tied."""
+    swings = [w for w in b.scenarios if by is None or w.id == by]
+    swing = max((abs(w.exact) if w.exact is not None else abs(w.swing) for w in swings),
+                default=0.0)
+    item = abs(b.items[0].exact) if b.items and b.items[0].exact is not None else b.item_swing
+    return (swing if isinstance(swing, Fraction) else round(swing, 12),
+            item if isinstance(item, Fraction) else round(item, 12))
+
+
+def _ranked(beliefs: list[BeliefSensitivity], by: str | None, order: Mapping[str, int]
+            ) -> list[BeliefSensitivity]:
+    """The beliefs in rank order, each with its rank (a tie shares the first place)."""
+    beliefs.sort(key=lambda b: (*(-x for x in _key(b, by)), order[b.id]))
+    out: list[BeliefSensitivity] = []
+    for n, b in enumerate(beliefs, 1):
+        tied = bool(out) and _key(out[-1], by)[0] == _key(b, by)[0]
+        out.append(b.model_copy(update={"rank": out[-1].rank if tied else n}))
+    return out

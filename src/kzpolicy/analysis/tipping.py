@@ -20,6 +20,7 @@ from kzpolicy.analysis.bounds import Meter, SearchBudget, Work, budget_of
 from kzpolicy.analysis.counterfactuals import ChangeSet, ConcreteSet, search
 from kzpolicy.analysis.whatif import Base, resolve_base
 from kzpolicy.engine.decision import decide
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -34,7 +35,7 @@ class TippingPoint(ConcreteSet):
     """A set of changes that switches the implied scenario, and where it leads."""
 
 
-class TippingPoints(ResultModel):
+class TippingPoints(ResultModel, Displayed):
     """The smallest sets of factor changes that switch the implied scenario."""
 
     kb_version: str

@@ -19,6 +19,7 @@ from typing import Literal, TypeAlias
 
 from kzpolicy.engine.assess import assess_resolved
 from kzpolicy.engine.conditions import ConditionInput, resolve
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import Assessment, ResultModel
 from kzpolicy.errors import InputError, UnknownConditionError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -91,7 +92,7 @@ class ScenarioShift(ResultModel):
     warnings_after: tuple[str, ...]
 
 
-class WhatIf(ResultModel):
+class WhatIf(ResultModel, Displayed):
     """What changes in the assessment when some conditions change."""
 
     kb_version: str

@@ -13,13 +13,12 @@ import sys
 import time
 from typing import Any, TextIO
 
+from kzpolicy.cli.beliefs import add_belief_arguments, gather_beliefs
 from kzpolicy.cli.options import (
-    add_belief_arguments,
     add_budget_arguments,
     add_input_arguments,
     budget_of,
     gather,
-    gather_beliefs,
     knowledge_base,
     merge,
     parse_set,
@@ -112,16 +111,18 @@ def _cmd_landscape(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_monte_carlo(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.analysis.montecarlo import monte_carlo
+    from kzpolicy.engine.conditions import resolve
 
     kb = knowledge_base(args)
-    probs = gather_beliefs(args)
+    fixed = gather(args, kb)
+    probs = gather_beliefs(args, kb, resolve(kb, fixed, preset=args.preset))
     try:
         confidence = float(args.confidence)
     except ValueError:
         raise InputError(f"--confidence {args.confidence}: expected a number such as 0.95") \
             from None
     result = monte_carlo(
-        probs, fixed=gather(args, kb), preset=args.preset, kb=kb,
+        probs, fixed=fixed, preset=args.preset, kb=kb,
         samples=parse_whole(args.samples, "--samples", low=1),
         seed=None if args.seed is None else parse_whole(args.seed, "--seed"),
         confidence=confidence, progress=_Bar("monte-carlo"),

@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # the knowledge base and the YAML reader load when a command 
 
 __all__ = [
     "Parser",
-    "add_belief_arguments",
     "add_budget_arguments",
     "add_engine_argument",
     "add_input_arguments",
@@ -39,7 +38,6 @@ __all__ = [
     "emit_result",
     "file_situation",
     "gather",
-    "gather_beliefs",
     "knowledge_base",
     "merge",
     "parse_prob",
@@ -277,31 +275,10 @@ def _file_conditions(args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, b
 def gather(args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, bool]:
     """The conditions of ``--file`` and ``--set`` together; a contradiction is an error.
     From a situation file, its certain beliefs (the uncertain ones are
-    :func:`gather_beliefs`')."""
+    :func:`kzpolicy.cli.beliefs.gather_beliefs`')."""
     pairs = list(_file_conditions(args, kb).items()) if args.file else []
     pairs += [parse_set(s) for s in args.set or []]
     return merge(pairs)
-
-
-def gather_beliefs(args: argparse.Namespace) -> dict[str, Any]:
-    """The probabilities of ``--probabilities FILE``, ``--prob ID=P`` and the uncertain
-    beliefs of a situation ``--file`` together (at least one); the library checks them
-    (:mod:`kzpolicy.analysis.beliefs`)."""
-    pairs: list[tuple[str, Any]] = []
-    if args.probabilities:
-        data = read_file(args.probabilities, "--probabilities")
-        if not isinstance(data, dict):
-            raise InputError(f"--probabilities {args.probabilities}: expected a mapping of "
-                             "condition IDs to probabilities from 0 to 1")
-        pairs += data.items()
-    pairs += [parse_prob(p) for p in args.prob or []]
-    found = file_situation(args)
-    if found is not None:
-        pairs += found.uncertain().items()
-    beliefs = merge(pairs, "two probabilities; give one")
-    if not beliefs:
-        raise InputError("give at least one probability: --prob ID=P or --probabilities FILE")
-    return beliefs
 
 
 # ---------------------------------------------------------------------- arguments
@@ -343,15 +320,6 @@ def add_rules_arguments(p: argparse.ArgumentParser, *, rules: bool = True) -> No
     p.add_argument("--reading", metavar="NAME|FILE",
                    help="read the rules under a reading: a name from 'list readings', "
                    "names joined by + (applied in order), or a reading file (.yaml)")
-
-
-def add_belief_arguments(p: argparse.ArgumentParser) -> None:
-    """--prob and --probabilities: the beliefs of ``probabilities`` and ``monte-carlo``
-    (read by :func:`gather_beliefs`)."""
-    p.add_argument("--prob", action="append", metavar="ID=P",
-                   help="the probability that a condition holds, 0.3 or 3/10 (repeatable)")
-    p.add_argument("--probabilities", metavar="FILE",
-                   help="probabilities from a .yaml or .json mapping of IDs to numbers")
 
 
 def add_budget_arguments(p: argparse.ArgumentParser) -> None:

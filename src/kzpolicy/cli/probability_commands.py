@@ -12,13 +12,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from kzpolicy.cli.options import (
-    add_belief_arguments,
-    add_input_arguments,
-    gather,
-    gather_beliefs,
-    knowledge_base,
-)
+from kzpolicy.cli.beliefs import add_belief_arguments, gather_beliefs
+from kzpolicy.cli.options import add_input_arguments, gather, knowledge_base
 
 __all__ = ["register"]
 
@@ -28,12 +23,18 @@ FORMATS = ["text", "json", "markdown", "html"]
 def _cmd_probabilities(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.analysis.probabilities import probabilities
     from kzpolicy.analysis.sensitivity import sensitivity
+    from kzpolicy.engine.conditions import resolve
     from kzpolicy.report.render import render
 
     kb = knowledge_base(args)
-    call = sensitivity if args.sensitivity else probabilities
-    result = call(gather_beliefs(args), fixed=gather(args, kb), preset=args.preset, kb=kb,
-                  exact=args.exact)
+    fixed = gather(args, kb)
+    beliefs = gather_beliefs(args, kb, resolve(kb, fixed, preset=args.preset))
+    if args.sensitivity or args.by is not None:
+        result: Any = sensitivity(beliefs, fixed=fixed, preset=args.preset, kb=kb,
+                                  exact=args.exact, by=args.by)
+    else:
+        result = probabilities(beliefs, fixed=fixed, preset=args.preset, kb=kb,
+                               exact=args.exact)
     if args.format == "json":
         out.write(result.model_dump_json(indent=2) + "\n")
     else:
@@ -56,4 +57,7 @@ def register(subparsers: Any) -> None:
                    help="give every probability as a fraction too")
     p.add_argument("--sensitivity", action="store_true",
                    help="rank the beliefs by how much they move the probabilities")
+    p.add_argument("--by", metavar="SCENARIO",
+                   help="rank the beliefs by how much they move this scenario's "
+                   "probability (implies --sensitivity)")
     p.set_defaults(handler=_cmd_probabilities)

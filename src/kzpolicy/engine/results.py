@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from kzpolicy.engine.display import Displayed
 from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.loading import knowledge_base_of
 from kzpolicy.kb.schema import ARTICLE, Locator
@@ -276,7 +277,7 @@ _MATERIALISE = threading.Lock()
 os.register_at_fork(after_in_child=lambda: globals().update(_MATERIALISE=threading.Lock()))
 
 
-class Assessment(ResultModel):
+class Assessment(ResultModel, Displayed):
     """What the article's model implies for the asserted conditions.
 
     ``assess()`` returns it with the explanation parts (the scenario result, the flagged

@@ -322,19 +322,23 @@ class ProbabilitiesBody(Body):
     sensitivity: bool = Field(default=False,
                               description="rank the beliefs by how much they move things")
     situation: SituationField = None
+    by: str | None = Field(default=None, description="with sensitivity: rank the beliefs by "
+                           "how much they move this scenario's probability")
 
     def run(self, kb: KnowledgeBase) -> Probabilities | Sensitivity:
         from kzpolicy.analysis.probabilities import probabilities
         from kzpolicy.analysis.sensitivity import sensitivity
 
-        call = sensitivity if self.sensitivity else probabilities
         beliefs, fixed = dict(self.beliefs), self.fixed
         if self.situation is not None:
             from kzpolicy.journal.evidence import situation_beliefs
 
             beliefs, fixed = situation_beliefs(_situation(self.situation), kb, beliefs, fixed)
-        return call(beliefs, fixed=fixed, preset=self.preset, kb=kb, exact=self.exact,
-                    reading=self.reading)
+        if self.sensitivity or self.by is not None:
+            return sensitivity(beliefs, fixed=fixed, preset=self.preset, kb=kb,
+                               exact=self.exact, reading=self.reading, by=self.by)
+        return probabilities(beliefs, fixed=fixed, preset=self.preset, kb=kb,
+                             exact=self.exact, reading=self.reading)
 
 
 class RobustnessBody(Body):

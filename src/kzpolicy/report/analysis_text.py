@@ -1,8 +1,8 @@
 """Text and Markdown reports of what-if, tipping-point, landscape, Monte Carlo, exact
 probability and sensitivity results.
 
-:func:`sections` gives the tables of the last two, which their HTML page
-(:func:`kzpolicy.report.html.probability_page`) shows too.
+:func:`sections` gives the head lines and tables of each, which its HTML page
+(:func:`kzpolicy.report.html.probability_page`) and its notebook view show too.
 """
 
 from __future__ import annotations
@@ -17,17 +17,21 @@ from kzpolicy.analysis.tipping import TippingPoints
 from kzpolicy.analysis.whatif import ConditionChange, ItemRef, RuleRef, WhatIf
 from kzpolicy.kb.schema import ARTICLE
 from kzpolicy.report.reasoning_text import change_set_words, change_words, work_words
+from kzpolicy.report.source_kb import made_with
 from kzpolicy.report.table import md_table as _md
-from kzpolicy.report.table import table
+from kzpolicy.report.table import shared_notes, table
 from kzpolicy.report.words import truth
 
-__all__ = ["Section", "markdown", "sections", "text", "tipping_text"]
+__all__ = ["Result", "Section", "markdown", "sections", "text", "tipping_text", "title"]
 
+Section = tuple[str, list[str], list[list[object]]]
+#: the column of a table that lists the conditions a probability depends on
+_LIST = "depends on"
 Result = WhatIf | TippingPoints | Landscape | MonteCarlo | Probabilities | Sensitivity
 
 
 def _change(c: ConditionChange) -> str:
-    return f"{c.id} {truth(c.before)} -> {truth(c.after)}"
+    return f"{c.id} ({c.label}) {truth(c.before)} -> {truth(c.after)}"
 
 
 def _shares(shares: dict[str, float]) -> str:
@@ -39,7 +43,7 @@ def _pct(x: float) -> str:
 
 
 # ---------------------------------------------------------------------- sections
-def _whatif_sections(w: WhatIf) -> list[tuple[str, list[str], list[list[object]]]]:
+def _whatif_sections(w: WhatIf) -> list[Section]:
     def items(refs: tuple[ItemRef, ...]) -> list[list[object]]:
         return [[r.id, r.kind, str(r.locator), r.label] for r in refs]
 
@@ -111,6 +115,7 @@ def tipping_text(t: TippingPoints, listed: bool = False) -> str:
         out += wrap(f"{n}. to {cs.scenario} ({_changes(cs.size)}; {sets}): "
                     f"{change_set_words(cs)}")
         out.append(f"     shares then: {_shares(cs.shares)}")
+    out += wrap(_named(t), "", "  ")
     if listed and t.points:
         out += ["", f"Sets {t.offset + 1} to {t.offset + len(t.points)} of {t.total:,} "
                 "(a factor made not true is listed as false; clearing it is the same):"]
@@ -118,6 +123,16 @@ def tipping_text(t: TippingPoints, listed: bool = False) -> str:
             out += wrap(f"{n}. to {p.scenario}: " + "; ".join(change_words(c)
                                                               for c in p.changes), "  ")
     return "\n".join(out)
+
+
+def _named(t: TippingPoints) -> str:
+    """The conditions the ways name by ID, each with its label, said once."""
+    kb = made_with(t)
+    ids = dict.fromkeys([*(c.id for cs in t.sets for c in cs.changes),
+                         *(f for cs in t.sets for p in cs.picks for f in p.pool)])
+    if kb is None or not ids:
+        return ""
+    return "Named: " + "; ".join(f"{i} {kb.label_of(i)}" for i in ids)
 
 
 def _changes(n: int) -> str:
@@ -149,7 +164,6 @@ def _item_rows(items: tuple[ItemEstimate, ...]) -> list[list[object]]:
 
 
 # ---------------------------------------------------------------------- probabilities
-Section = tuple[str, list[str], list[list[object]]]
 
 
 def _p(x: float, exact: Fraction | None = None) -> str:
@@ -172,9 +186,9 @@ def _probability_sections(r: Probabilities) -> list[Section]:
         return [[i.id, _p(i.probability, i.exact), ", ".join(i.depends_on) or "-", i.kind,
                  i.label] for i in rows if i.probability > 0]
 
-    ih = ["id", "probability", "depends on", "kind", "label"]
+    ih = ["id", "probability", _LIST, "kind", "label"]
     return [
-        ("Scenarios", ["scenario", "probability", "depends on", "label"],
+        ("Scenarios", ["scenario", "probability", _LIST, "label"],
          [[s.id, _p(s.probability, s.exact), ", ".join(s.depends_on) or "-", s.label]
           for s in r.scenarios.values()]),
         (f"Outcomes (possible: {len(items(r.outcomes))} of {len(r.outcomes)})", ih,
@@ -210,29 +224,107 @@ def _sensitivity_head(r: Sensitivity) -> list[str]:
     return [f"Sensitivity (exact, method: {r.method}); beliefs: "
             f"{_beliefs(r.beliefs, r.exact_beliefs)}",
             "Most likely scenario: " + r.most_likely + " ("
-            + ", ".join(f"{s} {p:.4f}" for s, p in r.scenarios.items()) + ")"]
+            + ", ".join(f"{s} {p:.4f}" for s, p in r.scenarios.items()) + ")",
+            *_ties(r)]
+
+
+def _ties(r: Sensitivity) -> list[str]:
+    """Each tie of the ranking said once: the beliefs that share a rank."""
+    ranks: dict[int, list[str]] = {}
+    for b in r.ranked:
+        ranks.setdefault(b.rank, []).append(b.id)
+    return [f"Tied at rank {rank} (they move the scenario alike): {', '.join(ids)}"
+            for rank, ids in ranks.items() if len(ids) > 1]
+
+
+def _by_swing(b: BeliefSensitivity, by: str) -> str:
+    w = next(w for w in b.scenarios if w.id == by)
+    return _signed(w.swing, w.exact)
 
 
 def _sensitivity_sections(r: Sensitivity) -> list[Section]:
     ids = list(r.scenarios)
+    by = r.by
+    moved = "the scenario" if by is None else f"the probability of {by}"
     return [
-        ("Beliefs ranked by how much they move the scenario",
-         ["#", "belief", "p", "largest scenario swing", "largest item swing",
-          "most likely scenario changes"],
-         [[n, b.id, f"{b.belief:g}", _top_scenario(b), _top_item(b), _tipping(b)]
-          for n, b in enumerate(r.ranked, 1)]),
+        (f"Beliefs ranked by how much they move {moved} (a tie shares its rank)",
+         ["#", "belief", "p", "largest scenario swing" if by is None else f"{by} swing",
+          "largest item swing", "most likely scenario changes", "label"],
+         [[b.rank, b.id, f"{b.belief:g}",
+           _top_scenario(b) if by is None else _by_swing(b, by), _top_item(b), _tipping(b),
+           b.label]
+          for b in r.ranked]),
         ("Scenario probability, belief false to true",
          ["belief", *ids],
          [[b.id, *(f"{w.low:.4f} to {w.high:.4f}" for w in b.scenarios)] for b in r.ranked]),
     ]
 
 
-def sections(result: Probabilities | Sensitivity) -> tuple[list[str], list[Section]]:
-    """The head lines and the tables (title, headers, rows) of an exact-probability or
-    sensitivity result."""
+def _landscape_head(r: Landscape) -> list[str]:
+    return [f"{r.combinations} combinations of {r.factors} factors; context: "
+            + (", ".join(f"{k}={truth(v)}" for k, v in r.context.items()) or "none")]
+
+
+def _landscape_sections(r: Landscape) -> list[Section]:
+    return [
+        ("Scenarios", ["scenario", "combinations", "share"],
+         [[s, c, _pct(r.scenario_shares[s])] for s, c in r.scenarios.items()]),
+        ("Influence (combinations in which switching the factor alone changes the scenario)",
+         ["factor", "scenario", "changes", "share", "label"],
+         [[f.id, f.scenario, f.changes, _pct(f.share), f.label] for f in r.influence]),
+        ("Items flagged or engaged", ["id", "kind", "combinations", "share", "label"],
+         [[i.id, i.kind, i.count, _pct(i.share), i.label] for i in r.items if i.count]),
+    ]
+
+
+def _monte_carlo_head(r: MonteCarlo) -> list[str]:
+    return [f"{r.samples} samples, seed {r.seed}, {_pct(r.confidence)} Wilson intervals"]
+
+
+def _monte_carlo_sections(r: MonteCarlo) -> list[Section]:
+    out: list[Section] = [("Scenarios", ["scenario", "probability", "interval", "samples"],
+                           [_estimate_row(s, e) for s, e in r.scenarios.items()])]
+    for title, items in (("Outcomes", r.outcomes), ("Risks", r.risks),
+                         ("Engaged", r.engaged)):
+        rows = _item_rows(items)
+        out.append((f"{title} (flagged in some sample: {len(rows)} of {len(items)})",
+                    ["id", "probability", "interval", "samples", "kind", "label"], rows))
+    return out
+
+
+def _tipping_sections(t: TippingPoints) -> list[Section]:
+    out: list[Section] = [("Ways to a tipping point, the smallest first",
+                           ["#", "changes", "what", "leads to", "sets", "shares then"],
+                           _tipping_rows(t))]
+    if t.points:
+        out.append((f"Sets {t.offset + 1} to {t.offset + len(t.points)} of {t.total:,}",
+                    ["#", "changes", "leads to", "locators"], _point_rows(t)))
+    return out
+
+
+def title(result: Result) -> str:
+    """The title of a result's page."""
+    return {Probabilities: "Exact probabilities", Sensitivity: "Sensitivity of the "
+            "probabilities", WhatIf: "What if", TippingPoints: "Tipping points",
+            Landscape: "Landscape of the scenario factors", MonteCarlo: "Monte Carlo "
+            "estimates"}[type(result)]
+
+
+def sections(result: Result) -> tuple[list[str], list[Section]]:
+    """The head lines and the tables (title, headers, rows) of any result of this module:
+    what the HTML pages and the notebook views show."""
     if isinstance(result, Probabilities):
         return _probability_head(result), _probability_sections(result)
-    return _sensitivity_head(result), _sensitivity_sections(result)
+    if isinstance(result, Sensitivity):
+        return _sensitivity_head(result), _sensitivity_sections(result)
+    if isinstance(result, WhatIf):
+        return _whatif_head(result), _whatif_sections(result)
+    if isinstance(result, TippingPoints):
+        return ([f"Scenario: {result.scenario}; shares {_shares(result.shares)}",
+                 _tipping_head(result)], _tipping_sections(result))
+    if isinstance(result, Landscape):
+        return _landscape_head(result), _landscape_sections(result)
+    return _monte_carlo_head(result), _monte_carlo_sections(result)
 
 
 # ---------------------------------------------------------------------- text
@@ -244,7 +336,7 @@ def text(result: Result) -> str:
         out += head
         for title, headers, rows in tables:
             out += ["", f"{title}:"]
-            out.append(table(headers, rows) if rows else "None.")
+            out.append(_lists_below(headers, rows) if rows else "None.")
     elif isinstance(result, WhatIf):
         out += _whatif_head(result)
         for title, headers, rows in _whatif_sections(result):
@@ -254,23 +346,23 @@ def text(result: Result) -> str:
     elif isinstance(result, TippingPoints):
         out.append(tipping_text(result))
     elif isinstance(result, Landscape):
-        out += [f"{result.combinations} combinations of {result.factors} factors; context: "
-                + (", ".join(f"{k}={truth(v)}" for k, v in result.context.items()) or "none"),
-                "", table(["scenario", "combinations", "share"],
-                          [[s, c, _pct(result.scenario_shares[s])]
-                           for s, c in result.scenarios.items()]),
-                "", "Influence (combinations in which switching the factor alone changes "
-                "the scenario):",
-                table(["factor", "scenario", "changes", "share", "label"],
-                      [[f.id, f.scenario, f.changes, _pct(f.share), f.label]
-                       for f in result.influence]),
-                "", "Items flagged or engaged:",
-                table(["id", "kind", "combinations", "share", "label"],
-                      [[i.id, i.kind, i.count, _pct(i.share), i.label]
-                       for i in result.items if i.count])]
+        out += _landscape_head(result)
+        for title, headers, rows in _landscape_sections(result):
+            out += ["", f"{title}:", table(headers, rows)]
     else:
         out += _monte_carlo_text(result)
     return "\n".join(out + _reading(result))
+
+
+def _lists_below(headers: list[str], rows: list[list[object]]) -> str:
+    """A table whose ``depends on`` column (a long list of IDs) goes under its rows, said
+    once for a run of rows that depend on the same conditions."""
+    if _LIST not in headers:
+        return table(headers, rows)
+    k = headers.index(_LIST)
+    return table([h for h in headers if h != _LIST], [[*r[:k], *r[k + 1:]] for r in rows],
+                 below=shared_notes([str(r[k]) for r in rows], [str(r[0]) for r in rows],
+                                    _LIST))
 
 
 def _reading(result: Result) -> list[str]:
@@ -281,17 +373,11 @@ def _reading(result: Result) -> list[str]:
 
 
 def _monte_carlo_text(result: MonteCarlo) -> list[str]:
-    out = [f"{result.samples} samples, seed {result.seed}, "
-           f"{_pct(result.confidence)} Wilson intervals",
-           "", table(["scenario", "probability", "interval", "samples"],
-                     [_estimate_row(s, e) for s, e in result.scenarios.items()])]
-    for title, items in (("Outcomes", result.outcomes), ("Risks", result.risks),
-                         ("Engaged", result.engaged)):
-        rows = _item_rows(items)
-        out += ["", f"{title} (flagged in some sample: {len(rows)} of {len(items)}):"]
+    out = _monte_carlo_head(result)
+    for n, (title, headers, rows) in enumerate(_monte_carlo_sections(result)):
+        out += [""] + ([] if n == 0 else [f"{title}:"])
         if rows:
-            out.append(table(["id", "probability", "interval", "samples", "kind", "label"],
-                             rows))
+            out.append(table(headers, rows))
     return out
 
 

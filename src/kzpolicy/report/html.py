@@ -89,16 +89,16 @@ from kzpolicy.report.words import basis_words, counts_words, rule_words, stance_
 if TYPE_CHECKING:  # the analysis models (and numpy) load only for a page of theirs
     from kzpolicy.analysis.counterfactuals import Counterfactuals
     from kzpolicy.analysis.diff import KnowledgeBaseDiff
-    from kzpolicy.analysis.probabilities import Probabilities
     from kzpolicy.analysis.robustness import Robustness
     from kzpolicy.analysis.sensitivity import Sensitivity
     from kzpolicy.analysis.stability import Stability
     from kzpolicy.analysis.whynot import WhyNot
     from kzpolicy.journal.evidence import EvidenceRef
     from kzpolicy.journal.timeline import Timeline, TimelineEntry
+    from kzpolicy.report.analysis_text import Result as AnalysisResult
 
 __all__ = ["TornadoBar", "comparison_page", "page", "probability_page", "reading_page",
-           "reasoning_page",
+           "reasoning_page", "sections_page",
            "tornado_chart"]
 
 _KIND_NAMES = NODE_NOUNS
@@ -302,24 +302,30 @@ def comparison_page(
 
 
 # --------------------------------------------------------------------------- probabilities
-def probability_page(result: Probabilities | Sensitivity, *, kb: KnowledgeBase | None = None
-                     ) -> str:
-    """An exact-probability or sensitivity result as one self-contained HTML page: the
-    tables of its text report, and for a sensitivity a tornado chart of the most likely
-    scenario's probability. ``kb`` must be the knowledge base it was made with (by
-    default the one loaded in this process)."""
+def probability_page(result: AnalysisResult, *, kb: KnowledgeBase | None = None) -> str:
+    """An analysis result (exact probabilities, sensitivity, what-if, tipping points,
+    landscape, Monte Carlo) as one self-contained HTML page: the tables of its text
+    report, and for a sensitivity a tornado chart of the most likely scenario's
+    probability. ``kb`` must be the knowledge base it was made with (by default the one
+    loaded in this process)."""
     from kzpolicy.analysis.sensitivity import Sensitivity
-    from kzpolicy.report.analysis_text import sections
+    from kzpolicy.report.analysis_text import sections, title
 
     base = source_kb("probability_page", kb, result)
     head, tables = sections(result)
     chart = None
     if isinstance(result, Sensitivity) and result.ranked:
         chart = Markup(_tornado(result))  # an SVG the autoescaping tornado.svg drew
-    title = ("Sensitivity of the probabilities" if isinstance(result, Sensitivity)
-             else "Exact probabilities")
-    return _document("analysis.html", title, base, result.kb_version, head=head, chart=chart,
-                     chart_title="Tornado: what moves the most likely scenario",
+    return _document("analysis.html", title(result), base, result.kb_version, head=head,
+                     chart=chart, chart_title="Tornado: what moves the most likely scenario",
+                     tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
+
+
+def sections_page(title: str, head: Sequence[str],
+                  tables: Sequence[tuple[str, list[str], list[list[object]]]],
+                  kb: KnowledgeBase, kb_version: str) -> str:
+    """Head lines and tables (title, headers, rows) as one self-contained HTML page."""
+    return _document("analysis.html", title, kb, kb_version, head=head, chart=None,
                      tables=[{"title": t, "headers": h, "rows": rows} for t, h, rows in tables])
 
 

@@ -19,15 +19,12 @@ from kzpolicy.report.words import truth
 __all__ = ["Section", "markdown", "sections", "text"]
 
 Result = Robustness | KnowledgeBaseDiff
-#: most characters of a field's value a table cell shows
-_CELL = 60
 
 
 def _value(value: object) -> str:
     if value is None:
         return "-"
-    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return shown if len(shown) <= _CELL else shown[:_CELL - 1] + "…"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _under(h: Holds) -> str:

@@ -35,8 +35,7 @@ Format = Literal["text", "markdown", "html"]
 
 
 def render(result: object, format: Format = "text", *, kb: KnowledgeBase | None = None) -> str:
-    """A result as text, Markdown or (for an ``Assessment``, a probability, sensitivity,
-    why-not, counterfactual or stability result) a self-contained HTML page.
+    """A result as text, Markdown or a self-contained HTML page.
 
     ``kb`` is the knowledge base the result came from (by default the one loaded in this
     process that made it); the Markdown and HTML of an assessment label its conditions
@@ -83,10 +82,10 @@ def _journal(result: object, format: Format, kb: KnowledgeBase | None) -> str | 
 
 
 def _assessment(a: Assessment, format: Format, kb: KnowledgeBase | None) -> str:
-    if format == "text":  # needs no knowledge base
+    if format == "text":  # labels by the knowledge base when it is at hand
         from kzpolicy.report.text import text
 
-        return text(a) + "\n"
+        return text(a, kb=kb) + "\n"
     base = source_kb("render", kb, a)
     if format == "markdown":
         from kzpolicy.report.text import markdown
@@ -145,12 +144,9 @@ def _analysis(result: object, format: Format, kb: KnowledgeBase | None) -> str:
         return analysis_text.text(result) + "\n"
     if format == "markdown":
         return analysis_text.markdown(result)
-    if isinstance(result, Probabilities | Sensitivity):
-        from kzpolicy.report.html import probability_page
+    from kzpolicy.report.html import probability_page
 
-        return probability_page(result, kb=source_kb("render", kb, result))
-    raise InputError(f"render: {type(result).__name__} has no HTML form; "
-                     "use 'text' or 'markdown'")
+    return probability_page(result, kb=source_kb("render", kb, result))
 
 
 def _replay(result: Replay, format: Format) -> str:

@@ -17,7 +17,7 @@ from kzpolicy.report import words
 from kzpolicy.report.explain import NO_LABELS, Labels, runner_up_text, step_conditions
 from kzpolicy.report.source_kb import source_kb
 from kzpolicy.report.table import md_escape as _md_escape
-from kzpolicy.report.table import table
+from kzpolicy.report.table import shared_notes, table
 from kzpolicy.report.words import basis_words, stance_words, standing, truth
 
 __all__ = ["markdown", "markdown_comparison", "text"]
@@ -25,11 +25,11 @@ __all__ = ["markdown", "markdown_comparison", "text"]
 
 def _because(f: Flagged, labels: Labels = NO_LABELS) -> str:
     """The reasons of a flagged item in words (rule IDs are in JSON and --explain)."""
-    return " | ".join(step_conditions(s, labels) for s in f.because)
+    return " | ".join(dict.fromkeys(step_conditions(s, labels) for s in f.because))
 
 
-def _denied(c: Contested) -> str:
-    return "; ".join(f"{d.id}=false" for d in c.denied)
+def _denied(c: Contested, labels: Labels = NO_LABELS) -> str:
+    return "; ".join(f"{labels.named(d.id)}=false" for d in c.denied)
 
 
 def _groups(a: Assessment) -> tuple[tuple[str, tuple[Flagged, ...]], ...]:
@@ -66,23 +66,31 @@ def _scenario_lines(a: Assessment) -> list[str]:
     return out
 
 
-def text(a: Assessment) -> str:
+def text(a: Assessment, *, kb: KnowledgeBase | None = None) -> str:
     """A compact text summary: scenario with its standing and reason, shares, outcomes,
-    risks, engaged and contested items."""
+    risks, engaged and contested items; every condition a reason rests on is named with
+    its label, under the row (or once under the rows that share it). ``kb`` (default: the
+    one ``a`` was made with, when still loaded) gives the labels."""
+    labels = Labels.of(a) if kb is None else Labels(source_kb("text", kb, a))
     out = [*_scenario_lines(a), *(f"Warning:  {w}" for w in a.warnings)]
     for title, rows in _groups(a):
         out += ["", f"{title} ({len(rows)}):"]
         if rows:
-            out.append(table(["id", "kind", "standing", "label", "because (asserted)"],
-                             [[f.id, f.kind, standing(f, named=False), f.label, _because(f)]
-                              for f in rows]))
+            out.append(table(["id", "kind", "standing", "label"],
+                             [[f.id, f.kind, standing(f, named=False), f.label]
+                              for f in rows],
+                             below=shared_notes([_because(f, labels) for f in rows],
+                                          [f.id for f in rows], "because (asserted)")))
     if a.contested:
         out += ["", f"Contested ({len(a.contested)}): implied by the rules, denied by a "
                 "condition asserted false; not flagged:"]
-        out.append(table(["id", "kind", "label", "denied", "implied because (asserted)"],
-                         [[c.id, c.kind, c.label, _denied(c),
-                           " | ".join(step_conditions(s) for s in c.because)]
-                          for c in a.contested]))
+        out.append(table(["id", "kind", "label", "denied"],
+                         [[c.id, c.kind, c.label, _denied(c, labels)] for c in a.contested],
+                         below=shared_notes([" | ".join(dict.fromkeys(step_conditions(s, labels)
+                                                                for s in c.because))
+                                       for c in a.contested],
+                                      [c.id for c in a.contested],
+                                      "implied because (asserted)")))
     if a.findings:
         out += ["", f"Findings of the authors on this ({len(a.findings)}):"]
         out.append(table(["id", "stance", "noted for", "label"],

@@ -35,6 +35,10 @@
   let serial = 0;
   let items = []; // every item a rule can reach: the records of /v1/list/swot, rivalry, outcomes
   const openWhy = new Set(); // the items whose why-not is open
+  // what the reader just did ("D1 set to true"), and the answer before it: the summary
+  // says what moved
+  let lastAction = "";
+  let previous = null;
 
   async function api(method, path, body) {
     const init = { method, headers: { accept: "application/json, text/html" } };
@@ -121,7 +125,7 @@
         input.addEventListener("change", () => {
           if (value === "unknown") state.beliefs.delete(c.id);
           else state.beliefs.set(c.id, value === "true");
-          changed();
+          changed(c.id + " set to " + value);
         });
         choice.append(input, el("label", { for: id, text: value }));
       }
@@ -399,6 +403,48 @@
     }));
   }
 
+  // ------------------------------------------------------------------ the summary
+  function counted(before, after, noun) {
+    const was = new Set(before.map((f) => f.id));
+    const now = new Set(after.map((f) => f.id));
+    const added = after.filter((f) => !was.has(f.id)).length;
+    const removed = before.filter((f) => !now.has(f.id)).length;
+    if (!added && !removed) return "";
+    return noun + " " + (added ? "+" + added : "") + (added && removed ? " " : "")
+      + (removed ? "\u2212" + removed : "");
+  }
+
+  // The answer in short, kept in view (sticky): the implied scenario, the shares and
+  // what the last change moved, with a brief highlight as the cue that it moved.
+  function showSummary(a) {
+    const s = a.scenario;
+    $("summary-scenario").textContent = s.id;
+    $("summary-label").textContent = s.label;
+    $("summary-shares").textContent = Object.entries(s.shares)
+      .map(([sid, share]) => sid + " " + share.toFixed(2)).join(" \u00b7 ");
+    const moved = previous !== null && previous.scenario.id !== s.id;
+    const parts = [];
+    if (previous !== null) {
+      parts.push(moved ? "scenario " + previous.scenario.id + " \u2192 " + s.id
+        : "scenario unchanged");
+      for (const [key, noun] of [["risks", "risks"], ["engaged", "engaged"],
+                                 ["outcomes", "outcomes"]]) {
+        const said = counted(previous[key], a[key], noun);
+        if (said) parts.push(said);
+      }
+    }
+    const text = (lastAction ? lastAction + ": " : "") + (parts.join("; ") || "nothing yet");
+    const box = $("summary-changed");
+    box.textContent = text;
+    box.className = moved ? "scenario-moved" : "";
+    const summary = $("summary");
+    summary.classList.remove("moved");
+    void summary.offsetWidth; // restart the highlight
+    if (previous !== null) summary.classList.add("moved");
+    summary.dataset.scenario = s.id;
+    previous = a;
+  }
+
   // ------------------------------------------------------------------ the cycle
   function request() {
     const body = { conditions: Object.fromEntries(state.beliefs) };
@@ -423,6 +469,7 @@
       $("kb").textContent = "Knowledge base " + assessment.kb_version + ", reading "
         + assessment.reading + ".";
       showScenario(assessment);
+      showSummary(assessment);
       flaggedList("outcomes", assessment.outcomes, "outcome", implied);
       flaggedList("risks", assessment.risks, "risk", implied);
       flaggedList("engaged", assessment.engaged, "engaged", implied);
@@ -441,7 +488,8 @@
     }
   }
 
-  function changed() {
+  function changed(action) {
+    lastAction = action || "";
     writeUrl();
     showBeliefs();
     refresh();
@@ -493,16 +541,25 @@
     }
   }
 
-  $("reset").addEventListener("click", () => { state.beliefs.clear(); changed(); });
-  $("vs").addEventListener("change", () => { state.vs = $("vs").value; changed(); });
-  $("reading").addEventListener("change", () => { state.reading = $("reading").value; changed(); });
+  $("reset").addEventListener("click", () => {
+    state.beliefs.clear();
+    changed("every condition set to unknown");
+  });
+  $("vs").addEventListener("change", () => {
+    state.vs = $("vs").value;
+    changed(state.vs ? "compared with " + state.vs : "no preset compared");
+  });
+  $("reading").addEventListener("change", () => {
+    state.reading = $("reading").value;
+    changed("read as " + state.reading);
+  });
   $("adopt").addEventListener("click", async () => {
     if (!state.vs) return;
     try {
       const w = await api("POST", "/v1/what-if", { preset: state.vs, changes: {},
                                                    reading: request().reading });
       state.beliefs = new Map(Object.entries(w.asserted_before));
-      changed();
+      changed("started from " + state.vs);
     } catch (error) {
       status(String(error.message || error), true);
     }

@@ -35,6 +35,7 @@ import numpy.typing as npt
 
 from kzpolicy.engine.assess import assess_resolved
 from kzpolicy.engine.decision import decision_outcomes
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -64,7 +65,7 @@ def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return a
 
 
-class Batch(Sequence[Assessment]):
+class Batch(Sequence[Assessment], Displayed):
     """Assessments of many condition sets, held as columns (see the module docstring).
 
     Build it with :func:`~kzpolicy.assess_many`. The columns are read-only numpy arrays;
