@@ -12,7 +12,9 @@ import kzpolicy
 from conftest import CliRun
 
 
-def test_assess_logs_and_replay_replays(tmp_path: Path, cli_run: CliRun) -> None:
+def test_assess_logs_and_replay_replays(tmp_path: Path, cli_run: CliRun,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # a terminal wide enough for each row on a line
     log = str(tmp_path / "decisions.jsonl")
     assert cli_run("assess", "--set", "D1", "--log", log)[0] == 0
     assert cli_run("assess", "--preset", "article-2010", "--set", "B1=false",

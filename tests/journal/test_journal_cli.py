@@ -19,7 +19,8 @@ JUNE = EXAMPLES / "2014-06-30.yaml"
 
 
 def test_assess_a_situation_file_shows_the_evidence_beside_what_rests_on_it(
-        cli_run: CliRun) -> None:
+        cli_run: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # a terminal wide enough for each row on a line
     code, out = cli_run("assess", "--file", str(MARCH))
     assert code == 0
     assert out.startswith("Situation: Example: strain in the spring, as of 2014-03-18")
