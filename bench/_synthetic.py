@@ -29,7 +29,8 @@ def synthetic(folder: Path, factor: int, seed: int = 7) -> Path:
     rng = random.Random(seed)
     targets = [i for i, info in stock.items.items()
                if info.kind in ("strength", "opportunity", "weakness")]
-    threats = [i for i, info in stock.items.items() if info.kind == "threat"]
+    threats = [i for i, info in stock.items.items()
+               if info.kind == "threat" and not info.presupposes]  # contested: not read
     old_conditions = list(stock.condition_ids)
     new_conditions = [f"syn_c{n}" for n in range(max(1, extra // 5))]
     conditions = [
