@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 from kzpolicy.bdd.tags import TAGS
 from kzpolicy.cli.main import main
+from kzpolicy.kb.cache import CACHE_ENV
 from kzpolicy.kb.loading import stock_rules_path
 
 
@@ -38,6 +41,10 @@ def cli_run() -> CliRun:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the tags of kzpolicy's own feature files (the plugin registers none)."""
+    """Register the tags of kzpolicy's own feature files (the plugin registers none), and
+    keep the knowledge-base cache of this run (subprocesses included) in a private
+    temporary folder, not the user's."""
     for tag, description in TAGS.items():
         config.addinivalue_line("markers", f"{tag}: {description}")
+    if CACHE_ENV not in os.environ:
+        os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="kzpolicy-test-cache-")
