@@ -47,7 +47,9 @@ def synthetic(folder: Path, factor: int, seed: int = 7) -> Path:
             pick = rng.random()
             if pick < 0.5:
                 c = rng.choice(new_conditions)
-                lits.append(c if rng.random() < 0.8 else {"not": c})
+                lit = c if rng.random() < 0.8 else {"not": c}
+                if c != own and c not in lits and {"not": c} not in lits:
+                    lits.append(lit)  # never X and not X: a rule that can never hold
             elif pick < 0.8:
                 lits.append(rng.choice(old_conditions))
             else:
