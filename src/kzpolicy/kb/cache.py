@@ -6,10 +6,11 @@ checks (a command line run again and again answers at once).
   (``$XDG_CACHE_HOME/kzpolicy``, by default ``~/.cache/kzpolicy``, on Linux and other
   Unix; ``~/Library/Caches/kzpolicy`` on macOS; ``%LOCALAPPDATA%\\kzpolicy\\Cache`` on
   Windows), made private (mode 700) when kzpolicy makes it.
-* **Key**: a hash of every file under the folder (its path in the folder and its bytes,
-  ``readings/`` included), the folder's resolved path, the reading limits in force, the
-  size and time of every module of kzpolicy and Python's version. Any change to any
-  file of the folder, or to kzpolicy, makes a new key; old entries are simply not read.
+* **Key**: a hash of every entry under the folder (its path in the folder, whether it is
+  a link, and a regular file's bytes, ``readings/`` included), the folder's resolved
+  path, the reading limits in force, the size and time of every module of kzpolicy and
+  Python's version. Any change to any file of the folder, or to kzpolicy, makes a new
+  key; old entries are simply not read.
 * **Writers**: an entry is written to a temporary file in the cache folder, then renamed
   over its name (``os.replace``), so concurrent writers and readers never see half an
   entry.
@@ -94,9 +95,12 @@ def entry_key(root: Path, limits: object, most: int) -> str | None:
             h.update(f"{path.relative_to(_PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\0"
                      .encode())
         for path in _files(root, None):
+            link = "link" if path.is_symlink() else "file"
+            h.update(f"{path.relative_to(root)}\0{link}\0".encode())
+            if not path.is_file():  # a FIFO, a dangling link...: never opened
+                continue
             if path.stat().st_size > most:
                 return None
-            h.update(f"{path.relative_to(root)}\0".encode())
             h.update(path.read_bytes())
             h.update(b"\0")
     except OSError:
