@@ -20,9 +20,11 @@ input, on inputs each path sees for the first time; no figure is a pass/fail tes
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -156,6 +158,7 @@ def _env(**more: str) -> dict[str, str]:
 
 
 _CACHE = tempfile.mkdtemp(prefix="kzpolicy-bench-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 def _load_cost(folder: Path) -> tuple[float, float, float]:

@@ -47,4 +47,14 @@ def pytest_configure(config: pytest.Config) -> None:
     for tag, description in TAGS.items():
         config.addinivalue_line("markers", f"{tag}: {description}")
     if CACHE_ENV not in os.environ:
-        os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="kzpolicy-test-cache-")
+        os.environ[CACHE_ENV] = _OWN_CACHE[0] = tempfile.mkdtemp(prefix="kzpolicy-test-cache-")
+
+
+#: the cache folder this run made (removed at its end), if it made one
+_OWN_CACHE = [""]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the knowledge-base cache folder this run made."""
+    if _OWN_CACHE[0]:
+        shutil.rmtree(_OWN_CACHE[0], ignore_errors=True)
