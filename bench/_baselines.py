@@ -1,12 +1,17 @@
 """The baselines kzpolicy is measured against, written here independently of kzpolicy.engine.
 
-* ``HandBitmask``: the rules as plain-Python bitmasks (producers before consumers), the
-  decision rule inlined; one evaluation = the implied scenario plus what fires.
+Each is written as lean as its author knows how, so that a ratio against it is a floor
+and not a flattering straw man:
+
+* ``LeanDecision``: the decision rule, precomputed (every baseline decides with it).
+* ``HandBitmask``: the rules as plain-Python bitmasks built once (producers before
+  consumers); per call one OR per asserted condition, the shares by ``int.bit_count``,
+  one AND-compare per production; no generator, no string built.
 * ``StraightDurable``: kzpolicy's productions on a bare durable-rules ruleset, driven
   straight through its C calls (facts in, firings out, nothing else).
-* ``Clips``: the same rules in CLIPS through clipspy (a bench-only dependency), as a peer
-  rule engine: one defrule per conjunction, salience by depth, the input asserted, run,
-  the scenario asserted, run again.
+* ``Clips``: the same rules in CLIPS through clipspy (a bench-only dependency), as a
+  careful clipspy user drives it: every fact asserted in one call, the firings read in
+  one call, no Python callback per firing.
 * ``interleaved``: per-call times of several paths, input by input, so machine noise hits
   every path alike.
 
@@ -36,20 +41,7 @@ def make_inputs(kb: KnowledgeBase, n: int, seed: int = 42, size: int = 10) -> In
     return [{c: rnd.random() < 0.8 for c in rnd.sample(ids, size)} for _ in range(n)]
 
 
-def decide_plain(kb: KnowledgeBase, asserted: dict[str, bool]) -> str:
-    """The decision rule, inlined (every baseline does the same logical work)."""
-    dec = kb.decision
-    shares = {s.id: sum(asserted.get(f.id) is True for f in s.factors) / len(s.factors)
-              for s in kb.scenarios.values()}
-    for pole in dec.poles:
-        if shares[pole] >= dec.threshold and all(
-            shares[pole] > v for k, v in shares.items() if k != pole
-        ):
-            return pole
-    return dec.default
-
-
-def _productions(kb: KnowledgeBase) -> list[tuple[str, frozenset[str], tuple[str, ...], int]]:
+def productions(kb: KnowledgeBase) -> list[tuple[str, frozenset[str], tuple[str, ...], int]]:
     """(rule, conjunction, then, depth) for every conjunction of every rule, depth being the
     longest chain of producers before it (the rules are acyclic)."""
     prods = [(r.id, conj, tuple(r.then)) for r in kb.rules for conj in expr.dnf(r.when)]
@@ -70,33 +62,83 @@ def _productions(kb: KnowledgeBase) -> list[tuple[str, frozenset[str], tuple[str
     return [(rid, conj, then, level(n)) for n, (rid, conj, then) in enumerate(prods)]
 
 
-class HandBitmask:
-    """Plain-Python bitmasks, one pass in depth order."""
+class LeanDecision:
+    """The decision rule with everything precomputed: per call, one dict lookup per
+    asserted condition and a loop over the scenarios (no generators)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        prods = sorted(_productions(kb), key=lambda p: p[3])
-        names = sorted({f for _, conj, then, _ in prods for f in (*conj, *then)}
-                       | set(kb.scenarios))
-        self.bit = {f: 1 << i for i, f in enumerate(names)}
-        self.rules = [(rid, sum(self.bit[f] for f in conj), sum(self.bit[f] for f in then))
-                      for rid, conj, then, _ in prods]
         dec = kb.decision
-        self.threshold, self.poles, self.default = dec.threshold, list(dec.poles), dec.default
-        self.groups = [(s.id, [f.id for f in s.factors]) for s in kb.scenarios.values()]
+        order = list(kb.scenarios)
+        self.names = order
+        self.factor_of = {f.id: k for k, s in enumerate(kb.scenarios.values())
+                          for f in s.factors}
+        self.sizes = [len(s.factors) for s in kb.scenarios.values()]
+        self.threshold = dec.threshold
+        self.poles = [(order.index(p), [j for j in range(len(order)) if order[j] != p])
+                      for p in dec.poles]
+        self.default = order.index(dec.default)
 
-    def scenario(self, asserted: dict[str, bool]) -> str:
-        shares = {s: sum(asserted.get(f) is True for f in fs) / len(fs) for s, fs in self.groups}
-        for pole in self.poles:
-            p = shares[pole]
-            if p >= self.threshold and all(p > v for k, v in shares.items() if k != pole):
-                return pole
+    def pick(self, shares: list[float]) -> int:
+        """The index of the implied scenario, given every scenario's share."""
+        for pi, others in self.poles:
+            p = shares[pi]
+            if p >= self.threshold:
+                for j in others:
+                    if shares[j] >= p:
+                        break
+                else:
+                    return pi
         return self.default
 
-    def evaluate(self, asserted: dict[str, bool]) -> list[str]:
-        bit = self.bit
-        facts = bit[self.scenario(asserted)]
+    def of(self, asserted: dict[str, bool]) -> str:
+        counts = [0] * len(self.sizes)
+        factor_of = self.factor_of
         for c, v in asserted.items():
-            facts |= bit.get(c if v else "not:" + c, 0)
+            if v:
+                k = factor_of.get(c)
+                if k is not None:
+                    counts[k] += 1
+        sizes = self.sizes
+        return self.names[self.pick([counts[k] / sizes[k] for k in range(len(sizes))])]
+
+
+class HandBitmask:
+    """The floor: plain-Python bitmasks precomputed at build, one pass in depth order.
+
+    Per call: one OR per asserted condition, the shares by ``int.bit_count`` of a
+    precomputed mask per scenario, then one AND-compare per production."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        prods = sorted(productions(kb), key=lambda p: p[3])
+        names = sorted({f for _, conj, then, _ in prods for f in (*conj, *then)}
+                       | set(kb.scenarios) | set(kb.condition_ids)
+                       | {expr.NEGATION_PREFIX + c for c in kb.condition_ids})
+        bit = {f: 1 << i for i, f in enumerate(names)}
+        self.bit = bit
+        self.literal = {c: (bit[c], bit[expr.NEGATION_PREFIX + c]) for c in kb.condition_ids}
+        self.rules = [(rid, sum(bit[f] for f in conj), sum(bit[f] for f in then))
+                      for rid, conj, then, _ in prods]
+        self.decision = LeanDecision(kb)
+        self.masks = [sum(bit[f.id] for f in s.factors) for s in kb.scenarios.values()]
+        self.scenario_bits = [bit[s] for s in kb.scenarios]
+
+    def _facts(self, asserted: dict[str, bool]) -> tuple[int, int]:
+        facts = 0
+        literal = self.literal
+        for c, v in asserted.items():
+            pos, neg = literal[c]
+            facts |= pos if v else neg
+        d = self.decision
+        sizes = d.sizes
+        shares = [(facts & m).bit_count() / sizes[k] for k, m in enumerate(self.masks)]
+        return facts, d.pick(shares)
+
+    def scenario(self, asserted: dict[str, bool]) -> str:
+        return self.decision.names[self._facts(asserted)[1]]
+
+    def evaluate(self, asserted: dict[str, bool]) -> list[str]:
+        facts, k = self._facts(asserted)
+        facts |= self.scenario_bits[k]
         fired = []
         for rid, need, then in self.rules:
             if facts & need == need:
@@ -114,7 +156,7 @@ class StraightDurable:
         from kzpolicy.engine.durable.rules import DurableRules
 
         self.c = c_engine
-        self.kb = kb
+        self.decision = LeanDecision(kb)
         prods = DurableRules(kb).productions  # the same productions kzpolicy compiles
         self.then: dict[str, tuple[str, ...]] = {}
         self.rule_of: dict[str, str] = {}
@@ -156,7 +198,7 @@ class StraightDurable:
         try:
             _, off = c.assert_facts(self.handle, batch)
             self._drain(off, sid, present, fired)
-            scenario = decide_plain(self.kb, asserted)
+            scenario = self.decision.of(asserted)
             present.add(scenario)
             if scenario in self.handled:
                 _, off = c.assert_facts(self.handle, f'[{{"sid":"{sid}","f":"{scenario}"}}]')
@@ -167,69 +209,62 @@ class StraightDurable:
 
 
 class Clips:
-    """The same rules in CLIPS (clipspy): a peer rule engine on the same inputs.
+    """The same rules in CLIPS (clipspy), driven lean, as a careful clipspy user would.
 
-    Facts are ``(f (n SYMBOL))`` template facts asserted through clipspy's fact API (its
-    fastest path); a rule's action records its firing through a Python callback. The
-    environment is reset before every assessment and rebuilt every ``REBUILD`` of them
-    (a long-lived one slows down; the old ones are kept, as CLIPS reports their teardown).
+    One ordered fact ``(xN)`` per literal; one defrule per conjunction (salience by
+    depth) whose action asserts its conclusions and appends its name to a global. Per
+    assessment: ``reset``, every fact (the literals and the implied scenario, decided in
+    Python by :class:`LeanDecision`) asserted in one ``load_facts`` of one string,
+    ``run``, and the firings read in one read of the global: four calls into CLIPS, no
+    Python callback per firing.
     """
 
-    REBUILD = 1000
-
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.calls = 0
-        self.retired: list[object] = []
-        self._build()
-
-    def _build(self) -> None:
         import clips
 
-        kb = self.kb
-        prods = _productions(kb)
+        prods = productions(kb)
         names = sorted({f for _, conj, then, _ in prods for f in (*conj, *then)}
                        | set(kb.scenarios))
-        self.sym = {f: clips.Symbol(f"x{i}") for i, f in enumerate(names)}
+        sym = {f: f"(x{i})" for i, f in enumerate(names)}
         deepest = max((p[3] for p in prods), default=0)
-        self.rule_names = {f"p{n}": rid for n, (rid, *_) in enumerate(prods)}
-        if hasattr(self, "env"):
-            self.retired.append(self.env)
+        self.rule_of = {f"p{n}": rid for n, (rid, *_) in enumerate(prods)}
+        self.literal = {c: (sym.get(c, ""), sym.get(expr.NEGATION_PREFIX + c, ""))
+                        for c in kb.condition_ids}
+        self.scenario = [sym[s] for s in kb.scenarios]
+        self.decision = LeanDecision(kb)
         self.env = env = clips.Environment()
-        self.fired: list[str] = []
-        names_of = self.rule_names
-        record = self.fired.append
-
-        def fired(name: object) -> None:
-            record(names_of[str(name)])
-
-        env.define_function(fired, name="fired")
-        env.build("(deftemplate f (slot n))")
+        env.build("(defglobal ?*fired* = (create$))")
         for n, (_, conj, then, d) in enumerate(prods):
             env.build(
                 f"(defrule p{n} (declare (salience {deepest - d})) "
-                + " ".join(f"(f (n {self.sym[c]}))" for c in sorted(conj))
-                + " => " + " ".join(f"(assert (f (n {self.sym[t]})))" for t in then)
-                + f" (fired p{n}))")
-        self.template = env.find_template("f")
+                + " ".join(sym[c] for c in sorted(conj))
+                + f" => (bind ?*fired* (create$ ?*fired* p{n}))"
+                + (" (assert " + " ".join(sym[t] for t in then) + ")" if then else "")
+                + ")")
+        self.fired = env.find_global("fired")
 
     def evaluate(self, asserted: dict[str, bool]) -> list[str]:
-        self.calls += 1
-        if self.calls % self.REBUILD == 0:
-            self._build()
-        env, sym, put = self.env, self.sym, self.template.assert_fact
-        self.fired.clear()
+        literal = self.literal
+        d = self.decision
+        counts = [0] * len(d.sizes)
+        text = []
+        for c, v in asserted.items():
+            pos, neg = literal[c]
+            if v:
+                text.append(pos)
+                k = d.factor_of.get(c)
+                if k is not None:
+                    counts[k] += 1
+            else:
+                text.append(neg)
+        sizes = d.sizes
+        text.append(self.scenario[d.pick([counts[k] / sizes[k] for k in range(len(sizes))])])
+        env = self.env
         env.reset()
-        for k, v in asserted.items():
-            s = sym.get(k if v else "not:" + k)
-            if s is not None:
-                put(n=s)
+        env.load_facts(" ".join(text))
         env.run()
-        scenario = sym.get(decide_plain(self.kb, asserted))
-        if scenario is not None:
-            put(n=scenario)
-            env.run()
-        return list(self.fired)
+        rule_of = self.rule_of
+        return [rule_of[str(s)] for s in self.fired.value]
 
 
 def interleaved(paths: Sequence[Callable[[Any], object]], inputs: Sequence[Any],

@@ -29,7 +29,8 @@ def synthetic(folder: Path, factor: int, seed: int = 7) -> Path:
     rng = random.Random(seed)
     targets = [i for i, info in stock.items.items()
                if info.kind in ("strength", "opportunity", "weakness")]
-    threats = [i for i, info in stock.items.items() if info.kind == "threat"]
+    threats = [i for i, info in stock.items.items()
+               if info.kind == "threat" and not info.presupposes]  # contested: not read
     old_conditions = list(stock.condition_ids)
     new_conditions = [f"syn_c{n}" for n in range(max(1, extra // 5))]
     conditions = [
@@ -46,7 +47,9 @@ def synthetic(folder: Path, factor: int, seed: int = 7) -> Path:
             pick = rng.random()
             if pick < 0.5:
                 c = rng.choice(new_conditions)
-                lits.append(c if rng.random() < 0.8 else {"not": c})
+                lit = c if rng.random() < 0.8 else {"not": c}
+                if c != own and c not in lits and {"not": c} not in lits:
+                    lits.append(lit)  # never X and not X: a rule that can never hold
             elif pick < 0.8:
                 lits.append(rng.choice(old_conditions))
             else:

@@ -4,13 +4,16 @@ feature files are registered as markers by kzpolicy's own plugin (kzpolicy.bdd.p
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kzpolicy.cli.main import main
+from kzpolicy.kb.cache import CACHE_ENV
 from kzpolicy.kb.loading import stock_rules_path
 
 
@@ -36,3 +39,19 @@ def cli_run() -> CliRun:
 
     return run
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the knowledge-base cache of this run (subprocesses included) in a private
+    temporary folder, not the user's (the plugin registers kzpolicy's tags itself)."""
+    if CACHE_ENV not in os.environ:
+        os.environ[CACHE_ENV] = _OWN_CACHE[0] = tempfile.mkdtemp(prefix="kzpolicy-test-cache-")
+
+
+#: the cache folder this run made (removed at its end), if it made one
+_OWN_CACHE = [""]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the knowledge-base cache folder this run made."""
+    if _OWN_CACHE[0]:
+        shutil.rmtree(_OWN_CACHE[0], ignore_errors=True)

@@ -55,6 +55,9 @@ def _parser() -> Parser:
         "'Kazakhstan and NATO: Evaluation of Cooperation Prospects' (2010).",
     )
     parser.add_argument("--version", action=_Version)
+    parser.add_argument("--no-cache", action="store_true",
+                        help="read and check the rules folder even when the knowledge-base "
+                        "cache holds it (as KZPOLICY_NO_CACHE=1 does)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     for register in _extensions():
@@ -94,7 +97,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         args = parser.parse_args(args_given)
         handler: Handler = args.handler
-        status = handler(args, stream)
+        if args.no_cache:
+            from kzpolicy.kb.cache import off
+
+            with off():
+                status = handler(args, stream)
+        else:
+            status = handler(args, stream)
         stream.flush()
         return status
     except ValidationError as exc:

@@ -22,7 +22,7 @@ __all__ = ["ConditionInput", "Conditions", "normalise", "resolve"]
 class Conditions(RootModel[dict[str, StrictBool]]):
     """Conditions asserted by the caller: condition ID -> true / false."""
 
-    model_config = {"frozen": True}
+    model_config = {"frozen": True, "defer_build": True}
 
     def __init__(self, root: Any = PydanticUndefined, **data: Any) -> None:
         try:

@@ -105,7 +105,7 @@ def deferred(*, kb_version: str, reading: str, asserted: dict[str, bool],
 class ResultModel(BaseModel):
     """The base of every result model: frozen, and strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Step(ResultModel):

@@ -8,13 +8,14 @@ readings to it (:mod:`kzpolicy.kb.reading`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import weakref
 from importlib import resources
 from pathlib import Path
 
 from kzpolicy.errors import InputError, KzPolicyError, Problem, ValidationError, expect
-from kzpolicy.kb.checks import validate
+from kzpolicy.kb import cache
 from kzpolicy.kb.folder import read_folder
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.limits import DEFAULT_LIMITS, ReadingLimits, using
@@ -112,6 +113,8 @@ def check(path: str | Path | None = None, *, limits: ReadingLimits | None = None
         raw, problems = read_folder(root, collect=True)
     if problems:
         return list(problems)
+    from kzpolicy.kb.checks import validate
+
     kb = KnowledgeBase(raw)
     return list(validate(kb)) or reading_problems(kb, reading)
 
@@ -140,14 +143,26 @@ def _not_empty(where: str, path: str | Path | None) -> None:
 
 
 def _load(root: Path, limits: ReadingLimits | None = None) -> KnowledgeBase:
-    with using(limits):
-        raw, problems = read_folder(root)
-    if problems:
-        raise ValidationError(problems)
-    kb = KnowledgeBase(raw)
-    problems = validate(kb)
-    if problems:
-        raise ValidationError(problems)
+    """Read and check folder ``root``, or find it read and checked in the cache
+    (:mod:`kzpolicy.kb.cache`) when nothing in it has changed."""
+    in_force = limits or DEFAULT_LIMITS
+    key = cache.entry_key(root, in_force, in_force.file_bytes) if cache.enabled() else None
+    found = cache.read(key) if key is not None else None
+    if found is not None:  # read where it is now, under the name given now
+        kb = KnowledgeBase(dataclasses.replace(found, root=root))
+    else:
+        from kzpolicy.kb.checks import validate
+
+        with using(limits):
+            raw, problems = read_folder(root)
+        if problems:
+            raise ValidationError(problems)
+        kb = KnowledgeBase(raw)
+        problems = validate(kb)
+        if problems:
+            raise ValidationError(problems)
+        if key is not None:
+            cache.write(key, raw)
     _LOADED[kb.version] = kb
     return kb
 

@@ -81,7 +81,8 @@ When = Annotated[
 class Entry(BaseModel):
     """Base of every rules/ entry: frozen, strict about unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
+                              defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -14,8 +14,8 @@ text reports share (:func:`step_conditions`, :func:`runner_up_text`) live here t
 
 from __future__ import annotations
 
-import textwrap
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Hashable, Mapping
+from typing import TYPE_CHECKING, ParamSpec
 
 from kzpolicy.kb.kinds import NODE_NOUNS
 from kzpolicy.kb.schema import ARTICLE
@@ -29,12 +29,16 @@ from kzpolicy.report.words import (
     standing,
     undecided,
 )
+from kzpolicy.report.wrap import wrap
 
 if TYPE_CHECKING:
-    from kzpolicy.engine.results import Assessment, Flagged, Step
+    from kzpolicy.engine import results
+    from kzpolicy.engine.results import Assessment, Contested, FindingRef, Flagged, Step
     from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["NO_LABELS", "WIDTH", "Labels", "explain", "runner_up_text", "step_conditions"]
+
+_P = ParamSpec("_P")
 
 #: the width explanation lines are wrapped at
 WIDTH = 100
@@ -47,12 +51,15 @@ class Labels:
     ID the knowledge base lacks, and for every ID without a knowledge base (the one a
     result was made with is no longer loaded). ``labels.side(ID)`` names a side that
     can gain the objective advantage (rules/ ``sides``), or gives the ID back.
+    ``labels.lines`` keeps the explanation's lines of the frozen parts results share.
     """
 
-    __slots__ = ("_kb",)
+    __slots__ = ("_kb", "_names", "lines")
 
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self._kb = kb
+        self._names: Mapping[str, str] = {} if kb is None else kb.derived(_names)
+        self.lines: _Lines = _NO_KB_LINES if kb is None else kb.derived(_Lines)
 
     @classmethod
     def of(cls, a: Assessment) -> Labels:
@@ -60,8 +67,7 @@ class Labels:
         return cls(made_with(a))
 
     def __call__(self, ident: str) -> str:
-        kb = self._kb
-        return kb.label_of(ident) if kb is not None and kb.kind_or_none(ident) else ""
+        return self._names.get(ident, "")
 
     def side(self, ident: str) -> str:
         """The label of side ``ident`` (``ident`` itself when the knowledge base lacks it)."""
@@ -70,9 +76,58 @@ class Labels:
 
     def named(self, ident: str) -> str:
         """``ID (label)``, or the bare ID when there is no label."""
-        text = self(ident)
+        text = self._names.get(ident)
         return f"{ident} ({text})" if text else ident
 
+
+def _names(kb: KnowledgeBase) -> Mapping[str, str]:
+    """Every factor, condition, scenario and item of ``kb`` with its label."""
+    return {ident: kb.label_of(ident)
+            for ident in (*kb.factors, *kb.conditions, *kb.scenarios, *kb.items)}
+
+
+class _Lines:
+    """The explanation's lines of the frozen parts results share (steps, items, trace
+    entries, the scenario result), by the part's identity and a variant, and of the
+    findings, by what their lines say (:meth:`of`). An
+    entry holds its part, so the part's id cannot be reused while it is there. One
+    table per knowledge base (its labels are in the lines), emptied when full; a lost
+    race between threads only makes the same lines twice."""
+
+    LIMIT = 8192
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self.table: dict[tuple[int, object], tuple[object, list[str]]] = {}
+        self.said: dict[Hashable, list[str]] = {}
+
+    def get(self, part: object, variant: object, make: Callable[_P, list[str]],
+            *args: _P.args, **kwargs: _P.kwargs) -> list[str]:
+        """The lines of ``part`` in ``variant``: ``make(*args, **kwargs)`` the first
+        time, the same lines after (never mutate them)."""
+        key = (id(part), variant)
+        found = self.table.get(key)
+        if found is not None and found[0] is part:
+            return found[1]
+        lines = make(*args, **kwargs)
+        if len(self.table) >= self.LIMIT:
+            self.table.clear()
+        self.table[key] = (part, lines)
+        return lines
+
+    def of(self, key: Hashable, make: Callable[_P, list[str]], *args: _P.args,
+           **kwargs: _P.kwargs) -> list[str]:
+        """The lines of a part not shared between results but said the same whenever
+        ``key`` (what its lines depend on) is the same."""
+        found = self.said.get(key)
+        if found is None:
+            found = make(*args, **kwargs)
+            if len(self.said) >= self.LIMIT:
+                self.said.clear()
+            self.said[key] = found
+        return found
+
+
+_NO_KB_LINES = _Lines()
 
 #: labels without a knowledge base: every ID stands bare
 NO_LABELS = Labels()
@@ -104,18 +159,21 @@ def runner_up_text(a: Assessment) -> str:
 
 
 def _wrap(text: str, indent: str, more: str | None = None) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent,
-                         subsequent_indent=more if more is not None else indent + "  ",
-                         break_on_hyphens=False) or [indent]
+    return wrap(text, WIDTH, indent, more if more is not None else indent + "  ") or [indent]
 
 
 def _because(steps: tuple[Step, ...], labels: Labels, item_locator: object) -> list[str]:
     lines: list[str] = []
     for step in steps:
-        see = "" if step.locator == item_locator else f"; see {step.locator}"
-        lines += _wrap(f"because {step_conditions(step, labels)}", "    ")
-        lines += _wrap(f"rule {step.rule} ({step.stance}): {step.label}{see}", "      ")
+        same = step.locator == item_locator
+        lines += labels.lines.get(step, same, _step, step, same, labels)
     return lines
+
+
+def _step(step: Step, same: bool, labels: Labels) -> list[str]:
+    return [*_wrap(f"because {step_conditions(step, labels)}", "    "),
+            *_wrap(f"rule {step.rule} ({step.stance}): {step.label}"
+                   f"{'' if same else f'; see {step.locator}'}", "      ")]
 
 
 def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str]:
@@ -127,18 +185,29 @@ def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str
         else:
             groups.append([f])
     for group in groups:
-        first = group[0]
-        kind = NODE_NOUNS.get(first.kind, first.kind)
         if len(group) == 1:
-            lines += _wrap(f"- {first.id} [{kind}, {standing(first)}] {first.label} "
-                           f"({first.locator})", "", "    ")
+            lines += labels.lines.get(group[0], "item", _item, group[0], labels)
         else:
-            lines += _wrap(f"- {', '.join(f.id for f in group)} [{kind}s, {standing(first)}], "
-                           "for one same reason:", "", "    ")
-            for f in group:
-                lines += _wrap(f"{f.id} {f.label} ({f.locator})", "    ", "      ")
-        lines += _because(first.because, labels, first.locator if len(group) == 1 else None)
+            lines += _group(group, labels)
     return lines
+
+
+def _item(f: Flagged, labels: Labels) -> list[str]:
+    return [*_wrap(f"- {f.id} [{NODE_NOUNS.get(f.kind, f.kind)}, {standing(f)}] {f.label} "
+                   f"({f.locator})", "", "    "),
+            *_because(f.because, labels, f.locator)]
+
+
+def _group(group: list[Flagged], labels: Labels) -> list[str]:
+    """Items reached by one same chain of reasons, the chain said once."""
+    first = group[0]
+    kind = NODE_NOUNS.get(first.kind, first.kind)
+    lines = _wrap(f"- {', '.join(f.id for f in group)} [{kind}s, {standing(first)}], "
+                  "for one same reason:", "", "    ")
+    for f in group:
+        lines += labels.lines.get(f, "in a group", _wrap, f"{f.id} {f.label} ({f.locator})",
+                                  "    ", "      ")
+    return lines + _because(first.because, labels, None)
 
 
 def _contested(a: Assessment, labels: Labels) -> list[str]:
@@ -148,17 +217,27 @@ def _contested(a: Assessment, labels: Labels) -> list[str]:
                         "condition asserted false denies what they amount to; neither flagged "
                         "nor dropped:", "", "  ")]
     for c in a.contested:
-        kind = NODE_NOUNS.get(c.kind, c.kind)
-        lines += _wrap(f"- {c.id} [{kind}, {standing(c)}] {c.label} ({c.locator})", "", "    ")
-        for d in c.denied:
-            lines += _wrap(f"denied: {d.id} does not hold: {d.label} ({d.locator})", "    ",
-                           "      ")
-        lines += _because(c.because, labels, c.locator)
+        lines += labels.lines.get(c, "contested", _contested_item, c, labels)
     return lines
 
 
+def _contested_item(c: Contested, labels: Labels) -> list[str]:
+    kind = NODE_NOUNS.get(c.kind, c.kind)
+    lines = _wrap(f"- {c.id} [{kind}, {standing(c)}] {c.label} ({c.locator})", "", "    ")
+    for d in c.denied:
+        lines += _wrap(f"denied: {d.id} does not hold: {d.label} ({d.locator})", "    ",
+                       "      ")
+    return lines + _because(c.because, labels, c.locator)
+
+
 def _scenario(a: Assessment, labels: Labels) -> list[str]:
-    sc = a.scenario
+    return labels.lines.get(a.scenario, (a.reading, a.kb_version), _scenario_lines,
+                            a.scenario, a, labels)
+
+
+def _scenario_lines(sc: results.ScenarioResult, a: Assessment, labels: Labels) -> list[str]:
+    """The scenario's lines: what they say comes from ``sc`` and from ``a``'s reading
+    and version only (the variant they are kept under)."""
     shares = ", ".join(f"{k} {v:.2f}" for k, v in sc.shares.items())
     head = (f"No scenario implied: {sc.label}" if undecided(sc)
             else f"Implied scenario: {sc.id} ({sc.label})")
@@ -194,6 +273,15 @@ def _asserted(a: Assessment, labels: Labels) -> list[str]:
     return lines
 
 
+def _finding(fd: FindingRef) -> list[str]:
+    return _wrap(f"- {fd.id} [{fd.stance}, noted for {', '.join(fd.noted_for)}] "
+                 f"{fd.label} ({fd.locator}): {fd.statement}", "", "    ")
+
+
+def _fired(t: results.TraceStep) -> list[str]:
+    return _wrap(f"{t.order}. {t.rule}: {t.label} -> {', '.join(t.flagged)}", "  ", "     ")
+
+
 def explain(a: Assessment, labels: Labels | None = None) -> str:
     """The chain of reasons of an assessment as text, rule IDs included.
 
@@ -209,12 +297,10 @@ def explain(a: Assessment, labels: Labels | None = None) -> str:
     if a.findings:
         lines += ["", f"The authors' findings on this ({len(a.findings)}):"]
         for fd in a.findings:
-            lines += _wrap(f"- {fd.id} [{fd.stance}, noted for {', '.join(fd.noted_for)}] "
-                           f"{fd.label} ({fd.locator}): {fd.statement}", "", "    ")
+            lines += labels.lines.of((fd.id, fd.noted_for), _finding, fd)
     lines += ["", "Firing order:"]
     for t in a.trace:
-        lines += _wrap(f"{t.order}. {t.rule}: {t.label} -> {', '.join(t.flagged)}", "  ",
-                       "     ")
+        lines += labels.lines.get(t, "fired", _fired, t)
     unknown = "; ".join(labels.named(c) for c in a.unknown) or "none"
     lines += ["", *_wrap(f"Unknown (not asserted, {len(a.unknown)}): {unknown}", "", "  "),
               f"Knowledge base {a.kb_version}"]
