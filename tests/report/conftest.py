@@ -4,6 +4,7 @@ notebook shows (``notebook_results``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 import kzpolicy
 from kzpolicy.engine.results import Assessment
 from kzpolicy.kb.knowledge import KnowledgeBase
+
+#: the example journal (four dated situation files)
+JOURNAL = Path(__file__).resolve().parents[2] / "examples" / "journal"
 
 
 @pytest.fixture(scope="module")
@@ -48,4 +52,13 @@ def notebook_results() -> dict[str, Any]:
         "MonteCarlo": kzpolicy.monte_carlo(BELIEFS, samples=500, seed=1),
         "Batch": kzpolicy.assess_many(
             [{"D1": True}, dict.fromkeys(["D1", "D2", "D3", "D4", "D5"], True)] * 300),
+        "WhyNot": kzpolicy.why_not(preset="article-2010", item="T8"),
+        "Counterfactuals": kzpolicy.counterfactuals({}, "flag T8", limit=5),
+        "Stability": kzpolicy.stability(preset="article-2010"),
+        "Robustness": kzpolicy.robustness(preset="article-2010"),
+        "KnowledgeBaseDiff": kzpolicy.diff(kzpolicy.load(),
+                                           kzpolicy.load(reading="count-4")),
+        "Timeline": kzpolicy.timeline(JOURNAL),
+        "SituationAssessment": kzpolicy.assess_situation(
+            kzpolicy.situation(JOURNAL / "2014-06-30.yaml")),
     }

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 #: the result types a notebook shows (tests/report/conftest.py makes one of each)
-NAMES = ["Assessment", "Batch", "Landscape", "MonteCarlo", "Probabilities", "Sensitivity",
-         "TippingPoints", "WhatIf"]
+NAMES = ["Assessment", "Batch", "Counterfactuals", "KnowledgeBaseDiff", "Landscape",
+         "MonteCarlo", "Probabilities", "Robustness", "Sensitivity", "SituationAssessment",
+         "Stability", "Timeline", "TippingPoints", "WhatIf", "WhyNot"]
 
 
 class _Tags(HTMLParser):
@@ -69,7 +70,7 @@ def test_a_result_shows_as_html_without_script(name: str,
 @pytest.mark.parametrize("name", NAMES)
 def test_a_result_shows_as_markdown(name: str, notebook_results: dict[str, Any]) -> None:
     md = notebook_results[name]._repr_markdown_()
-    assert md.startswith("## ") and "|---|" in md  # a title and a table
+    assert md.startswith(("# ", "## ")) and "|---|" in md  # a title and a table
     assert "<script" not in md
 
 

@@ -51,6 +51,7 @@ from kzpolicy.analysis.cones import (
 )
 from kzpolicy.analysis.whatif import Base, ConditionChange, change_of, resolve_base
 from kzpolicy.engine.decision import decision_outcomes
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import Cited, ResultModel, trusted
 from kzpolicy.errors import ArgumentTypeError, InputError, UnknownIdError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
@@ -124,7 +125,7 @@ class ConcreteSet(ResultModel):
     shares: dict[str, float]
 
 
-class Counterfactuals(ResultModel):
+class Counterfactuals(ResultModel, Displayed):
     """The minimal sets of changes that reach a target, smallest first."""
 
     kb_version: str

@@ -18,6 +18,7 @@ from typing import Any
 from kzpolicy.analysis.impact import ItemImpact, ScenarioMove, impact
 from kzpolicy.analysis.landscape import landscape_context
 from kzpolicy.engine.conditions import ConditionInput
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import ResultModel
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.compare import EntryChange, FieldChange, compare
@@ -29,7 +30,7 @@ __all__ = ["EntryChange", "FieldChange", "ItemImpact", "KnowledgeBaseDiff", "Sce
            "diff"]
 
 
-class KnowledgeBaseDiff(ResultModel):
+class KnowledgeBaseDiff(ResultModel, Displayed):
     """What changes from one knowledge base to another, and what that changes."""
 
     before: str

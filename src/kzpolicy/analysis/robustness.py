@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from kzpolicy.engine.assess import assess_resolved
 from kzpolicy.engine.conditions import ConditionInput, resolve
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.engines import EngineName, engine_name
 from kzpolicy.engine.results import Assessment, ResultModel
 from kzpolicy.errors import InputError, expect
@@ -63,7 +64,7 @@ class Holds(ResultModel):
     contested_under: tuple[str, ...] = ()
 
 
-class Robustness(ResultModel):
+class Robustness(ResultModel, Displayed):
     """A situation assessed under several readings, and where each conclusion holds.
 
     ``kb_version`` is the knowledge base the readings were applied to, ``reading`` the

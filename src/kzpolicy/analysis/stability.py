@@ -34,6 +34,7 @@ from kzpolicy.analysis import cones as tables
 from kzpolicy.analysis.bounds import Meter, SearchBudget, Work, budget_of
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.engine.decision import decision_outcomes
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import Cited, ResultModel, trusted
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.kinds import GROUP_OF
@@ -97,7 +98,7 @@ class Lead(Cited):
     once it is known (``2 p (1 - p)`` times the sum of its swings)."""
 
 
-class Stability(ResultModel):
+class Stability(ResultModel, Displayed):
     """Settled or open, for the scenario and every item, and what to find out next."""
 
     kb_version: str

@@ -48,6 +48,7 @@ from kzpolicy.analysis.cones import (
 from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.engine.decision import decide
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import Cited, ConditionRef, ResultModel, Stance, trusted
 from kzpolicy.errors import UnknownIdError, expect
 from kzpolicy.kb import expr
@@ -154,7 +155,7 @@ class DecisionWhy(ResultModel):
     is implied; None when no factor counts imply it)."""
 
 
-class WhyNot(ResultModel):
+class WhyNot(ResultModel, Displayed):
     """Why an item is (or is not) reached, or a scenario (not) implied."""
 
     kb_version: str

@@ -17,6 +17,7 @@ from typing import Any
 from kzpolicy.analysis.probabilities import Probabilities, probabilities
 from kzpolicy.engine.assess import assess
 from kzpolicy.engine.conditions import ConditionInput, normalise
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.engines import EngineName
 from kzpolicy.engine.results import Assessment, Flagged, ResultModel
 from kzpolicy.errors import InputError, expect
@@ -47,7 +48,7 @@ class EvidenceRef(ResultModel):
     flagged items, by ID."""
 
 
-class SituationAssessment(ResultModel):
+class SituationAssessment(ResultModel, Displayed):
     """A situation's assessment, its probabilities when some beliefs are uncertain, and
     the caller's evidence beside each condition."""
 

@@ -42,6 +42,7 @@ from pydantic import ValidationError as PydanticValidationError
 from kzpolicy.analysis.budget import checkpoint
 from kzpolicy.analysis.probabilities import probabilities
 from kzpolicy.engine.assess import assess
+from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.engines import EngineName
 from kzpolicy.engine.results import ResultModel
 from kzpolicy.errors import InputError, expect
@@ -139,7 +140,7 @@ class TimelineEntry(ResultModel):
     evidence: tuple[EvidenceRef, ...] = Field(description="the caller's evidence")
 
 
-class Timeline(ResultModel):
+class Timeline(ResultModel, Displayed):
     """Situations in date order: per date the scenario, the shares, the probabilities,
     the risks, and what changed since the date before and why."""
 
