@@ -88,7 +88,7 @@ def test_the_docs_build_as_a_site(tmp_path: Path) -> None:
     """`make docs` in a temporary folder: strict (a broken link or anchor fails), and
     nothing fetched (the site names no CDN)."""
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+        [sys.executable, "-m", "mkdocs", "build", "--strict",
          "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")],
         capture_output=True, text=True, timeout=120, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
