@@ -34,7 +34,7 @@ VENV_STAMP := $(VENV)/.made-by-python-$(WANT_PY)
 PY_MINOR := $(word 2,$(subst ., ,$(WANT_PY)))
 INSTALL_ENV := $(if $(shell [ "$(PY_MINOR)" -ge 13 ] 2>/dev/null && echo yes),$(DURABLE_FIX),)
 
-.PHONY: help demo test test-quick lint typecheck layers complexity pytest chromium bench fuzz clean
+.PHONY: help demo test test-quick lint typecheck layers complexity pytest chromium bench fuzz docs clean
 
 help:
 	@echo "make demo    create $(VENV) if missing, install kzpolicy, assess the article's situation of 2010"
@@ -47,6 +47,8 @@ help:
 	@echo "make bench   the benchmark (ratios against baselines measured in the same run)"
 	@echo "make fuzz    the long fuzz run (about 200,000 cases, then the hypothesis tests with"
 	@echo "             500 to 4,000 examples each); prints its counts"
+	@echo "make docs    build the documentation site (docs/, mkdocs.yml) offline into site/ with"
+	@echo "             mkdocs build --strict (a broken link or anchor fails it)"
 	@echo "make lint | typecheck | layers | complexity | pytest    one step of make test"
 	@echo "make clean   remove $(VENV) and the tool caches"
 	@echo ""
@@ -149,5 +151,10 @@ fuzz: $(VENV)/.installed-dev
 	HYPOTHESIS_PROFILE=kzpolicy-fuzz $(BIN)/pytest -q -p no:cacheprovider \
 	  tests/test_fuzz_hypothesis.py --hypothesis-show-statistics
 
+# The reference (docs/*.md) as a site; MkDocs comes with the dev extra, the theme is
+# MkDocs' own and highlight.js is off (it would come from a CDN): nothing is fetched.
+docs: $(VENV)/.installed-dev
+	$(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build dist site .mypy_cache .ruff_cache .pytest_cache

@@ -14,7 +14,7 @@ monte_carlo with 20,000 samples, the counting landscape (a new context every cal
 against the enumerating one,
 and a generated knowledge base of 200 factors in 3 scenarios, ratios measured in the
 same run with the calls interleaved.
-No figure here is a pass/fail test; the numbers are for the README and the issue notes.
+No figure here is a pass/fail test; the numbers are for docs/benchmark.md and the issue notes.
 """
 
 from __future__ import annotations

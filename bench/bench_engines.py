@@ -242,8 +242,8 @@ def section_scale(scales: Sequence[int], n: int) -> None:
             loads.append((scale, took / size, cached / size))
     for (scale, g), (_, b) in zip(growth, blocks, strict=True):
         print(f"   durable assess() at {scale}x the rules / at 1x (10 facts asserted), in "
-              f"blocks of 250 calls: {b:.2f}x   target <= 2.0x, or the cause stated (README);"
-              f" alternating the two networks call by call: {g:.2f}x")
+              f"blocks of 250 calls: {b:.2f}x   target <= 2.0x, or the cause stated "
+              f"(docs/benchmark.md); alternating the two networks call by call: {g:.2f}x")
     for scale, s, c in loads:
         print(f"   load() at {scale}x: {s:.2f} s per MB of YAML uncached   target <= 1.0 s   "
               f"{'MET' if s <= 1 else 'NOT MET'};  cached {c:.3f} s per MB   target <= 0.1 s"

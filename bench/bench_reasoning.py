@@ -17,7 +17,7 @@ The inputs are the situation of 2010 (22 unknown conditions) with some of its 14
 asserted conditions flipped, so that every call sees a varied input; ``assess`` is the
 default engine (durable-rules) and returns its result with the explanation parts built
 on first read, so it is the cheaper side of each ratio. No figure here is a pass/fail
-test; the numbers are for the README and the issue notes.
+test; the numbers are for docs/benchmark.md and the issue notes.
 """
 
 from __future__ import annotations

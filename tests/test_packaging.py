@@ -111,7 +111,7 @@ def test_the_sdist_carries_the_license_and_the_changelog(tmp_path: Path) -> None
     (sdist,) = tmp_path.glob("kzpolicy-*.tar.gz")
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
-    assert {"LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml"} <= names
+    assert {"LICENSE", "CHANGELOG.md", "README.md", "mkdocs.yml", "pyproject.toml"} <= names
 
 
 def test_pytest_and_pytest_bdd_are_only_in_the_bdd_extra(wheel: Path) -> None:

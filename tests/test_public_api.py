@@ -47,8 +47,9 @@ def test_each_error_sits_where_the_tree_draws_it(name: str) -> None:
     assert cls.__module__ == "kzpolicy"
 
 
-def test_the_tree_is_drawn_the_same_in_errors_and_readme() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+def test_the_tree_is_drawn_the_same_in_errors_and_the_library_page() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "library.md").read_text(
+        encoding="utf-8")
     drawn = kzpolicy.errors.__doc__ or ""
     start = drawn.index("KzPolicyError\n")
     tree = drawn[start:drawn.index("\n", drawn.index("└── EngineError"))]

@@ -1,4 +1,4 @@
-"""No command cuts its text: every command of the README's command-line reference, run
+"""No command cuts its text: every command of the command-line reference (docs/cli.md), run
 over the stock rules and presets at a narrow terminal, prints no "…"; table cells wrap
 within their columns; reasons name each condition with its label; ties in the
 sensitivity ranking share a rank; beliefs come by group (``--prob factors=P``), for
@@ -16,7 +16,7 @@ from kzpolicy.report.table import table
 
 KB = kzpolicy.load()
 
-#: every command of the README's reference (its "Command line" block), with stock input
+#: every command of the reference (docs/cli.md's "Command line" block), with stock input
 COMMANDS = [
     *(["list", what] for what in ("swot", "factors", "scenarios", "conditions", "rules",
                                   "stages", "programmes", "partners", "rivalry", "outcomes",

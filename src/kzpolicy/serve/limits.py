@@ -1,5 +1,5 @@
 """The bounds of `kzpolicy serve`: what one request, one connection and the whole server
-may take. README's serve section lists each with its default; a test checks that it
+may take. docs/serve.md lists each with its default; a test checks that it
 does.
 
 :func:`kzpolicy.serve.app.create_app` and :func:`kzpolicy.serve.server.serve` take a
@@ -15,7 +15,7 @@ __all__ = ["DEFAULT_LIMITS", "ServeLimits"]
 
 @dataclass(frozen=True)
 class ServeLimits:
-    """Every bound of the server; each is documented in README's serve section."""
+    """Every bound of the server; each is documented in docs/serve.md."""
 
     # ------------------------------------------------------------------ one request
     body_bytes: int = 1_000_000
