@@ -52,6 +52,18 @@ def test_stability_and_assess_open(cli_run: CliRun) -> None:
                      "D4=0.5", "--format", "json")
     first = json.loads(raw)["next"][0]
     assert first["id"] == "D4" and first["belief"] == 0.5 and first["expected_change"] > 0
+    # the group forms fill in only the unknown conditions, as in probabilities
+    _, raw = cli_run("stability", "--preset", "article-2010", "--prob-all", "0.5",
+                     "--format", "json")
+    found = json.loads(raw)
+    assert {x["belief"] for x in found["next"]} == {0.5}
+    assert not {x["id"] for x in found["next"]} & set(found["asserted"])
+    _, raw = cli_run("stability", "--preset", "article-2010", "--prob", "factors=0.3",
+                     "--format", "json")
+    factors = set(kzpolicy.load().factors)
+    beliefs = {x["id"]: x["belief"] for x in json.loads(raw)["next"]}
+    assert {b for i, b in beliefs.items() if i in factors} == {0.3}
+    assert {b for i, b in beliefs.items() if i not in factors} == {None}
 
 
 @pytest.mark.parametrize(("argv", "fragment"), [

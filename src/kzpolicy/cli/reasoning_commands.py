@@ -55,10 +55,17 @@ def _cmd_stability(args: argparse.Namespace, out: TextIO) -> int:
     from kzpolicy.analysis.stability import stability
 
     kb = opt.knowledge_base(args)
-    beliefs = opt.merge((opt.parse_prob(p) for p in args.prob or []),
-                        "two probabilities; give one")
-    result = stability(opt.gather(args, kb), preset=args.preset, kb=kb,
-                       beliefs=beliefs or None, budget=opt.budget_of(args))
+    fixed = opt.gather(args, kb)
+    beliefs = None
+    situation = opt.file_situation(args)
+    if (args.prob or args.prob_all is not None or args.probabilities
+            or (situation is not None and situation.uncertain())):
+        from kzpolicy.cli.beliefs import gather_beliefs
+        from kzpolicy.engine.conditions import resolve
+
+        beliefs = gather_beliefs(args, kb, resolve(kb, fixed, preset=args.preset))
+    result = stability(fixed, preset=args.preset, kb=kb, beliefs=beliefs,
+                       budget=opt.budget_of(args))
     top = None if args.top is None else opt.parse_whole(args.top, "--top", low=1)
     return opt.emit(opt.render_reasoning(result, args.format, kb, top), args.output, out)
 
@@ -85,9 +92,9 @@ def _counterfactual_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _stability_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--prob", action="append", metavar="ID=P",
-                   help="a belief about an unknown condition (repeatable): rank by the "
-                   "expected change of the probabilities")
+    from kzpolicy.cli.beliefs import add_belief_arguments
+
+    add_belief_arguments(p)  # beliefs about unknown conditions: rank by expected change
     p.add_argument("--top", metavar="N", help="list the first N unknowns to find out")
 
 
