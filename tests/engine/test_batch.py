@@ -459,16 +459,17 @@ def test_the_gc_pause_across_threads() -> None:
 
 def test_masked_cells_of_a_masked_column_are_unknown() -> None:
     # the data under a mask is anything (here: True, 1, an out-of-range 99): never read
-    masked = {"D1": np.ma.array([True, True, False], mask=[False, True, False]),
-              "D2": np.ma.array([1, 99, 0], mask=[False, True, False]),
-              "D3": np.ma.array([True, None, False], mask=[False, True, False], dtype=object),
-              "D4": np.ma.array([True, False, True])}  # nothing masked
+    ma: Any = np.ma  # typed only from numpy 2.3 (not on Python 3.10)
+    masked = {"D1": ma.array([True, True, False], mask=[False, True, False]),
+              "D2": ma.array([1, 99, 0], mask=[False, True, False]),
+              "D3": ma.array([True, None, False], mask=[False, True, False], dtype=object),
+              "D4": ma.array([True, False, True])}  # nothing masked
     plain = {"D1": np.array([1, -1, 0]), "D2": np.array([1, -1, 0]),
              "D3": [True, None, False], "D4": [True, False, True]}
     got = assess_many(columns=masked)
     assert got == assess_many(columns=plain)
     assert got.asserted_of(1) == {"D4": False}
-    over_preset = assess_many(columns={"D1": np.ma.array([False, False], mask=[True, False])},
+    over_preset = assess_many(columns={"D1": ma.array([False, False], mask=[True, False])},
                               preset="distancing")
     assert over_preset.asserted_of(0)["D1"] is True  # a masked cell keeps the preset's value
     assert over_preset.asserted_of(1)["D1"] is False

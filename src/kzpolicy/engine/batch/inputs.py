@@ -99,11 +99,16 @@ def from_rows(kb: KnowledgeBase, rows: Iterable[ConditionInput], preset: str | N
     return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
 
+#: numpy.ma, typed only from numpy 2.3 (Python 3.11 and later): read through Any, so that
+#: mypy --strict passes on Python 3.10's numpy 2.2 too
+_MA: Any = np.ma
+
+
 def _unmasked(value: np.ma.MaskedArray[Any, Any]) -> tuple[npt.NDArray[Any], BoolArray]:
     """A masked column's values, its masked cells set to a value every kind of column
     accepts (their data may be anything), and its mask."""
-    mask: BoolArray = np.ma.getmaskarray(value)
-    data = np.array(np.ma.getdata(value))
+    mask: BoolArray = _MA.getmaskarray(value)
+    data = np.array(_MA.getdata(value))
     if mask.any() and data.ndim == 1:
         data[mask] = None if data.dtype == np.object_ else 0
     return data, mask
