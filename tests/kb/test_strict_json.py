@@ -46,3 +46,22 @@ def test_numbers_json_cannot_hold_are_refused(text: str, words: str) -> None:
 def test_what_is_not_json_is_malformed(raw: bytes, words: str) -> None:
     with pytest.raises(MalformedJsonError, match=words):
         parse_json(raw, "x")
+
+
+def test_nesting_is_bounded_the_same_on_every_python() -> None:
+    """Python 3.13's parser reads far deeper than 3.10-3.12's (which stop near a
+    thousand levels with RecursionError): one bound, checked before parsing."""
+    from kzpolicy.kb.strict_json import MAX_DEPTH, MalformedJsonError, parse_json
+
+    deepest = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    expected: list[object] = []
+    for _ in range(MAX_DEPTH - 1):
+        expected = [expected]
+    assert parse_json(deepest, "x") == expected
+    with pytest.raises(MalformedJsonError, match=r"^x: nested too deep .* over 500 levels"):
+        parse_json("[" + deepest + "]", "x")
+    with pytest.raises(MalformedJsonError, match="nested too deep"):
+        parse_json('{"a": ' * 600 + "1" + "}" * 600, "x")
+    # brackets inside strings are text, not nesting (escaped quotes included)
+    text = '{"note": "' + "[{" * 2_000 + '\\" ]]" }'
+    assert parse_json(text, "x") == {"note": "[{" * 2_000 + '" ]]'}

@@ -13,15 +13,41 @@ refusal is an :class:`~kzpolicy.InputError`; the ones that are not JSON at all a
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from kzpolicy.errors import InputError
 
-__all__ = ["MAX_DIGITS", "MalformedJsonError", "parse_json"]
+__all__ = ["MAX_DEPTH", "MAX_DIGITS", "MalformedJsonError", "parse_json"]
 
 MAX_DIGITS = 4300
 """The most digits of a JSON integer read (Python's own bound on converting text to an
 ``int``); no number kzpolicy takes comes near it."""
+
+
+MAX_DEPTH = 500
+"""The deepest nesting of arrays and objects read. Python's own parser stops near a
+thousand levels on some versions and goes far deeper on 3.13; one bound, the same on
+every version, checked before parsing."""
+
+#: a JSON string (its brackets are not nesting), and a bracket
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether arrays and objects nest more than :data:`MAX_DEPTH` levels in ``text``."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False  # too few brackets to nest that deep: the common case, at once
+    depth = 0
+    for m in _BRACKET.finditer(_STRING.sub("", text)):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
 
 
 class MalformedJsonError(InputError):
@@ -61,12 +87,15 @@ def _constant(text: str) -> float:
 def parse_json(raw: str | bytes, name: str) -> Any:
     """The JSON document ``raw`` (text, or UTF-8 bytes) read from ``name`` (a file, "the
     request body"): duplicate keys, integers over :data:`MAX_DIGITS` digits and nesting
-    beyond the parser's depth are refused with a message that starts with ``name``."""
+    over :data:`MAX_DEPTH` levels are refused with a message that starts with ``name``."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
         raise MalformedJsonError(f"{name}: not UTF-8 text ({exc.reason} at byte "
                                  f"{exc.start:,})") from None
+    if _too_deep(text):
+        raise MalformedJsonError(f"{name}: nested too deep to read (arrays and objects "
+                                 f"inside each other, over {MAX_DEPTH} levels); flatten it")
     try:
         return json.loads(text, object_pairs_hook=_pairs, parse_int=_integer,
                           parse_float=_float, parse_constant=_constant)
