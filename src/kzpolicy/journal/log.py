@@ -54,7 +54,7 @@ from typing import IO, Any
 from kzpolicy.errors import DecisionLogError, InputError, expect
 
 __all__ = ["CHUNK_LINES", "FORMAT", "DecisionLog", "LogReader", "answer_of", "encode",
-           "record_of"]
+           "problem", "record_of"]
 
 FORMAT = 1
 """The format of a log line (its ``log`` field)."""
@@ -218,11 +218,11 @@ _KEYS = ("log", *(key for key, _ in _FIELDS))
 _SHAPE = (int, *(kind for _, kind in _FIELDS))
 
 
-def _problem(record: object) -> str | None:
+def problem(record: object) -> str | None:
     """What makes ``record`` not a logged decision, or None."""
     if (type(record) is dict and tuple(map(type, map(record.get, _KEYS))) == _SHAPE
-            and record["log"] == FORMAT and type(record.get("scenario")) in _ANSWER
-            and type(record.get("flagged")) in _FLAGGED):
+            and record["log"] == FORMAT and type(record.get("scenario", 0)) in _ANSWER
+            and type(record.get("flagged", 0)) in _FLAGGED):
         return None  # the common case, checked in one pass
     return _slow_problem(record)
 
@@ -232,7 +232,7 @@ _FLAGGED = (list, type(None))
 
 
 def _slow_problem(record: object) -> str | None:
-    """:func:`_problem` field by field, naming the first field that is wrong."""
+    """:func:`problem` field by field, naming the first field that is wrong."""
     if type(record) is not dict:
         return f"a JSON {type(record).__name__}, not an object"
     if record.get("log") != FORMAT:
@@ -241,7 +241,10 @@ def _slow_problem(record: object) -> str | None:
     for key, kind in _FIELDS:
         if type(record.get(key)) is not kind:
             return f"its {key!r} is missing or not a {kind.__name__}"
-    scenario, flagged = record.get("scenario"), record.get("flagged")
+    for key in ("scenario", "flagged"):
+        if key not in record:
+            return f"its {key!r} is missing"
+    scenario, flagged = record["scenario"], record["flagged"]
     if scenario is not None and type(scenario) is not str:
         return "its 'scenario' is neither a string nor null"
     if flagged is not None and type(flagged) is not list:  # its IDs: checked where used
@@ -271,12 +274,18 @@ class LogReader:
     def chunks(self) -> Iterator[tuple[int, list[_Record]]]:
         """Each chunk of decisions with the number of its first line (the lines of a
         chunk follow one another)."""
+        for first, block, final in self.blocks():
+            yield first, self.decode(block, first, final=final)
+
+    def blocks(self) -> Iterator[tuple[int, list[bytes], bool]]:
+        """Each chunk of lines as bytes, unread, with the number of its first line and
+        whether it is the last (read it with :meth:`decode`)."""
         block = list(islice(self.stream, self.chunk))
         while block:
             after = list(islice(self.stream, self.chunk))
             first = self.lines + 1
             self.lines += len(block)
-            yield first, self._decode(block, first, final=not after)
+            yield first, block, not after
             block = after
 
     def _error(self, line: int, what: str) -> DecisionLogError:
@@ -284,8 +293,9 @@ class LogReader:
         return DecisionLogError(f"not a logged decision: {what}; {fix}", file=self.name,
                                 line=line)
 
-    def _decode(self, block: list[bytes], first: int, *, final: bool) -> list[_Record]:
-        """The records of ``block``; the last line of the log (``final``) may be torn."""
+    def decode(self, block: list[bytes], first: int, *, final: bool) -> list[_Record]:
+        """The records of ``block``, whose first line is line ``first``; the last line of
+        the log (``final``) may be torn."""
         last = first + len(block) - 1
         cut = final and not block[-1].endswith(b"\n")
         try:
@@ -296,9 +306,9 @@ class LogReader:
         if out is None:
             out = self._line_by_line(block, first, final=final)
         for n, record in enumerate(out):
-            problem = _problem(record)
-            if problem is not None:
-                raise self._error(first + n, problem)
+            wrong = problem(record)
+            if wrong is not None:
+                raise self._error(first + n, wrong)
         if cut and self.torn is None:
             self.warnings.append(
                 f"{self.name}:{last}: the last line has no newline at its end but reads as "

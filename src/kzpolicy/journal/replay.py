@@ -2,9 +2,12 @@
 rules folder, or a reading), and the decisions whose answer changes.
 
 The log is read a chunk of lines at a time (:data:`~kzpolicy.journal.log.CHUNK_LINES`)
-and each chunk is assessed as one batch on the bitset engine (``assess_many``): the
-scenario and the flagged items of each decision are compared, as columns, with those
-it logged. Only the changed decisions are kept, at most ``max_changes`` of them
+and each chunk is assessed as one batch on the bitset engine: the scenario and the
+flagged items of each decision are compared, as columns, with those it logged. A chunk
+of lines as kzpolicy writes them for ``assess`` and ``report`` is read as columns
+straight from its bytes (:mod:`kzpolicy.journal.columnar`); any other chunk is read by
+the JSON parser (:class:`~kzpolicy.journal.log.LogReader`), line by line; both give
+the same answer. Only the changed decisions are kept, at most ``max_changes`` of them
 (:data:`MAX_CHANGES` by default; the rest are counted, and ``capped`` says so), so a
 log of millions of lines runs in bounded memory.
 
@@ -18,6 +21,8 @@ the knowledge base lacks, a cut-off last line.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
 from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
@@ -26,12 +31,13 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from kzpolicy.engine.batch.columns import Batch
-from kzpolicy.engine.batch.many import assess_many, gc_paused
+from kzpolicy.engine.batch.columns import Batch, preset_order
+from kzpolicy.engine.batch.many import assess_many, evaluate_matrix, gc_paused
 from kzpolicy.engine.conditions import resolve
 from kzpolicy.engine.decision import decision_outcomes
-from kzpolicy.engine.results import ResultModel
+from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import DecisionLogError, InputError, KzPolicyError, expect
+from kzpolicy.journal.columnar import LogColumns, Reader, read_columns
 from kzpolicy.journal.log import CHUNK_LINES, LogReader
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
@@ -111,6 +117,7 @@ class _Replayer:
         self.scenarios = decision_outcomes(kb)
         self.scenario_code = {s: n for n, s in enumerate(self.scenarios)}
         self.presets: dict[str, dict[str, bool] | None] = {}
+        self.order = preset_order(kb, {})
         self.skips: dict[str, list[Any]] = {}
         self.changes: list[ReplayChange] = []
         self.replayed = 0
@@ -217,15 +224,27 @@ class _Replayer:
                  lines: list[int], codes: npt.NDArray[np.int16], then: npt.NDArray[np.uint8],
                  forced: npt.NDArray[np.bool_], name: str) -> None:
         batch = _assess(self.kb, rows, lines, name)
-        after = batch.scenario
-        now = batch.flagged_bits
-        differs = (codes != after) | forced | (then != now).any(axis=1)
+        differs = (codes != batch.scenario) | forced | (then != batch.flagged_bits).any(axis=1)
+        self._tally(differs, batch, lines, kept.__getitem__)
+
+    def columns(self, first: int, read: LogColumns, block: list[bytes]) -> None:
+        """Re-run the decisions of a chunk read as columns; count and keep the changes
+        (a changed decision's line is parsed to report it)."""
+        batch = evaluate_matrix(self.kb, read.asserted, self.order)
+        differs = (read.scenario != batch.scenario) | \
+            (read.flagged != batch.flagged_bits).any(axis=1)
+        lines = range(first, first + len(block))
+        self._tally(differs, batch, lines, lambda k: json.loads(block[k]))
+
+    def _tally(self, differs: npt.NDArray[np.bool_], batch: Batch, lines: Sequence[int],
+               record: Callable[[int], dict[str, Any]]) -> None:
         changed = np.flatnonzero(differs)
-        self.replayed += len(rows)
+        self.replayed += len(differs)
         self.changed += len(changed)
         room = self.max_changes - len(self.changes)
+        after, now = batch.scenario, batch.flagged_bits
         for k in changed[:max(room, 0)].tolist():
-            self.changes.append(self._change(kept[k], lines[k], int(after[k]), now[k]))
+            self.changes.append(self._change(record(k), lines[k], int(after[k]), now[k]))
 
     def _change(self, record: dict[str, Any], line: int, after: int,
                 bits: npt.NDArray[np.uint8]) -> ReplayChange:
@@ -233,11 +252,15 @@ class _Replayer:
         now = [self.item_ids[n] for n in np.flatnonzero(flags).tolist()]
         then = set(record["flagged"] or ())
         order = self.item_index
-        cleared = sorted(then.difference(now), key=lambda i: (order.get(i, len(order)), i))
-        return ReplayChange(
-            line=line, id=record["id"], time=record["time"], operation=record["operation"],
-            kb_version=record["kb_version"], reading=record["reading"],
-            scenario_before=record["scenario"], scenario_after=self.scenarios[after],
+        gone = then.difference(now)
+        cleared = [i for i in self.item_ids if i in gone] if len(gone) == len(
+            gone & order.keys()) else sorted(gone, key=lambda i: (order.get(i, len(order)), i))
+        # values a logged line (checked) and the knowledge base give: no validation
+        return trusted(
+            ReplayChange, line=line, id=record["id"], time=record["time"],
+            operation=record["operation"], kb_version=record["kb_version"],
+            reading=record["reading"], scenario_before=record["scenario"],
+            scenario_after=self.scenarios[after],
             added=tuple(i for i in now if i not in then), cleared=tuple(cleared))
 
 
@@ -276,8 +299,14 @@ def replay_stream(stream: IO[bytes], name: str, kb: KnowledgeBase, *,
     ``kb``."""
     reader = LogReader(stream, name, chunk=chunk)
     state = _Replayer(kb, max_changes)
+    columnar = Reader(kb)
     with gc_paused():  # parsing makes millions of objects, none of them cyclic garbage
-        for first, records in reader.chunks():
+        for first, block, final in reader.blocks():
+            read = read_columns(block, columnar)
+            if read is not None:
+                state.columns(first, read, block)
+                continue
+            records = reader.decode(block, first, final=final)
             state.chunk(first, records, name)
             del records  # before the next chunk is read
     if reader.torn is not None:
