@@ -63,8 +63,6 @@ _LONGEST_TAIL = 2048  # bytes: a longer tail (a large input) is read by the JSON
 _MOST_BITS = 20  # the largest table of a vocabulary: 2^20 slots
 
 _COMMA, _BRACE, _BRACKET, _NEWLINE = b",}[\n"
-#: ``bytes.translate`` makes each delimiter 1 and every other byte 0
-_MARKS = bytes(1 if b in b",}[\n" else 0 for b in range(256))
 
 #: the low ``n`` bytes of a 64-bit word, for n = 0 ... 8
 _LOW = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
@@ -255,6 +253,22 @@ class Reader:
         self.flags = _Words([b'"%s"' % i.encode() for i in self.items])
         self.scenario_code = {s: n for n, s in enumerate(decision_outcomes(kb))}
         self.tails: dict[tuple[bytes, bytes], _Tail | None] = {}
+        self._marks = np.zeros(0, dtype=np.bool_)
+        self._scratch = np.zeros(0, dtype=np.bool_)
+
+    def delimiters(self, data: Bytes) -> npt.NDArray[np.bool_]:
+        """Where ``data`` holds a comma, '}', '[' or a newline: compared in place in
+        buffers kept between chunks (a new buffer of a chunk's size costs more in page
+        faults than the comparisons)."""
+        if len(self._marks) < len(data):
+            self._marks = np.empty(len(data), dtype=np.bool_)
+            self._scratch = np.empty(len(data), dtype=np.bool_)
+        marks, scratch = self._marks[:len(data)], self._scratch[:len(data)]
+        np.equal(data, _COMMA, out=marks)
+        for byte in (_BRACE, _BRACKET, _NEWLINE):
+            np.equal(data, byte, out=scratch)
+            marks |= scratch
+        return marks
 
     # ------------------------------------------------------------------ the head
     def head(self, line: bytes) -> tuple[bytes, list[tuple[int, int]]] | None:
@@ -330,9 +344,7 @@ def read_columns(block: Sequence[bytes], reader: Reader) -> LogColumns | None:
         return None
     head, spans = found
     text = _Text(block)
-    # one pass finds every delimiter: commas, '}', '[' and the newlines
-    marks = np.frombuffer(text.blob.translate(_MARKS), dtype=np.bool_)[:text.size]
-    points = np.flatnonzero(marks)
+    points = np.flatnonzero(reader.delimiters(text.data))
     kinds = text.data[points]
     ends = points[kinds == _NEWLINE] + 1
     if len(ends) != len(block):
