@@ -32,13 +32,14 @@ import numpy.typing as npt
 from pydantic import Field
 
 from kzpolicy.engine.batch.columns import Batch, preset_order
-from kzpolicy.engine.batch.many import assess_many, evaluate_matrix, gc_paused
+from kzpolicy.engine.batch.many import assess_many, evaluate_matrix
 from kzpolicy.engine.conditions import resolve
 from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import DecisionLogError, InputError, KzPolicyError, expect
 from kzpolicy.journal.columnar import LogColumns, Reader, read_columns
 from kzpolicy.journal.log import CHUNK_LINES, LogReader
+from kzpolicy.kb.gcpause import gc_paused
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.reading import ReadingSpec

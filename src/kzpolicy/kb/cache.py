@@ -25,6 +25,7 @@ checks (a command line run again and again answers at once).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -40,6 +41,7 @@ from types import MappingProxyType
 from typing import Any
 
 from kzpolicy.kb.folder import RawKB
+from kzpolicy.kb.gcpause import gc_paused
 
 __all__ = ["CACHE_ENV", "NO_CACHE_ENV", "cache_folder", "enabled", "entry_key", "off",
            "read", "write"]
@@ -49,7 +51,7 @@ CACHE_ENV = "KZPOLICY_CACHE_DIR"
 #: the environment variable that turns the cache off when set to anything but "" or "0"
 NO_CACHE_ENV = "KZPOLICY_NO_CACHE"
 
-_FORMAT = b"kzpolicy-kb-cache 1\n"
+_FORMAT = b"kzpolicy-kb-cache 2\n"
 _PACKAGE = Path(__file__).resolve().parents[1]
 _OFF: ContextVar[bool] = ContextVar("kzpolicy_no_cache", default=False)
 
@@ -133,7 +135,8 @@ def read(key: str) -> RawKB | None:
         try:
             if handle.read(len(_FORMAT)) != _FORMAT:
                 raise ValueError("not a kzpolicy cache entry")
-            parts = pickle.load(handle)  # kzpolicy's own, checked above
+            with gc_paused():  # a million objects, no cycles among them
+                parts = pickle.load(handle)  # kzpolicy's own, checked above
             return _raw(parts)
         except Exception as exc:  # any damage at all: rebuilt below
             _warn(f"ignoring a corrupt knowledge-base cache entry {path} "
@@ -153,7 +156,7 @@ def write(key: str, raw: RawKB) -> None:
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(_FORMAT)
-                pickle.dump(parts, out, protocol=pickle.HIGHEST_PROTOCOL)
+                _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(parts)
             os.replace(temp, folder / f"{key}.pickle")
         except BaseException:
             Path(temp).unlink(missing_ok=True)
@@ -161,6 +164,43 @@ def write(key: str, raw: RawKB) -> None:
     except OSError as exc:
         _warn(f"cannot write the knowledge-base cache in {folder} ({exc}); set "
               f"{CACHE_ENV} to a folder of yours, or {NO_CACHE_ENV}=1")
+
+
+class _Pickler(pickle.Pickler):
+    """Frozen dataclasses with slots pickled as their class and field values, rebuilt by
+    :func:`_rebuild` (the dataclass's own ``__setstate__`` looks its fields up again for
+    every object: most of a cached load's time)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        names = _frozen_fields(type(obj))
+        if names is None:
+            return NotImplemented
+        return _rebuild, (type(obj), tuple(map(obj.__getattribute__, names)))
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _frozen_fields(cls: type) -> tuple[str, ...] | None:
+    """The field names of a frozen dataclass with slots (None for any other class)."""
+    if cls not in _FIELDS:
+        params = getattr(cls, "__dataclass_params__", None)
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)) if (
+            params is not None and params.frozen and "__slots__" in cls.__dict__) else None
+    return _FIELDS[cls]
+
+
+def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
+    """An object of the frozen dataclass ``cls`` with these field values (no
+    ``__init__``: the values were checked when it was first built)."""
+    obj: Any = object.__new__(cls)
+    for name, value in zip(_FIELDS.get(cls) or _frozen_fields(cls) or (), values,
+                           strict=True):
+        _SET(obj, name, value)
+    return obj
+
+
+_SET = object.__setattr__
 
 
 def _unsafe(path: Path, st: os.stat_result) -> str:

@@ -5,16 +5,12 @@ matrix, evaluates it in chunks of columns with :meth:`BitsetRules.evaluate` (no 
 object per row), and returns a :class:`~kzpolicy.Batch` whose row ``i`` equals
 ``assess(input_i, preset=..., kb=..., engine="bitset")``. Python's cyclic garbage
 collector is paused over the bulk work (the work creates no cyclic garbage) and
-restored after it, also on error.
+restored after it, also on error (:func:`kzpolicy.kb.gcpause.gc_paused`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import os
-import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -24,58 +20,14 @@ from kzpolicy.engine.batch.inputs import CHUNK, from_columns, from_rows
 from kzpolicy.engine.bitset import Column, bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.errors import InputError, expect
+from kzpolicy.kb.gcpause import gc_paused
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
 from kzpolicy.kb.reading import ReadingSpec
 
-__all__ = ["Batch", "assess_many", "gc_paused"]
+__all__ = ["Batch", "assess_many"]
 
 _NO_ROWS: tuple[()] = ()
-
-
-class _GcPause:
-    """Nested pauses of the cyclic GC across threads: the first disables it, the last
-    out re-enables it (only if it was enabled before the first)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.depth = 0
-        self.was_enabled = False
-
-    def enter(self) -> None:
-        with self.lock:
-            if self.depth == 0:
-                self.was_enabled = gc.isenabled()
-                gc.disable()
-            self.depth += 1
-
-    def exit(self) -> None:
-        with self.lock:
-            self.depth -= 1
-            if self.depth == 0 and self.was_enabled:
-                gc.enable()
-
-    def after_fork(self) -> None:
-        # the threads pausing it are gone in a forked child: restore and start afresh
-        self.lock = threading.Lock()
-        if self.depth:
-            self.depth = 0
-            if self.was_enabled:
-                gc.enable()
-
-
-_PAUSE = _GcPause()
-os.register_at_fork(after_in_child=_PAUSE.after_fork)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration (thread-safe, nestable)."""
-    _PAUSE.enter()
-    try:
-        yield
-    finally:
-        _PAUSE.exit()
 
 
 def assess_many(
