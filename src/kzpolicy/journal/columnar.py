@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +44,7 @@ import numpy.typing as npt
 from kzpolicy.engine.conditions import resolve
 from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.errors import KzPolicyError
-from kzpolicy.journal.log import FORMAT, encode, problem
+from kzpolicy.journal.log import FORMAT, REPLAYABLE, encode, problem
 from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["LogColumns", "Reader", "read_columns"]
@@ -56,8 +56,6 @@ Words = npt.NDArray[np.uint64]
 _CONDITIONS = b'"conditions":{'
 _FLAGGED = b'"flagged":['
 _END = b"]}\n"
-#: the operations whose lines are read here (those that answer one assessment)
-_OPERATIONS = frozenset({"assess", "report"})
 _MOST_TAILS = 4096  # distinct tails remembered between chunks
 _LONGEST_TAIL = 2048  # bytes: a longer tail (a large input) is read by the JSON reader
 _MOST_BITS = 20  # the largest table of a vocabulary: 2^20 slots
@@ -240,6 +238,18 @@ class _Tail(NamedTuple):
     scenario: int
 
 
+def _replayable(line: bytes) -> dict[str, Any] | None:
+    """``line`` as the JSON reader reads it, when it is a logged decision of an operation
+    that can be replayed; None otherwise."""
+    try:
+        record: dict[str, Any] = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    if problem(record) is not None or record["operation"] not in REPLAYABLE:
+        return None
+    return record
+
+
 class Reader:
     """What reading a chunk against one knowledge base needs, made once per replay."""
 
@@ -274,11 +284,8 @@ class Reader:
     def head(self, line: bytes) -> tuple[bytes, list[tuple[int, int]]] | None:
         """The first line's head (up to its conditions) and the spans of its id and
         time, or None when the line is not in the layout."""
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError):
-            return None
-        if problem(record) is not None or record["operation"] not in _OPERATIONS:
+        record = _replayable(line)
+        if record is None:
             return None
         ident, time = record["id"], record["time"]
         start = encode({"log": FORMAT, "id": ""})[:-3]  # {"log":1,"id":"
@@ -308,12 +315,9 @@ class Reader:
         if not self.ids or not self.items:
             return None
         condition, item = self.ids[0], self.items[0]
-        skeleton = b'%s"%s":true%s"%s"]}' % (head, condition.encode(), tail, item.encode())
-        try:
-            record = json.loads(skeleton)
-        except (ValueError, RecursionError):
-            return None
-        if problem(record) is not None or record["operation"] not in _OPERATIONS:
+        record = _replayable(b'%s"%s":true%s"%s"]}' % (head, condition.encode(), tail,
+                                                         item.encode()))
+        if record is None:
             return None
         given = record["input"]
         if given.get("conditions") != {condition: True} or record.get("flagged") != [item] \

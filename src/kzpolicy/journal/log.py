@@ -53,11 +53,14 @@ from typing import IO, Any
 
 from kzpolicy.errors import DecisionLogError, InputError, expect
 
-__all__ = ["CHUNK_LINES", "FORMAT", "DecisionLog", "LogReader", "answer_of", "encode",
-           "problem", "record_of"]
+__all__ = ["CHUNK_LINES", "FORMAT", "REPLAYABLE", "DecisionLog", "LogReader", "answer_of",
+           "encode", "problem", "record_of"]
 
 FORMAT = 1
 """The format of a log line (its ``log`` field)."""
+
+REPLAYABLE = ("assess", "report")
+"""The operations whose decisions can be re-run: those that answer one assessment."""
 
 CHUNK_LINES = 10_000
 """Lines read (and replayed) at a time: bounds the memory a long log takes (a parsed

@@ -38,7 +38,7 @@ from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.results import ResultModel, trusted
 from kzpolicy.errors import DecisionLogError, InputError, KzPolicyError, expect
 from kzpolicy.journal.columnar import LogColumns, Reader, read_columns
-from kzpolicy.journal.log import CHUNK_LINES, LogReader
+from kzpolicy.journal.log import CHUNK_LINES, REPLAYABLE, LogReader
 from kzpolicy.kb.gcpause import gc_paused
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
@@ -50,8 +50,6 @@ __all__ = ["MAX_CHANGES", "REPLAYABLE", "Replay", "ReplayChange", "ReplaySkip", 
 MAX_CHANGES = 10_000
 """The changed decisions a replay keeps by default (the others are counted)."""
 
-REPLAYABLE = ("assess", "report")
-"""The operations whose decisions can be re-run: those that answer one assessment."""
 
 _UNKNOWN = -1  # a logged scenario the knowledge base does not have
 
