@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -159,3 +160,32 @@ def test_a_folder_that_does_not_load_is_not_kept(tmp_path: Path, cache_dir: Path
     with pytest.raises(kzpolicy.KzPolicyError):
         kzpolicy.load(bad)
     assert _entries(cache_dir) == []
+
+
+def test_an_entry_gives_back_every_part_equal_with_the_collector_paused(
+        stock_copy: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import pickle
+
+    raw, _ = read_folder(stock_copy)
+    cache.write("k" * 64, raw)
+    seen: list[bool] = []
+    real = pickle.load
+
+    def spy(handle: Any) -> object:
+        seen.append(gc.isenabled())
+        return real(handle)
+
+    was = gc.isenabled()
+    monkeypatch.setattr(pickle, "load", spy)
+    back = cache.read("k" * 64)
+    assert seen == [False] and gc.isenabled() == was
+    assert back is not None
+    assert dict(back.singletons) == dict(raw.singletons)
+    assert {k: tuple(v) for k, v in back.lists.items()} == {
+        k: tuple(v) for k, v in raw.lists.items()}
+    # the frozen dataclasses come back as themselves, field for field, not as copies of
+    # another class or with a field missing
+    rebuilt = [x for v in back.lists.values() for x in v]
+    assert rebuilt and all(type(a) is type(b) for a, b in zip(
+        rebuilt, [x for v in raw.lists.values() for x in v], strict=True))
