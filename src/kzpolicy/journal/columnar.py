@@ -288,6 +288,8 @@ class Reader:
         if record is None:
             return None
         ident, time = record["id"], record["time"]
+        if not (ident.isascii() and time.isascii()):
+            return None  # a non-ASCII string (a lone surrogate too) is escaped: not plain
         start = encode({"log": FORMAT, "id": ""})[:-3]  # {"log":1,"id":"
         prefix = encode({"log": FORMAT, "id": ident, "time": time})[:-2]
         size = line.find(_CONDITIONS)
@@ -303,7 +305,9 @@ class Reader:
     # ------------------------------------------------------------------ a tail
     def tail(self, head: bytes, tail: bytes) -> _Tail | None:
         """A distinct tail, read once: the skeleton line (the head, one condition, the
-        tail, one flagged item) must read as a logged decision with exactly those."""
+        tail, one flagged item) must read as a logged decision with exactly those, and
+        the line with neither as the same decision with none (so the conditions and the
+        flagged list read are the ones ``json`` keeps, not a key the tail repeats)."""
         key = (head, tail)
         if key not in self.tails:
             if len(self.tails) >= _MOST_TAILS:  # a log of ever new tails: bounded memory
@@ -323,6 +327,9 @@ class Reader:
         if given.get("conditions") != {condition: True} or record.get("flagged") != [item] \
                 or type(record.get("scenario")) is not str:
             return None
+        bare = _replayable(b"%s%s]}" % (head, tail))
+        if bare != {**record, "input": {**given, "conditions": {}}, "flagged": []}:
+            return None  # e.g. a second "conditions" or "input" key, a list after "flagged"
         preset = given.get("preset")
         base = np.full(len(self.ids), -1, dtype=np.int8)
         if preset is not None:
