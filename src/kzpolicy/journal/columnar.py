@@ -2,7 +2,7 @@
 lays them out, read without a JSON parser and checked byte for byte.
 
 Replay spends most of its time reading JSON: the standard library's parser makes some
-40 Python objects of every line (about 7 µs a line), where assessing it in a batch
+40 Python objects of every line (about 10 µs a line), where assessing it in a batch
 costs a fraction of a microsecond. The lines :class:`~kzpolicy.journal.log.DecisionLog`
 writes for ``assess`` and ``report`` all have one layout, so a chunk of them is read
 here with a few passes of numpy over its bytes:
@@ -19,10 +19,12 @@ here with a few passes of numpy over its bytes:
     flagged      ``"ID"``, comma-separated, each one of the knowledge base's items, and
                  ``]}`` and the newline
 
-The skeleton of each distinct tail (the first line's head, one condition, the tail,
-one flagged item) is parsed by ``json`` and must read as a logged decision with
-exactly that condition and that item, so every line read here parses, with ``json``,
-to the decision read here: the pieces replaced are plain strings and tokens of the
+Two skeletons of each distinct tail (the first line's head, the tail, and between them
+one condition and one flagged item, or none) are parsed by ``json`` and must read as a
+logged decision with exactly those conditions and items, so that the conditions and the
+flagged list ``json`` keeps are the ones in the line's regions, not a key the tail
+repeats. Every line read here therefore parses, with ``json``, to the decision read
+here: the pieces that differ from line to line are plain strings and tokens of the
 knowledge base's own vocabulary, looked up exactly (their bytes compared, not a hash).
 
 Any line not in this layout (another operation, conditions as a list of IDs, an
