@@ -176,9 +176,12 @@ class LineIndex:
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """Return the line of the deepest node that ``path`` reaches (None if no node)."""
-        found = self._known.get(tuple(path))
-        if found is not None:  # a top-level key or an item of a top-level list
-            return found
+        path = tuple(path)
+        if all(type(step) is str or isinstance(step, int) for step in path):
+            # (the node walk takes no other step: ("a", 1.0) equals ("a", 1))
+            found = self._known.get(path)
+            if found is not None:  # a top-level key or an item of a top-level list
+                return found
         node = self.root
         if node is None:
             return None
@@ -289,7 +292,9 @@ def _compose(text: str, name: str, limits: ReadingLimits, *, construct: bool = F
 class _NodesNeededError(Exception):
     """What the event reader leaves to the node reader, which reads or refuses it
     exactly: an alias, an anchor, a tag, a merge key, a key that is not a plain scalar,
-    a duplicate key, nesting past the limit, more than one document, any error."""
+    a duplicate key, a top-level string key written like an earlier int, bool or null
+    key ('1' after 1: LineIndex finds keys by their text), nesting past the limit, more
+    than one document, any error."""
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -359,6 +364,7 @@ def _build(events: Any, most: int) -> tuple[Any, dict[tuple[str | int, ...], int
     frame: _Frame | None = None
     root: Any = None
     documents = 0
+    texts: set[str] = set()  # the text of top-level keys that are not strings
     for event in events:
         kind = type(event)
         if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent \
@@ -369,9 +375,15 @@ def _build(events: Any, most: int) -> tuple[Any, dict[tuple[str | int, ...], int
                 known[(frame.top[0], len(frame.items))] = event.start_mark.line + 1
         if kind is yaml.ScalarEvent:
             value = _scalar(event, tags)
-            if frame is not None and frame.top == () and not frame.has_key \
-                    and type(value) is str:
-                known[(value,)] = event.start_mark.line + 1
+            if frame is not None and frame.top == () and not frame.has_key:
+                if type(value) is not str:
+                    # LineIndex finds a key by its text: an int, bool or null key
+                    # written alike (1, true, ~) hides a later string key '1'
+                    texts.add(event.value)
+                elif value in texts:
+                    raise _NodesNeededError  # whose line the node walk gives
+                else:
+                    known[(value,)] = event.start_mark.line + 1
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
                 raise _NodesNeededError
