@@ -356,63 +356,72 @@ class _Frame:
         self.top = top  # the root mapping: (); a list under one of its keys: (key,)
 
 
-def _build(events: Any, most: int) -> tuple[Any, dict[tuple[str | int, ...], int]]:
-    """Mappings and sequences from a stream of events (see :func:`_from_events`)."""
-    tags: dict[tuple[str, Any], str] = {}
-    known: dict[tuple[str | int, ...], int] = {}
-    stack: list[_Frame | None] = []
-    frame: _Frame | None = None
-    root: Any = None
-    documents = 0
-    texts: set[str] = set()  # the text of top-level keys that are not strings
-    for event in events:
-        kind = type(event)
-        if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent \
-                or kind is yaml.SequenceStartEvent:
-            if len(stack) + 1 > most:
-                raise _NodesNeededError
-            if frame is not None and frame.top:  # an item of a top-level list: its line
-                known[(frame.top[0], len(frame.items))] = event.start_mark.line + 1
-        if kind is yaml.ScalarEvent:
-            value = _scalar(event, tags)
-            if frame is not None and frame.top == () and not frame.has_key:
-                if type(value) is not str:
-                    # LineIndex finds a key by its text: an int, bool or null key
-                    # written alike (1, true, ~) hides a later string key '1'
-                    texts.add(event.value)
-                elif value in texts:
-                    raise _NodesNeededError  # whose line the node walk gives
-                else:
-                    known[(value,)] = event.start_mark.line + 1
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.anchor is not None or event.tag is not None:
-                raise _NodesNeededError
-            mapping = kind is yaml.MappingStartEvent
-            top: tuple[str, ...] | None = None
-            if frame is None:
-                top = () if mapping else None
-            elif frame.top == () and frame.has_key and not mapping \
-                    and type(frame.key) is str:
-                top = (frame.key,)
-            stack.append(frame)
-            frame = _Frame(mapping, top)
-            continue
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            if frame is None:
-                raise _NodesNeededError
-            value = frame.items
-            frame = stack.pop()
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _NodesNeededError
-            continue
-        elif kind is yaml.AliasEvent:
+class _Builder:
+    """Mappings and sequences built from a stream of events (see
+    :func:`_from_events`), a step per kind of event."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.tags: dict[tuple[str, Any], str] = {}
+        self.known: dict[tuple[str | int, ...], int] = {}
+        self.stack: list[_Frame | None] = []
+        self.frame: _Frame | None = None
+        self.root: Any = None
+        self.documents = 0
+        self.texts: set[str] = set()  # the text of top-level keys that are not strings
+
+    def node(self, event: Any) -> None:
+        """Before a scalar or a collection: the depth, and an item's line."""
+        if len(self.stack) + 1 > self.most:
             raise _NodesNeededError
-        else:  # the stream's start and end, a document's end
-            continue
+        frame = self.frame
+        if frame is not None and frame.top:  # an item of a top-level list: its line
+            self.known[(frame.top[0], len(frame.items))] = event.start_mark.line + 1
+
+    def scalar(self, event: Any) -> None:
+        value = _scalar(event, self.tags)
+        frame = self.frame
+        if frame is not None and frame.top == () and not frame.has_key:
+            if type(value) is not str:
+                # LineIndex finds a key by its text: an int, bool or null key written
+                # alike (1, true, ~) hides a later string key '1'
+                self.texts.add(event.value)
+            elif value in self.texts:
+                raise _NodesNeededError  # whose line the node walk gives
+            else:
+                self.known[(value,)] = event.start_mark.line + 1
+        self.place(value)
+
+    def start(self, event: Any, mapping: bool) -> None:
+        if event.anchor is not None or event.tag is not None:
+            raise _NodesNeededError
+        frame = self.frame
+        top: tuple[str, ...] | None = None
         if frame is None:
-            root = value
+            top = () if mapping else None
+        elif frame.top == () and frame.has_key and not mapping and type(frame.key) is str:
+            top = (frame.key,)
+        self.stack.append(frame)
+        self.frame = _Frame(mapping, top)
+
+    def end(self) -> None:
+        if self.frame is None:
+            raise _NodesNeededError
+        value = self.frame.items
+        self.frame = self.stack.pop()
+        self.place(value)
+
+    def document(self) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _NodesNeededError
+
+    def place(self, value: Any) -> None:
+        """Put a finished value where it belongs: the root, a list, a mapping's key or
+        its value."""
+        frame = self.frame
+        if frame is None:
+            self.root = value
         elif not frame.mapping:
             frame.items.append(value)
         elif frame.has_key:
@@ -423,4 +432,24 @@ def _build(events: Any, most: int) -> tuple[Any, dict[tuple[str | int, ...], int
                 raise _NodesNeededError
             frame.key = value
             frame.has_key = True
-    return root, known
+
+
+def _build(events: Any, most: int) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """Mappings and sequences from a stream of events (see :func:`_from_events`)."""
+    builder = _Builder(most)
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            builder.node(event)
+            builder.scalar(event)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            builder.node(event)
+            builder.start(event, kind is yaml.MappingStartEvent)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            builder.end()
+        elif kind is yaml.DocumentStartEvent:
+            builder.document()
+        elif kind is yaml.AliasEvent:
+            raise _NodesNeededError
+        # the stream's start and end, a document's end: nothing
+    return builder.root, builder.known
