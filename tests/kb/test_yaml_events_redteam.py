@@ -5,28 +5,15 @@ marked below."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pytest
+from test_yaml_events import same
 
 from kzpolicy.kb import strict_yaml
 from kzpolicy.kb.limits import ReadingLimits
 
 LIMITS = ReadingLimits()
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal data, NaN equal to NaN and types compared too (1 is not True nor 1.0)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 def paths(data: Any, head: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
