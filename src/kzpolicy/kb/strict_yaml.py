@@ -10,9 +10,13 @@ scanned first, refusing aliases and deep nesting before any node is built, then 
 composes the nodes (with their line marks) and the strict constructor builds the data;
 the nodes of a file read from events are composed the same way when an error first asks
 for a line below the top level. Without libyaml the pure-Python loader does both at
-once. All give the same data, the same line numbers and the same refusals (the tests
-compare them on generated documents). Reading from events is three times as fast as
-composing nodes: most of an uncached load of a large rules folder.
+once. The event and node readers give the same data, the same line numbers and the
+same refusals (the tests compare them on generated documents); the pure-Python loader
+too, save where PyYAML's two parsers themselves differ (a tab inside a line or a block
+scalar's indentation, a byte-order mark past the start: libyaml and the pure-Python
+parser read or refuse them differently; tests/kb/test_yaml_events_redteam.py lists
+them). Reading from events is three times as fast as composing nodes: most of an
+uncached load of a large rules folder.
 
 ``read_yaml`` returns the plain data of a file together with a ``LineIndex`` that
 maps a path inside that data (as pydantic reports it, e.g. ``("threats", 3,
