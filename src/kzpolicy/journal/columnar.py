@@ -43,6 +43,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from kzpolicy.engine.batch.inputs import base_row
 from kzpolicy.engine.conditions import resolve
 from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.errors import KzPolicyError
@@ -333,17 +334,13 @@ class Reader:
         if bare != {**record, "input": {**given, "conditions": {}}, "flagged": []}:
             return None  # e.g. a second "conditions" or "input" key, a list after "flagged"
         preset = given.get("preset")
-        base = np.full(len(self.ids), -1, dtype=np.int8)
-        if preset is not None:
-            if type(preset) is not str:
-                return None
-            try:
-                fixed = resolve(self.kb, None, preset=preset)
-            except KzPolicyError:
-                return None  # the JSON reader counts it as a skip
-            index = {c: n for n, c in enumerate(self.ids)}
-            for c, v in fixed.items():
-                base[index[c]] = 1 if v else 0
+        if preset is not None and type(preset) is not str:
+            return None
+        try:
+            fixed = resolve(self.kb, None, preset=preset)
+        except KzPolicyError:
+            return None  # an unknown preset: the JSON reader counts it as a skip
+        base = np.frombuffer(base_row(self.kb, fixed), dtype=np.int8)
         return _Tail(base, self.scenario_code.get(record["scenario"], -1))
 
 

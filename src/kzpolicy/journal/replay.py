@@ -251,9 +251,7 @@ class _Replayer:
         now = [self.item_ids[n] for n in np.flatnonzero(flags).tolist()]
         then = set(record["flagged"] or ())
         order = self.item_index
-        gone = then.difference(now)
-        cleared = [i for i in self.item_ids if i in gone] if len(gone) == len(
-            gone & order.keys()) else sorted(gone, key=lambda i: (order.get(i, len(order)), i))
+        cleared = sorted(then.difference(now), key=lambda i: (order.get(i, len(order)), i))
         # values a logged line (checked) and the knowledge base give: no validation
         return trusted(
             ReplayChange, line=line, id=record["id"], time=record["time"],

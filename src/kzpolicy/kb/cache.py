@@ -194,8 +194,7 @@ def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
     """An object of the frozen dataclass ``cls`` with these field values (no
     ``__init__``: the values were checked when it was first built)."""
     obj: Any = object.__new__(cls)
-    for name, value in zip(_FIELDS.get(cls) or _frozen_fields(cls) or (), values,
-                           strict=True):
+    for name, value in zip(_frozen_fields(cls) or (), values, strict=True):
         _SET(obj, name, value)
     return obj
 

@@ -27,7 +27,7 @@ from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, UnknownIdError
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["CHUNK", "from_columns", "from_rows"]
+__all__ = ["CHUNK", "base_row", "from_columns", "from_rows"]
 
 Int8Array = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
@@ -38,7 +38,9 @@ CHUNK = 1 << 16
 _UNKNOWN = 0xFF  # -1 as a byte
 
 
-def _base_row(kb: KnowledgeBase, preset: Mapping[str, bool]) -> bytes:
+def base_row(kb: KnowledgeBase, preset: Mapping[str, bool]) -> bytes:
+    """A row of the matrix with only ``preset``'s conditions known (1 true, 0 false, -1
+    unknown as the byte 0xFF), in the knowledge base's order."""
     index = {c: n for n, c in enumerate(kb.condition_ids)}
     row = bytearray([_UNKNOWN]) * len(index)
     for c, v in preset.items():
@@ -52,7 +54,7 @@ def from_rows(kb: KnowledgeBase, rows: Iterable[ConditionInput], preset: str | N
     ids = kb.condition_ids
     width = len(ids)
     index = {c: n for n, c in enumerate(ids)}
-    blank = _base_row(kb, base)
+    blank = base_row(kb, base)
     chunks: list[Int8Array] = []
     buf = bytearray(blank * CHUNK)
     off = 0
@@ -178,7 +180,7 @@ def from_columns(kb: KnowledgeBase, columns: Mapping[Any, object],
         col, size = _column(key, value, size)
         checked.append((index[key], col))
     assert size is not None
-    blank = np.frombuffer(_base_row(kb, base), dtype=np.int8)
+    blank = np.frombuffer(base_row(kb, base), dtype=np.int8)
     out = np.empty((size, len(index)), dtype=np.int8, order="F")  # a column at a time
     given = {n for n, _ in checked}
     for n, value in enumerate(blank.tolist()):
