@@ -128,6 +128,21 @@ def write_kb(folder: Path, rules: list[dict[str, Any]]) -> Path:
     return folder
 
 
+def loadable_kbs(folder: Path, count: int, seed: int = 0) -> list[kzpolicy.KnowledgeBase]:
+    """The first ``count`` random rule sets from ``seed`` on that load (negation, chains
+    through items, cycles, scenario triggers over the stock vocabulary)."""
+    found: list[kzpolicy.KnowledgeBase] = []
+    while len(found) < count:
+        rng = random.Random(seed)
+        written = write_kb(folder / f"kb{seed}", random_rules(rng, rng.randint(5, 40)))
+        seed += 1
+        try:
+            found.append(kzpolicy.load(written))
+        except kzpolicy.KzPolicyError:
+            continue
+    return found
+
+
 def random_inputs(rng: random.Random, n: int) -> Iterator[dict[str, bool]]:
     for _ in range(n):
         yield {c: rng.random() < 0.6 for c in rng.sample(CONDITIONS, rng.randint(0, 14))}

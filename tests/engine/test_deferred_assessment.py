@@ -88,7 +88,8 @@ def test_every_way_of_reading_builds_the_same_fields(read: str) -> None:
         assert a.item("T1") == reference.item("T1")
     elif read == "render":
         assert kzpolicy.render(a) == kzpolicy.render(reference)
-    assert not _pending(a)
+    # its JSON text is written without building the fields (tests/engine/test_result_json.py)
+    assert _pending(a) == (read == "json")
 
 
 def test_nested_in_another_model_it_serialises_whole() -> None:

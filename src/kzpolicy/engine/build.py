@@ -8,13 +8,15 @@ recur across assessments are memoised in bounded dictionaries.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kzpolicy.engine import results
+from kzpolicy.engine.chain import Chain, Preparations, Prepared, walk
 from kzpolicy.engine.decision import ScenarioDecision, outcome_label
+from kzpolicy.engine.findings import FindingIndex
 from kzpolicy.engine.network import EngineFiring
+from kzpolicy.engine.result_json import ResultJson
 from kzpolicy.engine.results import (
     Assessment,
     Contested,
@@ -24,37 +26,14 @@ from kzpolicy.engine.results import (
     Step,
     TraceStep,
 )
-from kzpolicy.kb import expr, schema
+from kzpolicy.kb import schema
 from kzpolicy.kb.kinds import GROUP_OF, KINDS
 from kzpolicy.kb.knowledge import KnowledgeBase
 
 __all__ = ["build_assessment"]
 
 
-def _render_literal(lit: str) -> str:
-    if lit.startswith(expr.NEGATION_PREFIX):
-        return "not " + lit[len(expr.NEGATION_PREFIX):]
-    return lit
-
-
-def _root(lit: str) -> str:
-    if lit.startswith(expr.NEGATION_PREFIX):
-        return lit[len(expr.NEGATION_PREFIX):] + "=false"
-    return lit
-
-
 _CACHE_LIMIT = 4096
-
-
-class _Prepared(NamedTuple):
-    """The fixed part of a firing: rendered literals, root conditions, derived literals,
-    the step itself when it depends on no derived fact, and the targets."""
-
-    rendered: tuple[str, ...]
-    own: frozenset[str]
-    derived: tuple[str, ...]
-    static: Step | None
-    targets: tuple[str, ...]
 
 
 class _Builder:
@@ -72,7 +51,10 @@ class _Builder:
         rank = {k.id: n for n, k in enumerate(KINDS)}
         self.sort_key = {i: (rank.get(info.kind, 99), n)
                          for n, (i, info) in enumerate(kb.items.items())}
-        self.prep: dict[tuple[str, frozenset[str]], _Prepared] = {}
+        self.preps = kb.derived(Preparations)
+        #: the step of each production that rests on no derived fact: one per production,
+        #: whatever the inputs (by the id of its fixed part, which it keeps alive)
+        self.fixed: dict[int, tuple[Prepared, Step]] = {}
         self.steps: dict[tuple[str, frozenset[str], frozenset[str]], Step] = {}
         self.traces: dict[tuple[int, int], TraceStep] = {}
         self.flags: dict[tuple[str, tuple[int, ...], bool, bool], Flagged] = {}
@@ -84,27 +66,11 @@ class _Builder:
         self.denials = tuple(sorted({c for cs in kb.presupposed.values() for c in cs}))
         dec = kb.decision
         self.decision_rule = dec
-        self.finding_index: dict[str, list[int]] = {}
-        self.finding_list = tuple(kb.findings.values())
-        for n, fd in enumerate(self.finding_list):
-            for ident in fd.concerns:
-                self.finding_index.setdefault(ident, []).append(n)
+        self.finder = kb.derived(FindingIndex)
         self.noted: dict[tuple[str, ...], tuple[FindingRef, ...]] = {}
-
-    def _prepared(self, rule: schema.Rule, matched: frozenset[str]) -> _Prepared:
-        """What a firing of ``rule`` on ``matched`` always contributes (memoised)."""
-        key = (rule.id, matched)
-        found = self.prep.get(key)
-        if found is None:
-            conditions = self.conditions
-            own = frozenset(_root(m) for m in matched
-                            if m.removeprefix(expr.NEGATION_PREFIX) in conditions)
-            derived = tuple(m for m in matched
-                            if m.removeprefix(expr.NEGATION_PREFIX) not in conditions)
-            rendered = tuple(sorted(_render_literal(m) for m in matched))
-            static = None if derived else self._step(rule, matched, rendered, own)
-            found = self.prep[key] = _Prepared(rendered, own, derived, static, tuple(rule.then))
-        return found
+        #: per scenario (and the undecided outcome), the article's verdict: fixed
+        self.verdicts: dict[str, dict[str, object]] = {}
+        self.writers: dict[int | None, ResultJson] = {}
 
     def _step(self, rule: schema.Rule | schema.Decision, matched: frozenset[str],
               rendered: tuple[str, ...], roots: frozenset[str]) -> Step:
@@ -141,14 +107,19 @@ class _Builder:
                 strict=dec.strict, margin=outcome.margin, runner_up=outcome.runner_up,
                 decided_by=outcome.decided_by, reason=outcome.reason,
                 evidence=outcome.evidence, stance=dec.stance,
-                basis="asserted" if outcome.evidence or outcome.decided_by == "undecided"
-                else "default",
-                **self._verdict(outcome.scenario))
+                basis=_basis(outcome),
+                **self.verdict(outcome.scenario))
+        return found
+
+    def verdict(self, scenario: str) -> dict[str, object]:
+        """What the article says of the implied scenario: advantage, judgement and
+        consequences (none when no scenario is implied); made once per scenario."""
+        found = self.verdicts.get(scenario)
+        if found is None:
+            found = self.verdicts[scenario] = self._verdict(scenario)
         return found
 
     def _verdict(self, scenario: str) -> dict[str, object]:
-        """What the article says of the implied scenario: advantage, judgement and
-        consequences (none when no scenario is implied)."""
         sc = self.kb.scenarios.get(scenario)
         if sc is None:
             return {"advantage": None, "judgement": None, "consequences": ()}
@@ -175,8 +146,45 @@ class _Builder:
             reading=self.kb.reading,
             asserted=given,
             warnings=outcome.warnings,
-            rest=functools.partial(self.parts, given, outcome, tuple(firings)),
+            rest=_Pending(self, given, outcome, tuple(firings)),
         )
+
+    def writer(self, indent: int | None) -> ResultJson:
+        """The JSON writer of this knowledge base for ``indent`` (one per indent)."""
+        found = self.writers.get(indent)
+        if found is None:
+            found = self.writers[indent] = ResultJson(self.kb, indent)
+        return found
+
+    def json_text(self, values: Mapping[str, Any], outcome: ScenarioDecision,
+                  firings: Sequence[EngineFiring], indent: int | None) -> str:
+        """The JSON text of the assessment whose known fields are ``values``, as
+        pydantic writes its models, without building them."""
+        asserted: Mapping[str, bool] = values["asserted"]
+        chain = walk(self.preps, outcome, firings)
+        denied = frozenset([c for c in self.denials if asserted.get(c) is False])
+        presupposed = self.presupposed
+        reached = [(ident, [c for c in presupposed.get(ident, ()) if c in denied])
+                   for ident in self.reached(chain)]
+        writer = self.writer(indent)
+        parts = writer.items(chain, reached)
+        parts["scenario"] = writer.scenario(outcome, _basis(outcome),
+                                            self.verdict(outcome.scenario))
+        parts["trace"] = writer.trace(chain)
+        finder = self.finder
+        parts["findings"] = writer.findings_text(finder.present(
+            asserted, outcome.scenario, [i for i, against in reached if not against]))
+        unknown = [c for c in self.kb.condition_ids if c not in asserted]
+        return writer.assessment(values, parts, unknown)
+
+    def forget(self) -> None:
+        """Empty every table of parts that recur across assessments (as if this
+        knowledge base had never been assessed, but for the fixed parts of its rules)."""
+        for table in (self.steps, self.traces, self.flags, self.scenarios, self.patterns,
+                      self.noted):
+            table.clear()
+        for writer in self.writers.values():
+            writer.forget()
 
     def parts(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,
               firings: Sequence[EngineFiring]) -> dict[str, object]:
@@ -193,7 +201,7 @@ class _Builder:
                 self.patterns.clear()
             parts = self.patterns[pattern] = self._parts(outcome, firings, frozenset(denied))
         findings: tuple[FindingRef, ...] = ()
-        if self.finding_index:
+        if self.finder.index:
             findings = self._findings(asserted, outcome.scenario, parts.reached)
         return {
             "scenario": self._scenario(outcome),
@@ -209,21 +217,13 @@ class _Builder:
     def _findings(self, asserted: Mapping[str, bool], scenario: str,
                   reached: tuple[Flagged, ...]) -> tuple[FindingRef, ...]:
         """The findings whose concerns this result flags, implies or asserts true."""
-        index = self.finding_index
-        present = [scenario] if scenario in index else []
-        present += [f.id for f in reached if f.id in index]
-        present += [c for c, v in asserted.items() if v and c in index]
-        key = tuple(sorted(present))
+        finder = self.finder
+        key = finder.present(asserted, scenario, [f.id for f in reached])
         found = self.noted.get(key)
         if found is None:
-            hits: dict[int, list[str]] = {}
-            for ident in present:
-                for n in index[ident]:
-                    hits.setdefault(n, []).append(ident)
             refs = []
-            for n in sorted(hits):
-                fd = self.finding_list[n]
-                noted = tuple(c for c in fd.concerns if c in hits[n])
+            for n, noted in finder.bearing(key):
+                fd = finder.findings[n]
                 refs.append(results.trusted(
                     FindingRef, id=fd.id, label=fd.label, statement=fd.statement,
                     locator=fd.locator, stance=fd.stance, reason=fd.reason, noted_for=noted))
@@ -235,12 +235,12 @@ class _Builder:
     def _parts(self, outcome: ScenarioDecision, firings: Sequence[EngineFiring],
                denied: frozenset[str]) -> _Parts:
         """Trace, items by group, and contested items for one firing pattern."""
-        chain = self._chain(outcome, firings)
+        chain = walk(self.preps, outcome, firings)
+        steps, trace = self._steps(chain)
         groups: dict[str, list[Flagged]] = {"outcomes": [], "risks": [], "engaged": []}
         contested: list[Contested] = []
-        for ident in sorted((i for i in chain.produced if i in self.kb.items),
-                            key=self.sort_key.__getitem__):
-            flag = self._flag(ident, chain)
+        for ident in self.reached(chain):
+            flag = self._flag(ident, chain, steps)
             against = [c for c in self.presupposed.get(ident, ()) if c in denied]
             if against:
                 contested.append(self._contested(flag, against))
@@ -248,7 +248,13 @@ class _Builder:
                 groups[GROUP_OF[flag.kind]].append(flag)
         frozen = {name: tuple(items) for name, items in groups.items()}
         reached = (*frozen["outcomes"], *frozen["risks"], *frozen["engaged"])
-        return _Parts(tuple(chain.trace), frozen, tuple(contested), reached)
+        return _Parts(tuple(trace), frozen, tuple(contested), reached)
+
+    def reached(self, chain: Chain) -> list[str]:
+        """The items the chain produced, in the order results list them."""
+        items = self.kb.items
+        return sorted((i for i in chain.produced if i in items),
+                      key=self.sort_key.__getitem__)
 
     def _contested(self, flag: Flagged, denied: list[str]) -> Contested:
         """``flag`` reported as contested by the caller's denial of ``denied``."""
@@ -261,72 +267,32 @@ class _Builder:
             stance=flag.stance, interpretations=flag.interpretations, basis=flag.basis,
             because=flag.because, denied=refs)
 
-    def _chain(self, outcome: ScenarioDecision, firings: Sequence[EngineFiring]) -> _Chain:
-        """Walk the firings in order, the decision between the two phases: each step, the
-        steps it rests on, its root conditions, and what it produced."""
-        chain = _Chain()
-        empty: frozenset[int] = frozenset()
-        evidence = frozenset(outcome.evidence)
-        decision: tuple[Step, tuple[str, ...], frozenset[int], frozenset[str]] = (
-            self._step(self.decision_rule, evidence, outcome.evidence, evidence),
-            (outcome.scenario,), empty, evidence)
-        ordered: list[EngineFiring | None] = [f for f in firings if f.phase == 1]
-        ordered.append(None)  # the scenario decision, between the two phases
-        ordered += [f for f in firings if f.phase == 2]
-        # the decision alone, with no factor of its scenario asserted, is the default
-        by_default = not outcome.evidence
-        for f in ordered:
-            derived: tuple[str, ...] = ()
-            if f is None:
-                step, targets, closure, rts = decision
-            else:
-                prep = self._prepared(f.rule, f.matched)
-                targets = prep.targets
-                if prep.static is not None:
-                    step, closure, rts = prep.static, empty, prep.own
-                else:
-                    derived = prep.derived
-                    deps = {i for lit in derived for i in chain.produced.get(lit, ())}
-                    closure = frozenset(deps.union(*(chain.upstream[d] for d in deps)))
-                    rts = prep.own.union(*(chain.roots[d] for d in deps))
-                    step = self._step(f.rule, f.matched, prep.rendered, rts)
-            self._record(chain, step, targets, closure, rts)
-            # the best support of what it produces: a chain stated from end to end, and
-            # one that rests on what was asserted rather than on the default
-            stated = step.stance == "stated" and all(chain.stated.get(x, False)
-                                                     for x in derived)
-            asserted = not (f is None and by_default) and all(
-                chain.asserted.get(x, False) for x in derived)
-            for t in targets:
-                chain.stated[t] = chain.stated.get(t, False) or stated
-                chain.asserted[t] = chain.asserted.get(t, False) or asserted
-        return chain
+    def _steps(self, chain: Chain) -> tuple[list[Step], list[TraceStep]]:
+        """The chain's steps as result models, and its trace (each reused when unchanged)."""
+        steps: list[Step] = []
+        trace: list[TraceStep] = []
+        fixed, traces = self.fixed, self.traces
+        for index, (prep, roots) in enumerate(zip(chain.preps, chain.roots, strict=True)):
+            step: Step | None = None
+            if not prep.derived:
+                held = fixed.get(id(prep))
+                if held is not None and held[0] is prep:
+                    step = held[1]
+                elif prep.rule is not self.decision_rule:  # a production's: fixed
+                    step = self._step(prep.rule, prep.matched, prep.rendered, roots)
+                    fixed[id(prep)] = (prep, step)
+            if step is None:
+                step = self._step(prep.rule, prep.matched, prep.rendered, roots)
+            steps.append(step)
+            entry = traces.get((index, id(step)))
+            if entry is None or entry.rule != step.rule or entry.flagged != prep.targets:
+                entry = self._trace(index + 1, step, prep.targets)
+            trace.append(entry)
+        return steps, trace
 
-    def _record(self, chain: _Chain, step: Step, targets: tuple[str, ...],
-                closure: frozenset[int], rts: frozenset[str]) -> None:
-        """Add one step to the chain, with its trace entry (reused when unchanged)."""
-        index = len(chain.steps)
-        chain.steps.append(step)
-        chain.upstream.append(closure)
-        chain.roots.append(rts)
-        for t in targets:
-            chain.produced.setdefault(t, []).append(index)
-        entry = self.traces.get((index, id(step)))
-        if entry is None or entry.rule != step.rule or entry.flagged != targets:
-            entry = self._trace(index + 1, step, targets)
-        chain.trace.append(entry)
-
-    def _flag(self, ident: str, chain: _Chain) -> Flagged:
+    def _flag(self, ident: str, chain: Chain, steps: list[Step]) -> Flagged:
         """One flagged item: the steps that produced it and every step they rest on."""
-        producers = chain.produced[ident]
-        steps, upstream = chain.steps, chain.upstream
-        if len(producers) == 1 and not upstream[producers[0]]:
-            because: tuple[Step, ...] = (steps[producers[0]],)
-        else:
-            closure = set(producers)
-            for i in producers:
-                closure |= upstream[i]
-            because = tuple(steps[i] for i in sorted(closure))
+        because = tuple([steps[i] for i in chain.because(ident)])
         stated, asserted = chain.stated[ident], chain.asserted[ident]
         # a cached Flagged keeps its steps alive, so equal ids mean the same steps
         key = (ident, tuple(map(id, because)), stated, asserted)
@@ -344,6 +310,30 @@ class _Builder:
         return flag
 
 
+def _basis(outcome: ScenarioDecision) -> str:
+    """The scenario's basis: ``asserted`` when some of its factors are asserted true (or
+    nothing is decided), else ``default``."""
+    return "asserted" if outcome.evidence or outcome.decided_by == "undecided" else "default"
+
+
+class _Pending:
+    """What a deferred assessment needs to build its other fields (called), or to write
+    its JSON text without them (:meth:`json_text`)."""
+
+    __slots__ = ("asserted", "builder", "firings", "outcome")
+
+    def __init__(self, builder: _Builder, asserted: Mapping[str, bool],
+                 outcome: ScenarioDecision, firings: Sequence[EngineFiring]) -> None:
+        self.builder, self.asserted, self.outcome, self.firings = (
+            builder, asserted, outcome, firings)
+
+    def __call__(self) -> dict[str, object]:
+        return self.builder.parts(self.asserted, self.outcome, self.firings)
+
+    def json_text(self, values: Mapping[str, Any], indent: int | None) -> str:
+        return self.builder.json_text(values, self.outcome, self.firings, indent)
+
+
 class _Parts(NamedTuple):
     """What one firing pattern (with the caller's denials) gives an assessment."""
 
@@ -353,23 +343,6 @@ class _Parts(NamedTuple):
     contested: tuple[Contested, ...]
     reached: tuple[Flagged, ...]
     """Every item reached, in group order."""
-
-
-class _Chain:
-    """The steps of one assessment in firing order, and what each rests on."""
-
-    __slots__ = ("asserted", "produced", "roots", "stated", "steps", "trace", "upstream")
-
-    def __init__(self) -> None:
-        self.steps: list[Step] = []
-        self.upstream: list[frozenset[int]] = []  # per step: the steps it rests on
-        self.roots: list[frozenset[str]] = []  # per step: the conditions it rests on
-        self.produced: dict[str, list[int]] = {}  # fact -> the steps that produced it
-        #: fact -> some chain reaches it with every step stated
-        self.stated: dict[str, bool] = {}
-        #: fact -> some chain reaches it without resting on the default scenario alone
-        self.asserted: dict[str, bool] = {}
-        self.trace: list[TraceStep] = []
 
 
 def build_assessment(

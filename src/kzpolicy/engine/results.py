@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -51,6 +51,7 @@ __all__ = [
     "Flagged",
     "Judgement",
     "OutcomeRef",
+    "Pending",
     "ResultModel",
     "ScenarioResult",
     "Stance",
@@ -88,8 +89,17 @@ def trusted(cls: type[M], **values: Any) -> M:
     return obj
 
 
+class Pending(Protocol):
+    """What builds a deferred assessment's other fields (called), or writes its whole
+    JSON text without building them (``json_text(known fields, indent)``)."""
+
+    def __call__(self) -> dict[str, object]: ...
+
+    def json_text(self, values: Mapping[str, Any], indent: int | None) -> str: ...
+
+
 def deferred(*, kb_version: str, reading: str, asserted: dict[str, bool],
-             warnings: tuple[str, ...], rest: Callable[[], dict[str, object]]) -> Assessment:
+             warnings: tuple[str, ...], rest: Pending) -> Assessment:
     """An Assessment whose other fields ``rest()`` builds when first read (once)."""
     obj = Assessment.__new__(Assessment)
     _INSTANCE_DICT.__set__(obj, {"kb_version": kb_version, "reading": reading,
@@ -268,6 +278,8 @@ class TraceStep(ResultModel):
 
 #: the instance-dict slot every pydantic model has (Assessment shadows ``__dict__``)
 _INSTANCE_DICT: Any = BaseModel.__dict__["__dict__"]
+#: the widest indent the JSON writer of a deferred result takes (wider: pydantic's)
+_MAX_INDENT = 16
 #: the key, in a deferred Assessment's instance dict, of what builds its other fields
 _REST = "\x00rest"
 #: fields of an Assessment built when first read
@@ -283,9 +295,10 @@ class Assessment(ResultModel, Displayed):
     ``assess()`` returns it with the explanation parts (the scenario result, the flagged
     items with their because-chains, the trace, the findings, the unknown conditions)
     not yet built: they are built, once, the first time anything reads them (an
-    attribute, ``model_dump``, JSON, equality, hashing, pickling, copying). The model,
-    its JSON and its schema are those of a plain pydantic model; only the cost moves to
-    where the parts are used.
+    attribute, ``model_dump``, equality, hashing, pickling, copying). Its JSON text
+    (``model_dump_json()``) is written without building them. The model, its JSON and
+    its schema are those of a plain pydantic model; only the cost moves to where the
+    parts are used.
     """
 
     kb_version: str
@@ -342,6 +355,18 @@ class Assessment(ResultModel, Displayed):
                 if name in values:
                     return values[name]
             return super().__getattr__(name)
+
+    def model_dump_json(self, *, indent: int | None = None, **options: Any) -> str:
+        """The JSON text of this assessment (pydantic's ``model_dump_json``). A result
+        not yet read, asked with no option but ``indent``, is written from its chain of
+        reasons without building its models (:mod:`kzpolicy.engine.result_json`): the
+        same text, several times faster."""
+        if not options and (indent is None or 0 <= indent <= _MAX_INDENT):
+            values: dict[str, Any] = _INSTANCE_DICT.__get__(self)
+            pending: Pending | None = values.get(_REST)
+            if pending is not None:
+                return pending.json_text(values, indent)
+        return super().model_dump_json(indent=indent, **options)
 
     def flagged_ids(self) -> set[str]:
         """IDs of every outcome, risk and engaged item (not of the contested ones)."""

@@ -93,15 +93,18 @@ class Api:
             result = body.run(self.kb)
             # under a reading, the knowledge base it made (found by the result's version)
             version = getattr(result, "kb_version", self.kb.version)
-            if self.log is not None:  # one line per answer (an error is no answer)
-                self.log.append(op.name, body.logged(), result, kb_version=version,
-                                reading=getattr(result, "reading", self.kb.reading))
             if op.answer == "html":
                 from kzpolicy.report.render import render
 
-                return render(result, "html",
+                text = render(result, "html",
                               kb=self.kb if version == self.kb.version else None)
-            return result.model_dump_json(indent=2) + "\n"
+            else:  # written before the log reads the result (a result not yet read is
+                # written without building its models)
+                text = result.model_dump_json(indent=2) + "\n"
+            if self.log is not None:  # one line per answer (an error is no answer)
+                self.log.append(op.name, body.logged(), result, kb_version=version,
+                                reading=getattr(result, "reading", self.kb.reading))
+            return text
 
     # ------------------------------------------------------------------- GET
     async def kb_info(self, request: Request) -> Response:
