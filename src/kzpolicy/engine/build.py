@@ -293,7 +293,7 @@ class _Builder:
     def _flag(self, ident: str, chain: Chain, steps: list[Step]) -> Flagged:
         """One flagged item: the steps that produced it and every step they rest on."""
         because = tuple([steps[i] for i in chain.because(ident)])
-        stated, asserted = chain.stated[ident], chain.asserted[ident]
+        stated, asserted = chain.stated(ident), chain.asserted(ident)
         # a cached Flagged keeps its steps alive, so equal ids mean the same steps
         key = (ident, tuple(map(id, because)), stated, asserted)
         flag = self.flags.get(key)

@@ -99,17 +99,27 @@ _EMPTY: frozenset[int] = frozenset()
 class Chain:
     """The steps of one assessment in firing order, and what each rests on."""
 
-    __slots__ = ("asserted", "preps", "produced", "roots", "stated", "upstream")
+    __slots__ = ("preps", "produced", "roots", "step_asserted", "step_stated", "upstream")
 
     def __init__(self) -> None:
         self.preps: list[Prepared] = []
         self.upstream: list[frozenset[int]] = []  # per step: the steps it rests on
         self.roots: list[frozenset[str]] = []  # per step: the conditions it rests on
+        #: per step: its chain is stated from end to end
+        self.step_stated: list[bool] = []
+        #: per step: its chain rests on what was asserted, not on the default alone
+        self.step_asserted: list[bool] = []
         self.produced: dict[str, list[int]] = {}  # fact -> the steps that produced it
-        #: fact -> some chain reaches it with every step stated
-        self.stated: dict[str, bool] = {}
-        #: fact -> some chain reaches it without resting on the default scenario alone
-        self.asserted: dict[str, bool] = {}
+
+    def stated(self, fact: str) -> bool:
+        """Some chain reaches ``fact`` with every step stated."""
+        flags = self.step_stated
+        return any(map(flags.__getitem__, self.produced.get(fact, ())))
+
+    def asserted(self, fact: str) -> bool:
+        """Some chain reaches ``fact`` without resting on the default scenario alone."""
+        flags = self.step_asserted
+        return any(map(flags.__getitem__, self.produced.get(fact, ())))
 
     def because(self, ident: str) -> tuple[int, ...]:
         """The steps that produced ``ident`` and every step they rest on, in order."""
@@ -122,48 +132,47 @@ class Chain:
             closure |= upstream[i]
         return tuple(sorted(closure))
 
-    def add(self, prep: Prepared, closure: frozenset[int], roots: frozenset[str],
-            stated: bool, asserted: bool) -> None:
-        """Record one step, and the standing it gives what it produces."""
-        index = len(self.preps)
-        self.preps.append(prep)
-        self.upstream.append(closure)
-        self.roots.append(roots)
-        produced, st, asr = self.produced, self.stated, self.asserted
-        for t in prep.targets:
-            produced.setdefault(t, []).append(index)
-            st[t] = st.get(t, False) or stated
-            asr[t] = asr.get(t, False) or asserted
-
 
 def walk(preps: Preparations, outcome: ScenarioDecision,
          firings: Sequence[EngineFiring]) -> Chain:
     """Walk the firings in order, the decision between the two phases: each step, the
-    steps it rests on, its root conditions, and the standing of what it produced."""
+    steps it rests on, its root conditions, and the standing of its chain."""
     chain = Chain()
     ordered: list[EngineFiring | None] = [f for f in firings if f.phase == 1]
     ordered.append(None)  # the scenario decision, between the two phases
     ordered += [f for f in firings if f.phase == 2]
     # the decision alone, with no factor of its scenario asserted, is the default
     by_default = not outcome.evidence
-    stated_of, asserted_of, produced = chain.stated, chain.asserted, chain.produced
+    steps, upstream, roots = chain.preps, chain.upstream, chain.roots
+    stated, asserted, produced = chain.step_stated, chain.step_asserted, chain.produced
+    by_firing = preps.by_firing
     for f in ordered:
         if f is None:
             prep = preps.decided(outcome)
-            chain.add(prep, _EMPTY, prep.own, prep.stated, not by_default)
-            continue
-        prep = preps.of(f)
-        derived = prep.derived
-        if not derived:
-            chain.add(prep, _EMPTY, prep.own, prep.stated, True)
-            continue
-        deps = {i for lit in derived for i in produced.get(lit, ())}
-        upstream = chain.upstream
-        closure = frozenset(deps.union(*(upstream[d] for d in deps)))
-        roots = prep.own.union(*(chain.roots[d] for d in deps))
-        # the best support of what it produces: a chain stated from end to end, and one
-        # that rests on what was asserted rather than on the default
-        chain.add(prep, closure, roots,
-                  prep.stated and all(stated_of.get(x, False) for x in derived),
-                  all(asserted_of.get(x, False) for x in derived))
+            closure, rests, st, asr = _EMPTY, prep.own, prep.stated, not by_default
+        else:
+            prep = by_firing.get(id(f)) or preps.of(f)
+            derived = prep.derived
+            if derived:
+                deps = {i for lit in derived for i in produced.get(lit, ())}
+                closure = frozenset(deps.union(*[upstream[d] for d in deps]))
+                rests = prep.own.union(*[roots[d] for d in deps])
+                # the best support of what it produces: a chain stated from end to end,
+                # and one that rests on what was asserted rather than on the default
+                st = prep.stated and all(map(chain.stated, derived))
+                asr = all(map(chain.asserted, derived))
+            else:
+                closure, rests, st, asr = _EMPTY, prep.own, prep.stated, True
+        index = len(steps)
+        steps.append(prep)
+        upstream.append(closure)
+        roots.append(rests)
+        stated.append(st)
+        asserted.append(asr)
+        for t in prep.targets:
+            found = produced.get(t)
+            if found is None:
+                produced[t] = [index]
+            else:
+                found.append(index)
     return chain

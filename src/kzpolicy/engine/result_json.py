@@ -136,7 +136,7 @@ class ResultJson:
         self.decisions: dict[tuple[str, ...], str] = {}
         self.item_texts: dict[tuple[object, ...], tuple[tuple[str, ...], str]] = {}
         self.traces: dict[tuple[int, int], tuple[Prepared, str]] = {}
-        self.findings: dict[tuple[str, ...], str] = {}
+        self.findings: dict[tuple[int, tuple[str, ...]], str] = {}
         self.scenarios: dict[tuple[object, ...], str] = {}
 
     def forget(self) -> None:
@@ -254,8 +254,9 @@ class ResultJson:
     def trace(self, chain: Chain) -> str:
         """The trace (depth 1)."""
         traces, out = self.traces, []
+        decision = self.kb.decision
         for order, prep in enumerate(chain.preps, 1):
-            if prep.rule is self.kb.decision:
+            if prep.rule is decision:
                 out.append(self.decision_trace.fill(str(order), self.texts(3, prep.targets)))
                 continue
             found = traces.get((order, id(prep)))
@@ -271,15 +272,16 @@ class ResultJson:
               reached: Sequence[tuple[str, Sequence[str]]]) -> dict[str, str]:
         """``outcomes``, ``risks``, ``engaged`` and ``contested`` (depth 1): ``reached``
         is each item reached with the caller's denials that contest it (none: flagged)."""
-        steps = [self.step(p, r) for p, r in zip(chain.preps, chain.roots, strict=True)]
+        step = self.step
+        steps = [step(p, r) for p, r in zip(chain.preps, chain.roots, strict=True)]
         groups: dict[str, list[str]] = {"outcomes": [], "risks": [], "engaged": [],
                                         "contested": []}
-        stated_of, asserted_of, group_of = chain.stated, chain.asserted, self.group_of
-        memo = self.item_texts
+        group_of, memo = self.group_of, self.item_texts
         for ident, against in reached:
             because = tuple([steps[i] for i in chain.because(ident)])
-            key = (ident, tuple(against), stated_of[ident], asserted_of[ident],
-                   tuple(map(id, because)))
+            # a kept entry holds its steps' texts, so equal ids mean the same texts
+            key = (ident, *against, chain.stated(ident), chain.asserted(ident),
+                   *map(id, because))
             found = memo.get(key)
             if found is None:
                 _bound(memo)
@@ -293,9 +295,9 @@ class ResultJson:
         preps = chain.preps
         interpretations = dict.fromkeys(
             [preps[i].rule.id for i in chain.because(ident) if not preps[i].stated])
-        fields = [self.stances["stated" if chain.stated[ident] else "interpretation"],
+        fields = [self.stances["stated" if chain.stated(ident) else "interpretation"],
                   self.texts(3, list(interpretations)),
-                  self.bases["asserted" if chain.asserted[ident] else "default"],
+                  self.bases["asserted" if chain.asserted(ident) else "default"],
                   self.layout.arr(3, because)]
         if against:
             fields.append(self.layout.arr(3, [self.denial(c) for c in against]))
@@ -303,13 +305,14 @@ class ResultJson:
 
     def findings_text(self, present: tuple[str, ...]) -> str:
         """The findings that bear on what is ``present`` (depth 1)."""
-        found = self.findings.get(present)
-        if found is None:
-            _bound(self.findings)
-            found = self.findings[present] = self.layout.arr(1, [
-                self.finding(n).fill(self.texts(3, noted))
-                for n, noted in self.finder.bearing(present)])
-        return found
+        memo, out = self.findings, []
+        for found in self.finder.bearing(present):
+            text = memo.get(found)
+            if text is None:
+                _bound(memo)
+                text = memo[found] = self.finding(found[0]).fill(self.texts(3, found[1]))
+            out.append(text)
+        return self.layout.arr(1, out)
 
     def scenario(self, outcome: ScenarioDecision, basis: str,
                  verdict: Mapping[str, object]) -> str:
