@@ -5,7 +5,7 @@ output (:func:`emit`, :func:`dump`).
 
 Conditions from a file are read by the library's readers (the file by
 :func:`kzpolicy.kb.data_file.read_data`, the conditions by
-:func:`kzpolicy.engine.conditions.normalise`, a situation file's beliefs by
+:func:`kzpolicy.engine.asserted.normalise`, a situation file's beliefs by
 :mod:`kzpolicy.journal.situation`), so a file says what an API body says.
 The command modules import from here; this module imports none of them.
 """
@@ -242,10 +242,10 @@ def _read_conditions_file(args: argparse.Namespace) -> object:
 
 def file_situation(args: argparse.Namespace) -> Situation | None:
     """The situation ``--file`` gives (None: none, or a plain condition file)."""
-    from kzpolicy.journal.situation import Situation
-
     if not getattr(args, "file", None):
         return None
+    from kzpolicy.journal.situation import Situation  # its models: only for a --file
+
     data = _read_conditions_file(args)
     return data if isinstance(data, Situation) else None
 
@@ -254,7 +254,7 @@ def _file_conditions(args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, b
     """The conditions of ``--file``: a mapping of IDs to true/false or a list of IDs,
     read as the library reads them, or a situation file (recognised by its ``beliefs``),
     whose certain beliefs they are."""
-    from kzpolicy.engine.conditions import normalise
+    from kzpolicy.engine.asserted import normalise
 
     found = file_situation(args)
     if found is not None:
