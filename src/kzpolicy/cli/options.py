@@ -13,16 +13,16 @@ The command modules import from here; this module imports none of them.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from kzpolicy.errors import InputError
 
 if TYPE_CHECKING:  # the knowledge base and the YAML reader load when a command needs them
+    from fractions import Fraction
+
     from kzpolicy.journal.situation import Situation
     from kzpolicy.kb.knowledge import KnowledgeBase
 
@@ -88,6 +88,8 @@ def reading_names(raw: str | None, option: str) -> list[str] | None:
 
 def dump(data: Any, out: TextIO) -> None:
     """``data`` as indented JSON on ``out``."""
+    import json  # the commands that write a result's JSON have pydantic write it
+
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -184,6 +186,8 @@ def parse_prob(raw: str) -> tuple[str, float | Fraction]:
         return ident, float(text)
     except ValueError:
         pass
+    from fractions import Fraction  # its decimal module: only for --prob
+
     try:
         return ident, Fraction(text)
     except (ValueError, ZeroDivisionError):
