@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import get_close_matches
 
 __all__ = [
     "ArgumentTypeError",
@@ -64,6 +63,8 @@ def closest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` valid IDs that look like ``value`` (case-insensitive)."""
     if len(value) > MAX_SHOWN:  # nothing that long is close to an ID, and difflib is slow
         return []
+    from difflib import get_close_matches  # only when an error is worded
+
     pool = list(choices)
     lowered = {c.lower(): c for c in pool}
     hits = get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.5)

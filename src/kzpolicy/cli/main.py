@@ -6,23 +6,12 @@ Exit status: 0 success, 1 a check found problems, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from kzpolicy.cli import (
-    analysis_commands,
-    assess_command,
-    coverage_commands,
-    journal_commands,
-    kb_commands,
-    probability_commands,
-    reading_commands,
-    reasoning_commands,
-    report_commands,
-    serve_command,
-)
 from kzpolicy.cli.options import Parser
 from kzpolicy.errors import KnowledgeBaseError, KzPolicyError, ValidationError
 
@@ -48,7 +37,9 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _parser() -> Parser:
+def _parser(command: str | None = None) -> Parser:
+    """The parser of every command, or of ``command``'s module only (its help, usage and
+    errors are the same: the other commands are simply not built)."""
     parser = Parser(
         prog="kzpolicy",
         description="Decision support from Shaymergenov & Biekenov, "
@@ -60,26 +51,48 @@ def _parser() -> Parser:
                         "cache holds it (as KZPOLICY_NO_CACHE=1 does)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for register in _extensions():
+    for register in _extensions(command):
         register(sub)
     return parser
 
 
-def _extensions() -> list[Callable[[Any], None]]:
-    """The subcommands, each defined in its own module by ``register(subparsers)``."""
-    return [
-        kb_commands.register,
-        assess_command.register,
-        report_commands.register,
-        analysis_commands.register,
-        probability_commands.register,
-        reading_commands.register,
-        reasoning_commands.register,
-        journal_commands.register,
-        coverage_commands.register,
-        coverage_commands.register_steps,
-        serve_command.register,
-    ]
+#: where each command is registered: its module of kzpolicy.cli and the function that
+#: adds it, in the order of ``kzpolicy --help`` (a test keeps this equal to what the
+#: modules register); a command's module is imported only when it is the one run
+_REGISTERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("kb_commands", "register"): ("list", "schema", "check"),
+    ("assess_command", "register"): ("assess",),
+    ("report_commands", "register"): ("report", "graph"),
+    ("analysis_commands", "register"): ("what-if", "tipping-points", "landscape",
+                                        "monte-carlo"),
+    ("probability_commands", "register"): ("probabilities",),
+    ("reading_commands", "register"): ("robustness", "diff"),
+    ("reasoning_commands", "register"): ("why-not", "counterfactuals", "stability"),
+    ("journal_commands", "register"): ("timeline", "replay"),
+    ("coverage_commands", "register"): ("coverage",),
+    ("coverage_commands", "register_steps"): ("steps",),
+    ("serve_command", "register"): ("serve",),
+}
+
+
+def _extensions(command: str | None = None) -> list[Callable[[Any], None]]:
+    """The functions that add the subcommands (each module's ``register(subparsers)``):
+    all of them, or only the one that adds ``command``."""
+    return [getattr(importlib.import_module(f"kzpolicy.cli.{module}"), function)
+            for (module, function), names in _REGISTERS.items()
+            if command is None or command in names]
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs, when only its parser is needed: the first word, after
+    nothing but ``--no-cache``, and a known command. None (every command's parser) for
+    anything else: ``--help``, ``--version``, an unknown command or option, none."""
+    for word in argv:
+        if word == "--no-cache":
+            continue
+        known = any(word in names for names in _REGISTERS.values())
+        return word if known else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -90,7 +103,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     """
     stream = out or sys.stdout
     args_given = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
+    parser = _parser(_command(args_given))
     if not args_given:  # bare `kzpolicy`: the commands, not an error
         parser.print_help(stream)
         return 0

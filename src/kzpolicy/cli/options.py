@@ -5,7 +5,7 @@ output (:func:`emit`, :func:`dump`).
 
 Conditions from a file are read by the library's readers (the file by
 :func:`kzpolicy.kb.data_file.read_data`, the conditions by
-:func:`kzpolicy.engine.conditions.normalise`, a situation file's beliefs by
+:func:`kzpolicy.engine.asserted.normalise`, a situation file's beliefs by
 :mod:`kzpolicy.journal.situation`), so a file says what an API body says.
 The command modules import from here; this module imports none of them.
 """
@@ -13,16 +13,16 @@ The command modules import from here; this module imports none of them.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from kzpolicy.errors import InputError
 
 if TYPE_CHECKING:  # the knowledge base and the YAML reader load when a command needs them
+    from fractions import Fraction
+
     from kzpolicy.journal.situation import Situation
     from kzpolicy.kb.knowledge import KnowledgeBase
 
@@ -88,6 +88,8 @@ def reading_names(raw: str | None, option: str) -> list[str] | None:
 
 def dump(data: Any, out: TextIO) -> None:
     """``data`` as indented JSON on ``out``."""
+    import json  # the commands that write a result's JSON have pydantic write it
+
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -184,6 +186,8 @@ def parse_prob(raw: str) -> tuple[str, float | Fraction]:
         return ident, float(text)
     except ValueError:
         pass
+    from fractions import Fraction  # its decimal module: only for --prob
+
     try:
         return ident, Fraction(text)
     except (ValueError, ZeroDivisionError):
@@ -242,10 +246,10 @@ def _read_conditions_file(args: argparse.Namespace) -> object:
 
 def file_situation(args: argparse.Namespace) -> Situation | None:
     """The situation ``--file`` gives (None: none, or a plain condition file)."""
-    from kzpolicy.journal.situation import Situation
-
     if not getattr(args, "file", None):
         return None
+    from kzpolicy.journal.situation import Situation  # its models: only for a --file
+
     data = _read_conditions_file(args)
     return data if isinstance(data, Situation) else None
 
@@ -254,7 +258,7 @@ def _file_conditions(args: argparse.Namespace, kb: KnowledgeBase) -> dict[str, b
     """The conditions of ``--file``: a mapping of IDs to true/false or a list of IDs,
     read as the library reads them, or a situation file (recognised by its ``beliefs``),
     whose certain beliefs they are."""
-    from kzpolicy.engine.conditions import normalise
+    from kzpolicy.engine.asserted import normalise
 
     found = file_situation(args)
     if found is not None:

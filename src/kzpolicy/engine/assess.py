@@ -7,16 +7,20 @@ implied scenario, fire the rules on the chosen engine, build the result.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+from kzpolicy.engine.asserted import resolve
 from kzpolicy.engine.build import build_assessment
-from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.engine.decision import decide
 from kzpolicy.engine.engines import EngineName, engine_name, rule_engine
 from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
-from kzpolicy.kb.reading import ReadingSpec
+
+if TYPE_CHECKING:  # the Conditions model and the readings load when a caller uses them
+    from kzpolicy.engine.conditions import ConditionInput
+    from kzpolicy.kb.reading import ReadingSpec
 
 __all__ = ["assess", "assess_resolved"]
 

@@ -31,7 +31,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,31 +91,34 @@ def entry_key(root: Path, limits: object, most: int) -> str | None:
     h = hashlib.sha256(_FORMAT)
     try:
         h.update(f"{sys.version}\0{root.resolve()}\0{limits!r}\0".encode())
-        for path in _files(_PACKAGE, ".py"):
-            st = path.stat()
-            h.update(f"{path.relative_to(_PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\0"
-                     .encode())
-        for path in _files(root, None):
-            link = "link" if path.is_symlink() else "file"
-            h.update(f"{path.relative_to(root)}\0{link}\0".encode())
-            if not path.is_file():  # a FIFO, a dangling link...: never opened
+        for path, name in _files(str(_PACKAGE), ".py"):
+            st = os.stat(path)
+            h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        for path, name in _files(str(root), None):
+            link = "link" if os.path.islink(path) else "file"
+            h.update(f"{name}\0{link}\0".encode())
+            if not os.path.isfile(path):  # a FIFO, a dangling link...: never opened
                 continue
-            if path.stat().st_size > most:
+            if os.stat(path).st_size > most:
                 return None
-            h.update(path.read_bytes())
+            with open(path, "rb") as handle:
+                h.update(handle.read())
             h.update(b"\0")
     except OSError:
         return None
     return h.hexdigest()
 
 
-def _files(top: Path, suffix: str | None) -> list[Path]:
-    """Every regular file under ``top`` (with ``suffix``, when given), in a fixed order."""
+def _files(top: str, suffix: str | None) -> list[tuple[str, str]]:
+    """Every regular file under ``top`` (with ``suffix``, when given), in a fixed order:
+    its path, and its path in ``top`` (plain strings: a cached load's key is made in
+    every process, and paths as objects cost it a millisecond)."""
     out = []
     for folder, subfolders, names in os.walk(top):
         subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-        out += [Path(folder) / n for n in sorted(names)
-                if suffix is None or n.endswith(suffix)]
+        inside = os.path.relpath(folder, top)
+        out += [(os.path.join(folder, n), n if inside == os.curdir else os.path.join(inside, n))
+                for n in sorted(names) if suffix is None or n.endswith(suffix)]
     return out
 
 
@@ -147,6 +149,8 @@ def read(key: str) -> RawKB | None:
 def write(key: str, raw: RawKB) -> None:
     """Keep ``raw`` under ``key``; a cache folder that cannot be written is skipped with a
     warning (loading goes on)."""
+    import tempfile  # only a process that writes an entry needs it
+
     folder = cache_folder()
     parts = (raw.root, raw.digest, dict(raw.singletons),
              {k: tuple(v) for k, v in raw.lists.items()}, raw.reading, raw.version)

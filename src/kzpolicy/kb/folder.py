@@ -14,14 +14,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from kzpolicy.errors import Problem, RulesFileError, closest
 from kzpolicy.kb import schema
-from kzpolicy.kb.strict_yaml import LineIndex, parse_yaml, read_text
+
+if TYPE_CHECKING:  # the YAML reader loads when a folder is read (not from the cache)
+    from kzpolicy.kb.strict_yaml import LineIndex
 
 __all__ = ["LISTS", "SINGLETONS", "Origin", "RawKB", "Sourced", "read_folder"]
 
@@ -263,6 +265,8 @@ def read_folder(root: Path, *, collect: bool = False) -> tuple[RawKB, list[Probl
     A file that is not valid YAML raises RulesFileError, unless ``collect`` is set:
     then it becomes a problem of check ``yaml`` and the other files are still read.
     """
+    from kzpolicy.kb.strict_yaml import parse_yaml, read_text
+
     files, refused = _rules_files(root, collect=collect)
     digest = hashlib.sha256()
     collected = _Collected(refused)

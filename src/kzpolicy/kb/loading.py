@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import weakref
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kzpolicy.errors import InputError, KzPolicyError, Problem, ValidationError, expect
 from kzpolicy.kb import cache
@@ -20,16 +20,9 @@ from kzpolicy.kb.folder import read_folder
 from kzpolicy.kb.gcpause import gc_paused
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.limits import DEFAULT_LIMITS, ReadingLimits, using
-from kzpolicy.kb.reading import (
-    Reading,
-    ReadingCheck,
-    ReadingSpec,
-    apply,
-    check_reading,
-    readings_in,
-    resolve_readings,
-    stock_names,
-)
+
+if TYPE_CHECKING:  # the readings (their models, the checks) load when one is asked for
+    from kzpolicy.kb.reading import Reading, ReadingCheck, ReadingSpec
 
 __all__ = ["available_readings", "check", "check_readings", "knowledge_base",
            "knowledge_base_of", "load", "read_as", "reading_problems", "stock_rules_path"]
@@ -37,9 +30,9 @@ __all__ = ["available_readings", "check", "check_readings", "knowledge_base",
 
 def stock_rules_path() -> Path:
     """Where the stock rules/ lives: inside the installed wheel, or the source checkout."""
-    packaged = resources.files("kzpolicy") / "_rules"
+    packaged = Path(__file__).parent.parent / "_rules"  # as importlib.resources finds it
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     checkout = Path(__file__).resolve().parents[3] / "rules"
     if checkout.is_dir():
         return checkout
@@ -76,6 +69,8 @@ def read_as(where: str, base: KnowledgeBase, reading: object) -> KnowledgeBase:
     the result is made once per base and reading, and found again by its version."""
     if reading is None:
         return base
+    from kzpolicy.kb.reading import apply, resolve_readings
+
     found = resolve_readings(where, reading, _reading_folders(base))
     kb = apply(base, found)
     _LOADED[kb.version] = kb
@@ -85,6 +80,8 @@ def read_as(where: str, base: KnowledgeBase, reading: object) -> KnowledgeBase:
 def available_readings(kb: KnowledgeBase) -> dict[str, Reading]:
     """The readings a name can pick for ``kb``, by ID: its folder's ``readings/``, then
     the stock ones."""
+    from kzpolicy.kb.reading import stock_names
+
     return stock_names(_reading_folders(kb))
 
 
@@ -132,6 +129,8 @@ def check_readings(kb: KnowledgeBase, reading: ReadingSpec = None
                    ) -> tuple[list[tuple[Reading, ReadingCheck]], list[Problem]]:
     """Each reading of ``kb``'s folder (then those ``reading`` names) checked against
     ``kb``, and the problems of the reading files that do not read."""
+    from kzpolicy.kb.reading import check_reading, readings_in, resolve_readings
+
     own, problems = readings_in(kb.path)
     more = resolve_readings("check", reading, _reading_folders(kb))
     return [(r, check_reading(kb, r)) for r in [*own.values(), *more]], list(problems)

@@ -2,9 +2,12 @@
 
 Every model forbids unknown keys (and suggests the closest known key), so a
 typo in a YAML file is an error, never silently ignored. Entries are frozen.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: the field annotations are objects when
+the classes are made, so pydantic does not evaluate them from strings (a few milliseconds
+of every process that loads a knowledge base); a method's return annotation naming its
+own class is quoted.
+"""
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -113,7 +116,7 @@ class Stanced(Entry):
         reason: str | None
 
     @model_validator(mode="after")
-    def _interpretation_needs_reason(self) -> Stanced:
+    def _interpretation_needs_reason(self) -> "Stanced":
         if self.stance == "interpretation" and not (self.reason or "").strip():
             what = type(self).__name__.lower()
             raise ValueError(f"a {what} with stance: interpretation needs a one-line `reason`")
@@ -132,7 +135,7 @@ class Locator(Entry):
     where: str | None = None
 
     @model_validator(mode="after")
-    def _item_needs_list(self) -> Locator:
+    def _item_needs_list(self) -> "Locator":
         if self.item is not None and self.list is None:
             raise ValueError("a locator with `item` needs `list` too")
         return self
@@ -320,7 +323,7 @@ class Decision(Entry):
     locator: Locator
 
     @model_validator(mode="after")
-    def _threshold_fits_the_form(self) -> Decision:
+    def _threshold_fits_the_form(self) -> "Decision":
         if self.form == "share" and self.threshold > 1:
             raise ValueError(f"threshold {self.threshold}: a share is at most 1 (or write "
                              "form: count for a number of factors)")
@@ -353,7 +356,7 @@ class Preset(Entry):
     set: tuple[PresetEntry, ...] = ()
 
     @model_validator(mode="after")
-    def _interpretation_needs_reason(self) -> Preset:
+    def _interpretation_needs_reason(self) -> "Preset":
         if self.factors_stance == "interpretation" and not self.factors_reason:
             raise ValueError("factors_stance: interpretation needs a `factors_reason`")
         return self
@@ -451,7 +454,7 @@ class Cell(Entry):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _interpretation_needs_note(self) -> Cell:
+    def _interpretation_needs_note(self) -> "Cell":
         if self.stance == "interpretation" and not self.note:
             raise ValueError("a cell with stance: interpretation needs a `note` saying why")
         return self

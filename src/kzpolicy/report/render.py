@@ -22,11 +22,11 @@ from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import ArgumentTypeError, InputError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
-from kzpolicy.kb.reading import ReadingSpec
 from kzpolicy.report.source_kb import source_kb
 
 if TYPE_CHECKING:
     from kzpolicy.journal.replay import Replay
+    from kzpolicy.kb.reading import ReadingSpec
     from kzpolicy.report.explain import Labels
 
 __all__ = ["explain", "graph", "render"]

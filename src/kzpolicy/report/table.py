@@ -9,7 +9,6 @@ under a row (a long list that would swamp the columns) is wrapped under it, inde
 
 from __future__ import annotations
 
-import html
 import shutil
 import textwrap
 from collections.abc import Sequence
@@ -26,6 +25,8 @@ _NOTE = "    "
 
 def md_escape(text: object) -> str:
     """Text safe in Markdown: no HTML a renderer would run, no table-cell break."""
+    import html  # Markdown only: text reports do without it
+
     return html.escape(str(text), quote=False).replace("|", "\\|")
 
 
