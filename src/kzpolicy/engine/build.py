@@ -67,7 +67,7 @@ class _Builder:
         dec = kb.decision
         self.decision_rule = dec
         self.finder = kb.derived(FindingIndex)
-        self.noted: dict[tuple[str, ...], tuple[FindingRef, ...]] = {}
+        self.noted: dict[tuple[int, tuple[str, ...]], FindingRef] = {}
         #: per scenario (and the undecided outcome), the article's verdict: fixed
         self.verdicts: dict[str, dict[str, object]] = {}
         self.writers: dict[int | None, ResultJson] = {}
@@ -217,20 +217,21 @@ class _Builder:
     def _findings(self, asserted: Mapping[str, bool], scenario: str,
                   reached: tuple[Flagged, ...]) -> tuple[FindingRef, ...]:
         """The findings whose concerns this result flags, implies or asserts true."""
-        finder = self.finder
-        key = finder.present(asserted, scenario, [f.id for f in reached])
-        found = self.noted.get(key)
-        if found is None:
-            refs = []
-            for n, noted in finder.bearing(key):
-                fd = finder.findings[n]
-                refs.append(results.trusted(
+        finder, memo = self.finder, self.noted
+        refs = []
+        for found in finder.bearing(finder.present(asserted, scenario,
+                                                   [f.id for f in reached])):
+            ref = memo.get(found)
+            if ref is None:
+                if len(memo) >= _CACHE_LIMIT:
+                    memo.clear()
+                fd = finder.findings[found[0]]
+                ref = memo[found] = results.trusted(
                     FindingRef, id=fd.id, label=fd.label, statement=fd.statement,
-                    locator=fd.locator, stance=fd.stance, reason=fd.reason, noted_for=noted))
-            if len(self.noted) >= _CACHE_LIMIT:
-                self.noted.clear()
-            found = self.noted[key] = tuple(refs)
-        return found
+                    locator=fd.locator, stance=fd.stance, reason=fd.reason,
+                    noted_for=found[1])
+            refs.append(ref)
+        return tuple(refs)
 
     def _parts(self, outcome: ScenarioDecision, firings: Sequence[EngineFiring],
                denied: frozenset[str]) -> _Parts:

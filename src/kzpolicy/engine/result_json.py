@@ -277,11 +277,21 @@ class ResultJson:
         groups: dict[str, list[str]] = {"outcomes": [], "risks": [], "engaged": [],
                                         "contested": []}
         group_of, memo = self.group_of, self.item_texts
+        produced, upstream = chain.produced, chain.upstream
+        stated, asserted = chain.step_stated, chain.step_asserted
         for ident, against in reached:
-            because = tuple([steps[i] for i in chain.because(ident)])
-            # a kept entry holds its steps' texts, so equal ids mean the same texts
-            key = (ident, *against, chain.stated(ident), chain.asserted(ident),
-                   *map(id, because))
+            producers = produced[ident]
+            if len(producers) == 1 and not upstream[producers[0]]:  # one step, alone
+                p = producers[0]
+                because: tuple[str, ...] = (steps[p],)
+                key: tuple[object, ...] = (ident, len(against), *against, stated[p], asserted[p],
+                                           id(steps[p]))
+            else:
+                because = tuple([steps[i] for i in chain.because(ident)])
+                # a kept entry holds its steps' texts, so equal ids mean the same texts
+                key = (ident, len(against), *against, chain.stated(ident),
+                       chain.asserted(ident),
+                       *map(id, because))
             found = memo.get(key)
             if found is None:
                 _bound(memo)

@@ -180,7 +180,8 @@ def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str
     lines = ["", f"{title} ({len(flagged)}):"]
     groups: list[list[Flagged]] = []
     for f in flagged:  # items with one same chain of reasons are said together
-        if groups and groups[-1][0].because == f.because and groups[-1][0].kind == f.kind:
+        if groups and _same_chain(groups[-1][0].because, f.because) \
+                and groups[-1][0].kind == f.kind:
             groups[-1].append(f)
         else:
             groups.append([f])
@@ -190,6 +191,12 @@ def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str
         else:
             lines += _group(group, labels)
     return lines
+
+
+def _same_chain(a: tuple[Step, ...], b: tuple[Step, ...]) -> bool:
+    """``a == b``, the rule IDs compared first (cheaper than the models)."""
+    return len(a) == len(b) and all(x is y or (x.rule == y.rule and x == y)
+                                    for x, y in zip(a, b, strict=True))
 
 
 def _item(f: Flagged, labels: Labels) -> list[str]:
@@ -265,12 +272,16 @@ def _scenario_lines(sc: results.ScenarioResult, a: Assessment, labels: Labels) -
 def _asserted(a: Assessment, labels: Labels) -> list[str]:
     lines = ["", f"Asserted ({len(a.asserted)}):" if a.asserted else "Asserted: nothing"]
     for ident, value in a.asserted.items():
-        said = "holds" if value else "does not hold"
-        label = labels(ident)
-        lines += _wrap(f"{ident} {said}" + (f": {label}" if label else ""), "  ", "    ")
+        lines += labels.lines.of(("asserted", ident, value), _condition, ident, value, labels)
     for w in a.warnings:
         lines += _wrap(f"Warning: {w}", "", "  ")
     return lines
+
+
+def _condition(ident: str, value: bool, labels: Labels) -> list[str]:
+    said = "holds" if value else "does not hold"
+    label = labels(ident)
+    return _wrap(f"{ident} {said}" + (f": {label}" if label else ""), "  ", "    ")
 
 
 def _finding(fd: FindingRef) -> list[str]:
