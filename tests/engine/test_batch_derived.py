@@ -102,7 +102,7 @@ def as_columns(matrix: npt.NDArray[np.int8], kb: KnowledgeBase, seed: int
 def overlaid(kb: KnowledgeBase, matrix: npt.NDArray[np.int8], preset: str | None
              ) -> npt.NDArray[np.int8]:
     """The matrix with the preset's value where a row leaves a condition unknown."""
-    out = matrix.copy()
+    out: npt.NDArray[np.int8] = np.array(matrix, dtype=np.int8)
     for c, v in resolve(kb, None, preset=preset).items():
         n = kb.condition_ids.index(c)
         out[out[:, n] < 0, n] = int(v)

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ColumnPacker", "factor_counts", "pack_matrix", "to_int8", "unpack", "width"]
+__all__ = ["ColumnPacker", "columns", "factor_counts", "pack_matrix", "to_int8", "unpack",
+           "width"]
 
 Int8Array = npt.NDArray[np.int8]
 IntArray = npt.NDArray[np.integer[Any]]
@@ -47,6 +48,25 @@ def unpack(bits: Bits, conditions: int) -> tuple[BoolArray, BoolArray]:
     true = np.unpackbits(bits[:, :w], axis=1, count=conditions, bitorder="little")
     unknown = np.unpackbits(bits[:, w:], axis=1, count=conditions, bitorder="little")
     return true.view(np.bool_), unknown.view(np.bool_)
+
+
+def columns(bits: Bits, conditions: int) -> tuple[list[BoolArray], list[BoolArray]]:
+    """Per condition, a contiguous boolean column: where it is asserted true, and where
+    asserted false. The rows' bytes are turned into a byte row per eight conditions
+    first; each condition's column is then a shift and a mask on 64-bit words."""
+    w, size = width(conditions), len(bits)
+    rows = np.zeros((2 * w, (size + 7) // 8 * 8), dtype=np.uint8)
+    rows[:, :size] = bits.T
+    true = rows[:w].view(np.uint64)
+    false = ~(true | rows[w:].view(np.uint64))
+    out: tuple[list[BoolArray], list[BoolArray]] = ([], [])
+    for k in range(conditions):
+        byte, shift = divmod(k, 8)
+        for plane, found in zip((true, false), out, strict=True):
+            col = np.right_shift(plane[byte], np.uint64(shift))
+            col &= _LOW
+            found.append(col.view(np.bool_)[:size])
+    return out
 
 
 def to_int8(bits: Bits, conditions: int, out: Int8Array) -> None:

@@ -183,7 +183,7 @@ class Batch(Sequence[Assessment], Displayed):
     def _rule_bits(self) -> tuple[Bits, Bits]:
         rules = self._rules
         if rules is None:  # two threads may both derive them: the same arrays either way
-            flagged, fired = derive.rule_bits(self._kb, self._bits)
+            flagged, fired = derive.rule_bits(self._kb, self._bits, self._scenario)
             rules = self._rules = (_frozen(flagged), _frozen(fired))
         return rules
 

@@ -53,20 +53,20 @@ def counts(kb: KnowledgeBase, bits: Bits) -> npt.NDArray[np.uint16]:
     return out
 
 
-def rule_bits(kb: KnowledgeBase, bits: Bits) -> tuple[Bits, Bits]:
-    """The flagged items and the fired rules of every row, each as a bit matrix (item or
-    rule ``k`` is bit ``k % 8`` of byte ``k // 8``)."""
+def rule_bits(kb: KnowledgeBase, bits: Bits, scenario: npt.NDArray[np.uint8]
+              ) -> tuple[Bits, Bits]:
+    """The flagged items and the fired rules of every row (its asserted ``bits`` and its
+    implied ``scenario``, kept from ``assess_many``), each as a bit matrix (item or rule
+    ``k`` is bit ``k % 8`` of byte ``k // 8``)."""
     engine = bitset(kb)
     size, ids = len(bits), kb.condition_ids
     flagged = np.empty((size, (len(kb.items) + 7) // 8), dtype=np.uint8)
     fired = np.empty((size, (len(kb.rules) + 7) // 8), dtype=np.uint8)
     for start in range(0, size, CHUNK):
         stop = min(start + CHUNK, size)
-        true, unknown = asserted_bits.unpack(bits[start:stop], len(ids))
-        false = ~(true | unknown)
-        yes, no = np.asfortranarray(true), np.asfortranarray(false)  # a column at a time
-        result = engine.evaluate(stop - start, {c: yes[:, n] for n, c in enumerate(ids)},
-                                 {c: no[:, n] for n, c in enumerate(ids)})
+        yes, no = asserted_bits.columns(bits[start:stop], len(ids))
+        result = engine.evaluate(stop - start, dict(zip(ids, yes, strict=True)),
+                                 dict(zip(ids, no, strict=True)), scenario[start:stop])
         pack([result.fired.get(r.id, False) for r in kb.rules], fired[start:stop])
         # an item is flagged where a rule producing it fired, unless contested (as assess)
         pack([result.flagged(i) for i in kb.items], flagged[start:stop])
