@@ -12,7 +12,11 @@ path), and the paths alternate round by round:
                 written here, not kzpolicy's engine (``PackedFloor``: every fact 64
                 inputs a machine word, one AND per production literal; the scenario
                 and, per rule, where it fires);
-  * columns:    ``assess_many(columns=...)`` on the same int8 columns -> a ``Batch``;
+  * columns:    ``assess_many(columns=...)`` on the same int8 columns -> a ``Batch``
+                (the asserted bits and the implied scenario: the batch runs the rules
+                when ``flagged`` or ``fired`` is first read);
+  * columns read: the same, then ``batch.flagged_bits`` read: the rules run, which the
+                floor's figure includes (what the fired rules cost is shown, not hidden);
   * rows floor: the inputs as a list of dicts, read into columns by a minimal loop with
                 no checks, then the same floor;
   * rows:       ``assess_many(list of dicts)`` -> a ``Batch``.
@@ -54,10 +58,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _baselines import productions
 
 Columns = dict[str, npt.NDArray[np.int8]]
-MODES = ("floor", "columns", "rows floor", "rows")
+MODES = ("floor", "columns", "columns read", "rows floor", "rows")
 LABELS = {
     "floor": "packed-bit numpy floor (written here)",
     "columns": "assess_many(columns=int8 columns)",
+    "columns read": "the same, then flagged_bits read",
     "rows floor": "dicts -> columns (minimal loop) + floor",
     "rows": "assess_many(list of dicts)",
 }
@@ -229,6 +234,8 @@ def child(mode: str, n: int, seed: int) -> dict[str, float]:
         floor(kb, columns)
     elif mode == "columns":
         kzpolicy.assess_many(columns=columns, kb=kb)
+    elif mode == "columns read":
+        _ = kzpolicy.assess_many(columns=columns, kb=kb).flagged_bits
     elif mode == "rows floor":
         rows_floor(kb, rows)
     else:
@@ -290,6 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{'MET' if r <= 1.5 else 'NOT MET'}   ({best['columns'] / best['floor']:.2f}x "
           f"wall; peak {peak['columns']:.0f} MB vs {peak['floor']:.0f} MB; "
           f"the call {extra['columns']:.0f} MB vs {extra['floor']:.0f} MB)")
+    r = cpu["columns read"] / cpu["floor"]
+    print(f"assess_many(columns), then flagged_bits read (the rules run) / floor: {r:.2f}x "
+          f"CPU   ({best['columns read'] / best['floor']:.2f}x wall; the call "
+          f"{extra['columns read']:.0f} MB)")
     print(f"assess_many(rows) / rows floor:     {best['rows'] / best['rows floor']:.2f}x time, "
           f"{cpu['rows'] / cpu['rows floor']:.2f}x CPU; "
           f"the call {extra['rows']:.0f} MB vs {extra['rows floor']:.0f} MB over the "

@@ -341,7 +341,8 @@ class BitsetRules:
         return out
 
     def evaluate(
-        self, size: int, true: Mapping[str, Column], false: Mapping[str, Column]
+        self, size: int, true: Mapping[str, Column], false: Mapping[str, Column],
+        scenario: npt.NDArray[np.uint8] | None = None,
     ) -> BatchResult:
         """Evaluate ``size`` inputs at once.
 
@@ -350,6 +351,9 @@ class BitsetRules:
         ``size`` or a constant; absent means never). An input asserting neither leaves
         ``c`` unknown. The facts reached are the fixpoint of the rules with the implied
         scenario present, which is what the two phases of a run reach together.
+        ``scenario``, when given, is the implied scenario already decided for these
+        inputs (an index into ``scenario_ids`` each, as a batch keeps it): the decision
+        is not taken again.
         """
         facts: dict[str, Column] = {}
         for c in self.kb.condition_ids:
@@ -363,7 +367,8 @@ class BitsetRules:
             yes = true.get(c, False)
             if yes is not False:
                 counts[n] += yes
-        scenario = self.decide_counts(counts)
+        if scenario is None:
+            scenario = self.decide_counts(counts)
         for n, sid in enumerate(self.scenario_ids):
             facts[sid] = scenario == n
         fired: dict[str, Column] = {}

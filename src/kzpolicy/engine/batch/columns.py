@@ -1,19 +1,27 @@
-"""The columnar batch: many assessments held as numpy columns, rows built on access.
+"""The columnar batch: many assessments held as bits, columns derived and rows built on
+access.
 
-A :class:`Batch` is what :func:`~kzpolicy.assess_many` returns. It holds, per row (one
+A :class:`Batch` is what :func:`~kzpolicy.assess_many` returns. It keeps, per row (one
 condition set each):
 
-* ``asserted`` (rows x conditions, int8): 1 true, 0 false, -1 unknown, the preset
-  already overlaid;
-* ``scenario`` (rows, uint8): the implied scenario, an index into ``scenario_ids``;
-* ``counts`` (rows x scenarios, uint16) and ``shares`` (float64): each scenario's
-  factors asserted true, and their share;
-* ``flagged`` (rows x items, bool): the items the rules flag or engage;
-* ``fired`` (rows x rules, bool): the rules at least one conjunction of which fired.
+* the asserted conditions as bits (:mod:`~kzpolicy.engine.batch.bits`: two bits a
+  condition, true and unknown, the preset already overlaid);
+* ``scenario`` (uint8): the implied scenario, an index into ``scenario_ids``.
 
-``flagged`` and ``fired`` are kept as bit matrices (``flagged_bits``, ``fired_bits``:
-eight columns a byte, ``np.packbits(..., axis=1, bitorder="little")``) and unpacked
-when read; :meth:`Batch.column` reads one column without unpacking the rest.
+Everything else it shows is derived from those when read (a chunk of rows at a time,
+:mod:`~kzpolicy.engine.batch.derive`):
+
+* ``asserted`` (rows x conditions, int8: 1 true, 0 false, -1 unknown), ``counts``
+  (rows x scenarios, uint16: each scenario's factors asserted true) and ``shares``
+  (float64, their share) are computed **at each access** and not kept: each is larger
+  than the bits it comes from (``asserted`` four times), so keeping it would make a
+  batch as large as the matrix it was read from; read one once into a variable;
+* ``flagged`` (rows x items) and ``fired`` (rows x rules) come from running the rules
+  again on the bitset engine, the costly part: the bit matrices ``flagged_bits`` and
+  ``fired_bits`` (eight columns a byte, ``np.packbits(..., axis=1,
+  bitorder="little")``) are computed **once, at the first access to either, and kept**
+  (two bits a row per eight items or rules); ``flagged`` and ``fired`` unpack them at
+  each access, and :meth:`Batch.column` reads one column without unpacking the rest.
 
 It behaves as the list of :class:`~kzpolicy.Assessment` it stands for: ``len``,
 indexing, slicing (a slice is a batch), iteration and equality with a list. Row ``i``
@@ -34,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.engine.assess import assess_resolved
+from kzpolicy.engine.batch import derive
 from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.display import Displayed
 from kzpolicy.engine.results import Assessment
@@ -45,6 +54,7 @@ __all__ = ["Batch", "preset_order"]
 
 Int8Array = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
+Bits = npt.NDArray[np.uint8]
 
 
 def preset_order(kb: KnowledgeBase, preset: Mapping[str, bool]) -> tuple[int, ...]:
@@ -56,7 +66,7 @@ def preset_order(kb: KnowledgeBase, preset: Mapping[str, bool]) -> tuple[int, ..
     return (*first, *(n for n in range(len(index)) if n not in seen))
 
 
-def _unpack(bits: npt.NDArray[np.uint8], width: int) -> BoolArray:
+def _unpack(bits: Bits, width: int) -> BoolArray:
     return np.unpackbits(bits, axis=1, count=width, bitorder="little").view(np.bool_)
 
 
@@ -69,25 +79,23 @@ class Batch(Sequence[Assessment], Displayed):
     """Assessments of many condition sets, held as columns (see the module docstring).
 
     Build it with :func:`~kzpolicy.assess_many`. The columns are read-only numpy arrays;
-    ``batch[i]`` builds row ``i`` as an :class:`~kzpolicy.Assessment`.
+    ``batch[i]`` builds row ``i`` as an :class:`~kzpolicy.Assessment`. ``bits`` are the
+    asserted bits (:mod:`~kzpolicy.engine.batch.bits`); ``rules``, when known, the
+    flagged and fired bits (else derived at the first access to either).
     """
 
-    __slots__ = ("_asserted", "_counts", "_fired", "_flagged", "_kb", "_order", "_scenario")
-    _flagged: npt.NDArray[np.uint8]
-    _fired: npt.NDArray[np.uint8]
+    __slots__ = ("_bits", "_kb", "_order", "_rules", "_scenario")
+    _rules: tuple[Bits, Bits] | None
     __hash__ = None  # type: ignore[assignment]  # like a list: compared by value
 
-    def __init__(self, kb: KnowledgeBase, *, order: tuple[int, ...], asserted: Int8Array,
-                 scenario: npt.NDArray[np.uint8], counts: npt.NDArray[np.uint16],
-                 flagged_bits: npt.NDArray[np.uint8], fired_bits: npt.NDArray[np.uint8]
+    def __init__(self, kb: KnowledgeBase, *, order: tuple[int, ...], bits: Bits,
+                 scenario: npt.NDArray[np.uint8], rules: tuple[Bits, Bits] | None = None
                  ) -> None:
         self._kb = kb
         self._order = order
-        self._asserted = _frozen(asserted)
+        self._bits = _frozen(bits)
         self._scenario = _frozen(scenario)
-        self._counts = _frozen(counts)
-        self._flagged = _frozen(flagged_bits)
-        self._fired = _frozen(fired_bits)
+        self._rules = None if rules is None else (_frozen(rules[0]), _frozen(rules[1]))
 
     # ------------------------------------------------------------------ the columns
     @property
@@ -123,8 +131,9 @@ class Batch(Sequence[Assessment], Displayed):
 
     @property
     def asserted(self) -> Int8Array:
-        """Rows x conditions: 1 asserted true, 0 asserted false, -1 unknown."""
-        return self._asserted
+        """Rows x conditions: 1 asserted true, 0 asserted false, -1 unknown (unpacked from
+        the asserted bits at each access, not kept)."""
+        return _frozen(derive.asserted(self._kb, self._bits))
 
     @property
     def scenario(self) -> npt.NDArray[np.uint8]:
@@ -133,46 +142,59 @@ class Batch(Sequence[Assessment], Displayed):
 
     @property
     def counts(self) -> npt.NDArray[np.uint16]:
-        """Rows x scenarios: how many of each scenario's factors are asserted true."""
-        return self._counts
+        """Rows x scenarios: how many of each scenario's factors are asserted true
+        (counted from the asserted bits at each access, not kept)."""
+        return _frozen(derive.counts(self._kb, self._bits))
 
     @property
     def shares(self) -> npt.NDArray[np.float64]:
         """Rows x scenarios: each scenario's share of factors asserted true (computed
-        from ``counts`` when read; the same floats as ``Assessment.scenario.shares``)."""
+        from ``counts`` at each access, not kept; the same floats as
+        ``Assessment.scenario.shares``)."""
         sizes = np.array([len(s.factors) for s in self._kb.scenarios.values()],
                          dtype=np.float64)
-        return self._counts.astype(np.float64) / sizes
+        counts = derive.counts(self._kb, self._bits)
+        return _frozen(np.divide(counts, sizes, out=np.empty(counts.shape, np.float64)))
 
     @property
     def flagged(self) -> BoolArray:
         """Rows x items: True where the row flags (risks) or engages the item (unpacked
-        from ``flagged_bits`` when read)."""
-        return _unpack(self._flagged, len(self._kb.items))
+        from ``flagged_bits`` at each access)."""
+        return _unpack(self.flagged_bits, len(self._kb.items))
 
     @property
     def fired(self) -> BoolArray:
         """Rows x rules: True where at least one conjunction of the rule fired (unpacked
-        from ``fired_bits`` when read)."""
-        return _unpack(self._fired, len(self._kb.rules))
+        from ``fired_bits`` at each access)."""
+        return _unpack(self.fired_bits, len(self._kb.rules))
 
     @property
-    def flagged_bits(self) -> npt.NDArray[np.uint8]:
-        """``flagged`` as a bit matrix: item ``k`` is bit ``k % 8`` of byte ``k // 8``."""
-        return self._flagged
+    def flagged_bits(self) -> Bits:
+        """``flagged`` as a bit matrix: item ``k`` is bit ``k % 8`` of byte ``k // 8``
+        (the rules run at the first access to this or ``fired_bits``, then kept)."""
+        return self._rule_bits()[0]
 
     @property
-    def fired_bits(self) -> npt.NDArray[np.uint8]:
-        """``fired`` as a bit matrix: rule ``k`` is bit ``k % 8`` of byte ``k // 8``."""
-        return self._fired
+    def fired_bits(self) -> Bits:
+        """``fired`` as a bit matrix: rule ``k`` is bit ``k % 8`` of byte ``k // 8``
+        (the rules run at the first access to this or ``flagged_bits``, then kept)."""
+        return self._rule_bits()[1]
+
+    def _rule_bits(self) -> tuple[Bits, Bits]:
+        rules = self._rules
+        if rules is None:  # two threads may both derive them: the same arrays either way
+            flagged, fired = derive.rule_bits(self._kb, self._bits, self._scenario)
+            rules = self._rules = (_frozen(flagged), _frozen(fired))
+        return rules
 
     def column(self, ident: str) -> BoolArray:
         """One boolean column: where item ``ident`` is flagged, rule ``ident`` fired, or
         scenario ``ident`` is implied."""
         expect("Batch.column", "ident", ident, str, "an item, rule or scenario ID")
-        for ids, bits in ((self.item_ids, self._flagged), (self.rule_ids, self._fired)):
+        for n, ids in enumerate((self.item_ids, self.rule_ids)):
             if ident in ids:
                 k = ids.index(ident)
+                bits = self._rule_bits()[n]
                 return ((bits[:, k >> 3] >> (k & 7)) & 1).astype(np.bool_)
         if ident in self.scenario_ids:
             implied: BoolArray = self._scenario == self.scenario_ids.index(ident)
@@ -183,7 +205,8 @@ class Batch(Sequence[Assessment], Displayed):
     # ------------------------------------------------------------------ the rows
     def asserted_of(self, i: SupportsIndex) -> dict[str, bool]:
         """Row ``i``'s asserted conditions, as ``Assessment.asserted`` lists them."""
-        row = self._asserted[self._position(i)].tolist()
+        k = self._position(i)
+        row = derive.asserted(self._kb, self._bits[k:k + 1])[0].tolist()
         ids = self._kb.condition_ids
         return {ids[n]: row[n] == 1 for n in self._order if row[n] >= 0}
 
@@ -208,9 +231,10 @@ class Batch(Sequence[Assessment], Displayed):
 
     def __getitem__(self, i: SupportsIndex | slice) -> Assessment | Batch:
         if isinstance(i, slice):
-            return Batch(self._kb, order=self._order, asserted=self._asserted[i],
-                         scenario=self._scenario[i], counts=self._counts[i],
-                         flagged_bits=self._flagged[i], fired_bits=self._fired[i])
+            rules = self._rules
+            return Batch(self._kb, order=self._order, bits=self._bits[i],
+                         scenario=self._scenario[i],
+                         rules=None if rules is None else (rules[0][i], rules[1][i]))
         return self._row(self._position(i))
 
     def __iter__(self) -> Iterator[Assessment]:
@@ -220,7 +244,7 @@ class Batch(Sequence[Assessment], Displayed):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Batch):
             return (self._kb.version == other._kb.version
-                    and np.array_equal(self._asserted, other._asserted))
+                    and np.array_equal(self._bits, other._bits))
         if isinstance(other, Sequence) and not isinstance(other, str | bytes):
             return len(other) == len(self) and all(
                 a == b for a, b in zip(self, other, strict=True))
@@ -231,8 +255,8 @@ class Batch(Sequence[Assessment], Displayed):
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # the knowledge base travels by its version (it must be loaded where unpickled)
-        return (_restore, (self._kb.version, self._order, self._asserted, self._scenario,
-                           self._counts, self._flagged, self._fired))
+        # the derived flagged and fired bits are not sent: derived again when read
+        return (_restore, (self._kb.version, self._order, self._bits, self._scenario))
 
     # ------------------------------------------------------------------ combining, export
     @classmethod
@@ -251,12 +275,11 @@ class Batch(Sequence[Assessment], Displayed):
             raise InputError("Batch.concat: the batches come from different knowledge bases")
         orders = {b._order for b in parts}
         order = orders.pop() if len(orders) == 1 else tuple(range(len(kb.condition_ids)))
-        return Batch(kb, order=order,
-                     asserted=np.concatenate([b._asserted for b in parts]),
-                     scenario=np.concatenate([b._scenario for b in parts]),
-                     counts=np.concatenate([b._counts for b in parts]),
-                     flagged_bits=np.concatenate([b._flagged for b in parts]),
-                     fired_bits=np.concatenate([b._fired for b in parts]))
+        known = [b._rules for b in parts if b._rules is not None]
+        rules = None if len(known) < len(parts) else (
+            np.concatenate([r[0] for r in known]), np.concatenate([r[1] for r in known]))
+        return Batch(kb, order=order, bits=np.concatenate([b._bits for b in parts]),
+                     scenario=np.concatenate([b._scenario for b in parts]), rules=rules)
 
     def to_arrow(self) -> Any:
         """The batch as a ``pyarrow.Table``, one row per condition set (needs pyarrow;
@@ -273,9 +296,6 @@ class Batch(Sequence[Assessment], Displayed):
         return to_pandas(self)
 
 
-def _restore(version: str, order: tuple[int, ...], asserted: Int8Array,
-             scenario: npt.NDArray[np.uint8], counts: npt.NDArray[np.uint16],
-             flagged_bits: npt.NDArray[np.uint8], fired_bits: npt.NDArray[np.uint8]) -> Batch:
-    return Batch(knowledge_base_of(version), order=order, asserted=asserted,
-                 scenario=scenario, counts=counts, flagged_bits=flagged_bits,
-                 fired_bits=fired_bits)
+def _restore(version: str, order: tuple[int, ...], bits: Bits,
+             scenario: npt.NDArray[np.uint8]) -> Batch:
+    return Batch(knowledge_base_of(version), order=order, bits=bits, scenario=scenario)

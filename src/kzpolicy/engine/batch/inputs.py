@@ -1,14 +1,15 @@
-"""Batch input: condition sets given as rows or as columns, read into one int8 matrix.
+"""Batch input: condition sets given as rows (read into one int8 matrix) or as columns.
 
 The matrix has a row per condition set and a column per condition (the knowledge
 base's order): 1 asserted true, 0 asserted false, -1 unknown, with the preset (if any)
-already overlaid, as ``resolve`` overlays it for one input.
+already overlaid, as ``resolve`` overlays it for one input. Columns are only checked
+(and made int8 where they are not): the preset is overlaid as they are packed.
 
 * **rows**: any iterable of what ``assess`` accepts (a mapping, a list of IDs, a
   ``Conditions``); plain dicts and lists take a fast path, everything else (and every
   bad input) goes through ``resolve``, so errors are those of ``assess``, naming the
   position of the bad condition set;
-* **columns**: a mapping of condition IDs to one-dimensional arrays of equal length,
+* **columns**: a mapping of condition IDs to one-dimensional arrays of equal length
   each either boolean (True / False), integer (1 true, 0 false, -1 not given) or a
   sequence of True / False / None (None not given); in a numpy masked array the
   masked cells are not given. A condition left out, or not given
@@ -30,6 +31,7 @@ from kzpolicy.kb.knowledge import KnowledgeBase
 __all__ = ["CHUNK", "base_row", "from_columns", "from_rows"]
 
 Int8Array = npt.NDArray[np.int8]
+IntArray = npt.NDArray[np.integer[Any]]
 BoolArray = npt.NDArray[np.bool_]
 
 CHUNK = 1 << 16
@@ -116,9 +118,10 @@ def _unmasked(value: np.ma.MaskedArray[Any, Any]) -> tuple[npt.NDArray[Any], Boo
     return data, mask
 
 
-def _column(name: str, value: object, size: int | None) -> tuple[Int8Array, int]:
-    """One input column as int8 (1 true, 0 false, -1 not given), checked. A masked
-    array's masked cells are not given (never read as the data under the mask)."""
+def _column(name: str, value: object, size: int | None) -> tuple[IntArray, int]:
+    """One input column as integers (1 true, 0 false, -1 not given), checked: int8, or
+    the integer column as given. A masked array's masked cells are not given (never read
+    as the data under the mask)."""
     if isinstance(value, np.ma.MaskedArray):
         data, mask = _unmasked(value)
         col, n = _column(name, data, size)
@@ -146,7 +149,7 @@ def _column(name: str, value: object, size: int | None) -> tuple[Int8Array, int]
             bad = int(np.flatnonzero((arr < -1) | (arr > 1))[0])
             raise InputError(f"assess_many: {where} holds {arr[bad].item()!r} at row {bad}; "
                              "an integer column holds 1 (true), 0 (false) or -1 (unknown)")
-        return arr.astype(np.int8, copy=False), len(arr)
+        return arr, len(arr)  # made int8 a chunk at a time, as it is packed
     if arr.dtype == np.object_:
         out = np.empty(len(arr), dtype=np.int8)
         for n, v in enumerate(arr.tolist()):
@@ -162,14 +165,16 @@ def _column(name: str, value: object, size: int | None) -> tuple[Int8Array, int]
                      "(1 true, 0 false, -1 unknown) or True / False / None values")
 
 
-def from_columns(kb: KnowledgeBase, columns: Mapping[Any, object],
-                 base: Mapping[str, bool]) -> Int8Array:
-    """The matrix of condition sets given as columns, over the preset's ``base``."""
+def from_columns(kb: KnowledgeBase, columns: Mapping[Any, object]
+                 ) -> tuple[list[IntArray | int], int]:
+    """The condition sets given as columns, checked: per condition (the knowledge base's
+    order) its integer column (1 true, 0 false, -1 not given) or -1 where no column gives
+    it; and the number of rows. (The preset is overlaid when they are packed.)"""
     if not columns:
         raise InputError("assess_many: columns is empty; give at least one condition "
                          "column (a column of -1 leaves that condition unknown)")
     index = {c: n for n, c in enumerate(kb.condition_ids)}
-    checked: list[tuple[int, Int8Array]] = []
+    sources: list[IntArray | int] = [-1] * len(index)
     size: int | None = None
     for key, value in columns.items():
         if not isinstance(key, str):
@@ -177,18 +182,6 @@ def from_columns(kb: KnowledgeBase, columns: Mapping[Any, object],
                              f"got {key!r}")
         if key not in index:
             raise UnknownConditionError(key, kb.condition_ids)
-        col, size = _column(key, value, size)
-        checked.append((index[key], col))
+        sources[index[key]], size = _column(key, value, size)
     assert size is not None
-    blank = np.frombuffer(base_row(kb, base), dtype=np.int8)
-    out = np.empty((size, len(index)), dtype=np.int8, order="F")  # a column at a time
-    given = {n for n, _ in checked}
-    for n, value in enumerate(blank.tolist()):
-        if n not in given or value >= 0:
-            out[:, n] = value
-    for n, col in checked:
-        if blank[n] >= 0:  # the preset's value stays where the column does not give one
-            np.copyto(out[:, n], col, where=col >= 0)
-        else:
-            out[:, n] = col
-    return out
+    return sources, size

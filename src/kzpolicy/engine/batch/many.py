@@ -1,9 +1,13 @@
 """Batch assessment: many condition sets assessed at once on the bitset engine.
 
-``assess_many`` reads its input (rows or columns, ``inputs``) into one int8
-matrix, evaluates it in chunks of columns with :meth:`BitsetRules.evaluate` (no Python
-object per row), and returns a :class:`~kzpolicy.Batch` whose row ``i`` equals
-``assess(input_i, preset=..., kb=..., engine="bitset")``. Python's cyclic garbage
+``assess_many`` reads its input (rows into one int8 matrix, columns as they are:
+``inputs``), packs it a chunk of rows at a time into the asserted bits (``bits``, two
+bits a condition a row) while counting each scenario's factors asserted true, decides
+the implied scenario on those counts (:meth:`BitsetRules.decide_counts`, no Python
+object per row), and returns a :class:`~kzpolicy.Batch` of the bits and the scenario,
+whose row ``i`` equals ``assess(input_i, preset=..., kb=..., engine="bitset")``. What
+else the batch shows (flagged, fired, counts, shares) it derives from those when read
+(``derive``). Python's cyclic garbage
 collector is paused over the bulk work (the work creates no cyclic garbage) and
 restored after it, also on error (:func:`kzpolicy.kb.gcpause.gc_paused`).
 """
@@ -15,9 +19,11 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import numpy.typing as npt
 
+from kzpolicy.engine.batch.bits import ColumnPacker, factor_counts, pack_matrix, width
 from kzpolicy.engine.batch.columns import Batch, preset_order
-from kzpolicy.engine.batch.inputs import CHUNK, from_columns, from_rows
-from kzpolicy.engine.bitset import Column, bitset
+from kzpolicy.engine.batch.derive import factor_groups
+from kzpolicy.engine.batch.inputs import CHUNK, IntArray, base_row, from_columns, from_rows
+from kzpolicy.engine.bitset import bitset
 from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.gcpause import gc_paused
@@ -68,54 +74,41 @@ def assess_many(
     with gc_paused():
         if columns is None:
             asserted = from_rows(base, conditions_list, preset, fixed)
-        else:
-            asserted = from_columns(base, columns, fixed)
-        return evaluate_matrix(base, asserted, preset_order(base, fixed))
+            return evaluate_matrix(base, asserted, preset_order(base, fixed))
+        sources, size = from_columns(base, columns)
+        return _evaluate_columns(base, sources, size, fixed)
+
+
+def _evaluate_columns(kb: KnowledgeBase, sources: list[IntArray | int], size: int,
+                      fixed: Mapping[str, bool]) -> Batch:
+    """The batch of condition sets given as columns (see ``inputs.from_columns``) over the
+    preset's conditions ``fixed``: packed and decided a chunk of rows at a time."""
+    preset = np.frombuffer(base_row(kb, fixed), dtype=np.int8).tolist()
+    packer = ColumnPacker(sources, preset, factor_groups(kb), CHUNK)
+    engine = bitset(kb)
+    bits = np.empty((size, 2 * width(len(sources))), dtype=np.uint8)
+    scenario = np.empty(size, dtype=np.uint8)
+    for start in range(0, size, packer.chunk):
+        stop = min(start + packer.chunk, size)
+        packer.pack(start, stop, bits[start:stop])
+        scenario[start:stop] = engine.decide_counts(packer.counts[:, :stop - start])
+    return Batch(kb, order=preset_order(kb, fixed), bits=bits, scenario=scenario)
 
 
 def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
                     order: tuple[int, ...]) -> Batch:
     """The batch of the condition sets ``asserted`` (rows x conditions; 1 true, 0 false,
-    -1 unknown), evaluated a chunk of rows at a time on the bitset engine."""
+    -1 unknown), packed and decided a chunk of rows at a time on the bitset engine."""
     engine = bitset(kb)
-    size = len(asserted)
+    size, conditions = asserted.shape
+    groups = factor_groups(kb)
+    bits = np.empty((size, 2 * width(conditions)), dtype=np.uint8)
     scenario = np.empty(size, dtype=np.uint8)
-    counts = np.empty((size, len(kb.scenarios)), dtype=np.uint16)
-    flagged = np.empty((size, (len(kb.items) + 7) // 8), dtype=np.uint8)
-    fired = np.empty((size, (len(kb.rules) + 7) // 8), dtype=np.uint8)
+    counts = np.empty((len(groups), CHUNK), dtype=np.uint16)
     for start in range(0, size, CHUNK):
         stop = min(start + CHUNK, size)
-        rows = asserted[start:stop]
-        yes, no = np.equal(rows, 1, order="F"), np.equal(rows, 0, order="F")  # by column
-        true = {c: yes[:, n] for n, c in enumerate(kb.condition_ids)}
-        false = {c: no[:, n] for n, c in enumerate(kb.condition_ids)}
-        result = engine.evaluate(stop - start, true, false)
-        scenario[start:stop] = result.scenario
-        counts[start:stop] = result.counts.T
-        rule_cols = [result.fired.get(r.id, False) for r in kb.rules]
-        _pack(rule_cols, fired[start:stop])
-        # an item is flagged where a rule producing it fired, unless contested (as assess)
-        _pack([result.flagged(i) for i in kb.items], flagged[start:stop])
-    return Batch(kb, order=order, asserted=asserted, scenario=scenario, counts=counts,
-                 flagged_bits=flagged, fired_bits=fired)
-
-
-def _pack(columns: list[Column], out: npt.NDArray[np.uint8]) -> None:
-    """Write boolean columns into ``out`` as bits: column ``k`` is bit ``k % 8`` of byte
-    ``k // 8`` (``np.packbits(..., axis=1, bitorder="little")``).
-
-    Each boolean is a byte of 0 or 1, so shifting a word of eight of them by less than
-    eight moves no bit into the next byte: the shifts and ors run on 64-bit words."""
-    size, width = out.shape
-    word = np.uint64 if size % 8 == 0 else np.uint8
-    packed = np.zeros((width, size), dtype=np.uint8)  # a byte column per row
-    shifted = np.empty(size, dtype=np.uint8).view(word)
-    for byte in range(width):
-        acc = packed[byte].view(word)
-        for bit, col in enumerate(columns[8 * byte:8 * byte + 8]):
-            if col is True:
-                packed[byte] |= np.uint8(1 << bit)
-            elif col is not False:
-                np.left_shift(np.ascontiguousarray(col).view(word), bit, out=shifted)
-                acc |= shifted
-    out[:] = packed.T
+        pack_matrix(asserted[start:stop], bits[start:stop])
+        part = counts[:, :stop - start]
+        factor_counts(np.equal(asserted[start:stop], 1), groups, part)
+        scenario[start:stop] = engine.decide_counts(part)
+    return Batch(kb, order=order, bits=bits, scenario=scenario)
