@@ -27,10 +27,12 @@ peak (``ru_maxrss``: the interpreter, numpy, kzpolicy and the inputs included); 
 call" is the peak during the call over the memory held just before it (Linux: the
 kernel's peak mark reset before the call), which for the row paths leaves out the list
 of dicts itself.
-Then ``assess_many(columns)`` and the floor once each at 10,000,000 rows, for the peak.
-Targets (issue 22): assess_many(columns) <= 1.5x the floor's CPU at 1,000,000 rows, and
-<= 550 MB peak at 10,000,000 rows (the input columns included). No figure here is a
-pass/fail test.
+Then ``assess_many(columns)`` (then ``flagged_bits`` read, and not) and the floor once
+each at 10,000,000 rows, for the peak.
+Targets (issue 22), read on the path that computes what the floor computes (``columns
+read``), the nothing-read figure beside: assess_many(columns) <= 1.5x the floor's CPU at
+1,000,000 rows, and <= 550 MB peak at 10,000,000 rows (the input columns included). No
+figure here is a pass/fail test.
 """
 
 from __future__ import annotations
@@ -292,15 +294,17 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{extra[m]:8.0f} MB")
     print("(best s: the fastest run's wall time; cpu s: the least CPU time of a run, "
           "steadier on a shared machine)")
-    r = cpu["columns"] / cpu["floor"]
-    print(f"\nassess_many(columns) / packed-bit floor: {r:.2f}x CPU   target <= 1.5x   "
-          f"{'MET' if r <= 1.5 else 'NOT MET'}   ({best['columns'] / best['floor']:.2f}x "
-          f"wall; peak {peak['columns']:.0f} MB vs {peak['floor']:.0f} MB; "
-          f"the call {extra['columns']:.0f} MB vs {extra['floor']:.0f} MB)")
+    # the target's figure reads what the floor computes: the scenario and where each
+    # rule fires (a Batch runs the rules when flagged_bits or fired_bits is first read)
     r = cpu["columns read"] / cpu["floor"]
-    print(f"assess_many(columns), then flagged_bits read (the rules run) / floor: {r:.2f}x "
-          f"CPU   ({best['columns read'] / best['floor']:.2f}x wall; the call "
-          f"{extra['columns read']:.0f} MB)")
+    print(f"\nassess_many(columns), flagged_bits read / packed-bit floor: {r:.2f}x CPU   "
+          f"target <= 1.5x   {'MET' if r <= 1.5 else 'NOT MET'}   "
+          f"({best['columns read'] / best['floor']:.2f}x wall; the call "
+          f"{extra['columns read']:.0f} MB vs {extra['floor']:.0f} MB)")
+    r = cpu["columns"] / cpu["floor"]
+    print(f"   nothing read (the scenario decided, the rules not yet run): {r:.2f}x CPU   "
+          f"({best['columns'] / best['floor']:.2f}x wall; peak {peak['columns']:.0f} MB vs "
+          f"{peak['floor']:.0f} MB; the call {extra['columns']:.0f} MB)")
     print(f"assess_many(rows) / rows floor:     {best['rows'] / best['rows floor']:.2f}x time, "
           f"{cpu['rows'] / cpu['rows floor']:.2f}x CPU; "
           f"the call {extra['rows']:.0f} MB vs {extra['rows floor']:.0f} MB over the "
@@ -310,12 +314,13 @@ def main(argv: Sequence[str] | None = None) -> int:
           "(reading Python dicts is the cost)")
     if not args.quick:
         big = 10_000_000
-        at = {m: run_child(m, big, seed=42) for m in ("columns", "floor")}
-        p = at["columns"]["peak_mb"]
-        print(f"assess_many(columns) at {big:,} rows: peak {p:.0f} MB   target <= 550 MB   "
-              f"{'MET' if p <= 550 else 'NOT MET'}   (the floor: {at['floor']['peak_mb']:.0f} "
+        at = {m: run_child(m, big, seed=42) for m in ("columns read", "columns", "floor")}
+        p = at["columns read"]["peak_mb"]
+        print(f"assess_many(columns) at {big:,} rows, flagged_bits read: peak {p:.0f} MB   "
+              f"target <= 550 MB   {'MET' if p <= 550 else 'NOT MET'}   (nothing read: "
+              f"{at['columns']['peak_mb']:.0f} MB; the floor: {at['floor']['peak_mb']:.0f} "
               f"MB; the input columns alone {big * len(kb.condition_ids) / 1e6:.0f} MB; "
-              f"{at['columns']['cpu']:.1f} s CPU vs {at['floor']['cpu']:.1f} s)")
+              f"{at['columns read']['cpu']:.1f} s CPU vs {at['floor']['cpu']:.1f} s)")
     return 0
 
 
