@@ -44,12 +44,21 @@ class _Layout:
 
     def obj(self, depth: int, pairs: Sequence[tuple[str, str]]) -> str:
         """An object at ``depth`` of ``(encoded key, value text)`` pairs."""
+        return self.pairs(depth, [self.pair(depth, k, v) for k, v in pairs])
+
+    def pair(self, depth: int, key: str, value: str) -> str:
+        """One pair of an object at ``depth`` (``key`` encoded), as :meth:`pairs` joins it."""
+        if self.indent is None:
+            return key + ":" + value
+        return self.pads[depth + 1] + key + ": " + value
+
+    def pairs(self, depth: int, pairs: Sequence[str]) -> str:
+        """An object at ``depth`` of pairs made by :meth:`pair`."""
         if not pairs:
             return "{}"
         if self.indent is None:
-            return "{" + ",".join([k + ":" + v for k, v in pairs]) + "}"
-        pad = self.pads[depth + 1]
-        return "{" + ",".join([pad + k + ": " + v for k, v in pairs]) + self.pads[depth] + "}"
+            return "{" + ",".join(pairs) + "}"
+        return "{" + ",".join(pairs) + self.pads[depth] + "}"
 
     def arr(self, depth: int, items: Sequence[str]) -> str:
         """An array at ``depth`` of value texts."""
@@ -130,7 +139,10 @@ class ResultJson:
             2, results.TraceStep, _trace_fields(kb.decision, ()), ("order", "flagged"))
         self.stances = {s: self.text(s) for s in ("stated", "interpretation")}
         self.bases = {s: self.text(s) for s in ("asserted", "default")}
-        self.keys = {name: self.text(name) for name in results.Assessment.model_fields}
+        #: each field of an Assessment, as its pair opens (at depth 0)
+        self.fields = {name: self.layout.pair(0, self.text(name), "")
+                       for name in results.Assessment.model_fields}
+        self.said: dict[tuple[str, bool], str] = {}
         # texts of the parts that vary
         self.steps: dict[tuple[int, frozenset[str]], tuple[Prepared, str]] = {}
         self.decisions: dict[tuple[str, ...], str] = {}
@@ -141,8 +153,8 @@ class ResultJson:
 
     def forget(self) -> None:
         """Empty the tables of the texts of parts that vary (the templates stay)."""
-        for table in (self.steps, self.decisions, self.item_texts, self.traces, self.findings,
-                      self.scenarios):
+        for table in (self.steps, self.decisions, self.item_texts, self.said, self.traces,
+                      self.findings, self.scenarios):
             table.clear()
 
     # ----------------------------------------------------------------- values
@@ -354,18 +366,26 @@ class ResultJson:
         of the scenario, the item groups, the trace and the findings."""
         layout, text = self.layout, self.text
         asserted: Mapping[str, bool] = values["asserted"]
+        said = self.said
         built = {
             **parts,
             "unknown": self.texts(1, unknown),
             "kb_version": text(values["kb_version"]),
             "reading": text(values["reading"]),
-            "asserted": layout.obj(1, [(text(c), "true" if v else "false")
-                                       for c, v in asserted.items()]),
+            "asserted": layout.pairs(1, [said.get((c, v)) or self._said(c, v)
+                                         for c, v in asserted.items()]),
             "warnings": self.texts(1, values["warnings"]),
             "schema_version": str(values["schema_version"]),
         }
-        keys = self.keys
-        return layout.obj(0, [(keys[name], built[name]) for name in keys])
+        fields = self.fields
+        return layout.pairs(0, [fields[name] + built[name] for name in fields])
+
+    def _said(self, ident: str, value: bool) -> str:
+        """``ident: value`` as a pair of ``asserted`` (kept per condition and value)."""
+        _bound(self.said)
+        text = self.said[(ident, value)] = self.layout.pair(
+            1, self.text(ident), "true" if value else "false")
+        return text
 
 
 def _bound(table: dict[Any, Any]) -> None:
