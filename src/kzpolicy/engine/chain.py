@@ -125,8 +125,10 @@ class Chain:
         """The steps that produced ``ident`` and every step they rest on, in order."""
         producers = self.produced[ident]
         upstream = self.upstream
-        if len(producers) == 1 and not upstream[producers[0]]:
-            return (producers[0],)
+        if len(producers) == 1:  # what a step rests on came before it
+            p = producers[0]
+            rests = upstream[p]
+            return (*sorted(rests), p) if rests else (p,)
         closure = set(producers)
         for i in producers:
             closure |= upstream[i]
