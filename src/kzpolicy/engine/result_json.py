@@ -128,7 +128,7 @@ class ResultJson:
         self.strings: dict[str, str] = {}
         self.numbers: dict[tuple[type, object], str] = {}
         # templates of fixed parts
-        self.fixed_steps: dict[int, tuple[Prepared, _Template, str | None]] = {}
+        self.fixed_steps: dict[int, tuple[Prepared, _Template, str | None, _Template]] = {}
         self.item_templates: dict[tuple[str, bool], _Template] = {}
         self.scenario_templates: dict[str, _Template] = {}
         self.finding_templates: dict[int, _Template] = {}
@@ -183,14 +183,19 @@ class ResultJson:
         return self.layout.arr(depth, [text(v) for v in values])
 
     # ------------------------------------------------------------ fixed parts
-    def _fixed_step(self, prep: Prepared) -> tuple[Prepared, _Template, str | None]:
+    def _fixed_step(self, prep: Prepared
+                    ) -> tuple[Prepared, _Template, str | None, _Template]:
+        """A production's step as a template (its root conditions to fill), its whole
+        text when it rests on no derived fact, and its trace entry's template."""
         held = self.fixed_steps.get(id(prep))
         if held is None or held[0] is not prep:
-            template = self.layout.template(
+            layout = self.layout
+            template = layout.template(
                 4, results.Step, _rule_fields(prep.rule, prep.rendered), ("conditions",))
             # a step that rests on no derived fact always rests on the same conditions
             fixed = None if prep.derived else template.fill(self.texts(5, sorted(prep.own)))
-            held = self.fixed_steps[id(prep)] = (prep, template, fixed)
+            held = self.fixed_steps[id(prep)] = (prep, template, fixed, layout.template(
+                2, results.TraceStep, _trace_fields(prep.rule, prep.targets), ("order",)))
         return held
 
     def item(self, ident: str, contested: bool) -> _Template:
@@ -274,9 +279,8 @@ class ResultJson:
             found = traces.get((order, id(prep)))
             if found is None or found[0] is not prep:
                 _bound(traces)
-                found = traces[(order, id(prep))] = (prep, self.layout.template(
-                    2, results.TraceStep, _trace_fields(prep.rule, prep.targets),
-                    ("order",)).fill(str(order)))
+                found = traces[(order, id(prep))] = (
+                    prep, self._fixed_step(prep)[3].fill(str(order)))
             out.append(found[1])
         return self.layout.arr(1, out)
 
