@@ -163,16 +163,19 @@ class _Builder:
         asserted: Mapping[str, bool] = values["asserted"]
         chain = walk(self.preps, outcome, firings)
         denied = frozenset([c for c in self.denials if asserted.get(c) is False])
-        presupposed = self.presupposed
-        reached = [(ident, [c for c in presupposed.get(ident, ()) if c in denied])
-                   for ident in self.reached(chain)]
+        reached: list[tuple[str, Sequence[str]]]
+        if denied:
+            presupposed = self.presupposed
+            reached = [(ident, [c for c in presupposed.get(ident, ()) if c in denied])
+                       for ident in self.reached(chain)]
+        else:  # nothing contested
+            reached = [(ident, ()) for ident in self.reached(chain)]
         writer = self.writer(indent)
         parts = writer.items(chain, reached)
         parts["scenario"] = writer.scenario(outcome, _basis(outcome),
                                             self.verdict(outcome.scenario))
         parts["trace"] = writer.trace(chain)
-        finder = self.finder
-        parts["findings"] = writer.findings_text(finder.present(
+        parts["findings"] = writer.findings_text(self.finder.bearing(
             asserted, outcome.scenario, [i for i, against in reached if not against]))
         unknown = [c for c in self.kb.condition_ids if c not in asserted]
         return writer.assessment(values, parts, unknown)
@@ -219,8 +222,7 @@ class _Builder:
         """The findings whose concerns this result flags, implies or asserts true."""
         finder, memo = self.finder, self.noted
         refs = []
-        for found in finder.bearing(finder.present(asserted, scenario,
-                                                   [f.id for f in reached])):
+        for found in finder.bearing(asserted, scenario, [f.id for f in reached]):
             ref = memo.get(found)
             if ref is None:
                 if len(memo) >= _CACHE_LIMIT:

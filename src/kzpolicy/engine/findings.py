@@ -31,19 +31,15 @@ class FindingIndex:
             for ident in fd.concerns:
                 self.index.setdefault(ident, []).append(n)
 
-    def present(self, asserted: Mapping[str, bool], scenario: str,
-                reached: Iterable[str]) -> tuple[str, ...]:
-        """What in a result some finding concerns, sorted: the implied scenario, the
-        items reached, the conditions asserted true."""
+    def bearing(self, asserted: Mapping[str, bool], scenario: str,
+                reached: Iterable[str]) -> Bearing:
+        """The findings that concern the implied scenario, an item reached or a condition
+        asserted true, each with those of its concerns it was noted for."""
         index = self.index
-        found = [scenario] if scenario in index else []
-        found += [i for i in reached if i in index]
-        found += [c for c, v in asserted.items() if v and c in index]
-        return tuple(sorted(found))
-
-    def bearing(self, present: tuple[str, ...]) -> Bearing:
-        """The findings that concern something in ``present`` (from :meth:`present`)."""
-        index, concerns = self.index, self.concerns
-        held = set(present)
-        hits = sorted({n for ident in present for n in index[ident]})
-        return tuple([(n, tuple([c for c in concerns[n] if c in held])) for n in hits])
+        held = [scenario] if scenario in index else []
+        held += [i for i in reached if i in index]
+        held += [c for c, v in asserted.items() if v and c in index]
+        hits = sorted({n for ident in held for n in index[ident]})
+        concerns, present = self.concerns, set(held)
+        return tuple([(n, concerns[n] if len(concerns[n]) == 1
+                       else tuple([c for c in concerns[n] if c in present])) for n in hits])

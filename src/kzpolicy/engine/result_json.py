@@ -21,7 +21,7 @@ from pydantic_core import to_json
 from kzpolicy.engine import results
 from kzpolicy.engine.chain import Chain, Prepared
 from kzpolicy.engine.decision import ScenarioDecision, outcome_label
-from kzpolicy.engine.findings import FindingIndex
+from kzpolicy.engine.findings import Bearing, FindingIndex
 from kzpolicy.kb.kinds import GROUP_OF
 from kzpolicy.kb.knowledge import KnowledgeBase
 
@@ -129,6 +129,8 @@ class ResultJson:
         self.numbers: dict[tuple[type, object], str] = {}
         # templates of fixed parts
         self.fixed_steps: dict[int, tuple[Prepared, _Template, str | None, _Template]] = {}
+        #: the whole step text of a production that rests on no derived fact
+        self.fixed_texts: dict[int, tuple[Prepared, str]] = {}
         self.item_templates: dict[tuple[str, bool], _Template] = {}
         self.scenario_templates: dict[str, _Template] = {}
         self.finding_templates: dict[int, _Template] = {}
@@ -196,6 +198,8 @@ class ResultJson:
             fixed = None if prep.derived else template.fill(self.texts(5, sorted(prep.own)))
             held = self.fixed_steps[id(prep)] = (prep, template, fixed, layout.template(
                 2, results.TraceStep, _trace_fields(prep.rule, prep.targets), ("order",)))
+            if fixed is not None:
+                self.fixed_texts[id(prep)] = (prep, fixed)
         return held
 
     def item(self, ident: str, contested: bool) -> _Template:
@@ -288,8 +292,11 @@ class ResultJson:
               reached: Sequence[tuple[str, Sequence[str]]]) -> dict[str, str]:
         """``outcomes``, ``risks``, ``engaged`` and ``contested`` (depth 1): ``reached``
         is each item reached with the caller's denials that contest it (none: flagged)."""
-        step = self.step
-        steps = [step(p, r) for p, r in zip(chain.preps, chain.roots, strict=True)]
+        step, fixed = self.step, self.fixed_texts
+        steps = []
+        for prep, r in zip(chain.preps, chain.roots, strict=True):
+            held = fixed.get(id(prep))
+            steps.append(held[1] if held is not None and held[0] is prep else step(prep, r))
         groups: dict[str, list[str]] = {"outcomes": [], "risks": [], "engaged": [],
                                         "contested": []}
         group_of, memo = self.group_of, self.item_texts
@@ -329,10 +336,10 @@ class ResultJson:
             fields.append(self.layout.arr(3, [self.denial(c) for c in against]))
         return self.item(ident, bool(against)).fill(*fields)
 
-    def findings_text(self, present: tuple[str, ...]) -> str:
-        """The findings that bear on what is ``present`` (depth 1)."""
+    def findings_text(self, bearing: Bearing) -> str:
+        """The findings that bear on a result (depth 1)."""
         memo, out = self.findings, []
-        for found in self.finder.bearing(present):
+        for found in bearing:
             text = memo.get(found)
             if text is None:
                 _bound(memo)
