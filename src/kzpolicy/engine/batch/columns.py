@@ -4,8 +4,8 @@ access.
 A :class:`Batch` is what :func:`~kzpolicy.assess_many` returns. It keeps, per row (one
 condition set each):
 
-* the asserted conditions as bits (:mod:`~kzpolicy.engine.batch.bits`: two bits a
-  condition, true and unknown, the preset already overlaid);
+* the asserted conditions as bit planes (:mod:`~kzpolicy.engine.batch.bits`: two bits
+  a condition, true and false, 64 rows a word, the preset already overlaid);
 * ``scenario`` (uint8): the implied scenario, an index into ``scenario_ids``.
 
 Everything else it shows is derived from those when read (a chunk of rows at a time,
@@ -17,7 +17,7 @@ Everything else it shows is derived from those when read (a chunk of rows at a t
   than the bits it comes from (``asserted`` four times), so keeping it would make a
   batch as large as the matrix it was read from; read one once into a variable;
 * ``flagged`` (rows x items) and ``fired`` (rows x rules) come from running the rules
-  again on the bitset engine, the costly part: the bit matrices ``flagged_bits`` and
+  on the bit planes (the bitset engine's fixpoint, 64 rows an AND): the bit matrices ``flagged_bits`` and
   ``fired_bits`` (eight columns a byte, ``np.packbits(..., axis=1,
   bitorder="little")``) are computed **once, at the first access to either, and kept**
   (two bits a row per eight items or rules); ``flagged`` and ``fired`` unpack them at
@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.engine.assess import assess_resolved
+from kzpolicy.engine.batch import bits as planes
 from kzpolicy.engine.batch import derive
 from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.display import Displayed
@@ -55,6 +56,7 @@ __all__ = ["Batch", "preset_order"]
 Int8Array = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
 Bits = npt.NDArray[np.uint8]
+Planes = npt.NDArray[np.uint64]
 
 
 def preset_order(kb: KnowledgeBase, preset: Mapping[str, bool]) -> tuple[int, ...]:
@@ -88,7 +90,7 @@ class Batch(Sequence[Assessment], Displayed):
     _rules: tuple[Bits, Bits] | None
     __hash__ = None  # type: ignore[assignment]  # like a list: compared by value
 
-    def __init__(self, kb: KnowledgeBase, *, order: tuple[int, ...], bits: Bits,
+    def __init__(self, kb: KnowledgeBase, *, order: tuple[int, ...], bits: Planes,
                  scenario: npt.NDArray[np.uint8], rules: tuple[Bits, Bits] | None = None
                  ) -> None:
         self._kb = kb
@@ -133,7 +135,7 @@ class Batch(Sequence[Assessment], Displayed):
     def asserted(self) -> Int8Array:
         """Rows x conditions: 1 asserted true, 0 asserted false, -1 unknown (unpacked from
         the asserted bits at each access, not kept)."""
-        return _frozen(derive.asserted(self._kb, self._bits))
+        return _frozen(derive.asserted(self._kb, self._bits, len(self)))
 
     @property
     def scenario(self) -> npt.NDArray[np.uint8]:
@@ -144,7 +146,7 @@ class Batch(Sequence[Assessment], Displayed):
     def counts(self) -> npt.NDArray[np.uint16]:
         """Rows x scenarios: how many of each scenario's factors are asserted true
         (counted from the asserted bits at each access, not kept)."""
-        return _frozen(derive.counts(self._kb, self._bits))
+        return _frozen(derive.counts(self._kb, self._bits, len(self)))
 
     @property
     def shares(self) -> npt.NDArray[np.float64]:
@@ -153,7 +155,7 @@ class Batch(Sequence[Assessment], Displayed):
         ``Assessment.scenario.shares``)."""
         sizes = np.array([len(s.factors) for s in self._kb.scenarios.values()],
                          dtype=np.float64)
-        counts = derive.counts(self._kb, self._bits)
+        counts = derive.counts(self._kb, self._bits, len(self))
         return _frozen(np.divide(counts, sizes, out=np.empty(counts.shape, np.float64)))
 
     @property
@@ -205,10 +207,9 @@ class Batch(Sequence[Assessment], Displayed):
     # ------------------------------------------------------------------ the rows
     def asserted_of(self, i: SupportsIndex) -> dict[str, bool]:
         """Row ``i``'s asserted conditions, as ``Assessment.asserted`` lists them."""
-        k = self._position(i)
-        row = derive.asserted(self._kb, self._bits[k:k + 1])[0].tolist()
+        true, false = planes.row(self._bits, self._position(i))
         ids = self._kb.condition_ids
-        return {ids[n]: row[n] == 1 for n in self._order if row[n] >= 0}
+        return {ids[n]: true[n] == 1 for n in self._order if true[n] or false[n]}
 
     def _position(self, i: SupportsIndex) -> int:
         n = len(self._scenario)
@@ -232,10 +233,16 @@ class Batch(Sequence[Assessment], Displayed):
     def __getitem__(self, i: SupportsIndex | slice) -> Assessment | Batch:
         if isinstance(i, slice):
             rules = self._rules
-            return Batch(self._kb, order=self._order, bits=self._bits[i],
+            return Batch(self._kb, order=self._order, bits=self._slice(i),
                          scenario=self._scenario[i],
                          rules=None if rules is None else (rules[0][i], rules[1][i]))
         return self._row(self._position(i))
+
+    def _slice(self, i: slice) -> Planes:
+        start, stop, step = i.indices(len(self))
+        if step == 1:
+            return planes.rows(self._bits, start, stop)
+        return planes.take(self._bits, np.arange(start, stop, step, dtype=np.intp))
 
     def __iter__(self) -> Iterator[Assessment]:
         for k in range(len(self)):
@@ -243,7 +250,7 @@ class Batch(Sequence[Assessment], Displayed):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Batch):
-            return (self._kb.version == other._kb.version
+            return (self._kb.version == other._kb.version and len(self) == len(other)
                     and np.array_equal(self._bits, other._bits))
         if isinstance(other, Sequence) and not isinstance(other, str | bytes):
             return len(other) == len(self) and all(
@@ -278,7 +285,7 @@ class Batch(Sequence[Assessment], Displayed):
         known = [b._rules for b in parts if b._rules is not None]
         rules = None if len(known) < len(parts) else (
             np.concatenate([r[0] for r in known]), np.concatenate([r[1] for r in known]))
-        return Batch(kb, order=order, bits=np.concatenate([b._bits for b in parts]),
+        return Batch(kb, order=order, bits=planes.concat([(b._bits, len(b)) for b in parts]),
                      scenario=np.concatenate([b._scenario for b in parts]), rules=rules)
 
     def to_arrow(self) -> Any:
@@ -296,6 +303,6 @@ class Batch(Sequence[Assessment], Displayed):
         return to_pandas(self)
 
 
-def _restore(version: str, order: tuple[int, ...], bits: Bits,
+def _restore(version: str, order: tuple[int, ...], bits: Planes,
              scenario: npt.NDArray[np.uint8]) -> Batch:
     return Batch(knowledge_base_of(version), order=order, bits=bits, scenario=scenario)
