@@ -185,6 +185,7 @@ class BitsetRules:
         #: UNDECIDED for a rule of form none
         self.scenario_ids: tuple[str, ...] = decision_outcomes(kb)
         self._sizes = tuple(len(s.factors) for s in kb.scenarios.values())
+        self._cache: dict[str, npt.NDArray[np.uint8] | None] = {}
         self._rule = rule_of(kb, tuple(kb.scenarios))
         #: factor -> the index of its scenario (the vectorised factor counts)
         self._factor_of = {
@@ -340,6 +341,29 @@ class BitsetRules:
             dtype=np.uint8)
         out: npt.NDArray[np.uint8] = np.broadcast_to(winner, counts.shape[1:]).copy()
         return out
+
+    def decide_table(self, counts: npt.NDArray[np.integer]) -> npt.NDArray[np.uint8]:
+        """:meth:`decide_counts` for counts of at most each scenario's factors, read from a
+        table of every combination of counts (decided once, by :meth:`decide_counts`)
+        where there are at most 65,536: a row costs a few integer operations."""
+        table = self._table()
+        if table is None:
+            return self.decide_counts(counts)
+        key = counts[0].astype(np.uint16)
+        for n in range(1, len(self._sizes)):
+            key *= np.uint16(self._sizes[n] + 1)
+            key += counts[n]
+        out: npt.NDArray[np.uint8] = table[key]
+        return out
+
+    def _table(self) -> npt.NDArray[np.uint8] | None:
+        """The decision of every combination of factor counts, indexed by the counts as
+        digits (scenario ``n`` in base ``size_n + 1``); None where too many."""
+        if "table" not in self._cache:
+            shape = [n + 1 for n in self._sizes]
+            self._cache["table"] = None if not shape or int(np.prod(shape)) > 1 << 16 else (
+                self.decide_counts(np.indices(shape).reshape(len(shape), -1)))
+        return self._cache["table"]
 
     def evaluate(
         self, size: int, true: Mapping[str, Column], false: Mapping[str, Column],

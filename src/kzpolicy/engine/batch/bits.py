@@ -17,7 +17,7 @@ is ``2 * true + false - 1``.
 chunk of rows at a time and counts each scenario's factors asserted true on the way;
 :func:`pack_matrix` packs an int8 matrix (the rows input). :func:`unpack`, :func:`row`,
 :func:`rows`, :func:`take` and :func:`concat` read them back, slice and join them;
-:func:`to_rows` turns packed columns (the flagged items, the fired rules) into a bit
+:class:`Tiles` turns packed columns (the flagged items, the fired rules) into a bit
 matrix of a byte per row and eight columns.
 """
 
@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = ["WORD", "ColumnPacker", "Planes", "concat", "factor_counts", "pack_matrix", "row",
-           "rows", "take", "to_rows", "unpack", "words"]
+           "Tiles", "rows", "take", "unpack", "words"]
 
 IntArray = npt.NDArray[np.integer[Any]]
 BoolArray = npt.NDArray[np.bool_]
@@ -159,24 +159,33 @@ def transpose8(x: Planes) -> None:
         x ^= t
 
 
-def to_rows(columns: Sequence[Planes | bool], out: Bits) -> None:
-    """Write packed columns (each a plane, or a constant for every row) into ``out``
-    (rows x bytes): column ``k`` is bit ``k % 8`` of byte ``k // 8`` of a row
-    (``np.packbits(..., axis=1, bitorder="little")``).
+class Tiles:
+    """Writes packed columns (each a plane, or a constant for every row) as a bit matrix
+    of a byte per row and eight columns: column ``k`` is bit ``k % 8`` of byte ``k // 8``
+    (``np.packbits(..., axis=1, bitorder="little")``), up to ``rows`` rows at a time.
 
     Per eight columns, their bytes are interleaved into words (a word: eight rows of
     eight columns) and each word transposed as a bit matrix: its bytes are then the
-    rows' bytes."""
-    size, width = out.shape
-    n = words(size) * 8
-    tiles = np.zeros((width, n, 8), dtype=np.uint8)
-    for k, col in enumerate(columns):
-        if col is True:
-            tiles[k >> 3, :, k & 7] = 0xFF
-        elif col is not False:
-            tiles[k >> 3, :, k & 7] = col.view(np.uint8)[:n]
-    transpose8(tiles.reshape(width, n * 8).view(WORD))
-    out[:] = tiles.reshape(width, n * 8)[:, :size].T
+    rows' bytes, copied to their column of the matrix."""
+
+    def __init__(self, width: int, rows: int) -> None:
+        self._tiles = np.zeros((width, words(rows) * 8, 8), dtype=np.uint8)
+
+    def write(self, columns: Sequence[Planes | bool], out: Bits) -> None:
+        """Write ``columns`` into ``out`` (rows x bytes)."""
+        size, width = out.shape
+        n = words(size) * 8
+        tiles = self._tiles[:, :n]
+        padded = [*columns, *[False] * (8 * width - len(columns))]  # the buffer is reused
+        for g in range(width):  # a group at a time: its tile stays in the cache
+            tile = tiles[g]
+            for j, col in enumerate(padded[8 * g:8 * g + 8]):
+                if col is False or col is True:
+                    tile[:, j] = 0xFF if col else 0
+                else:
+                    tile[:, j] = col.view(np.uint8)[:n]
+            transpose8(tile.reshape(-1).view(WORD))
+            out[:, g] = tiles[g].reshape(-1)[:size]
 
 
 class ColumnPacker:

@@ -4,7 +4,8 @@ read, a chunk of rows at a time (temporaries bounded by the chunk, not the batch
 * :func:`rule_bits`: the flagged items and the fired rules, as packed bit matrices:
   the rules run on the asserted planes as they are kept (64 rows a word,
   :meth:`BitsetRules.fixpoint`), one AND a word per production literal, and their
-  results are turned into a byte per row once (:func:`~kzpolicy.engine.batch.bits.to_rows`);
+  results turned into a byte per row once (:class:`~kzpolicy.engine.batch.bits.Tiles`);
+  the flagged items and the fired rules each when first read;
 * :func:`counts`: each scenario's factors asserted true (uint16);
 * :func:`asserted`: the int8 matrix (1 true, 0 false, -1 unknown).
 
@@ -71,25 +72,28 @@ def counts(kb: KnowledgeBase, bits: Planes, size: int) -> npt.NDArray[np.uint16]
     return np.ascontiguousarray(out.T)
 
 
-def rule_bits(kb: KnowledgeBase, bits: Planes, scenario: npt.NDArray[np.uint8]
-              ) -> tuple[Bits, Bits]:
-    """The flagged items and the fired rules of every row (its asserted ``bits`` and its
-    implied ``scenario``, kept from ``assess_many``), each as a bit matrix (item or rule
-    ``k`` is bit ``k % 8`` of byte ``k // 8``)."""
+def rule_bits(kb: KnowledgeBase, bits: Planes, scenario: npt.NDArray[np.uint8], kind: int
+              ) -> Bits:
+    """The flagged items (``kind`` 0) or the fired rules (1) of every row (its asserted
+    ``bits`` and its implied ``scenario``, kept from ``assess_many``) as a bit matrix
+    (item or rule ``k`` is bit ``k % 8`` of byte ``k // 8``)."""
     size = len(scenario)
-    flagged = np.empty((size, (len(kb.items) + 7) // 8), dtype=np.uint8)
-    fired = np.empty((size, (len(kb.rules) + 7) // 8), dtype=np.uint8)
+    count = len(kb.items) if kind == 0 else len(kb.rules)
+    out = np.empty((size, (count + 7) // 8), dtype=np.uint8)
     step = max(64, RULE_CHUNK // 64 * 64)
+    tiles = asserted_bits.Tiles(out.shape[1], min(step, size))
     for start in _chunks(size, RULE_CHUNK):
         stop = min(start + step, size)
-        _rule_chunk(kb, bits, scenario, start, stop, (flagged[start:stop], fired[start:stop]))
-    return flagged, fired
+        columns = _rule_chunk(kb, bits, scenario, start, stop, kind)
+        tiles.write(columns, out[start:stop])
+    return out
 
 
 def _rule_chunk(kb: KnowledgeBase, bits: Planes, scenario: npt.NDArray[np.uint8],
-                start: int, stop: int, out: tuple[Bits, Bits]) -> None:
-    """The rules on rows ``start:stop`` (``start`` a multiple of 64), on their planes:
-    the literals are the planes' words as kept, the implied scenario packed alike."""
+                start: int, stop: int, kind: int) -> list[Column]:
+    """The rules on rows ``start:stop`` (``start`` a multiple of 64), on their planes
+    (the literals are the planes' words as kept, the implied scenario packed alike):
+    per item where it is flagged (``kind`` 0) or per rule where it fires (1)."""
     engine = bitset(kb)
     ids = kb.condition_ids
     part = bits[:, start // 64:asserted_bits.words(stop)]
@@ -100,10 +104,11 @@ def _rule_chunk(kb: KnowledgeBase, bits: Planes, scenario: npt.NDArray[np.uint8]
     for n, sid in enumerate(engine.scenario_ids):
         facts[sid] = _packed(implied == n, part.shape[1])
     fired = engine.fixpoint(facts)
+    if kind == 1:
+        return [fired.get(r.id, False) for r in kb.rules]
+    # an item is flagged where a rule producing it fired, unless contested (as assess)
     contested = engine.contested(facts, false)
-    asserted_bits.to_rows([fired.get(r.id, False) for r in kb.rules], out[1])
-    asserted_bits.to_rows([_flagged(facts.get(i, False), contested.get(i, False))
-                           for i in kb.items], out[0])
+    return [_flagged(facts.get(i, False), contested.get(i, False)) for i in kb.items]
 
 
 def _packed(column: npt.NDArray[np.bool_], n: int) -> Planes:

@@ -3,7 +3,7 @@
 ``assess_many`` reads its input (rows into one int8 matrix, columns as they are:
 ``inputs``), packs it a chunk of rows at a time into the asserted bits (``bits``, two
 bit planes a condition, 64 rows a word) while counting each scenario's factors asserted true, decides
-the implied scenario on those counts (:meth:`BitsetRules.decide_counts`, no Python
+the implied scenario on those counts (:meth:`BitsetRules.decide_table`, no Python
 object per row), and returns a :class:`~kzpolicy.Batch` of the bits and the scenario,
 whose row ``i`` equals ``assess(input_i, preset=..., kb=..., engine="bitset")``. What
 else the batch shows (flagged, fired, counts, shares) it derives from those when read
@@ -84,14 +84,14 @@ def _evaluate_columns(kb: KnowledgeBase, sources: list[IntArray | int], size: in
     """The batch of condition sets given as columns (see ``inputs.from_columns``) over the
     preset's conditions ``fixed``: packed and decided a chunk of rows at a time."""
     preset = np.frombuffer(base_row(kb, fixed), dtype=np.int8).tolist()
-    packer = ColumnPacker(sources, preset, factor_groups(kb), CHUNK)
+    packer = ColumnPacker(sources, preset, factor_groups(kb), 4 * CHUNK)  # a bit a row
     engine = bitset(kb)
     bits = planes(len(sources), size)
     scenario = np.empty(size, dtype=np.uint8)
     for start in range(0, size, packer.chunk):
         stop = min(start + packer.chunk, size)
         packer.pack(start, stop, bits)
-        scenario[start:stop] = engine.decide_counts(packer.counts[:, :stop - start])
+        scenario[start:stop] = engine.decide_table(packer.counts[:, :stop - start])
     return Batch(kb, order=preset_order(kb, fixed), bits=bits, scenario=scenario)
 
 
@@ -111,5 +111,5 @@ def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
         pack_matrix(asserted[start:stop], start, bits)
         part = counts[:, :stop - start]
         factor_counts(np.equal(asserted[start:stop], 1).T, groups, part)
-        scenario[start:stop] = engine.decide_counts(part)
+        scenario[start:stop] = engine.decide_table(part)
     return Batch(kb, order=order, bits=bits, scenario=scenario)
