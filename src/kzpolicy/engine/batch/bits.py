@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["WORD", "ColumnPacker", "Planes", "concat", "factor_counts", "pack_matrix", "row",
-           "Tiles", "rows", "take", "unpack", "words"]
+__all__ = ["WORD", "ColumnPacker", "Planes", "Tiles", "concat", "factor_counts", "pack_matrix",
+           "planes", "row", "rows", "take", "transpose8", "unpack", "words"]
 
 IntArray = npt.NDArray[np.integer[Any]]
 BoolArray = npt.NDArray[np.bool_]

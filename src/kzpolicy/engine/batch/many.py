@@ -2,14 +2,14 @@
 
 ``assess_many`` reads its input (rows into one int8 matrix, columns as they are:
 ``inputs``), packs it a chunk of rows at a time into the asserted bits (``bits``, two
-bit planes a condition, 64 rows a word) while counting each scenario's factors asserted true, decides
-the implied scenario on those counts (:meth:`BitsetRules.decide_table`, no Python
-object per row), and returns a :class:`~kzpolicy.Batch` of the bits and the scenario,
-whose row ``i`` equals ``assess(input_i, preset=..., kb=..., engine="bitset")``. What
-else the batch shows (flagged, fired, counts, shares) it derives from those when read
-(``derive``). Python's cyclic garbage
-collector is paused over the bulk work (the work creates no cyclic garbage) and
-restored after it, also on error (:func:`kzpolicy.kb.gcpause.gc_paused`).
+bit planes a condition, 64 rows a word) while counting each scenario's factors asserted
+true, decides the implied scenario on those counts (:meth:`BitsetRules.decide_table`,
+no Python object per row), and returns a :class:`~kzpolicy.Batch` of the bits and the
+scenario, whose row ``i`` equals ``assess(input_i, preset=..., kb=..., engine="bitset")``.
+What else the batch shows (flagged, fired, counts, shares) it derives from those when
+read (``derive``). Python's cyclic garbage collector is paused over the bulk work (the
+work creates no cyclic garbage) and restored after it, also on error
+(:func:`kzpolicy.kb.gcpause.gc_paused`).
 """
 
 from __future__ import annotations
