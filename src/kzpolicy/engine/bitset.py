@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from heapq import heapify, heappop, heappush
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -35,8 +35,9 @@ from kzpolicy.kb.knowledge import KnowledgeBase
 __all__ = ["BatchResult", "BitsetRules", "Column", "bitset", "both", "count", "either"]
 
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
-Column: TypeAlias = "BoolArray | bool"
-"""One fact over a batch of inputs: a boolean array, or a constant for all of them."""
+Column: TypeAlias = "npt.NDArray[Any] | bool"
+"""One fact over a batch of inputs: a boolean array (or packed bits, 64 inputs a uint64
+word: see :meth:`BitsetRules.fixpoint`), or a constant for all of them."""
 
 _NOT = expr.NEGATION_PREFIX
 
@@ -184,6 +185,7 @@ class BitsetRules:
         #: UNDECIDED for a rule of form none
         self.scenario_ids: tuple[str, ...] = decision_outcomes(kb)
         self._sizes = tuple(len(s.factors) for s in kb.scenarios.values())
+        self._cache: dict[str, npt.NDArray[np.uint8] | None] = {}
         self._rule = rule_of(kb, tuple(kb.scenarios))
         #: factor -> the index of its scenario (the vectorised factor counts)
         self._factor_of = {
@@ -340,6 +342,29 @@ class BitsetRules:
         out: npt.NDArray[np.uint8] = np.broadcast_to(winner, counts.shape[1:]).copy()
         return out
 
+    def decide_table(self, counts: npt.NDArray[np.integer]) -> npt.NDArray[np.uint8]:
+        """:meth:`decide_counts` for counts of at most each scenario's factors, read from a
+        table of every combination of counts (decided once, by :meth:`decide_counts`)
+        where there are at most 65,536: a row costs a few integer operations."""
+        table = self._table()
+        if table is None:
+            return self.decide_counts(counts)
+        key = counts[0].astype(np.uint16)
+        for n in range(1, len(self._sizes)):
+            key *= np.uint16(self._sizes[n] + 1)
+            key += counts[n]
+        out: npt.NDArray[np.uint8] = table[key]
+        return out
+
+    def _table(self) -> npt.NDArray[np.uint8] | None:
+        """The decision of every combination of factor counts, indexed by the counts as
+        digits (scenario ``n`` in base ``size_n + 1``); None where too many."""
+        if "table" not in self._cache:
+            shape = [n + 1 for n in self._sizes]
+            self._cache["table"] = None if not shape or int(np.prod(shape)) > 1 << 16 else (
+                self.decide_counts(np.indices(shape).reshape(len(shape), -1)))
+        return self._cache["table"]
+
     def evaluate(
         self, size: int, true: Mapping[str, Column], false: Mapping[str, Column],
         scenario: npt.NDArray[np.uint8] | None = None,
@@ -355,13 +380,7 @@ class BitsetRules:
         inputs (an index into ``scenario_ids`` each, as a batch keeps it): the decision
         is not taken again.
         """
-        facts: dict[str, Column] = {}
-        for c in self.kb.condition_ids:
-            yes, no = true.get(c, False), false.get(c, False)
-            if yes is not False:
-                facts[c] = yes
-            if no is not False:
-                facts[_NOT + c] = no
+        facts = self.literals_of(true, false)
         counts = np.zeros((len(self._sizes), size), dtype=np.uint16)
         for c, n in self._factor_of.items():
             yes = true.get(c, False)
@@ -371,31 +390,61 @@ class BitsetRules:
             scenario = self.decide_counts(counts)
         for n, sid in enumerate(self.scenario_ids):
             facts[sid] = scenario == n
+        fired = self.fixpoint(facts)
+        return BatchResult(size, self.scenario_ids, scenario, counts, facts, fired,
+                           self.contested(facts, false))
+
+    def literals_of(self, true: Mapping[str, Column], false: Mapping[str, Column]
+                    ) -> dict[str, Column]:
+        """The literal facts of the asserted columns: ``X`` where ``true[X]``, ``not:X``
+        where ``false[X]`` (a column that never holds is left out)."""
+        facts: dict[str, Column] = {}
+        for c in self.kb.condition_ids:
+            yes, no = true.get(c, False), false.get(c, False)
+            if yes is not False:
+                facts[c] = yes
+            if no is not False:
+                facts[_NOT + c] = no
+        return facts
+
+    def fixpoint(self, facts: dict[str, Column]) -> dict[str, Column]:
+        """Run the productions over ``facts`` (literals and the implied scenario) to their
+        fixpoint, adding what they derive to ``facts``; returns, per rule ID, where at
+        least one of its conjunctions fires.
+
+        Only ``&`` and ``|`` are applied, and never in place, so a column may be boolean
+        (a byte an input) or packed (64 inputs a word, ``batch.bits``): the bits of each
+        input are those of one input alone. One pass in priority order suffices unless
+        rules form a cycle; then passes repeat until nothing changes."""
         fired: dict[str, Column] = {}
         passes = 1 if self.single_pass else len(self.productions)
         for _ in range(passes):
-            changed = False
-            for p in self.productions:
-                col: Column = True
-                for need in p.needs:
-                    col = both(col, facts.get(need, False))
-                    if col is False:
-                        break
-                if col is False:
-                    continue
-                fired[p.rule.id] = either(fired.get(p.rule.id, False), col)
-                for target in p.rule.then:
-                    old = facts.get(target, False)
-                    new = either(old, col)
-                    if not changed and not self.single_pass and not _same(old, new):
-                        changed = True
-                    facts[target] = new
-            if not changed:
+            if not self._pass(facts, fired) or self.single_pass:
                 break
-        return BatchResult(size, self.scenario_ids, scenario, counts, facts, fired,
-                           self._contested(facts, false))
+        return fired
 
-    def _contested(self, facts: Mapping[str, Column], false: Mapping[str, Column]
+    def _pass(self, facts: dict[str, Column], fired: dict[str, Column]) -> bool:
+        """One pass over the productions in priority order; whether a fact changed
+        (tracked only where rules form a cycle)."""
+        changed = False
+        for p in self.productions:
+            col: Column = True
+            for need in p.needs:
+                col = both(col, facts.get(need, False))
+                if col is False:
+                    break
+            if col is False:
+                continue
+            fired[p.rule.id] = either(fired.get(p.rule.id, False), col)
+            for target in p.rule.then:
+                old = facts.get(target, False)
+                new = either(old, col)
+                if not changed and not self.single_pass and not _same(old, new):
+                    changed = True
+                facts[target] = new
+        return changed
+
+    def contested(self, facts: Mapping[str, Column], false: Mapping[str, Column]
                    ) -> dict[str, Column]:
         """Per item that presupposes conditions: the inputs where the rules flag it and
         a condition it presupposes is asserted false."""

@@ -1,20 +1,24 @@
-"""Asserted bits: a batch's condition sets as two bit matrices, a quarter of a byte a cell.
+"""Asserted bits: a batch's condition sets as bit planes, 64 rows a machine word.
 
-A row of ``bits`` (uint8, rows x ``2 * w`` with ``w = ceil(conditions / 8)``) holds
+The planes are a uint64 array (little-endian words), ``2 * conditions`` rows by
+``words(size)`` words:
 
-* in bytes ``0 .. w-1`` the conditions asserted **true**,
-* in bytes ``w .. 2w-1`` the conditions **unknown** (neither asserted true nor false),
+* plane ``k`` holds where condition ``k`` is asserted **true**,
+* plane ``conditions + k`` where it is asserted **false** (neither: unknown),
 
-condition ``k`` as bit ``k % 8`` of byte ``k // 8`` of each half
-(``np.packbits(..., axis=1, bitorder="little")``); the bits past the last condition are 0,
-so two batches assert the same exactly when their bits are equal. The int8 encoding
-(1 true, 0 false, -1 unknown) is ``true - unknown``.
+row ``r`` as bit ``r % 64`` of word ``r // 64`` (so a plane's bytes are
+``np.packbits(column, bitorder="little")``); the bits past the last row are 0, so two
+batches of one size assert the same exactly when their planes are equal. Each plane is
+a fact of the rules as the bitset engine reads it, 64 inputs an AND
+(:mod:`~kzpolicy.engine.batch.derive`). The int8 encoding (1 true, 0 false, -1 unknown)
+is ``2 * true + false - 1``.
 
-:class:`ColumnPacker` packs int8 columns (one per condition, as
-``assess_many(columns=...)`` reads them) a chunk of rows at a time on 64-bit words,
-eight rows a word, and counts each scenario's factors asserted true on the way;
-:func:`pack_matrix` packs an int8 matrix (the rows input). :func:`unpack`,
-:func:`to_int8` and :func:`factor_counts` read the bits back.
+:class:`ColumnPacker` packs int8 columns (as ``assess_many(columns=...)`` reads them) a
+chunk of rows at a time and counts each scenario's factors asserted true on the way;
+:func:`pack_matrix` packs an int8 matrix (the rows input). :func:`unpack`, :func:`row`,
+:func:`rows`, :func:`take` and :func:`concat` read them back, slice and join them;
+:class:`Tiles` turns packed columns (the flagged items, the fired rules) into a bit
+matrix of a byte per row and eight columns.
 """
 
 from __future__ import annotations
@@ -25,155 +29,220 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ColumnPacker", "columns", "factor_counts", "pack_matrix", "to_int8", "unpack",
-           "width"]
+__all__ = ["WORD", "ColumnPacker", "Planes", "Tiles", "concat", "factor_counts", "pack_matrix",
+           "planes", "row", "rows", "take", "transpose8", "unpack", "words"]
 
-Int8Array = npt.NDArray[np.int8]
 IntArray = npt.NDArray[np.integer[Any]]
 BoolArray = npt.NDArray[np.bool_]
 Bits = npt.NDArray[np.uint8]
+Planes = npt.NDArray[np.uint64]
 
-_LOW = np.uint64(0x0101010101010101)  # bit 0 of each of a word's eight bytes
-_SEVEN = np.uint64(7)
+WORD = np.dtype("<u8")
+"""A plane's word: 64 rows, row ``r`` bit ``r % 64`` (little-endian, as packbits)."""
 
-
-def width(conditions: int) -> int:
-    """Bytes a half of a row takes: one per eight conditions."""
-    return (conditions + 7) // 8
-
-
-def unpack(bits: Bits, conditions: int) -> tuple[BoolArray, BoolArray]:
-    """Rows x conditions: where each condition is asserted true, and where unknown."""
-    w = width(conditions)
-    true = np.unpackbits(bits[:, :w], axis=1, count=conditions, bitorder="little")
-    unknown = np.unpackbits(bits[:, w:], axis=1, count=conditions, bitorder="little")
-    return true.view(np.bool_), unknown.view(np.bool_)
+_SWAPS = tuple((np.uint64(mask), np.uint64(shift)) for mask, shift in (
+    (0x00AA00AA00AA00AA, 7), (0x0000CCCC0000CCCC, 14), (0x00000000F0F0F0F0, 28)))
+_64 = np.uint64(64)
 
 
-def columns(bits: Bits, conditions: int) -> tuple[list[BoolArray], list[BoolArray]]:
-    """Per condition, a contiguous boolean column: where it is asserted true, and where
-    asserted false. The rows' bytes are turned into a byte row per eight conditions
-    first; each condition's column is then a shift and a mask on 64-bit words."""
-    w, size = width(conditions), len(bits)
-    rows = np.zeros((2 * w, (size + 7) // 8 * 8), dtype=np.uint8)
-    rows[:, :size] = bits.T
-    true = rows[:w].view(np.uint64)
-    false = ~(true | rows[w:].view(np.uint64))
-    out: tuple[list[BoolArray], list[BoolArray]] = ([], [])
-    for k in range(conditions):
-        byte, shift = divmod(k, 8)
-        for plane, found in zip((true, false), out, strict=True):
-            col = np.right_shift(plane[byte], np.uint64(shift))
-            col &= _LOW
-            found.append(col.view(np.bool_)[:size])
-    return out
+def words(size: int) -> int:
+    """Words a plane of ``size`` rows takes."""
+    return (size + 63) // 64
 
 
-def to_int8(bits: Bits, conditions: int, out: Int8Array) -> None:
-    """Write the int8 matrix of ``bits`` (1 true, 0 false, -1 unknown) into ``out``."""
-    true, unknown = unpack(bits, conditions)
-    np.subtract(true.view(np.int8), unknown.view(np.int8), out=out)
+def planes(conditions: int, size: int) -> Planes:
+    """Zeroed planes for ``size`` rows (every condition unknown)."""
+    return np.zeros((2 * conditions, words(size)), dtype=WORD)
 
 
-def pack_matrix(rows: Int8Array, out: Bits) -> None:
-    """Write the bits of an int8 matrix (rows x conditions; 1 true, 0 false, anything
-    else unknown) into ``out``."""
-    w = out.shape[1] // 2
-    true = np.equal(rows, 1)
-    out[:, :w] = np.packbits(true, axis=1, bitorder="little")
-    unknown = np.not_equal(rows, 0)
-    unknown &= ~true
-    out[:, w:] = np.packbits(unknown, axis=1, bitorder="little")
+def unpack(bits: Planes, conditions: int, start: int, stop: int
+           ) -> tuple[BoolArray, BoolArray]:
+    """Conditions x rows ``start:stop`` (``start`` a multiple of 8): where each condition
+    is asserted true, and where false."""
+    raw = bits.view(np.uint8)[:, start // 8:(stop + 7) // 8]
+    both = np.unpackbits(raw, axis=1, count=stop - start, bitorder="little").view(np.bool_)
+    return both[:conditions], both[conditions:]
+
+
+def row(bits: Planes, k: int) -> tuple[list[int], list[int]]:
+    """Row ``k``: per condition 1 where asserted true (first list) or false (second)."""
+    conditions = len(bits) // 2
+    column = (bits[:, k >> 6] >> np.uint64(k & 63)) & np.uint64(1)
+    values: list[int] = column.tolist()
+    return values[:conditions], values[conditions:]
 
 
 def factor_counts(true: BoolArray, groups: Sequence[Sequence[int]], out: npt.NDArray[np.integer]
                   ) -> None:
     """``out[s]``: per row, how many of the conditions ``groups[s]`` (a scenario's
-    factors) are asserted true (``true``: rows x conditions)."""
+    factors) are asserted true (``true``: conditions x rows)."""
     for s, group in enumerate(groups):
-        np.sum(true[:, list(group)], axis=1, dtype=out.dtype, out=out[s])
+        np.sum(true[list(group)], axis=0, dtype=out.dtype, out=out[s])
+
+
+def pack_matrix(matrix: npt.NDArray[np.int8], start: int, out: Planes) -> None:
+    """Write the bits of an int8 matrix (rows x conditions; 1 true, 0 false, anything
+    else unknown) into ``out`` from row ``start`` (a multiple of 8) on."""
+    conditions = matrix.shape[1]
+    raw = out.view(np.uint8)
+    at = slice(start // 8, (start + len(matrix) + 7) // 8)
+    for n, value in enumerate((1, 0)):
+        packed = np.packbits(np.equal(matrix, value).T, axis=1, bitorder="little")
+        raw[n * conditions:(n + 1) * conditions, at] = packed
+
+
+def _mask_tail(bits: Planes, size: int) -> None:
+    """Zero the bits past row ``size`` in the last word."""
+    if size % 64 and bits.shape[1]:
+        bits[:, -1] &= np.uint64((1 << (size % 64)) - 1)
+
+
+def rows(bits: Planes, start: int, stop: int) -> Planes:
+    """The planes of rows ``start:stop`` (a contiguous slice): shifted by whole words,
+    then by the bits left."""
+    size = max(0, stop - start)
+    n = words(size)
+    first, shift = divmod(start, 64)
+    src = bits[:, first:first + n + 1]
+    if not shift:
+        out: Planes = np.array(src[:, :n], dtype=WORD)
+    else:
+        out = src[:, :n] >> np.uint64(shift)
+        high = src[:, 1:n + 1]
+        out[:, :high.shape[1]] |= high << (_64 - np.uint64(shift))
+    _mask_tail(out, size)
+    return out
+
+
+def take(bits: Planes, index: npt.NDArray[np.intp], chunk: int = 1 << 16) -> Planes:
+    """The planes of the rows ``index`` (in that order), gathered a chunk at a time."""
+    out = np.zeros((len(bits), words(len(index))), dtype=WORD)
+    raw, dest = bits.view(np.uint8), out.view(np.uint8)
+    step = max(64, chunk // 64 * 64)
+    for start in range(0, len(index), step):
+        part = index[start:start + step]
+        picked = (raw[:, part >> 3] >> (part & 7).astype(np.uint8)) & np.uint8(1)
+        packed = np.packbits(picked, axis=1, bitorder="little")
+        dest[:, start // 8:start // 8 + packed.shape[1]] = packed
+    return out
+
+
+def concat(parts: Sequence[tuple[Planes, int]]) -> Planes:
+    """One set of planes of the rows of ``parts`` (planes and their rows), in order."""
+    total = sum(size for _, size in parts)
+    out = np.zeros((len(parts[0][0]), words(total)), dtype=WORD)
+    at = 0
+    for bits, size in parts:
+        n = words(size)
+        first, shift = divmod(at, 64)
+        src = bits[:, :n]
+        if not shift:
+            out[:, first:first + n] |= src
+        else:
+            out[:, first:first + n] |= src << np.uint64(shift)
+            room = min(n, out.shape[1] - first - 1)
+            out[:, first + 1:first + 1 + room] |= src[:, :room] >> (_64 - np.uint64(shift))
+        at += size
+    return out
+
+
+def transpose8(x: Planes) -> None:
+    """Transpose each word as an 8 x 8 bit matrix (bit ``j`` of byte ``i`` <-> bit ``i``
+    of byte ``j``), in place: three swaps of bit blocks (Hacker's Delight 7-3)."""
+    t = np.empty_like(x)
+    for mask, shift in _SWAPS:
+        np.right_shift(x, shift, out=t)
+        t ^= x
+        t &= mask
+        x ^= t
+        np.left_shift(t, shift, out=t)
+        x ^= t
+
+
+class Tiles:
+    """Writes packed columns (each a plane, or a constant for every row) as a bit matrix
+    of a byte per row and eight columns: column ``k`` is bit ``k % 8`` of byte ``k // 8``
+    (``np.packbits(..., axis=1, bitorder="little")``), up to ``rows`` rows at a time.
+
+    Per eight columns, their bytes are interleaved into words (a word: eight rows of
+    eight columns) and each word transposed as a bit matrix: its bytes are then the
+    rows' bytes, copied to their column of the matrix."""
+
+    def __init__(self, width: int, rows: int) -> None:
+        self._tiles = np.zeros((width, words(rows) * 8, 8), dtype=np.uint8)
+
+    def write(self, columns: Sequence[Planes | bool], out: Bits) -> None:
+        """Write ``columns`` into ``out`` (rows x bytes)."""
+        size, width = out.shape
+        n = words(size) * 8
+        tiles = self._tiles[:, :n]
+        padded = [*columns, *[False] * (8 * width - len(columns))]  # the buffer is reused
+        for g in range(width):  # a group at a time: its tile stays in the cache
+            tile = tiles[g]
+            for j, col in enumerate(padded[8 * g:8 * g + 8]):
+                if col is False or col is True:
+                    tile[:, j] = 0xFF if col else 0
+                else:
+                    tile[:, j] = col.view(np.uint8)[:n]
+            transpose8(tile.reshape(-1).view(WORD))
+            out[:, g] = tiles[g].reshape(-1)[:size]
 
 
 class ColumnPacker:
-    """Packs int8 columns into bits a chunk of rows at a time, reusing its buffers.
+    """Packs int8 columns into planes a chunk of rows at a time.
 
     ``sources`` holds one entry per condition (the knowledge base's order): an integer
-    column of 1 / 0 / -1 (copied a chunk at a time where it is not contiguous int8) or
-    a constant; ``preset`` the value a -1 stands for in that
+    column of 1 / 0 / -1 or a constant; ``preset`` the value a -1 stands for in that
     condition (1, 0, or -1 for unknown). ``groups`` lists each scenario's factors by
-    condition index; :meth:`pack` counts them into :attr:`counts`.
-
-    On a word of eight int8 values, bit 7 of a byte is set exactly for -1 (unknown) and
-    bit 0 for 1 or -1: ``(x >> 7) & low`` marks the unknown rows, ``(x & low) ^ that``
-    the true ones, each a byte of 0 or 1, which shifts into its bit of the row's byte
-    without spilling into the next row.
+    condition index; :meth:`pack` counts them into :attr:`counts`. A column is compared
+    with 1 and 0 (with the preset: ``!= 0`` or ``== 1`` where -1 means true or false)
+    and each comparison packed into its plane.
     """
 
     def __init__(self, sources: Sequence[IntArray | int], preset: Sequence[int],
                  groups: Sequence[Sequence[int]], chunk: int) -> None:
         self.sources = sources
         self.preset = preset
-        self.chunk = max(8, (chunk + 7) // 8 * 8)
-        self.w = width(len(sources))
+        self.chunk = max(64, (chunk + 63) // 64 * 64)
         self.factor_of = {k: s for s, group in enumerate(groups) for k in group}
         big = max((len(g) for g in groups), default=0) > 255
         self.counts = np.zeros((len(groups), self.chunk), dtype=np.uint16 if big else np.uint8)
-        self._acc = np.zeros((2 * self.w, self.chunk), dtype=np.uint8)
-        self._copy = np.zeros(self.chunk, dtype=np.int8)
-        words = self.chunk // 8
-        self._true = np.empty(words, dtype=np.uint64)
-        self._unknown = np.empty(words, dtype=np.uint64)
+        self._true = np.empty(self.chunk, dtype=np.bool_)
+        self._false = np.empty(self.chunk, dtype=np.bool_)
 
-    def pack(self, start: int, stop: int, out: Bits) -> None:
-        """Pack rows ``start:stop`` into ``out`` (their rows of the bits) and count the
-        factors into ``counts[:, :stop - start]``."""
-        self._acc.fill(0)
+    def pack(self, start: int, stop: int, out: Planes) -> None:
+        """Pack rows ``start:stop`` (``start`` a multiple of 64) into ``out`` and count
+        the factors into ``counts[:, :stop - start]``."""
         self.counts.fill(0)
+        raw = out.view(np.uint8)
+        at = slice(start // 8, (stop + 7) // 8)
+        conditions = len(self.sources)
         for k, source in enumerate(self.sources):
-            if isinstance(source, int):
-                self._constant(k, source if source >= 0 else self.preset[k])
-            else:
-                self._column(k, self._words(source, start, stop))
-        out[:] = self._acc[:, :stop - start].T
-
-    def _words(self, column: IntArray, start: int, stop: int) -> npt.NDArray[np.uint64]:
-        part = column[start:stop]
-        if (part.dtype != np.int8 or not part.flags.c_contiguous
-                or len(part) != self.chunk):
-            self._copy[:len(part)] = part
-            self._copy[len(part):] = 0
-            part = self._copy
-        return part.view(np.uint64)
-
-    def _constant(self, k: int, value: int) -> None:
-        byte, bit = divmod(k, 8)
-        if value == 1:
-            self._acc[byte] |= np.uint8(1 << bit)
+            true, false = self._compare(k, source, start, stop)
+            raw[k, at] = np.packbits(true, bitorder="little")
+            raw[conditions + k, at] = np.packbits(false, bitorder="little")
             if k in self.factor_of:
-                self.counts[self.factor_of[k]] += 1
-        elif value < 0:
-            self._acc[self.w + byte] |= np.uint8(1 << bit)
+                counts = self.counts[self.factor_of[k], :stop - start]
+                np.add(counts, true.view(np.uint8), out=counts)
 
-    def _column(self, k: int, x: npt.NDArray[np.uint64]) -> None:
-        true, unknown = self._true, self._unknown
+    def _compare(self, k: int, source: IntArray | int, start: int, stop: int
+                 ) -> tuple[BoolArray, BoolArray]:
+        """Where condition ``k`` is true and where false, in rows ``start:stop``."""
+        true, false = self._true[:stop - start], self._false[:stop - start]
         preset = self.preset[k]
-        np.bitwise_and(x, _LOW, out=true)  # 1 for true or unknown
-        if preset != 1:
-            np.right_shift(x, _SEVEN, out=unknown)
-            unknown &= _LOW
-            true ^= unknown  # 1 for true
-        if k in self.factor_of:
-            counts = self.counts[self.factor_of[k]]
-            np.add(counts, true.view(np.uint8), out=counts)
-        byte, bit = divmod(k, 8)
-        shift = np.uint64(bit)
-        self._or(self._acc[byte], true, shift)
-        if preset < 0:
-            self._or(self._acc[self.w + byte], unknown, shift)
-
-    @staticmethod
-    def _or(acc: Bits, ones: npt.NDArray[np.uint64], shift: np.uint64) -> None:
-        if shift:
-            np.left_shift(ones, shift, out=ones)
-        words = acc.view(np.uint64)
-        words |= ones
+        if isinstance(source, int):
+            value = source if source >= 0 else preset
+            true.fill(value == 1)
+            false.fill(value == 0)
+            return true, false
+        part = source[start:stop]
+        if preset == 1:  # -1 is true
+            np.not_equal(part, 0, out=true)
+            np.logical_not(true, out=false)
+        elif preset == 0:  # -1 is false
+            np.equal(part, 1, out=true)
+            np.logical_not(true, out=false)
+        else:
+            np.equal(part, 1, out=true)
+            np.equal(part, 0, out=false)
+        return true, false

@@ -4,8 +4,8 @@ access.
 A :class:`Batch` is what :func:`~kzpolicy.assess_many` returns. It keeps, per row (one
 condition set each):
 
-* the asserted conditions as bits (:mod:`~kzpolicy.engine.batch.bits`: two bits a
-  condition, true and unknown, the preset already overlaid);
+* the asserted conditions as bit planes (:mod:`~kzpolicy.engine.batch.bits`: two bits
+  a condition, true and false, 64 rows a word, the preset already overlaid);
 * ``scenario`` (uint8): the implied scenario, an index into ``scenario_ids``.
 
 Everything else it shows is derived from those when read (a chunk of rows at a time,
@@ -17,11 +17,12 @@ Everything else it shows is derived from those when read (a chunk of rows at a t
   than the bits it comes from (``asserted`` four times), so keeping it would make a
   batch as large as the matrix it was read from; read one once into a variable;
 * ``flagged`` (rows x items) and ``fired`` (rows x rules) come from running the rules
-  again on the bitset engine, the costly part: the bit matrices ``flagged_bits`` and
-  ``fired_bits`` (eight columns a byte, ``np.packbits(..., axis=1,
-  bitorder="little")``) are computed **once, at the first access to either, and kept**
-  (two bits a row per eight items or rules); ``flagged`` and ``fired`` unpack them at
-  each access, and :meth:`Batch.column` reads one column without unpacking the rest.
+  on the bit planes (the bitset engine's fixpoint, 64 rows an AND): the bit matrices
+  ``flagged_bits`` and ``fired_bits`` (eight columns a byte, ``np.packbits(..., axis=1,
+  bitorder="little")``) are each computed **once, at its first access, and kept** (a
+  bit a row per item or rule; the other is computed at its own first access, the
+  rules run again then); ``flagged`` and ``fired`` unpack them at each access, and
+  :meth:`Batch.column` reads one column without unpacking the rest.
 
 It behaves as the list of :class:`~kzpolicy.Assessment` it stands for: ``len``,
 indexing, slicing (a slice is a batch), iteration and equality with a list. Row ``i``
@@ -42,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.engine.assess import assess_resolved
+from kzpolicy.engine.batch import bits as planes
 from kzpolicy.engine.batch import derive
 from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.display import Displayed
@@ -55,6 +57,7 @@ __all__ = ["Batch", "preset_order"]
 Int8Array = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
 Bits = npt.NDArray[np.uint8]
+Planes = npt.NDArray[np.uint64]
 
 
 def preset_order(kb: KnowledgeBase, preset: Mapping[str, bool]) -> tuple[int, ...]:
@@ -80,22 +83,24 @@ class Batch(Sequence[Assessment], Displayed):
 
     Build it with :func:`~kzpolicy.assess_many`. The columns are read-only numpy arrays;
     ``batch[i]`` builds row ``i`` as an :class:`~kzpolicy.Assessment`. ``bits`` are the
-    asserted bits (:mod:`~kzpolicy.engine.batch.bits`); ``rules``, when known, the
-    flagged and fired bits (else derived at the first access to either).
+    asserted bits (:mod:`~kzpolicy.engine.batch.bits`); ``rules``, the flagged and the
+    fired bits where known (else each derived at its first access).
     """
 
     __slots__ = ("_bits", "_kb", "_order", "_rules", "_scenario")
-    _rules: tuple[Bits, Bits] | None
+    _rules: tuple[Bits | None, Bits | None]
     __hash__ = None  # type: ignore[assignment]  # like a list: compared by value
 
-    def __init__(self, kb: KnowledgeBase, *, order: tuple[int, ...], bits: Bits,
-                 scenario: npt.NDArray[np.uint8], rules: tuple[Bits, Bits] | None = None
-                 ) -> None:
+    def __init__(self, kb: KnowledgeBase, *, order: tuple[int, ...], bits: Planes,
+                 scenario: npt.NDArray[np.uint8],
+                 rules: tuple[Bits | None, Bits | None] = (None, None)) -> None:
         self._kb = kb
         self._order = order
         self._bits = _frozen(bits)
         self._scenario = _frozen(scenario)
-        self._rules = None if rules is None else (_frozen(rules[0]), _frozen(rules[1]))
+        flagged, fired = rules
+        self._rules = (None if flagged is None else _frozen(flagged),
+                       None if fired is None else _frozen(fired))
 
     # ------------------------------------------------------------------ the columns
     @property
@@ -133,7 +138,7 @@ class Batch(Sequence[Assessment], Displayed):
     def asserted(self) -> Int8Array:
         """Rows x conditions: 1 asserted true, 0 asserted false, -1 unknown (unpacked from
         the asserted bits at each access, not kept)."""
-        return _frozen(derive.asserted(self._kb, self._bits))
+        return _frozen(derive.asserted(self._kb, self._bits, len(self)))
 
     @property
     def scenario(self) -> npt.NDArray[np.uint8]:
@@ -144,7 +149,7 @@ class Batch(Sequence[Assessment], Displayed):
     def counts(self) -> npt.NDArray[np.uint16]:
         """Rows x scenarios: how many of each scenario's factors are asserted true
         (counted from the asserted bits at each access, not kept)."""
-        return _frozen(derive.counts(self._kb, self._bits))
+        return _frozen(derive.counts(self._kb, self._bits, len(self)))
 
     @property
     def shares(self) -> npt.NDArray[np.float64]:
@@ -153,7 +158,7 @@ class Batch(Sequence[Assessment], Displayed):
         ``Assessment.scenario.shares``)."""
         sizes = np.array([len(s.factors) for s in self._kb.scenarios.values()],
                          dtype=np.float64)
-        counts = derive.counts(self._kb, self._bits)
+        counts = derive.counts(self._kb, self._bits, len(self))
         return _frozen(np.divide(counts, sizes, out=np.empty(counts.shape, np.float64)))
 
     @property
@@ -171,21 +176,24 @@ class Batch(Sequence[Assessment], Displayed):
     @property
     def flagged_bits(self) -> Bits:
         """``flagged`` as a bit matrix: item ``k`` is bit ``k % 8`` of byte ``k // 8``
-        (the rules run at the first access to this or ``fired_bits``, then kept)."""
-        return self._rule_bits()[0]
+        (the rules run at the first access, then it is kept)."""
+        return self._rule_bits(0)
 
     @property
     def fired_bits(self) -> Bits:
         """``fired`` as a bit matrix: rule ``k`` is bit ``k % 8`` of byte ``k // 8``
-        (the rules run at the first access to this or ``flagged_bits``, then kept)."""
-        return self._rule_bits()[1]
+        (the rules run at the first access, then it is kept)."""
+        return self._rule_bits(1)
 
-    def _rule_bits(self) -> tuple[Bits, Bits]:
-        rules = self._rules
-        if rules is None:  # two threads may both derive them: the same arrays either way
-            flagged, fired = derive.rule_bits(self._kb, self._bits, self._scenario)
-            rules = self._rules = (_frozen(flagged), _frozen(fired))
-        return rules
+    def _rule_bits(self, n: int) -> Bits:
+        """The flagged (``n`` 0) or fired (1) bits, derived at the first access."""
+        bits = self._rules[n]
+        if bits is None:  # two threads may both derive them: the same arrays either way
+            bits = _frozen(derive.rule_bits(self._kb, self._bits, self._scenario, n))
+            kept = list(self._rules)
+            kept[n] = bits
+            self._rules = (kept[0], kept[1])
+        return bits
 
     def column(self, ident: str) -> BoolArray:
         """One boolean column: where item ``ident`` is flagged, rule ``ident`` fired, or
@@ -194,7 +202,7 @@ class Batch(Sequence[Assessment], Displayed):
         for n, ids in enumerate((self.item_ids, self.rule_ids)):
             if ident in ids:
                 k = ids.index(ident)
-                bits = self._rule_bits()[n]
+                bits = self._rule_bits(n)
                 return ((bits[:, k >> 3] >> (k & 7)) & 1).astype(np.bool_)
         if ident in self.scenario_ids:
             implied: BoolArray = self._scenario == self.scenario_ids.index(ident)
@@ -205,10 +213,9 @@ class Batch(Sequence[Assessment], Displayed):
     # ------------------------------------------------------------------ the rows
     def asserted_of(self, i: SupportsIndex) -> dict[str, bool]:
         """Row ``i``'s asserted conditions, as ``Assessment.asserted`` lists them."""
-        k = self._position(i)
-        row = derive.asserted(self._kb, self._bits[k:k + 1])[0].tolist()
+        true, false = planes.row(self._bits, self._position(i))
         ids = self._kb.condition_ids
-        return {ids[n]: row[n] == 1 for n in self._order if row[n] >= 0}
+        return {ids[n]: true[n] == 1 for n in self._order if true[n] or false[n]}
 
     def _position(self, i: SupportsIndex) -> int:
         n = len(self._scenario)
@@ -232,10 +239,17 @@ class Batch(Sequence[Assessment], Displayed):
     def __getitem__(self, i: SupportsIndex | slice) -> Assessment | Batch:
         if isinstance(i, slice):
             rules = self._rules
-            return Batch(self._kb, order=self._order, bits=self._bits[i],
+            return Batch(self._kb, order=self._order, bits=self._slice(i),
                          scenario=self._scenario[i],
-                         rules=None if rules is None else (rules[0][i], rules[1][i]))
+                         rules=(None if rules[0] is None else rules[0][i],
+                                None if rules[1] is None else rules[1][i]))
         return self._row(self._position(i))
+
+    def _slice(self, i: slice) -> Planes:
+        start, stop, step = i.indices(len(self))
+        if step == 1:
+            return planes.rows(self._bits, start, stop)
+        return planes.take(self._bits, np.arange(start, stop, step, dtype=np.intp))
 
     def __iter__(self) -> Iterator[Assessment]:
         for k in range(len(self)):
@@ -243,7 +257,7 @@ class Batch(Sequence[Assessment], Displayed):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Batch):
-            return (self._kb.version == other._kb.version
+            return (self._kb.version == other._kb.version and len(self) == len(other)
                     and np.array_equal(self._bits, other._bits))
         if isinstance(other, Sequence) and not isinstance(other, str | bytes):
             return len(other) == len(self) and all(
@@ -275,10 +289,8 @@ class Batch(Sequence[Assessment], Displayed):
             raise InputError("Batch.concat: the batches come from different knowledge bases")
         orders = {b._order for b in parts}
         order = orders.pop() if len(orders) == 1 else tuple(range(len(kb.condition_ids)))
-        known = [b._rules for b in parts if b._rules is not None]
-        rules = None if len(known) < len(parts) else (
-            np.concatenate([r[0] for r in known]), np.concatenate([r[1] for r in known]))
-        return Batch(kb, order=order, bits=np.concatenate([b._bits for b in parts]),
+        rules = (_joined([b._rules[0] for b in parts]), _joined([b._rules[1] for b in parts]))
+        return Batch(kb, order=order, bits=planes.concat([(b._bits, len(b)) for b in parts]),
                      scenario=np.concatenate([b._scenario for b in parts]), rules=rules)
 
     def to_arrow(self) -> Any:
@@ -296,6 +308,12 @@ class Batch(Sequence[Assessment], Displayed):
         return to_pandas(self)
 
 
-def _restore(version: str, order: tuple[int, ...], bits: Bits,
+def _joined(parts: list[Bits | None]) -> Bits | None:
+    """The rows of ``parts`` in one matrix, if every part is known."""
+    known = [p for p in parts if p is not None]
+    return np.concatenate(known) if len(known) == len(parts) else None
+
+
+def _restore(version: str, order: tuple[int, ...], bits: Planes,
              scenario: npt.NDArray[np.uint8]) -> Batch:
     return Batch(knowledge_base_of(version), order=order, bits=bits, scenario=scenario)

@@ -1,9 +1,11 @@
 """Derived columns: what a :class:`~kzpolicy.Batch` computes from its asserted bits when
 read, a chunk of rows at a time (temporaries bounded by the chunk, not the batch).
 
-* :func:`rule_bits`: the flagged items and the fired rules, as packed bit matrices
-  (the rules run on the bitset engine, :meth:`BitsetRules.evaluate`, as
-  ``assess_many`` would have run them);
+* :func:`rule_bits`: the flagged items and the fired rules, as packed bit matrices:
+  the rules run on the asserted planes as they are kept (64 rows a word,
+  :meth:`BitsetRules.fixpoint`), one AND a word per production literal, and their
+  results turned into a byte per row once (:class:`~kzpolicy.engine.batch.bits.Tiles`);
+  the flagged items and the fired rules each when first read;
 * :func:`counts`: each scenario's factors asserted true (uint16);
 * :func:`asserted`: the int8 matrix (1 true, 0 false, -1 unknown).
 
@@ -16,15 +18,24 @@ import numpy as np
 import numpy.typing as npt
 
 from kzpolicy.engine.batch import bits as asserted_bits
+from kzpolicy.engine.batch.bits import WORD, Planes
 from kzpolicy.engine.bitset import Column, bitset
 from kzpolicy.kb.knowledge import KnowledgeBase
 
-__all__ = ["CHUNK", "asserted", "counts", "factor_groups", "pack", "rule_bits"]
+__all__ = ["CHUNK", "asserted", "counts", "factor_groups", "rule_bits"]
 
 Bits = npt.NDArray[np.uint8]
 
 CHUNK = 1 << 16
-"""Rows derived at a time: bounds the temporaries (a few bytes a condition a row)."""
+"""Rows derived at a time: bounds the temporaries (a few bytes a condition a row); the
+rules run on 1 << 18 rows at a time (a bit a fact a row)."""
+
+RULE_CHUNK = 1 << 18
+
+
+def _chunks(size: int, chunk: int) -> range:
+    """Chunk starts: multiples of 64 rows (whole words of the planes)."""
+    return range(0, size, max(64, chunk // 64 * 64))
 
 
 def factor_groups(kb: KnowledgeBase) -> list[list[int]]:
@@ -33,62 +44,85 @@ def factor_groups(kb: KnowledgeBase) -> list[list[int]]:
     return [[index[f.id] for f in s.factors] for s in kb.scenarios.values()]
 
 
-def asserted(kb: KnowledgeBase, bits: Bits) -> npt.NDArray[np.int8]:
+def asserted(kb: KnowledgeBase, bits: Planes, size: int) -> npt.NDArray[np.int8]:
     """Rows x conditions, int8: 1 asserted true, 0 asserted false, -1 unknown."""
     width = len(kb.condition_ids)
-    out = np.empty((len(bits), width), dtype=np.int8)
-    for start in range(0, len(bits), CHUNK):
-        asserted_bits.to_int8(bits[start:start + CHUNK], width, out[start:start + CHUNK])
+    out = np.empty((size, width), dtype=np.int8)
+    step = max(64, CHUNK // 64 * 64)
+    for start in _chunks(size, CHUNK):
+        stop = min(start + step, size)
+        true, false = asserted_bits.unpack(bits, width, start, stop)
+        value = true.view(np.int8) * np.int8(2)
+        value += false.view(np.int8)
+        value -= np.int8(1)
+        out[start:stop] = value.T
     return out
 
 
-def counts(kb: KnowledgeBase, bits: Bits) -> npt.NDArray[np.uint16]:
+def counts(kb: KnowledgeBase, bits: Planes, size: int) -> npt.NDArray[np.uint16]:
     """Rows x scenarios, uint16: how many of each scenario's factors are asserted true."""
     groups = factor_groups(kb)
-    out = np.empty((len(bits), len(groups)), dtype=np.uint16)
+    out = np.empty((len(groups), size), dtype=np.uint16)
     width = len(kb.condition_ids)
-    for start in range(0, len(bits), CHUNK):
-        true, _ = asserted_bits.unpack(bits[start:start + CHUNK], width)
-        asserted_bits.factor_counts(true, groups, out[start:start + CHUNK].T)
+    step = max(64, CHUNK // 64 * 64)
+    for start in _chunks(size, CHUNK):
+        stop = min(start + step, size)
+        true, _ = asserted_bits.unpack(bits, width, start, stop)
+        asserted_bits.factor_counts(true, groups, out[:, start:stop])
+    return np.ascontiguousarray(out.T)
+
+
+def rule_bits(kb: KnowledgeBase, bits: Planes, scenario: npt.NDArray[np.uint8], kind: int
+              ) -> Bits:
+    """The flagged items (``kind`` 0) or the fired rules (1) of every row (its asserted
+    ``bits`` and its implied ``scenario``, kept from ``assess_many``) as a bit matrix
+    (item or rule ``k`` is bit ``k % 8`` of byte ``k // 8``)."""
+    size = len(scenario)
+    count = len(kb.items) if kind == 0 else len(kb.rules)
+    out = np.empty((size, (count + 7) // 8), dtype=np.uint8)
+    step = max(64, RULE_CHUNK // 64 * 64)
+    tiles = asserted_bits.Tiles(out.shape[1], min(step, size))
+    for start in _chunks(size, RULE_CHUNK):
+        stop = min(start + step, size)
+        columns = _rule_chunk(kb, bits, scenario, start, stop, kind)
+        tiles.write(columns, out[start:stop])
     return out
 
 
-def rule_bits(kb: KnowledgeBase, bits: Bits, scenario: npt.NDArray[np.uint8]
-              ) -> tuple[Bits, Bits]:
-    """The flagged items and the fired rules of every row (its asserted ``bits`` and its
-    implied ``scenario``, kept from ``assess_many``), each as a bit matrix (item or rule
-    ``k`` is bit ``k % 8`` of byte ``k // 8``)."""
+def _rule_chunk(kb: KnowledgeBase, bits: Planes, scenario: npt.NDArray[np.uint8],
+                start: int, stop: int, kind: int) -> list[Column]:
+    """The rules on rows ``start:stop`` (``start`` a multiple of 64), on their planes
+    (the literals are the planes' words as kept, the implied scenario packed alike):
+    per item where it is flagged (``kind`` 0) or per rule where it fires (1)."""
     engine = bitset(kb)
-    size, ids = len(bits), kb.condition_ids
-    flagged = np.empty((size, (len(kb.items) + 7) // 8), dtype=np.uint8)
-    fired = np.empty((size, (len(kb.rules) + 7) // 8), dtype=np.uint8)
-    for start in range(0, size, CHUNK):
-        stop = min(start + CHUNK, size)
-        yes, no = asserted_bits.columns(bits[start:stop], len(ids))
-        result = engine.evaluate(stop - start, dict(zip(ids, yes, strict=True)),
-                                 dict(zip(ids, no, strict=True)), scenario[start:stop])
-        pack([result.fired.get(r.id, False) for r in kb.rules], fired[start:stop])
-        # an item is flagged where a rule producing it fired, unless contested (as assess)
-        pack([result.flagged(i) for i in kb.items], flagged[start:stop])
-    return flagged, fired
+    ids = kb.condition_ids
+    part = bits[:, start // 64:asserted_bits.words(stop)]
+    true = {c: part[k] for k, c in enumerate(ids)}
+    false = {c: part[len(ids) + k] for k, c in enumerate(ids)}
+    facts = engine.literals_of(true, false)
+    implied = scenario[start:stop]
+    for n, sid in enumerate(engine.scenario_ids):
+        facts[sid] = _packed(implied == n, part.shape[1])
+    fired = engine.fixpoint(facts)
+    if kind == 1:
+        return [fired.get(r.id, False) for r in kb.rules]
+    # an item is flagged where a rule producing it fired, unless contested (as assess)
+    contested = engine.contested(facts, false)
+    return [_flagged(facts.get(i, False), contested.get(i, False)) for i in kb.items]
 
 
-def pack(columns: list[Column], out: Bits) -> None:
-    """Write boolean columns into ``out`` as bits: column ``k`` is bit ``k % 8`` of byte
-    ``k // 8`` (``np.packbits(..., axis=1, bitorder="little")``).
+def _packed(column: npt.NDArray[np.bool_], n: int) -> Planes:
+    """A boolean column as a plane of ``n`` words."""
+    raw = np.zeros(n * 8, dtype=np.uint8)
+    packed = np.packbits(column, bitorder="little")
+    raw[:len(packed)] = packed
+    return raw.view(WORD)
 
-    Each boolean is a byte of 0 or 1, so shifting a word of eight of them by less than
-    eight moves no bit into the next byte: the shifts and ors run on 64-bit words."""
-    size, width = out.shape
-    word = np.uint64 if size % 8 == 0 else np.uint8
-    packed = np.zeros((width, size), dtype=np.uint8)  # a byte column per row
-    shifted = np.empty(size, dtype=np.uint8).view(word)
-    for byte in range(width):
-        acc = packed[byte].view(word)
-        for bit, col in enumerate(columns[8 * byte:8 * byte + 8]):
-            if col is True:
-                packed[byte] |= np.uint8(1 << bit)
-            elif col is not False:
-                np.left_shift(np.ascontiguousarray(col).view(word), bit, out=shifted)
-                acc |= shifted
-    out[:] = packed.T
+
+def _flagged(held: Column, contested: Column) -> Column:
+    """Where an item is flagged: held by the rules and not contested (as assess)."""
+    if contested is False or held is False:
+        return held
+    if contested is True:
+        return False
+    return held & ~contested if held is not True else ~contested

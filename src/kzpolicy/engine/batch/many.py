@@ -2,14 +2,14 @@
 
 ``assess_many`` reads its input (rows into one int8 matrix, columns as they are:
 ``inputs``), packs it a chunk of rows at a time into the asserted bits (``bits``, two
-bits a condition a row) while counting each scenario's factors asserted true, decides
-the implied scenario on those counts (:meth:`BitsetRules.decide_counts`, no Python
-object per row), and returns a :class:`~kzpolicy.Batch` of the bits and the scenario,
-whose row ``i`` equals ``assess(input_i, preset=..., kb=..., engine="bitset")``. What
-else the batch shows (flagged, fired, counts, shares) it derives from those when read
-(``derive``). Python's cyclic garbage
-collector is paused over the bulk work (the work creates no cyclic garbage) and
-restored after it, also on error (:func:`kzpolicy.kb.gcpause.gc_paused`).
+bit planes a condition, 64 rows a word) while counting each scenario's factors asserted
+true, decides the implied scenario on those counts (:meth:`BitsetRules.decide_table`,
+no Python object per row), and returns a :class:`~kzpolicy.Batch` of the bits and the
+scenario, whose row ``i`` equals ``assess(input_i, preset=..., kb=..., engine="bitset")``.
+What else the batch shows (flagged, fired, counts, shares) it derives from those when
+read (``derive``). Python's cyclic garbage collector is paused over the bulk work (the
+work creates no cyclic garbage) and restored after it, also on error
+(:func:`kzpolicy.kb.gcpause.gc_paused`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.engine.batch.bits import ColumnPacker, factor_counts, pack_matrix, width
+from kzpolicy.engine.batch.bits import ColumnPacker, factor_counts, pack_matrix, planes
 from kzpolicy.engine.batch.columns import Batch, preset_order
 from kzpolicy.engine.batch.derive import factor_groups
 from kzpolicy.engine.batch.inputs import CHUNK, IntArray, base_row, from_columns, from_rows
@@ -84,14 +84,14 @@ def _evaluate_columns(kb: KnowledgeBase, sources: list[IntArray | int], size: in
     """The batch of condition sets given as columns (see ``inputs.from_columns``) over the
     preset's conditions ``fixed``: packed and decided a chunk of rows at a time."""
     preset = np.frombuffer(base_row(kb, fixed), dtype=np.int8).tolist()
-    packer = ColumnPacker(sources, preset, factor_groups(kb), CHUNK)
+    packer = ColumnPacker(sources, preset, factor_groups(kb), 4 * CHUNK)  # a bit a row
     engine = bitset(kb)
-    bits = np.empty((size, 2 * width(len(sources))), dtype=np.uint8)
+    bits = planes(len(sources), size)
     scenario = np.empty(size, dtype=np.uint8)
     for start in range(0, size, packer.chunk):
         stop = min(start + packer.chunk, size)
-        packer.pack(start, stop, bits[start:stop])
-        scenario[start:stop] = engine.decide_counts(packer.counts[:, :stop - start])
+        packer.pack(start, stop, bits)
+        scenario[start:stop] = engine.decide_table(packer.counts[:, :stop - start])
     return Batch(kb, order=preset_order(kb, fixed), bits=bits, scenario=scenario)
 
 
@@ -102,13 +102,14 @@ def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
     engine = bitset(kb)
     size, conditions = asserted.shape
     groups = factor_groups(kb)
-    bits = np.empty((size, 2 * width(conditions)), dtype=np.uint8)
+    bits = planes(conditions, size)
     scenario = np.empty(size, dtype=np.uint8)
-    counts = np.empty((len(groups), CHUNK), dtype=np.uint16)
-    for start in range(0, size, CHUNK):
-        stop = min(start + CHUNK, size)
-        pack_matrix(asserted[start:stop], bits[start:stop])
+    step = max(64, CHUNK // 64 * 64)
+    counts = np.empty((len(groups), step), dtype=np.uint16)
+    for start in range(0, size, step):
+        stop = min(start + step, size)
+        pack_matrix(asserted[start:stop], start, bits)
         part = counts[:, :stop - start]
-        factor_counts(np.equal(asserted[start:stop], 1), groups, part)
-        scenario[start:stop] = engine.decide_counts(part)
+        factor_counts(np.equal(asserted[start:stop], 1).T, groups, part)
+        scenario[start:stop] = engine.decide_table(part)
     return Batch(kb, order=order, bits=bits, scenario=scenario)
