@@ -29,6 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
 
 import kbgen
 
+#: numpy.ma, read through Any: numpy 2.2 (Python 3.10) leaves it untyped
+_MA: Any = np.ma
+
 import fuzz
 
 PRESET = "article-2010"
@@ -93,7 +96,7 @@ def as_columns(matrix: npt.NDArray[np.int8], kb: KnowledgeBase, seed: int
         elif way == 3:
             out[c] = [None if v < 0 else bool(v) for v in col.tolist()]
         elif way == 4:
-            out[c] = np.ma.masked_array(np.where(col < 0, 1, col), mask=col < 0)
+            out[c] = _MA.masked_array(np.where(col < 0, 1, col), mask=col < 0)
         else:
             out[c] = wide[:, n]
     return out
