@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
 
 import kbgen
 
+import fuzz
+
 #: numpy.ma, read through Any: numpy 2.2 (Python 3.10) leaves it untyped
 _MA: Any = np.ma
-
-import fuzz
 
 PRESET = "article-2010"
 FORMS: list[dict[str, Any]] = [{"form": "count", "threshold": 2, "strict": False},
