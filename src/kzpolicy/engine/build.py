@@ -242,9 +242,11 @@ class _Builder:
         steps, trace = self._steps(chain)
         groups: dict[str, list[Flagged]] = {"outcomes": [], "risks": [], "engaged": []}
         contested: list[Contested] = []
+        presupposed = self.presupposed if denied else {}  # nothing denied: none contested
         for ident in self.reached(chain):
             flag = self._flag(ident, chain, steps)
-            against = [c for c in self.presupposed.get(ident, ()) if c in denied]
+            pre = presupposed.get(ident)
+            against = [c for c in pre if c in denied] if pre else ()
             if against:
                 contested.append(self._contested(flag, against))
             else:

@@ -54,11 +54,12 @@ class Labels:
     ``labels.lines`` keeps the explanation's lines of the frozen parts results share.
     """
 
-    __slots__ = ("_kb", "_names", "lines")
+    __slots__ = ("_kb", "_named", "_names", "lines")
 
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self._kb = kb
         self._names: Mapping[str, str] = {} if kb is None else kb.derived(_names)
+        self._named: Mapping[str, str] = {} if kb is None else kb.derived(_named)
         self.lines: _Lines = _NO_KB_LINES if kb is None else kb.derived(_Lines)
 
     @classmethod
@@ -76,14 +77,18 @@ class Labels:
 
     def named(self, ident: str) -> str:
         """``ID (label)``, or the bare ID when there is no label."""
-        text = self._names.get(ident)
-        return f"{ident} ({text})" if text else ident
+        return self._named.get(ident) or ident
 
 
 def _names(kb: KnowledgeBase) -> Mapping[str, str]:
     """Every factor, condition, scenario and item of ``kb`` with its label."""
     return {ident: kb.label_of(ident)
             for ident in (*kb.factors, *kb.conditions, *kb.scenarios, *kb.items)}
+
+
+def _named(kb: KnowledgeBase) -> Mapping[str, str]:
+    """``ID (label)`` of every ID of :func:`_names` with a label."""
+    return {ident: f"{ident} ({text})" for ident, text in kb.derived(_names).items() if text}
 
 
 class _Lines:
