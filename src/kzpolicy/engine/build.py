@@ -57,7 +57,7 @@ class _Builder:
         self.fixed: dict[int, tuple[Prepared, Step]] = {}
         self.steps: dict[tuple[str, frozenset[str], frozenset[str]], Step] = {}
         self.traces: dict[tuple[int, int], TraceStep] = {}
-        self.flags: dict[tuple[str, tuple[int, ...], bool, bool], Flagged] = {}
+        self.flags: dict[tuple[object, ...], Flagged] = {}
         self.scenarios: dict[tuple[object, ...], ScenarioResult] = {}
         self.patterns: dict[tuple[object, ...], _Parts] = {}
         #: every condition some item presupposes: whether the caller denies one decides
@@ -297,10 +297,16 @@ class _Builder:
 
     def _flag(self, ident: str, chain: Chain, steps: list[Step]) -> Flagged:
         """One flagged item: the steps that produced it and every step they rest on."""
-        because = tuple([steps[i] for i in chain.because(ident)])
-        stated, asserted = chain.stated(ident), chain.asserted(ident)
+        producers = chain.produced[ident]
+        if len(producers) == 1 and not chain.upstream[producers[0]]:  # one step, alone
+            p = producers[0]
+            because: tuple[Step, ...] = (steps[p],)
+            stated, asserted = chain.step_stated[p], chain.step_asserted[p]
+        else:
+            because = tuple([steps[i] for i in chain.because(ident)])
+            stated, asserted = chain.stated(ident), chain.asserted(ident)
         # a cached Flagged keeps its steps alive, so equal ids mean the same steps
-        key = (ident, tuple(map(id, because)), stated, asserted)
+        key = (ident, *map(id, because), stated, asserted)
         flag = self.flags.get(key)
         if flag is None:
             if len(self.flags) >= _CACHE_LIMIT:
