@@ -399,3 +399,32 @@ def test_the_page_reads_fields_the_api_gives(client: TestClient) -> None:
         assert name in where, name
         assert name in page, name
     assert {"id", "label", "locator", "value"} <= set(contested["denied"][0])
+
+
+def test_a_quick_assessment_is_the_same_on_the_event_loop(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first assessment of an engine computes in a thread of the light lane (it builds
+    the engine); the next quick ones (the served knowledge base, no reading, no
+    situation) on the event loop, with the same answers, errors included; a reading
+    still goes to a thread."""
+    import threading
+
+    where: list[str] = []
+    real = AssessBody.run
+
+    def run(body: AssessBody, kb: KnowledgeBase) -> Any:
+        where.append(threading.current_thread().name.split("_")[0])
+        return real(body, kb)
+
+    monkeypatch.setattr(AssessBody, "run", run)
+    bodies: list[dict[str, Any]] = [{"conditions": {"D1": True}, "preset": "balance"},
+                                    {"conditions": ["D9"]}, {"preset": "article-2010"}]
+    with local(create_app()) as fresh:
+        first = [fresh.post("/v1/assess", json=b) for b in bodies]
+        again = [fresh.post("/v1/assess", json=b) for b in bodies]
+        fresh.post("/v1/assess", json={"reading": "stated-only"})
+    assert [(a.status_code, a.text) for a in again] == [(a.status_code, a.text)
+                                                         for a in first]
+    assert [a.status_code for a in first] == [200, 422, 200]
+    assert where[0] == "kzpolicy-light" and where[-1] == "kzpolicy-light"
+    assert "kzpolicy-light" not in where[3:-1]

@@ -122,3 +122,32 @@ def test_a_real_server_process_answers(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_connections_are_served_without_delaying_small_writes() -> None:
+    """Every accepted connection has TCP_NODELAY (asyncio sets it on a socket that says
+    it is TCP), so an answer's body, written after its head, is not held back until the
+    client acknowledges the head (a delayed ACK: 40 ms per answer on Linux)."""
+    import asyncio
+    import socket
+
+    from kzpolicy.serve.server import listen
+
+    async def accepted_nodelay() -> int:
+        found: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                found.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listen("127.0.0.1", 0))
+        async with server:
+            port = server.sockets[0].getsockname()[1]
+            _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            value = await asyncio.wait_for(found, 10)
+            writer.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0

@@ -143,6 +143,12 @@ class Body(BaseModel):
         """This input as a decision log records it (``kzpolicy serve --log``)."""
         return self.model_dump(mode="json")
 
+    def quick(self) -> bool:
+        """Whether this input runs on the served knowledge base as it is (no reading to
+        apply, no situation to read), in a time bounded by that knowledge base's size
+        alone: the web API then computes it where it answers, without a thread."""
+        return False
+
 
 class AssessBody(Body):
     """``POST /v1/assess`` and ``POST /v1/report``: what ``kzpolicy assess`` takes."""
@@ -152,6 +158,9 @@ class AssessBody(Body):
     preset: str | None = Field(default=None, description="start from a preset")
     engine: EngineName = "durable"
     situation: SituationField = None
+
+    def quick(self) -> bool:
+        return self.reading is None and self.situation is None
 
     def run(self, kb: KnowledgeBase) -> Assessment | SituationAssessment:
         from kzpolicy.engine.assess import assess

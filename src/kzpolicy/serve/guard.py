@@ -113,8 +113,13 @@ def _same_origin(origin: str, host: str | None) -> bool:
             and authority.rstrip("/") == host.strip().lower())
 
 
+_SECURITY = tuple((name.encode("latin-1"), value.encode("latin-1")) for name, value in (
+    ("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer"),
+    ("content-security-policy", JSON_POLICY), ("cache-control", "no-store")))
+"""The headers every answer has (each unless the answer has its own)."""
+
+
 def _add_headers(headers: MutableHeaders) -> None:
-    headers.setdefault("x-content-type-options", "nosniff")
-    headers.setdefault("referrer-policy", "no-referrer")
-    headers.setdefault("content-security-policy", JSON_POLICY)
-    headers.setdefault("cache-control", "no-store")
+    raw = headers.raw  # the answer's own list: the names are lower case
+    present = {name for name, _ in raw}
+    raw.extend(pair for pair in _SECURITY if pair[0] not in present)

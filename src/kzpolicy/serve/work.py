@@ -4,23 +4,31 @@ the client while its request computes.
 Light operations (assess, what-if, report: milliseconds each) and heavy ones
 (the searches, diff, monte-carlo, probabilities: up to the time bound) run in separate
 lanes, so heavy requests, however many, never take the threads ``assess`` needs. Each
-lane computes at most ``workers`` requests at once and lets at most ``queue`` wait, each
-at most ``queue_seconds``; one more is answered 503 with ``Retry-After``.
+lane computes at most ``workers`` requests at once, in a pool of that many threads of its
+own, and lets at most ``queue`` wait, each at most ``queue_seconds``; one more is
+answered 503 with ``Retry-After``.
 
 While a request computes, :meth:`Lanes.run` listens for its client: when the client
 goes away the computation is cancelled at its next checkpoint
 (:mod:`kzpolicy.analysis.budget`) and a request still waiting for a worker leaves the
 queue at once. Nothing is answered or logged for it.
+
+The lanes are asyncio's own: a free worker is taken without waiting, the work is handed
+to the lane's thread pool and its answer awaited together with the client's disconnect
+(one task per request, the watch). uvicorn runs the app on an asyncio event loop, and so
+does Starlette's test client.
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
-import anyio
 from starlette.requests import Request
 
 from kzpolicy.analysis.budget import Cancelled
@@ -36,6 +44,12 @@ Work = Callable[[threading.Event], T]
 """A computation, given the event that cancels it."""
 
 
+async def _disconnect(request: Request) -> None:
+    """Return when the client of ``request`` (whose body has been read) goes away."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass  # pragma: no cover (no more body: only a disconnect comes)
+
+
 @dataclass
 class Lane:
     """``workers`` threads for one kind of operation, and a bounded wait for them."""
@@ -45,17 +59,10 @@ class Lane:
     queue: int
     queue_seconds: float
     waiting: int = 0
-    _slots: anyio.CapacityLimiter | None = field(default=None, repr=False)
-    _threads: anyio.CapacityLimiter | None = field(default=None, repr=False)
-
-    def _limiters(self) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
-        # made in the event loop (an older anyio needs one), on first use
-        if self._slots is None or self._threads is None:
-            self._slots = anyio.CapacityLimiter(self.workers)
-            # run_sync's own limiter: as many threads as slots, never waited on (the
-            # slot is taken first), and never anyio's shared default of 40
-            self._threads = anyio.CapacityLimiter(self.workers)
-        return self._slots, self._threads
+    computing: int = 0
+    _waiters: collections.deque[asyncio.Future[None]] = field(
+        default_factory=collections.deque, repr=False)
+    _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     def _busy(self, why: str) -> ApiError:
         return ApiError(
@@ -64,23 +71,73 @@ class Lane:
             f"once and {self.queue} may wait); retry in a few seconds",
             headers={"retry-after": "5"})
 
-    async def run(self, work: Callable[[], T]) -> T:
-        """``work`` in a thread of this lane, once a worker is free."""
-        slots, threads = self._limiters()
-        if slots.borrowed_tokens >= self.workers and self.waiting >= self.queue:
+    def _release(self) -> None:
+        """A worker came free: hand it to the first request still waiting, if any."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the worker passes to it: still computing
+                return
+        self.computing -= 1
+
+    async def _worker(self, watch: asyncio.Future[None]) -> None:
+        """Take a worker: at once when one is free, else wait in the queue (503 when it
+        is full or no worker comes free in time; :class:`ClientGone` when ``watch``,
+        the client's disconnect, comes first)."""
+        if self.computing < self.workers:
+            self.computing += 1
+            return
+        if self.waiting >= self.queue:
             raise self._busy(f"{self.waiting} {self.name} request(s) already wait")
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(turn)
         self.waiting += 1
         try:
-            with anyio.fail_after(self.queue_seconds):
-                await slots.acquire()
-        except TimeoutError:
-            raise self._busy(f"no worker came free in {self.queue_seconds:g} s") from None
+            await asyncio.wait((turn, watch), timeout=self.queue_seconds,
+                               return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:  # cancelled itself: a worker handed over goes on
+            if turn.done():
+                self._release()
+            raise
         finally:
             self.waiting -= 1
+            if not turn.done():
+                turn.cancel()  # left the queue; _release passes it by
+        if turn.cancelled():
+            if watch.done():
+                raise ClientGone
+            raise self._busy(f"no worker came free in {self.queue_seconds:g} s")
+
+    def _threads(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers,
+                                            thread_name_prefix=f"kzpolicy-{self.name}")
+        return self._pool
+
+    async def run(self, work: Callable[[], T], watch: asyncio.Future[None],
+                  cancel: threading.Event) -> T:
+        """``work`` in a thread of this lane, once a worker is free; when ``watch`` (the
+        client's disconnect) comes first, ``cancel`` is set and :class:`ClientGone`
+        raised at once, the worker coming free when the work has stopped."""
+        await self._worker(watch)
         try:
-            return await anyio.to_thread.run_sync(work, limiter=threads)
+            job: Future[T] = self._threads().submit(work)
+        except BaseException:
+            self._release()
+            raise
+        answer = asyncio.wrap_future(job)
+        try:
+            await asyncio.wait((answer, watch), return_when=asyncio.FIRST_COMPLETED)
         finally:
-            slots.release()
+            if not answer.done():  # the client left (or this task was cancelled)
+                cancel.set()
+                loop = asyncio.get_running_loop()
+                job.add_done_callback(lambda _: loop.call_soon_threadsafe(self._release))
+                answer.cancel()
+        if answer.cancelled():
+            raise ClientGone
+        self._release()
+        return answer.result()
 
 
 class Lanes:
@@ -98,24 +155,11 @@ class Lanes:
         """``work`` in ``lane``, cancelled when the client of ``request`` goes away
         (then :class:`ClientGone`). The request's body must have been read."""
         cancel = threading.Event()
-        done: list[T] = []
-        failed: list[Exception] = []
-        async with anyio.create_task_group() as group:
-
-            async def watch() -> None:
-                while (await request.receive())["type"] != "http.disconnect":
-                    pass  # pragma: no cover (no more body: only a disconnect comes)
-                cancel.set()
-                group.cancel_scope.cancel()
-
-            group.start_soon(watch)
-            try:
-                done.append(await self.lanes[lane].run(lambda: work(cancel)))
-            except Exception as exc:  # raised after the group, not wrapped in a group
-                failed.append(exc)
-            group.cancel_scope.cancel()
-        if failed and not isinstance(failed[0], Cancelled):
-            raise failed[0]
-        if not done:
-            raise ClientGone
-        return done[0]
+        watch: asyncio.Future[Any] = asyncio.ensure_future(_disconnect(request))
+        try:
+            return await self.lanes[lane].run(lambda: work(cancel), watch, cancel)
+        except Cancelled:
+            raise ClientGone from None
+        finally:
+            if not watch.cancel() and not watch.cancelled():
+                watch.exception()  # retrieved: nobody is left to answer anyway
