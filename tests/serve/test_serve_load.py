@@ -166,7 +166,10 @@ def test_assess_answers_within_a_second_while_41_abandoned_heavy_requests_are_in
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=15)
-    assert set(heavy) <= {"abandoned", "HTTP/1.1 503 Service Unavailable"}, heavy
+    # a heavy request may also finish within its client's second (a million-sample
+    # Monte Carlo takes about 0.25 s): answered, not abandoned
+    assert set(heavy) <= {"abandoned", "HTTP/1.1 503 Service Unavailable",
+                          "HTTP/1.1 200 OK"}, heavy
     assert heavy.count("abandoned") <= 2 + 8  # the heavy lane: 2 computing, 8 waiting
     assert {status for _, status in latencies} == {200}
     ordered = sorted(t for t, _ in latencies)
