@@ -104,6 +104,7 @@ class _Lines:
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self.table: dict[tuple[int, object], tuple[object, list[str]]] = {}
         self.said: dict[Hashable, list[str]] = {}
+        self.together: dict[tuple[int, ...], tuple[tuple[object, ...], list[str]]] = {}
 
     def get(self, part: object, variant: object, make: Callable[_P, list[str]],
             *args: _P.args, **kwargs: _P.kwargs) -> list[str]:
@@ -117,6 +118,20 @@ class _Lines:
         if len(self.table) >= self.LIMIT:
             self.table.clear()
         self.table[key] = (part, lines)
+        return lines
+
+    def get_all(self, parts: tuple[object, ...], make: Callable[_P, list[str]],
+                *args: _P.args, **kwargs: _P.kwargs) -> list[str]:
+        """The lines of several parts said together, as :meth:`get` (the entry holds
+        them all)."""
+        key = tuple(map(id, parts))
+        found = self.together.get(key)
+        if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
+            return found[1]
+        lines = make(*args, **kwargs)
+        if len(self.together) >= self.LIMIT:
+            self.together.clear()
+        self.together[key] = (parts, lines)
         return lines
 
     def of(self, key: Hashable, make: Callable[_P, list[str]], *args: _P.args,
@@ -194,7 +209,7 @@ def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str
         if len(group) == 1:
             lines += labels.lines.get(group[0], "item", _item, group[0], labels)
         else:
-            lines += _group(group, labels)
+            lines += labels.lines.get_all(tuple(group), _group, group, labels)
     return lines
 
 
