@@ -177,8 +177,7 @@ class _Builder:
         parts["trace"] = writer.trace(chain)
         parts["findings"] = writer.findings_text(self.finder.bearing(
             asserted, outcome.scenario, [i for i, against in reached if not against]))
-        unknown = [c for c in self.kb.condition_ids if c not in asserted]
-        return writer.assessment(values, parts, unknown)
+        return writer.assessment(values, parts)
 
     def forget(self) -> None:
         """Empty every table of parts that recur across assessments (as if this

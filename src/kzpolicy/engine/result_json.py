@@ -141,6 +141,8 @@ class ResultJson:
             2, results.TraceStep, _trace_fields(kb.decision, ()), ("order", "flagged"))
         self.stances = {s: self.text(s) for s in ("stated", "interpretation")}
         self.bases = {s: self.text(s) for s in ("asserted", "default")}
+        #: each condition of the knowledge base with its JSON string, in order
+        self.conditions = tuple((c, self.text(c)) for c in kb.condition_ids)
         #: each field of an Assessment, as its pair opens (at depth 0)
         self.fields = {name: self.layout.pair(0, self.text(name), "")
                        for name in results.Assessment.model_fields}
@@ -370,8 +372,7 @@ class ResultJson:
         return found
 
     # ----------------------------------------------------------------- whole
-    def assessment(self, values: Mapping[str, Any], parts: Mapping[str, str],
-                   unknown: Sequence[str]) -> str:
+    def assessment(self, values: Mapping[str, Any], parts: Mapping[str, str]) -> str:
         """The whole text: ``values`` holds the fields already known (``kb_version``,
         ``reading``, ``asserted``, ``warnings``, ``schema_version``), ``parts`` the texts
         of the scenario, the item groups, the trace and the findings."""
@@ -380,7 +381,8 @@ class ResultJson:
         said = self.said
         built = {
             **parts,
-            "unknown": self.texts(1, unknown),
+            # every condition of the knowledge base the caller did not assert, in order
+            "unknown": layout.arr(1, [t for c, t in self.conditions if c not in asserted]),
             "kb_version": text(values["kb_version"]),
             "reading": text(values["reading"]),
             "asserted": layout.pairs(1, [said.get((c, v)) or self._said(c, v)
