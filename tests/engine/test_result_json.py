@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,39 @@ def test_a_result_already_read_or_validated_is_written_by_pydantic() -> None:
     back = Assessment.model_validate_json(text)
     assert back.model_dump_json(indent=2) == text
     assert back == a
+
+
+def test_text_like_the_writers_hole_marks_is_written_as_it_is(tmp_path: Path) -> None:
+    """A knowledge base's labels and statements may hold anything the loader accepts,
+    the writer's own hole marks included (they are random, and checked against the
+    fixed text): a rule label and a scenario statement written like them."""
+    from kzpolicy.kb.loading import stock_rules_path
+
+    folder = tmp_path / "rules"
+    shutil.copytree(stock_rules_path(), folder)
+    odd = '@@kzpolicy-hole-0@@ "kzpolicy-hole-1" {0} {} \\\\ é'
+    rules = folder / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    label = "Stepping back for fear of Russian and Chinese strain is threat T1"
+    assert label in text
+    rules.write_text(text.replace(label, f"{label} {odd}"), encoding="utf-8")
+    scenarios = folder / "scenarios.yaml"
+    text = scenarios.read_text(encoding="utf-8")
+    statement = "No side gains an objective advantage."
+    assert statement in text
+    scenarios.write_text(text.replace(statement, f"{statement} {odd}"), encoding="utf-8")
+    kb = kzpolicy.load(folder)
+    assert odd in kb.rule_index["d2_t1"].label
+    for x in ({"D2": True}, {}, {"D1": True, "D2": True, "B2": False}):
+        _same(kb, x)
+        _same(kb, x, "durable")
+
+
+@pytest.mark.parametrize("indent", [2.0, "2"])
+def test_an_indent_that_is_no_int_is_refused_as_pydantic_refuses_it(indent: Any) -> None:
+    a = kzpolicy.assess(["D1"], kb=KB)
+    with pytest.raises(TypeError) as want:
+        BaseModel.model_dump_json(kzpolicy.assess(["D1"], kb=KB), indent=indent)
+    with pytest.raises(TypeError) as got:
+        a.model_dump_json(indent=indent)
+    assert str(got.value) == str(want.value)

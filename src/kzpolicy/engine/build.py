@@ -185,7 +185,7 @@ class _Builder:
         for table in (self.steps, self.traces, self.flags, self.scenarios, self.patterns,
                       self.noted):
             table.clear()
-        for writer in self.writers.values():
+        for writer in tuple(self.writers.values()):  # another thread may add one
             writer.forget()
 
     def parts(self, asserted: Mapping[str, bool], outcome: ScenarioDecision,

@@ -12,6 +12,7 @@ reading and generated knowledge bases.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,8 +31,14 @@ __all__ = ["ResultJson"]
 _TEXT_LIMIT = 4096
 
 
-def _hole(n: int) -> str:
-    return f"@@kzpolicy-hole-{n}@@"
+def _marks(count: int, avoid: str) -> list[str]:
+    """``count`` strings to mark holes with, none of them in ``avoid`` (a random part
+    makes a knowledge base's text that holds one next to impossible; checked)."""
+    while True:
+        nonce = secrets.token_hex(8)
+        marks = [f"kzpolicy-hole-{nonce}-{n}" for n in range(count)]
+        if not any(m in avoid for m in marks):
+            return marks
 
 
 class _Layout:
@@ -73,18 +80,22 @@ class _Layout:
                  holes: Sequence[str]) -> _Template:
         """The text pydantic writes for ``cls(**values)`` at ``depth``, with ``holes``
         (field names) left to fill, in that order."""
-        marked = dict(values)
-        for n, name in enumerate(holes):
-            marked[name] = _hole(n)
-        model = results.trusted(cls, **{name: marked[name] for name in cls.model_fields})
-        text = model.model_dump_json(indent=self.indent, warnings=False)
-        if self.indent is not None:
-            text = text.replace("\n", self.pads[depth])
+        fields = list(cls.model_fields)
+
+        def text_of(marked: Mapping[str, Any]) -> str:
+            model = results.trusted(cls, **{name: marked[name] for name in fields})
+            text = model.model_dump_json(indent=self.indent, warnings=False)
+            return text if self.indent is None else text.replace("\n", self.pads[depth])
+
+        # the marks must not be in the text around the holes (the fixed values' text)
+        plain = text_of({**values, **dict.fromkeys(holes, "")})
+        marks = _marks(len(holes), plain)
+        text = text_of({**values, **dict(zip(holes, marks, strict=True))})
         pieces = []
-        for n in range(len(holes)):
-            head, hole, text = text.partition(f'"{_hole(n)}"')
-            if not hole or _hole(n) in text:
-                raise AssertionError(f"hole {holes[n]!r} of {cls.__name__} not found once")
+        for mark in marks:
+            head, hole, text = text.partition(f'"{mark}"')
+            if not hole or mark in text:
+                raise AssertionError(f"hole {mark!r} of {cls.__name__} not found once")
             pieces.append(head)
         pieces.append(text)
         return _Template(tuple(pieces))

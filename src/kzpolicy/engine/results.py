@@ -361,7 +361,8 @@ class Assessment(ResultModel, Displayed):
         not yet read, asked with no option but ``indent``, is written from its chain of
         reasons without building its models (:mod:`kzpolicy.engine.result_json`): the
         same text, several times faster."""
-        if not options and (indent is None or 0 <= indent <= _MAX_INDENT):
+        if not options and (indent is None
+                            or (isinstance(indent, int) and 0 <= indent <= _MAX_INDENT)):
             values: dict[str, Any] = _INSTANCE_DICT.__get__(self)
             pending: Pending | None = values.get(_REST)
             if pending is not None:

@@ -143,10 +143,11 @@ class Body(BaseModel):
         """This input as a decision log records it (``kzpolicy serve --log``)."""
         return self.model_dump(mode="json")
 
-    def quick(self) -> bool:
-        """Whether this input runs on the served knowledge base as it is (no reading to
-        apply, no situation to read), in a time bounded by that knowledge base's size
-        alone: the web API then computes it where it answers, without a thread."""
+    def quick(self, kb: KnowledgeBase) -> bool:
+        """Whether this input runs on the served knowledge base ``kb`` as it is (no
+        reading to apply, no situation to read, no more conditions than ``kb`` has), in a
+        time bounded by that knowledge base's size alone: the web API then computes it
+        where it answers, without a thread."""
         return False
 
 
@@ -159,8 +160,10 @@ class AssessBody(Body):
     engine: EngineName = "durable"
     situation: SituationField = None
 
-    def quick(self) -> bool:
-        return self.reading is None and self.situation is None
+    def quick(self, kb: KnowledgeBase) -> bool:
+        conditions = self.conditions
+        return (self.reading is None and self.situation is None
+                and (conditions is None or len(conditions) <= len(kb.condition_ids)))
 
     def run(self, kb: KnowledgeBase) -> Assessment | SituationAssessment:
         from kzpolicy.engine.assess import assess

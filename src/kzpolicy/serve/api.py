@@ -86,7 +86,7 @@ class Api:
             else:
                 text = await self.lanes.run(
                     model.lane, request, lambda cancel: self._answer(op, body, cancel))
-                if body.quick():
+                if body.quick(self.kb):
                     self._warm.add(_warm_key(op, body))
             return text_response(text, media_type=media, headers=headers)
 
@@ -99,7 +99,7 @@ class Api:
         first builds the engine), and with no decision log (whose writes may wait for
         the file's lock). Such a computation takes a fraction of a millisecond; a thread
         would cost more, in hand-overs of the GIL, than the work itself."""
-        return (self.log is None and op.answer == "json" and body.quick()
+        return (self.log is None and op.answer == "json" and body.quick(self.kb)
                 and _warm_key(op, body) in self._warm)
 
     def _answer(self, op: Operation, body: Body, cancel: threading.Event | None) -> str:
