@@ -47,7 +47,6 @@ class _Builder:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.conditions = frozenset(kb.condition_ids)
         rank = {k.id: n for n, k in enumerate(KINDS)}
         self.sort_key = {i: (rank.get(info.kind, 99), n)
                          for n, (i, info) in enumerate(kb.items.items())}
@@ -162,14 +161,7 @@ class _Builder:
         pydantic writes its models, without building them."""
         asserted: Mapping[str, bool] = values["asserted"]
         chain = walk(self.preps, outcome, firings)
-        denied = frozenset([c for c in self.denials if asserted.get(c) is False])
-        reached: list[tuple[str, Sequence[str]]]
-        if denied:
-            presupposed = self.presupposed
-            reached = [(ident, [c for c in presupposed.get(ident, ()) if c in denied])
-                       for ident in self.reached(chain)]
-        else:  # nothing contested
-            reached = [(ident, ()) for ident in self.reached(chain)]
+        reached = self.reached(chain, self.denied(asserted))
         writer = self.writer(indent)
         parts = writer.items(chain, reached)
         parts["scenario"] = writer.scenario(outcome, _basis(outcome),
@@ -194,14 +186,14 @@ class _Builder:
         # The trace and the items depend only on the firing pattern (which production
         # fired on which literals, in which phase, and the decision) and on which
         # presupposed conditions the caller denies: memoised.
-        denied = tuple([c for c in self.denials if asserted.get(c) is False])
+        denied = self.denied(asserted)
         pattern = (outcome.scenario, outcome.evidence, denied,
                    tuple([(f.rule.id, f.matched, f.phase) for f in firings]))
         parts = self.patterns.get(pattern)
         if parts is None:
             if len(self.patterns) >= _CACHE_LIMIT:
                 self.patterns.clear()
-            parts = self.patterns[pattern] = self._parts(outcome, firings, frozenset(denied))
+            parts = self.patterns[pattern] = self._parts(outcome, firings, denied)
         findings: tuple[FindingRef, ...] = ()
         if self.finder.index:
             findings = self._findings(asserted, outcome.scenario, parts.reached)
@@ -235,17 +227,14 @@ class _Builder:
         return tuple(refs)
 
     def _parts(self, outcome: ScenarioDecision, firings: Sequence[EngineFiring],
-               denied: frozenset[str]) -> _Parts:
+               denied: tuple[str, ...]) -> _Parts:
         """Trace, items by group, and contested items for one firing pattern."""
         chain = walk(self.preps, outcome, firings)
         steps, trace = self._steps(chain)
         groups: dict[str, list[Flagged]] = {"outcomes": [], "risks": [], "engaged": []}
         contested: list[Contested] = []
-        presupposed = self.presupposed if denied else {}  # nothing denied: none contested
-        for ident in self.reached(chain):
+        for ident, against in self.reached(chain, denied):
             flag = self._flag(ident, chain, steps)
-            pre = presupposed.get(ident)
-            against = [c for c in pre if c in denied] if pre else ()
             if against:
                 contested.append(self._contested(flag, against))
             else:
@@ -254,13 +243,24 @@ class _Builder:
         reached = (*frozen["outcomes"], *frozen["risks"], *frozen["engaged"])
         return _Parts(tuple(trace), frozen, tuple(contested), reached)
 
-    def reached(self, chain: Chain) -> list[str]:
-        """The items the chain produced, in the order results list them."""
-        items = self.kb.items
-        return sorted((i for i in chain.produced if i in items),
-                      key=self.sort_key.__getitem__)
+    def denied(self, asserted: Mapping[str, bool]) -> tuple[str, ...]:
+        """The presupposed conditions the caller asserted false."""
+        return tuple([c for c in self.denials if asserted.get(c) is False])
 
-    def _contested(self, flag: Flagged, denied: list[str]) -> Contested:
+    def reached(self, chain: Chain, denied: tuple[str, ...]
+                ) -> list[tuple[str, Sequence[str]]]:
+        """The items the chain produced, in the order results list them, each with the
+        caller's denials (of ``denied``) that contest it: none, it is flagged."""
+        items = self.kb.items
+        ordered = sorted((i for i in chain.produced if i in items),
+                         key=self.sort_key.__getitem__)
+        if not denied:  # nothing denied: none contested
+            return [(ident, ()) for ident in ordered]
+        presupposed = self.presupposed
+        return [(ident, [c for c in presupposed.get(ident, ()) if c in denied])
+                for ident in ordered]
+
+    def _contested(self, flag: Flagged, denied: Sequence[str]) -> Contested:
         """``flag`` reported as contested by the caller's denial of ``denied``."""
         kb = self.kb
         refs = tuple(results.trusted(
@@ -296,14 +296,8 @@ class _Builder:
 
     def _flag(self, ident: str, chain: Chain, steps: list[Step]) -> Flagged:
         """One flagged item: the steps that produced it and every step they rest on."""
-        producers = chain.produced[ident]
-        if len(producers) == 1 and not chain.upstream[producers[0]]:  # one step, alone
-            p = producers[0]
-            because: tuple[Step, ...] = (steps[p],)
-            stated, asserted = chain.step_stated[p], chain.step_asserted[p]
-        else:
-            because = tuple([steps[i] for i in chain.because(ident)])
-            stated, asserted = chain.stated(ident), chain.asserted(ident)
+        indices, stated, asserted = chain.support(ident)
+        because = tuple([steps[i] for i in indices])
         # a cached Flagged keeps its steps alive, so equal ids mean the same steps
         key = (ident, *map(id, because), stated, asserted)
         flag = self.flags.get(key)

@@ -121,6 +121,15 @@ class Chain:
         flags = self.step_asserted
         return any(map(flags.__getitem__, self.produced.get(fact, ())))
 
+    def support(self, ident: str) -> tuple[tuple[int, ...], bool, bool]:
+        """What reaches ``ident``: :meth:`because`, :meth:`stated` and :meth:`asserted`
+        at once."""
+        producers = self.produced[ident]
+        if len(producers) == 1:
+            p = producers[0]
+            return self.because(ident), self.step_stated[p], self.step_asserted[p]
+        return self.because(ident), self.stated(ident), self.asserted(ident)
+
     def because(self, ident: str) -> tuple[int, ...]:
         """The steps that produced ``ident`` and every step they rest on, in order."""
         producers = self.produced[ident]

@@ -140,8 +140,6 @@ class ResultJson:
         self.numbers: dict[tuple[type, object], str] = {}
         # templates of fixed parts
         self.fixed_steps: dict[int, tuple[Prepared, _Template, str | None, _Template]] = {}
-        #: the whole step text of a production that rests on no derived fact
-        self.fixed_texts: dict[int, tuple[Prepared, str]] = {}
         self.item_templates: dict[tuple[str, bool], _Template] = {}
         self.scenario_templates: dict[str, _Template] = {}
         self.finding_templates: dict[int, _Template] = {}
@@ -211,8 +209,6 @@ class ResultJson:
             fixed = None if prep.derived else template.fill(self.texts(5, sorted(prep.own)))
             held = self.fixed_steps[id(prep)] = (prep, template, fixed, layout.template(
                 2, results.TraceStep, _trace_fields(prep.rule, prep.targets), ("order",)))
-            if fixed is not None:
-                self.fixed_texts[id(prep)] = (prep, fixed)
         return held
 
     def item(self, ident: str, contested: bool) -> _Template:
@@ -305,45 +301,36 @@ class ResultJson:
               reached: Sequence[tuple[str, Sequence[str]]]) -> dict[str, str]:
         """``outcomes``, ``risks``, ``engaged`` and ``contested`` (depth 1): ``reached``
         is each item reached with the caller's denials that contest it (none: flagged)."""
-        step, fixed = self.step, self.fixed_texts
-        steps = []
-        for prep, r in zip(chain.preps, chain.roots, strict=True):
-            held = fixed.get(id(prep))
-            steps.append(held[1] if held is not None and held[0] is prep else step(prep, r))
+        step = self.step
+        steps = [step(p, r) for p, r in zip(chain.preps, chain.roots, strict=True)]
         groups: dict[str, list[str]] = {"outcomes": [], "risks": [], "engaged": [],
                                         "contested": []}
         group_of, memo = self.group_of, self.item_texts
-        produced, upstream = chain.produced, chain.upstream
-        stated, asserted = chain.step_stated, chain.step_asserted
         for ident, against in reached:
-            producers = produced[ident]
-            if len(producers) == 1 and not upstream[producers[0]]:  # one step, alone
-                p = producers[0]
-                because: tuple[str, ...] = (steps[p],)
-                key: tuple[object, ...] = (ident, len(against), *against, stated[p], asserted[p],
-                                           id(steps[p]))
-            else:
-                because = tuple([steps[i] for i in chain.because(ident)])
-                # a kept entry holds its steps' texts, so equal ids mean the same texts
-                key = (ident, len(against), *against, chain.stated(ident),
-                       chain.asserted(ident),
-                       *map(id, because))
+            indices, stated, asserted = chain.support(ident)
+            because = tuple([steps[i] for i in indices])
+            # a kept entry holds its steps' texts, so equal ids mean the same texts
+            key = (ident, len(against), *against, stated, asserted, *map(id, because))
             found = memo.get(key)
             if found is None:
                 _bound(memo)
-                found = memo[key] = (because, self._item(ident, against, because, chain))
+                found = memo[key] = (because, self._item(
+                    ident, against, because, (indices, stated, asserted), chain))
             groups["contested" if against else group_of[ident]].append(found[1])
         layout = self.layout
         return {name: layout.arr(1, texts) for name, texts in groups.items()}
 
     def _item(self, ident: str, against: Sequence[str], because: tuple[str, ...],
-              chain: Chain) -> str:
+              support: tuple[tuple[int, ...], bool, bool], chain: Chain) -> str:
+        """An item's text: ``because`` its steps' texts, ``support`` what
+        :meth:`Chain.support` gives for it."""
+        indices, stated, asserted = support
         preps = chain.preps
         interpretations = dict.fromkeys(
-            [preps[i].rule.id for i in chain.because(ident) if not preps[i].stated])
-        fields = [self.stances["stated" if chain.stated(ident) else "interpretation"],
+            [preps[i].rule.id for i in indices if not preps[i].stated])
+        fields = [self.stances["stated" if stated else "interpretation"],
                   self.texts(3, list(interpretations)),
-                  self.bases["asserted" if chain.asserted(ident) else "default"],
+                  self.bases["asserted" if asserted else "default"],
                   self.layout.arr(3, because)]
         if against:
             fields.append(self.layout.arr(3, [self.denial(c) for c in against]))
