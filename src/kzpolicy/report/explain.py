@@ -15,6 +15,7 @@ text reports share (:func:`step_conditions`, :func:`runner_up_text`) live here t
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
+from itertools import chain
 from typing import TYPE_CHECKING, ParamSpec
 
 from kzpolicy.kb.kinds import NODE_NOUNS
@@ -214,9 +215,13 @@ def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str
 
 
 def _same_chain(a: tuple[Step, ...], b: tuple[Step, ...]) -> bool:
-    """``a == b``, the rule IDs compared first (cheaper than the models)."""
-    return len(a) == len(b) and all(x is y or (x.rule == y.rule and x == y)
-                                    for x, y in zip(a, b, strict=True))
+    """``a == b``, the last steps' rule IDs compared first, then each step's (cheaper
+    than the models: two chains that differ mostly differ in the step that ends them)."""
+    if a is b:
+        return True
+    if len(a) != len(b) or (a and a[-1] is not b[-1] and a[-1].rule != b[-1].rule):
+        return False
+    return all(x is y or (x.rule == y.rule and x == y) for x, y in zip(a, b, strict=True))
 
 
 def _item(f: Flagged, labels: Labels) -> list[str]:
@@ -320,19 +325,21 @@ def explain(a: Assessment, labels: Labels | None = None) -> str:
     looked up among the knowledge bases loaded in this process (none when it is gone).
     """
     labels = Labels.of(a) if labels is None else labels
-    lines = [*_scenario(a, labels), *_asserted(a, labels)]
-    lines += _items(f"Outcomes of the implied scenario, {a.scenario.id}", a.outcomes, labels)
-    lines += _items("Risks flagged", a.risks, labels)
-    lines += _items("Strengths and opportunities engaged", a.engaged, labels)
-    lines += _contested(a, labels)
+    kept = labels.lines
+    # the blocks of lines, joined once at the end (most are kept lists, never copied)
+    blocks = [_scenario(a, labels), _asserted(a, labels),
+              _items(f"Outcomes of the implied scenario, {a.scenario.id}", a.outcomes,
+                     labels),
+              _items("Risks flagged", a.risks, labels),
+              _items("Strengths and opportunities engaged", a.engaged, labels),
+              _contested(a, labels)]
     if a.findings:
-        lines += ["", f"The authors' findings on this ({len(a.findings)}):"]
-        for fd in a.findings:
-            lines += labels.lines.of((fd.id, fd.noted_for), _finding, fd)
-    lines += ["", "Firing order:"]
-    for t in a.trace:
-        lines += labels.lines.get(t, "fired", _fired, t)
-    unknown = "; ".join(labels.named(c) for c in a.unknown) or "none"
-    lines += ["", *_wrap(f"Unknown (not asserted, {len(a.unknown)}): {unknown}", "", "  "),
-              f"Knowledge base {a.kb_version}"]
-    return "\n".join(lines)
+        blocks.append(["", f"The authors' findings on this ({len(a.findings)}):"])
+        blocks += [kept.of((fd.id, fd.noted_for), _finding, fd) for fd in a.findings]
+    blocks.append(["", "Firing order:"])
+    blocks += [kept.get(t, "fired", _fired, t) for t in a.trace]
+    named = labels.named
+    unknown = "; ".join([named(c) for c in a.unknown]) or "none"
+    blocks += [["", *_wrap(f"Unknown (not asserted, {len(a.unknown)}): {unknown}", "", "  "),
+                f"Knowledge base {a.kb_version}"]]
+    return "\n".join(chain.from_iterable(blocks))
