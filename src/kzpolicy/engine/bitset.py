@@ -8,7 +8,7 @@ in disjunctive normal form, ``network.productions``) are compiled two ways:
   ``durable.rules.DurableRules.run`` (rule, matched conjunction, phase), in an order
   durable could have fired them (by stratum, so every producer comes before its
   consumers and explanations match);
-* **columns over inputs** (numpy): :meth:`BitsetRules.evaluate` takes, per
+* **columns over inputs** (numpy, imported only there): :meth:`BitsetRules.evaluate` takes, per
   condition, which of many inputs assert it true and which false, and computes the
   implied scenario and every fact for all of them at once. The scenario decision
   rule (``decision.implied``) runs on arrays of shares; the landscape, Monte Carlo
@@ -22,19 +22,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from heapq import heapify, heappop, heappush
-from typing import Any, TypeAlias
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kzpolicy.engine.decision import decide, decision_outcomes, rule_of
 from kzpolicy.engine.network import EngineFiring, Production, productions
 from kzpolicy.kb import expr, schema
 from kzpolicy.kb.knowledge import KnowledgeBase
 
+if TYPE_CHECKING:  # numpy is imported where many inputs are evaluated: one input needs none
+    import numpy as np
+    import numpy.typing as npt
+
 __all__ = ["BatchResult", "BitsetRules", "Column", "bitset", "both", "count", "either"]
 
-BoolArray: TypeAlias = npt.NDArray[np.bool_]
+BoolArray: TypeAlias = "npt.NDArray[np.bool_]"
 Column: TypeAlias = "npt.NDArray[Any] | bool"
 """One fact over a batch of inputs: a boolean array (or packed bits, 64 inputs a uint64
 word: see :meth:`BitsetRules.fixpoint`), or a constant for all of them."""
@@ -68,6 +69,8 @@ def count(column: Column, size: int) -> int:
     """How many of ``size`` inputs a column holds for."""
     if isinstance(column, bool):
         return size if column else 0
+    import numpy as np
+
     return int(np.count_nonzero(column))
 
 
@@ -336,6 +339,8 @@ class BitsetRules:
         """The decision rule (:func:`~kzpolicy.engine.decision.implied`) over arrays:
         ``counts[s]`` is scenario s's true factors per input (rows in the knowledge base's
         order of scenarios); returns indices into ``scenario_ids``."""
+        import numpy as np
+
         winner: npt.NDArray[np.uint8] = np.asarray(
             self._rule.implied([counts[n] for n in range(len(self._sizes))], np.where),
             dtype=np.uint8)
@@ -346,6 +351,8 @@ class BitsetRules:
         """:meth:`decide_counts` for counts of at most each scenario's factors, read from a
         table of every combination of counts (decided once, by :meth:`decide_counts`)
         where there are at most 65,536: a row costs a few integer operations."""
+        import numpy as np
+
         table = self._table()
         if table is None:
             return self.decide_counts(counts)
@@ -360,6 +367,8 @@ class BitsetRules:
         """The decision of every combination of factor counts, indexed by the counts as
         digits (scenario ``n`` in base ``size_n + 1``); None where too many."""
         if "table" not in self._cache:
+            import numpy as np
+
             shape = [n + 1 for n in self._sizes]
             self._cache["table"] = None if not shape or int(np.prod(shape)) > 1 << 16 else (
                 self.decide_counts(np.indices(shape).reshape(len(shape), -1)))
@@ -380,6 +389,8 @@ class BitsetRules:
         inputs (an index into ``scenario_ids`` each, as a batch keeps it): the decision
         is not taken again.
         """
+        import numpy as np
+
         facts = self.literals_of(true, false)
         counts = np.zeros((len(self._sizes), size), dtype=np.uint16)
         for c, n in self._factor_of.items():
@@ -476,6 +487,8 @@ def _negate(a: Column) -> Column:
 def _same(a: Column, b: Column) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
+    import numpy as np
+
     return a is b or bool(np.array_equal(a, b))
 
 
