@@ -146,6 +146,20 @@ def test_an_assessment_as_text_or_markdown_loads_neither_numpy_nor_jinja2(fmt: s
     assert _fresh(code) == "False False"
 
 
+def test_assess_many_on_columns_loads_no_result_model_no_reading_and_no_masked_arrays(
+) -> None:
+    # the rows of a batch (the result models) load when one is first built; the
+    # Conditions model, the readings and numpy.ma when a caller uses them
+    code = ("import sys, numpy as np, kzpolicy; kb = kzpolicy.load(); "
+            "b = kzpolicy.assess_many(columns={c: np.zeros(70, np.int8) "
+            "for c in kb.condition_ids}, kb=kb); b.flagged_bits, b.scenario, b.counts; "
+            "a = sorted(m for m in sys.modules if m in ('numpy.ma', 'kzpolicy.kb.reading', "
+            "'kzpolicy.engine.conditions', 'kzpolicy.engine.results')); "
+            "print(a, b[0] == kzpolicy.assess(dict.fromkeys(kb.condition_ids, False), kb=kb, "
+            "engine='bitset'))")
+    assert _fresh(code) == "[] True"
+
+
 @pytest.mark.parametrize("call", ["probabilities", "sensitivity"])
 def test_exact_probabilities_do_not_load_durable_rules(call: str) -> None:
     code = (f"import sys, kzpolicy; kzpolicy.{call}({{'D1': 0.5}}, preset='article-2010'); "

@@ -126,7 +126,9 @@ def check_derived(batch: kzpolicy.Batch, kb: KnowledgeBase, matrix: npt.NDArray[
                        axis=1).reshape(n, len(kb.items))
     sizes = np.array([len(s.factors) for s in kb.scenarios.values()], dtype=np.float64)
     assert batch.asserted.dtype == np.int8 and np.array_equal(batch.asserted, matrix)
-    assert np.array_equal(batch.scenario, result.scenario)
+    assert batch.scenario.dtype == np.uint8 and np.array_equal(batch.scenario, result.scenario)
+    for k, sid in enumerate(batch.scenario_ids):
+        assert np.array_equal(batch.column(sid), result.scenario == k), sid
     assert batch.counts.dtype == np.uint16 and np.array_equal(batch.counts, result.counts.T)
     assert np.array_equal(batch.shares, result.counts.T.astype(np.float64) / sizes)
     assert np.array_equal(batch.fired, fired) and np.array_equal(batch.flagged, flagged)
@@ -193,4 +195,6 @@ def test_the_batch_keeps_two_bits_a_condition_and_the_scenario() -> None:
     kept = [v for v in (getattr(batch, s) for s in type(batch).__slots__)
             if isinstance(v, np.ndarray)]
     per_row = sum(v.nbytes for v in kept) / len(batch)
-    assert per_row == 2 * len(kb.condition_ids) / 8 + 1  # 4096 rows: whole words
+    codes = (len(batch.scenario_ids) - 1).bit_length()  # the scenario's index in binary
+    assert codes == 2
+    assert per_row == (2 * len(kb.condition_ids) + codes) / 8  # 4096 rows: whole words

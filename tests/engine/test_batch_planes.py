@@ -112,6 +112,38 @@ def test_slices_and_joins_of_planes_at_any_row() -> None:
             matrix[k].tolist()
 
 
+def _codes_of(index: npt.NDArray[np.uint8], count: int, at: int = 0) -> npt.NDArray[np.uint64]:
+    """The scenario planes of ``index``, packed from row 0 or in two parts cut at ``at``
+    (a multiple of 64, as assess_many packs a chunk at a time)."""
+    out = planes.code_planes(count, len(index))
+    for start, stop in ((0, at), (at, len(index))):
+        planes.pack_codes(index[start:stop], start, out)
+    return out
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 9])
+def test_the_scenario_kept_in_binary_planes_reads_back(
+        count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # decoded a chunk at a time (chunks not a multiple of 64 are rounded down to one);
+    # rows not a multiple of 64 nor of the chunk; each outcome read word by word
+    monkeypatch.setattr(derive, "CHUNK", 100)
+    rng = np.random.default_rng(count)
+    for size in (0, 1, 63, 64, 65, 200, 777):
+        index = rng.integers(0, count, size, dtype=np.uint8)
+        codes = _codes_of(index, count, at=min(128, size // 64 * 64))
+        assert len(codes) == max(1, (count - 1).bit_length())
+        assert np.array_equal(codes, _codes_of(index, count))  # packed whole or in parts
+        scenario = derive.scenario(codes, size)
+        assert scenario.dtype == np.uint8 and np.array_equal(scenario, index)
+        for n in range(count):
+            assert np.array_equal(derive.implied(codes, n, size), index == n)
+        if size > 1:  # sliced and joined as the asserted planes are
+            assert np.array_equal(planes.rows(codes, 1, size), _codes_of(index[1:], count))
+            assert np.array_equal(planes.concat([(planes.rows(codes, 0, 1), 1),
+                                                 (planes.rows(codes, 1, size), size - 1)]),
+                                  codes)
+
+
 def test_packed_columns_into_rows() -> None:
     rng = np.random.default_rng(2)
     tiles = planes.Tiles(3, 256)  # reused: a smaller write after a larger one

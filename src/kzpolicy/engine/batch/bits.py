@@ -13,6 +13,10 @@ a fact of the rules as the bitset engine reads it, 64 inputs an AND
 (:mod:`~kzpolicy.engine.batch.derive`). The int8 encoding (1 true, 0 false, -1 unknown)
 is ``2 * true + false - 1``.
 
+The implied scenario of each row is kept as planes too (:func:`code_planes`): its index
+in binary, bit ``b`` in plane ``b`` (two planes for up to four outcomes);
+:func:`pack_codes` writes them, :func:`where_code` reads where a row's index is ``n``.
+
 :class:`ColumnPacker` packs int8 columns (as ``assess_many(columns=...)`` reads them) a
 chunk of rows at a time and counts each scenario's factors asserted true on the way;
 :func:`pack_matrix` packs an int8 matrix (the rows input). :func:`unpack`, :func:`row`,
@@ -29,8 +33,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["WORD", "ColumnPacker", "Planes", "Tiles", "concat", "factor_counts", "pack_matrix",
-           "planes", "row", "rows", "take", "transpose8", "unpack", "words"]
+__all__ = ["WORD", "ColumnPacker", "Planes", "Tiles", "code_planes", "concat", "factor_counts",
+           "pack_codes", "pack_matrix", "planes", "row", "rows", "take", "transpose8", "unpack",
+           "where_code", "words"]
 
 IntArray = npt.NDArray[np.integer[Any]]
 BoolArray = npt.NDArray[np.bool_]
@@ -53,6 +58,32 @@ def words(size: int) -> int:
 def planes(conditions: int, size: int) -> Planes:
     """Zeroed planes for ``size`` rows (every condition unknown)."""
     return np.zeros((2 * conditions, words(size)), dtype=WORD)
+
+
+def code_planes(count: int, size: int) -> Planes:
+    """Zeroed planes for ``size`` indices below ``count``, in binary: bit ``b`` of each
+    in plane ``b`` (at least one plane)."""
+    return np.zeros((max(1, (count - 1).bit_length()), words(size)), dtype=WORD)
+
+
+def pack_codes(index: npt.NDArray[np.uint8], start: int, out: Planes) -> None:
+    """Write the indices ``index`` into the planes ``out`` (:func:`code_planes`) from row
+    ``start`` (a multiple of 8) on."""
+    raw = out.view(np.uint8)
+    at = slice(start // 8, (start + len(index) + 7) // 8)
+    for b in range(len(out)):
+        raw[b, at] = np.packbits(index & np.uint8(1 << b), bitorder="little")
+
+
+def where_code(codes: Planes, n: int) -> Planes:
+    """Per word of the planes ``codes`` (:func:`code_planes`), where the index is ``n``
+    (the bits past the last row are not cleared)."""
+    out: Planes | None = None
+    for b, plane in enumerate(codes):
+        bit = plane if n >> b & 1 else ~plane
+        out = bit if out is None else out & bit
+    assert out is not None
+    return out
 
 
 def unpack(bits: Planes, conditions: int, start: int, stop: int

@@ -6,16 +6,19 @@ condition set each):
 
 * the asserted conditions as bit planes (:mod:`~kzpolicy.engine.batch.bits`: two bits
   a condition, true and false, 64 rows a word, the preset already overlaid);
-* ``scenario`` (uint8): the implied scenario, an index into ``scenario_ids``.
+* the implied scenario, an index into ``scenario_ids``, as bit planes too: the index in
+  binary (:func:`~kzpolicy.engine.batch.bits.code_planes`, two bits a row for up to
+  four outcomes, not a byte).
 
 Everything else it shows is derived from those when read (a chunk of rows at a time,
 :mod:`~kzpolicy.engine.batch.derive`):
 
-* ``asserted`` (rows x conditions, int8: 1 true, 0 false, -1 unknown), ``counts``
-  (rows x scenarios, uint16: each scenario's factors asserted true) and ``shares``
-  (float64, their share) are computed **at each access** and not kept: each is larger
-  than the bits it comes from (``asserted`` four times), so keeping it would make a
-  batch as large as the matrix it was read from; read one once into a variable;
+* ``asserted`` (rows x conditions, int8: 1 true, 0 false, -1 unknown), ``scenario``
+  (rows, uint8), ``counts`` (rows x scenarios, uint16: each scenario's factors asserted
+  true) and ``shares`` (float64, their share) are computed **at each access** and not
+  kept: each is larger than the bits it comes from (``asserted`` four times,
+  ``scenario`` four times its planes), so keeping it would make a batch as large as the
+  matrix it was read from; read one once into a variable;
 * ``flagged`` (rows x items) and ``fired`` (rows x rules) come from running the rules
   on the bit planes (the bitset engine's fixpoint, 64 rows an AND): the bit matrices
   ``flagged_bits`` and ``fired_bits`` (eight columns a byte, ``np.packbits(..., axis=1,
@@ -37,20 +40,21 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, SupportsIndex, overload
+from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.engine.assess import assess_resolved
 from kzpolicy.engine.batch import bits as planes
 from kzpolicy.engine.batch import derive
 from kzpolicy.engine.decision import decision_outcomes
 from kzpolicy.engine.display import Displayed
-from kzpolicy.engine.results import Assessment
 from kzpolicy.errors import InputError, UnknownIdError, expect
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base_of
+
+if TYPE_CHECKING:  # the result models load when a row is first built (assess_resolved)
+    from kzpolicy.engine.results import Assessment
 
 __all__ = ["Batch", "preset_order"]
 
@@ -78,26 +82,29 @@ def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return a
 
 
-class Batch(Sequence[Assessment], Displayed):
+class Batch(Sequence["Assessment"], Displayed):
     """Assessments of many condition sets, held as columns (see the module docstring).
 
     Build it with :func:`~kzpolicy.assess_many`. The columns are read-only numpy arrays;
     ``batch[i]`` builds row ``i`` as an :class:`~kzpolicy.Assessment`. ``bits`` are the
-    asserted bits (:mod:`~kzpolicy.engine.batch.bits`); ``rules``, the flagged and the
-    fired bits where known (else each derived at its first access).
+    asserted bits (:mod:`~kzpolicy.engine.batch.bits`); ``scenario`` the planes of the
+    implied scenario (:func:`~kzpolicy.engine.batch.bits.code_planes`) of the ``size``
+    rows; ``rules``, the flagged and the fired bits where known (else each derived at
+    its first access).
     """
 
-    __slots__ = ("_bits", "_kb", "_order", "_rules", "_scenario")
+    __slots__ = ("_bits", "_kb", "_order", "_rules", "_scenario", "_size")
     _rules: tuple[Bits | None, Bits | None]
     __hash__ = None  # type: ignore[assignment]  # like a list: compared by value
 
     def __init__(self, kb: KnowledgeBase, *, order: tuple[int, ...], bits: Planes,
-                 scenario: npt.NDArray[np.uint8],
+                 scenario: Planes, size: int,
                  rules: tuple[Bits | None, Bits | None] = (None, None)) -> None:
         self._kb = kb
         self._order = order
         self._bits = _frozen(bits)
         self._scenario = _frozen(scenario)
+        self._size = size
         flagged, fired = rules
         self._rules = (None if flagged is None else _frozen(flagged),
                        None if fired is None else _frozen(fired))
@@ -142,8 +149,9 @@ class Batch(Sequence[Assessment], Displayed):
 
     @property
     def scenario(self) -> npt.NDArray[np.uint8]:
-        """Per row, the implied scenario: an index into ``scenario_ids``."""
-        return self._scenario
+        """Per row, the implied scenario: an index into ``scenario_ids`` (decoded from its
+        bits at each access, not kept)."""
+        return _frozen(derive.scenario(self._scenario, len(self)))
 
     @property
     def counts(self) -> npt.NDArray[np.uint16]:
@@ -189,7 +197,8 @@ class Batch(Sequence[Assessment], Displayed):
         """The flagged (``n`` 0) or fired (1) bits, derived at the first access."""
         bits = self._rules[n]
         if bits is None:  # two threads may both derive them: the same arrays either way
-            bits = _frozen(derive.rule_bits(self._kb, self._bits, self._scenario, n))
+            bits = _frozen(derive.rule_bits(self._kb, self._bits, self._scenario, len(self),
+                                            n))
             kept = list(self._rules)
             kept[n] = bits
             self._rules = (kept[0], kept[1])
@@ -205,8 +214,7 @@ class Batch(Sequence[Assessment], Displayed):
                 bits = self._rule_bits(n)
                 return ((bits[:, k >> 3] >> (k & 7)) & 1).astype(np.bool_)
         if ident in self.scenario_ids:
-            implied: BoolArray = self._scenario == self.scenario_ids.index(ident)
-            return implied
+            return derive.implied(self._scenario, self.scenario_ids.index(ident), len(self))
         raise UnknownIdError("item, rule or scenario", ident,
                              (*self.item_ids, *self.rule_ids, *self.scenario_ids))
 
@@ -218,17 +226,19 @@ class Batch(Sequence[Assessment], Displayed):
         return {ids[n]: true[n] == 1 for n in self._order if true[n] or false[n]}
 
     def _position(self, i: SupportsIndex) -> int:
-        n = len(self._scenario)
+        n = self._size
         k = operator.index(i)
         if not -n <= k < n:
             raise IndexError(f"batch index {k} out of range for {n} rows")
         return k + n if k < 0 else k
 
     def _row(self, k: int) -> Assessment:
+        from kzpolicy.engine.assess import assess_resolved
+
         return assess_resolved(self._kb, self.asserted_of(k))
 
     def __len__(self) -> int:
-        return len(self._scenario)
+        return self._size
 
     @overload
     def __getitem__(self, i: SupportsIndex) -> Assessment: ...
@@ -239,17 +249,19 @@ class Batch(Sequence[Assessment], Displayed):
     def __getitem__(self, i: SupportsIndex | slice) -> Assessment | Batch:
         if isinstance(i, slice):
             rules = self._rules
-            return Batch(self._kb, order=self._order, bits=self._slice(i),
-                         scenario=self._scenario[i],
+            return Batch(self._kb, order=self._order, bits=self._slice(self._bits, i),
+                         scenario=self._slice(self._scenario, i),
+                         size=len(range(*i.indices(len(self)))),
                          rules=(None if rules[0] is None else rules[0][i],
                                 None if rules[1] is None else rules[1][i]))
         return self._row(self._position(i))
 
-    def _slice(self, i: slice) -> Planes:
+    def _slice(self, bits: Planes, i: slice) -> Planes:
+        """The rows ``i`` of ``bits`` (the asserted planes or the scenario's)."""
         start, stop, step = i.indices(len(self))
         if step == 1:
-            return planes.rows(self._bits, start, stop)
-        return planes.take(self._bits, np.arange(start, stop, step, dtype=np.intp))
+            return planes.rows(bits, start, stop)
+        return planes.take(bits, np.arange(start, stop, step, dtype=np.intp))
 
     def __iter__(self) -> Iterator[Assessment]:
         for k in range(len(self)):
@@ -270,7 +282,8 @@ class Batch(Sequence[Assessment], Displayed):
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # the knowledge base travels by its version (it must be loaded where unpickled)
         # the derived flagged and fired bits are not sent: derived again when read
-        return (_restore, (self._kb.version, self._order, self._bits, self._scenario))
+        return (_restore, (self._kb.version, self._order, self._bits, self._scenario,
+                           self._size))
 
     # ------------------------------------------------------------------ combining, export
     @classmethod
@@ -291,7 +304,8 @@ class Batch(Sequence[Assessment], Displayed):
         order = orders.pop() if len(orders) == 1 else tuple(range(len(kb.condition_ids)))
         rules = (_joined([b._rules[0] for b in parts]), _joined([b._rules[1] for b in parts]))
         return Batch(kb, order=order, bits=planes.concat([(b._bits, len(b)) for b in parts]),
-                     scenario=np.concatenate([b._scenario for b in parts]), rules=rules)
+                     scenario=planes.concat([(b._scenario, len(b)) for b in parts]),
+                     size=sum(len(b) for b in parts), rules=rules)
 
     def to_arrow(self) -> Any:
         """The batch as a ``pyarrow.Table``, one row per condition set (needs pyarrow;
@@ -314,6 +328,7 @@ def _joined(parts: list[Bits | None]) -> Bits | None:
     return np.concatenate(known) if len(known) == len(parts) else None
 
 
-def _restore(version: str, order: tuple[int, ...], bits: Planes,
-             scenario: npt.NDArray[np.uint8]) -> Batch:
-    return Batch(knowledge_base_of(version), order=order, bits=bits, scenario=scenario)
+def _restore(version: str, order: tuple[int, ...], bits: Planes, scenario: Planes,
+             size: int) -> Batch:
+    return Batch(knowledge_base_of(version), order=order, bits=bits, scenario=scenario,
+                 size=size)

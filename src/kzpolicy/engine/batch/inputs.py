@@ -18,15 +18,19 @@ already overlaid, as ``resolve`` overlays it for one input. Columns are only che
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.engine.conditions import ConditionInput, resolve
+from kzpolicy.engine.asserted import resolve
 from kzpolicy.errors import ArgumentTypeError, InputError, UnknownConditionError, UnknownIdError
 from kzpolicy.kb.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:  # the Conditions model loads when a caller uses it
+    from kzpolicy.engine.conditions import ConditionInput
 
 __all__ = ["CHUNK", "base_row", "from_columns", "from_rows"]
 
@@ -103,16 +107,19 @@ def from_rows(kb: KnowledgeBase, rows: Iterable[ConditionInput], preset: str | N
     return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
 
-#: numpy.ma, typed only from numpy 2.3 (Python 3.11 and later): read through Any, so that
-#: mypy --strict passes on Python 3.10's numpy 2.2 too
-_MA: Any = np.ma
+def _numpy_ma() -> Any:
+    """numpy.ma if it is loaded, else None: a masked array exists only once it is, so
+    columns of plain arrays never load it. (Read through Any: numpy.ma is typed only from
+    numpy 2.3, Python 3.11 and later, and mypy --strict passes on 3.10's numpy 2.2 too.)"""
+    return sys.modules.get("numpy.ma")
 
 
 def _unmasked(value: np.ma.MaskedArray[Any, Any]) -> tuple[npt.NDArray[Any], BoolArray]:
     """A masked column's values, its masked cells set to a value every kind of column
     accepts (their data may be anything), and its mask."""
-    mask: BoolArray = _MA.getmaskarray(value)
-    data = np.array(_MA.getdata(value))
+    ma = _numpy_ma()
+    mask: BoolArray = ma.getmaskarray(value)
+    data = np.array(ma.getdata(value))
     if mask.any() and data.ndim == 1:
         data[mask] = None if data.dtype == np.object_ else 0
     return data, mask
@@ -122,7 +129,8 @@ def _column(name: str, value: object, size: int | None) -> tuple[IntArray, int]:
     """One input column as integers (1 true, 0 false, -1 not given), checked: int8, or
     the integer column as given. A masked array's masked cells are not given (never read
     as the data under the mask)."""
-    if isinstance(value, np.ma.MaskedArray):
+    ma = _numpy_ma()
+    if ma is not None and isinstance(value, ma.MaskedArray):
         data, mask = _unmasked(value)
         col, n = _column(name, data, size)
         if not mask.any():

@@ -5,7 +5,8 @@
 bit planes a condition, 64 rows a word) while counting each scenario's factors asserted
 true, decides the implied scenario on those counts (:meth:`BitsetRules.decide_table`,
 no Python object per row), and returns a :class:`~kzpolicy.Batch` of the bits and the
-scenario, whose row ``i`` equals ``assess(input_i, preset=..., kb=..., engine="bitset")``.
+scenario (packed alike: its index in binary, a plane a bit), whose row ``i`` equals
+``assess(input_i, preset=..., kb=..., engine="bitset")``.
 What else the batch shows (flagged, fired, counts, shares) it derives from those when
 read (``derive``). Python's cyclic garbage collector is paused over the bulk work (the
 work creates no cyclic garbage) and restored after it, also on error
@@ -15,21 +16,32 @@ work creates no cyclic garbage) and restored after it, also on error
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from kzpolicy.engine.batch.bits import ColumnPacker, factor_counts, pack_matrix, planes
+from kzpolicy.engine.asserted import resolve
+from kzpolicy.engine.batch.bits import (
+    ColumnPacker,
+    code_planes,
+    factor_counts,
+    pack_codes,
+    pack_matrix,
+    planes,
+)
 from kzpolicy.engine.batch.columns import Batch, preset_order
 from kzpolicy.engine.batch.derive import factor_groups
 from kzpolicy.engine.batch.inputs import CHUNK, IntArray, base_row, from_columns, from_rows
 from kzpolicy.engine.bitset import bitset
-from kzpolicy.engine.conditions import ConditionInput, resolve
 from kzpolicy.errors import InputError, expect
 from kzpolicy.kb.gcpause import gc_paused
 from kzpolicy.kb.knowledge import KnowledgeBase
 from kzpolicy.kb.loading import knowledge_base
-from kzpolicy.kb.reading import ReadingSpec
+
+if TYPE_CHECKING:  # the Conditions model and the readings load when a caller uses them
+    from kzpolicy.engine.conditions import ConditionInput
+    from kzpolicy.kb.reading import ReadingSpec
 
 __all__ = ["Batch", "assess_many"]
 
@@ -87,12 +99,12 @@ def _evaluate_columns(kb: KnowledgeBase, sources: list[IntArray | int], size: in
     packer = ColumnPacker(sources, preset, factor_groups(kb), 4 * CHUNK)  # a bit a row
     engine = bitset(kb)
     bits = planes(len(sources), size)
-    scenario = np.empty(size, dtype=np.uint8)
+    scenario = code_planes(len(engine.scenario_ids), size)
     for start in range(0, size, packer.chunk):
         stop = min(start + packer.chunk, size)
         packer.pack(start, stop, bits)
-        scenario[start:stop] = engine.decide_table(packer.counts[:, :stop - start])
-    return Batch(kb, order=preset_order(kb, fixed), bits=bits, scenario=scenario)
+        pack_codes(engine.decide_table(packer.counts[:, :stop - start]), start, scenario)
+    return Batch(kb, order=preset_order(kb, fixed), bits=bits, scenario=scenario, size=size)
 
 
 def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
@@ -103,7 +115,7 @@ def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
     size, conditions = asserted.shape
     groups = factor_groups(kb)
     bits = planes(conditions, size)
-    scenario = np.empty(size, dtype=np.uint8)
+    scenario = code_planes(len(engine.scenario_ids), size)
     step = max(64, CHUNK // 64 * 64)
     counts = np.empty((len(groups), step), dtype=np.uint16)
     for start in range(0, size, step):
@@ -111,5 +123,5 @@ def evaluate_matrix(kb: KnowledgeBase, asserted: npt.NDArray[np.int8],
         pack_matrix(asserted[start:stop], start, bits)
         part = counts[:, :stop - start]
         factor_counts(np.equal(asserted[start:stop], 1).T, groups, part)
-        scenario[start:stop] = engine.decide_table(part)
-    return Batch(kb, order=order, bits=bits, scenario=scenario)
+        pack_codes(engine.decide_table(part), start, scenario)
+    return Batch(kb, order=order, bits=bits, scenario=scenario, size=size)
