@@ -166,3 +166,17 @@ def test_the_decision_table_equals_the_decision(kbs: list[KnowledgeBase]) -> Non
         rng = np.random.default_rng(len(sizes))
         counts = np.stack([rng.integers(0, n + 1, 5000, dtype=np.uint16) for n in sizes])
         assert np.array_equal(engine.decide_table(counts), engine.decide_counts(counts))
+
+
+def test_the_scenario_is_decoded_once_then_kept_read_only(kbs: list[KnowledgeBase]) -> None:
+    kb = kbs[-1]
+    matrix = _matrix(kb, 300, 11)
+    batch = kzpolicy.assess_many(
+        columns={c: matrix[:, k] for k, c in enumerate(kb.condition_ids)}, kb=kb)
+    first = batch.scenario
+    assert batch.scenario is first  # kept: indexing it in a loop decodes nothing again
+    assert not first.flags.writeable
+    part = batch[7:250:3]  # a slice decodes its own rows, equal to the whole's
+    assert np.array_equal(part.scenario, first[7:250:3])
+    assert [int(c) for c in first[:40]] == [
+        batch.scenario_ids.index(batch[i].scenario.id) for i in range(40)]

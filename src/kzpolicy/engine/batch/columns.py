@@ -13,12 +13,13 @@ condition set each):
 Everything else it shows is derived from those when read (a chunk of rows at a time,
 :mod:`~kzpolicy.engine.batch.derive`):
 
-* ``asserted`` (rows x conditions, int8: 1 true, 0 false, -1 unknown), ``scenario``
-  (rows, uint8), ``counts`` (rows x scenarios, uint16: each scenario's factors asserted
-  true) and ``shares`` (float64, their share) are computed **at each access** and not
-  kept: each is larger than the bits it comes from (``asserted`` four times,
-  ``scenario`` four times its planes), so keeping it would make a batch as large as the
-  matrix it was read from; read one once into a variable;
+* ``asserted`` (rows x conditions, int8: 1 true, 0 false, -1 unknown), ``counts``
+  (rows x scenarios, uint16: each scenario's factors asserted true) and ``shares``
+  (float64, their share) are computed **at each access** and not kept: each is larger
+  than the bits it comes from (``asserted`` four times), so keeping it would make a
+  batch as large as the matrix it was read from; read one once into a variable;
+* ``scenario`` (rows, uint8) is decoded from its planes **at its first access and
+  kept** (a byte a row: indexing it in a loop costs nothing more);
 * ``flagged`` (rows x items) and ``fired`` (rows x rules) come from running the rules
   on the bit planes (the bitset engine's fixpoint, 64 rows an AND): the bit matrices
   ``flagged_bits`` and ``fired_bits`` (eight columns a byte, ``np.packbits(..., axis=1,
@@ -93,7 +94,7 @@ class Batch(Sequence["Assessment"], Displayed):
     its first access).
     """
 
-    __slots__ = ("_bits", "_kb", "_order", "_rules", "_scenario", "_size")
+    __slots__ = ("_bits", "_codes", "_kb", "_order", "_rules", "_scenario", "_size")
     _rules: tuple[Bits | None, Bits | None]
     __hash__ = None  # type: ignore[assignment]  # like a list: compared by value
 
@@ -104,6 +105,7 @@ class Batch(Sequence["Assessment"], Displayed):
         self._order = order
         self._bits = _frozen(bits)
         self._scenario = _frozen(scenario)
+        self._codes: npt.NDArray[np.uint8] | None = None  # ``scenario``, once read
         self._size = size
         flagged, fired = rules
         self._rules = (None if flagged is None else _frozen(flagged),
@@ -150,8 +152,11 @@ class Batch(Sequence["Assessment"], Displayed):
     @property
     def scenario(self) -> npt.NDArray[np.uint8]:
         """Per row, the implied scenario: an index into ``scenario_ids`` (decoded from its
-        bits at each access, not kept)."""
-        return _frozen(derive.scenario(self._scenario, len(self)))
+        bits at the first access, then kept: a byte a row)."""
+        codes = self._codes
+        if codes is None:  # two threads may both decode it: equal arrays either way
+            codes = self._codes = _frozen(derive.scenario(self._scenario, len(self)))
+        return codes
 
     @property
     def counts(self) -> npt.NDArray[np.uint16]:
