@@ -5,7 +5,7 @@ table at all, across inputs, engines and readings that share parts."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import ParamSpec
 
 import pytest
@@ -22,6 +22,15 @@ class _NoTable(_Lines):
 
     def get(self, part: object, variant: object, make: Callable[_P, list[str]],
             *args: _P.args, **kwargs: _P.kwargs) -> list[str]:
+        return make(*args, **kwargs)
+
+    def get_all(self, parts: tuple[object, ...], variant: Hashable,
+                make: Callable[_P, list[str]], *args: _P.args, **kwargs: _P.kwargs
+                ) -> list[str]:
+        return make(*args, **kwargs)
+
+    def of(self, key: Hashable, make: Callable[_P, list[str]], *args: _P.args,
+           **kwargs: _P.kwargs) -> list[str]:
         return make(*args, **kwargs)
 
 
@@ -44,6 +53,7 @@ def test_warm_lines_give_the_text_made_afresh(reading: str | None) -> None:
         warm.append(explain(kzpolicy.assess(x, kb=kb, engine="bitset", reading=reading),
                             labels))
     assert table, "the table holds lines once explanations were made"
+    assert kb.derived(_Lines).together, "and whole groups of items"
     afresh = Labels(kb)
     afresh.lines = _NoTable()
     for x, text in zip(inputs, warm, strict=True):
@@ -59,3 +69,13 @@ def test_no_knowledge_base_means_bare_ids_in_a_table_of_their_own() -> None:
     assert bare != labelled
     assert explain(a, Labels()) == bare
     assert kb.label_of("D1") in labelled
+
+
+def test_empty_groups_are_kept_under_their_own_titles() -> None:
+    # every empty group has the same (no) parts: the title tells their lines apart
+    kb = kzpolicy.load()
+    labels = Labels(kb)
+    for _ in range(2):  # made, then read from the table
+        text = explain(kzpolicy.assess({}, kb=kb), labels)
+        assert "\nRisks flagged (0):\n" in text
+        assert "\nStrengths and opportunities engaged (0):\n" in text

@@ -105,7 +105,7 @@ class _Lines:
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self.table: dict[tuple[int, object], tuple[object, list[str]]] = {}
         self.said: dict[Hashable, list[str]] = {}
-        self.together: dict[tuple[int, ...], tuple[tuple[object, ...], list[str]]] = {}
+        self.together: dict[tuple[Hashable, ...], tuple[tuple[object, ...], list[str]]] = {}
 
     def get(self, part: object, variant: object, make: Callable[_P, list[str]],
             *args: _P.args, **kwargs: _P.kwargs) -> list[str]:
@@ -121,11 +121,12 @@ class _Lines:
         self.table[key] = (part, lines)
         return lines
 
-    def get_all(self, parts: tuple[object, ...], make: Callable[_P, list[str]],
-                *args: _P.args, **kwargs: _P.kwargs) -> list[str]:
-        """The lines of several parts said together, as :meth:`get` (the entry holds
-        them all)."""
-        key = tuple(map(id, parts))
+    def get_all(self, parts: tuple[object, ...], variant: Hashable,
+                make: Callable[_P, list[str]], *args: _P.args, **kwargs: _P.kwargs
+                ) -> list[str]:
+        """The lines of several parts said together in ``variant``, as :meth:`get` (the
+        entry holds them all)."""
+        key = (variant, *map(id, parts))
         found = self.together.get(key)
         if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
             return found[1]
@@ -198,6 +199,11 @@ def _step(step: Step, same: bool, labels: Labels) -> list[str]:
 
 
 def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str]:
+    """A group of items under ``title`` (kept whole: a scenario's outcomes recur)."""
+    return labels.lines.get_all(flagged, title, _items_lines, title, flagged, labels)
+
+
+def _items_lines(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str]:
     lines = ["", f"{title} ({len(flagged)}):"]
     groups: list[list[Flagged]] = []
     for f in flagged:  # items with one same chain of reasons are said together
@@ -210,7 +216,7 @@ def _items(title: str, flagged: tuple[Flagged, ...], labels: Labels) -> list[str
         if len(group) == 1:
             lines += labels.lines.get(group[0], "item", _item, group[0], labels)
         else:
-            lines += labels.lines.get_all(tuple(group), _group, group, labels)
+            lines += labels.lines.get_all(tuple(group), "group", _group, group, labels)
     return lines
 
 
