@@ -254,3 +254,26 @@ def test_the_rule_network_under_a_reading() -> None:
     drawn = kzpolicy.graph(reading="stated-only")
     assert "+stated-only." in drawn.splitlines()[0]
     assert "d1_t1" not in drawn and "d2_t1" in drawn
+
+
+def test_a_result_finds_its_rules_while_any_copy_of_them_is_alive(tmp_path: Path) -> None:
+    # the same folder loaded twice: dropping the second copy must not lose the first
+    import gc
+    import pickle
+
+    folder = tmp_path / "rules"
+    shutil.copytree(stock_rules_path(), folder)
+    conditions = folder / "conditions.yaml"  # rules of their own (not the stock version)
+    text = conditions.read_text(encoding="utf-8")
+    conditions.write_text(text.replace("label: Cooperation with NATO intensifies",
+                                       "label: Cooperation with NATO grows", 1),
+                          encoding="utf-8")
+    first = kzpolicy.load(folder)
+    second = kzpolicy.load(folder)
+    assert first is not second and first.version == second.version
+    assert first.version != kzpolicy.load().version
+    del second
+    gc.collect()
+    batch = kzpolicy.assess_many([{"D1": True}], kb=first)
+    assert pickle.loads(pickle.dumps(batch)) == batch
+    assert knowledge_base_of(first.version) is first

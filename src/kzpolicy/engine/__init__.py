@@ -6,7 +6,8 @@
 - ``engines``: the engine names and the engine that runs a knowledge base's rules;
 - ``durable/``: the durable-rules engine (the default): its limits, the adapter (the only
   module that touches durable-rules) and a knowledge base's rules on it;
-- ``bitset``: the bitset engine (numpy; ``engine="bitset"``, alias ``"compiled"``);
+- ``bitset``: the bitset engine (numpy for many inputs only; ``engine="bitset"``, alias
+  ``"compiled"``);
 - ``assess``: the entry point (resolve, decide, fire, build);
 - ``build`` and ``results``: the Assessment built from firings, and the frozen result
   models with their deferred parts;

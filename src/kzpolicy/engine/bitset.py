@@ -386,8 +386,8 @@ class BitsetRules:
         ``c`` unknown. The facts reached are the fixpoint of the rules with the implied
         scenario present, which is what the two phases of a run reach together.
         ``scenario``, when given, is the implied scenario already decided for these
-        inputs (an index into ``scenario_ids`` each, as a batch keeps it): the decision
-        is not taken again.
+        inputs (an index into ``scenario_ids`` each, as ``Batch.scenario`` gives it): the
+        decision is not taken again.
         """
         import numpy as np
 

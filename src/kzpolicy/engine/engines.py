@@ -1,10 +1,11 @@
 """The rule engines: their names, and the one that runs a knowledge base's rules.
 
 Two engines give the same firings for the same input: ``"durable"`` (durable-rules, the
-Rete engine; the default) and ``"bitset"`` (the rules as bitsets, numpy; it also runs
-knowledge bases beyond durable's limits). ``"compiled"`` is the bitset engine's former
-name, accepted as an alias. The command line's ``--engine`` choices, the web API's
-``engine`` field and ``assess(engine=...)`` all read :data:`ENGINES` from here; each
+Rete engine; the default) and ``"bitset"`` (the rules as bitsets; numpy for many
+inputs; it also runs knowledge bases beyond durable's limits). ``"compiled"`` is the
+bitset engine's former name, accepted as an alias. The command line's ``--engine``
+choices, the web API's ``engine`` field and ``assess(engine=...)`` all read
+:data:`ENGINES` from here; each
 engine is imported only when it first runs.
 """
 
@@ -51,7 +52,7 @@ def rule_engine(kb: KnowledgeBase, name: str) -> RuleEngine:
         from kzpolicy.engine.durable.rules import durable_rules  # the C extension: on use
 
         return durable_rules(kb)
-    from kzpolicy.engine.bitset import bitset  # numpy: on use
+    from kzpolicy.engine.bitset import bitset  # built on use
 
     return bitset(kb)
 

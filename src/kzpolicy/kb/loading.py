@@ -73,7 +73,7 @@ def read_as(where: str, base: KnowledgeBase, reading: object) -> KnowledgeBase:
 
     found = resolve_readings(where, reading, _reading_folders(base))
     kb = apply(base, found)
-    _LOADED[kb.version] = kb
+    _register(kb)
     return kb
 
 
@@ -166,12 +166,25 @@ def _load(root: Path, limits: ReadingLimits | None = None) -> KnowledgeBase:
             raise ValidationError(problems)
         if key is not None:
             cache.write(key, raw)
-    _LOADED[kb.version] = kb
+    _register(kb)
     return kb
 
 
-#: every knowledge base loaded in this process and still alive, by version
-_LOADED: weakref.WeakValueDictionary[str, KnowledgeBase] = weakref.WeakValueDictionary()
+#: every knowledge base loaded in this process and still alive, by version: the same
+#: rules loaded twice are two objects of one version, any of which serves a result (one
+#: alone kept would be lost with it while the other is still in use). No lock: a dict's
+#: setdefault and a WeakSet's add and iteration are each safe under threads.
+_LOADED: dict[str, weakref.WeakSet[KnowledgeBase]] = {}
+
+
+def _register(kb: KnowledgeBase) -> None:
+    _LOADED.setdefault(kb.version, weakref.WeakSet()).add(kb)
+
+
+def _loaded(version: str) -> KnowledgeBase | None:
+    """A knowledge base of ``version`` loaded and still alive, if any."""
+    found = _LOADED.get(version)
+    return next(iter(list(found)), None) if found else None
 
 
 def knowledge_base(where: str, kb: object, reading: object = None) -> KnowledgeBase:
@@ -184,7 +197,7 @@ def knowledge_base(where: str, kb: object, reading: object = None) -> KnowledgeB
 
 def knowledge_base_of(version: str) -> KnowledgeBase:
     """The loaded knowledge base whose content hash is ``version`` (results carry it)."""
-    found = _LOADED.get(version)
+    found = _loaded(version)
     if found is not None:
         return found
     stock = load()
