@@ -5,8 +5,7 @@ Rete engine; the default) and ``"bitset"`` (the rules as bitsets; numpy for many
 inputs; it also runs knowledge bases beyond durable's limits). ``"compiled"`` is the
 bitset engine's former name, accepted as an alias. The command line's ``--engine``
 choices, the web API's ``engine`` field and ``assess(engine=...)`` all read
-:data:`ENGINES` from here; each
-engine is imported only when it first runs.
+:data:`ENGINES` from here; each engine is imported only when it first runs.
 """
 
 from __future__ import annotations
