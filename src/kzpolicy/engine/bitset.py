@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from heapq import heapify, heappop, heappush
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -188,7 +189,6 @@ class BitsetRules:
         #: UNDECIDED for a rule of form none
         self.scenario_ids: tuple[str, ...] = decision_outcomes(kb)
         self._sizes = tuple(len(s.factors) for s in kb.scenarios.values())
-        self._cache: dict[str, npt.NDArray[np.uint8] | None] = {}
         self._rule = rule_of(kb, tuple(kb.scenarios))
         #: factor -> the index of its scenario (the vectorised factor counts)
         self._factor_of = {
@@ -353,7 +353,7 @@ class BitsetRules:
         where there are at most 65,536: a row costs a few integer operations."""
         import numpy as np
 
-        table = self._table()
+        table = self._table
         if table is None:
             return self.decide_counts(counts)
         key = counts[0].astype(np.uint16)
@@ -363,16 +363,17 @@ class BitsetRules:
         out: npt.NDArray[np.uint8] = table[key]
         return out
 
+    @cached_property
     def _table(self) -> npt.NDArray[np.uint8] | None:
         """The decision of every combination of factor counts, indexed by the counts as
-        digits (scenario ``n`` in base ``size_n + 1``); None where too many."""
-        if "table" not in self._cache:
-            import numpy as np
+        digits (scenario ``n`` in base ``size_n + 1``); None where too many. Made at the
+        first batch (two threads may both make it: equal tables)."""
+        import numpy as np
 
-            shape = [n + 1 for n in self._sizes]
-            self._cache["table"] = None if not shape or int(np.prod(shape)) > 1 << 16 else (
-                self.decide_counts(np.indices(shape).reshape(len(shape), -1)))
-        return self._cache["table"]
+        shape = [n + 1 for n in self._sizes]
+        if not shape or int(np.prod(shape)) > 1 << 16:
+            return None
+        return self.decide_counts(np.indices(shape).reshape(len(shape), -1))
 
     def evaluate(
         self, size: int, true: Mapping[str, Column], false: Mapping[str, Column],
