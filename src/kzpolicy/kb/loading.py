@@ -184,7 +184,7 @@ def _register(kb: KnowledgeBase) -> None:
 def _loaded(version: str) -> KnowledgeBase | None:
     """A knowledge base of ``version`` loaded and still alive, if any."""
     found = _LOADED.get(version)
-    return next(iter(list(found)), None) if found else None
+    return next(iter(found), None) if found else None  # the first alive, not a copy of all
 
 
 def knowledge_base(where: str, kb: object, reading: object = None) -> KnowledgeBase:
